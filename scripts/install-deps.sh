@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs what glutecare needs on Debian bookworm, skipping what is already there.
+#   scripts/install-deps.sh           build and run dependencies
+#   scripts/install-deps.sh --test    also the test tools (buf from npm)
+# Needs root (or sudo) only when a Debian package is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_test_tools=0
+[[ "${1:-}" == "--test" ]] && want_test_tools=1
+
+packages=(
+  cmake g++ ninja-build pkg-config
+  protobuf-compiler libprotobuf-dev
+  libgrpc++-dev protobuf-compiler-grpc grpc-proto
+  libabsl-dev libsqlite3-dev sqlite3 tzdata
+  libcli11-dev
+  golang-github-gogo-googleapis-dev   # google/rpc/status.proto, error_details.proto
+  libgtest-dev libgmock-dev
+)
+if (( want_test_tools )); then
+  packages+=(nodejs npm)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if (( ${#missing[@]} )); then
+  echo "Installing Debian packages: ${missing[*]}"
+  sudo_cmd=()
+  (( EUID == 0 )) || sudo_cmd=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if (( want_test_tools )); then
+  if [[ ! -x tools/node_modules/.bin/buf ]]; then
+    echo "Installing test tools from npm (tools/package-lock.json)"
+    (cd tools && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi
