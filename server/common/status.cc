@@ -1,0 +1,48 @@
+#include "server/common/status.h"
+
+#include "absl/strings/cord.h"
+#include "absl/strings/str_cat.h"
+#include "google/rpc/error_details.pb.h"
+
+namespace glutecare {
+
+void Violations::Add(std::string field, std::string description) {
+  violations_.push_back({std::move(field), std::move(description)});
+}
+
+absl::Status Violations::ToStatus() const {
+  if (violations_.empty()) return absl::OkStatus();
+  std::string message = "invalid request: ";
+  google::rpc::BadRequest bad_request;
+  for (size_t i = 0; i < violations_.size(); ++i) {
+    const FieldViolation& v = violations_[i];
+    absl::StrAppend(&message, i == 0 ? "" : "; ", v.field, ": ", v.description);
+    auto* detail = bad_request.add_field_violations();
+    detail->set_field(v.field);
+    detail->set_description(v.description);
+  }
+  absl::Status status = absl::InvalidArgumentError(message);
+  status.SetPayload(kBadRequestTypeUrl,
+                    absl::Cord(bad_request.SerializeAsString()));
+  return status;
+}
+
+absl::Status InvalidFieldError(std::string field, std::string description) {
+  Violations violations;
+  violations.Add(std::move(field), std::move(description));
+  return violations.ToStatus();
+}
+
+std::vector<FieldViolation> FieldViolationsOf(const absl::Status& status) {
+  std::vector<FieldViolation> result;
+  absl::optional<absl::Cord> payload = status.GetPayload(kBadRequestTypeUrl);
+  if (!payload.has_value()) return result;
+  google::rpc::BadRequest bad_request;
+  if (!bad_request.ParseFromString(std::string(*payload))) return result;
+  for (const auto& v : bad_request.field_violations()) {
+    result.push_back({v.field(), v.description()});
+  }
+  return result;
+}
+
+}  // namespace glutecare

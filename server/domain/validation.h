@@ -1,0 +1,144 @@
+// Validation of glutecare.v1 requests: pure functions that add a field
+// violation, named by its path from the request root
+// ("session.exercises[1].load.weight_kg"), for every bad field they find.
+// They never touch storage; checks that need stored data (does the therapist
+// exist?) are the caller's, and so are the checks that need the patient's time
+// zone, which take it as an argument below.
+//
+//   Violations violations;
+//   CheckPainReport(request.pain_report(), "pain_report", violations);
+//   GLUTECARE_RETURN_IF_ERROR(violations.ToStatus());
+#ifndef GLUTECARE_SERVER_DOMAIN_VALIDATION_H_
+#define GLUTECARE_SERVER_DOMAIN_VALIDATION_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "glutecare/v1/clinic.pb.h"
+#include "glutecare/v1/program.pb.h"
+#include "glutecare/v1/session.pb.h"
+#include "google/protobuf/field_mask.pb.h"
+#include "server/common/status.h"
+#include "server/domain/exercise_catalog.h"
+#include "server/domain/resource_names.h"
+
+namespace glutecare {
+
+// Pain is an integer on the 0-10 Numeric Rating Scale (CLINICAL.md, "Pain
+// scales").
+inline constexpr int32_t kMinPain = 0;
+inline constexpr int32_t kMaxPain = 10;
+
+// Text limits, in characters (Unicode code points).
+inline constexpr size_t kMaxDisplayNameChars = 200;
+inline constexpr size_t kMaxNotesChars = 2000;
+inline constexpr size_t kMaxShortNoteChars = 1000;
+inline constexpr size_t kMaxMrnChars = 64;
+inline constexpr size_t kMaxRequestIdChars = 64;
+inline constexpr size_t kMaxUriChars = 200;
+
+// Page sizes of List methods.
+inline constexpr int32_t kDefaultPageSize = 50;
+inline constexpr int32_t kMaxPageSize = 1000;
+
+// A session may start at most this far ahead of the server's clock (client
+// clocks drift); anything later is a typo or a broken clock.
+inline constexpr absl::Duration kMaxClockSkew = absl::Minutes(10);
+
+// The page size to use for a List request: `requested`, or kDefaultPageSize
+// for 0. INVALID_ARGUMENT naming "page_size" outside 0-kMaxPageSize.
+absl::StatusOr<int32_t> EffectivePageSize(int32_t requested);
+
+// An optional client-chosen resource id (CreateXRequest.x_id): empty, or a
+// valid id.
+void CheckOptionalResourceId(absl::string_view id, absl::string_view field,
+                             Violations& violations);
+
+// An optional request_id: empty, or 1-64 characters of [A-Za-z0-9_-].
+void CheckRequestId(absl::string_view request_id, absl::string_view field,
+                    Violations& violations);
+
+// A required display name: 1-200 characters of printable UTF-8.
+void CheckDisplayName(absl::string_view value, absl::string_view field,
+                      Violations& violations);
+
+// The writable fields of a clinic.
+void CheckClinic(const v1::Clinic& clinic, absl::string_view prefix,
+                 Violations& violations);
+
+// The writable fields of a therapist.
+void CheckTherapist(const v1::Therapist& therapist, absl::string_view prefix,
+                    Violations& violations);
+
+// The writable fields of a patient of `clinic`; its therapist must name a
+// therapist of the same clinic.
+void CheckPatient(const v1::Patient& patient, const ClinicName& clinic,
+                  absl::string_view prefix, Violations& violations);
+
+// The writable fields of a program of a patient of `clinic`. Every exercise
+// must be in `catalog` and prescribed with a load it allows. An empty
+// therapist is allowed (the caller fills in the patient's therapist).
+void CheckProgram(const v1::Program& program, const ExerciseCatalog& catalog,
+                  const ClinicName& clinic, absl::string_view prefix,
+                  Violations& violations);
+
+// The client-supplied fields of a session that `patient` submits at `now`.
+// The program revision must be a revision of one of this patient's programs.
+void CheckSession(const v1::Session& session, const ExerciseCatalog& catalog,
+                  const PatientName& patient, absl::Time now,
+                  absl::string_view prefix, Violations& violations);
+
+// The client-supplied fields of a pain check-in.
+void CheckPainReport(const v1::PainReport& report, absl::string_view prefix,
+                     Violations& violations);
+
+// The local date of a session in the patient's `zone`: the civil day of its
+// perform_time. If the client sent a local_date it must be that day.
+// REQUIRES: CheckSession passed.
+absl::StatusOr<std::string> SessionLocalDate(const v1::Session& session,
+                                             absl::TimeZone zone,
+                                             absl::string_view prefix);
+
+// The local date of a pain check-in in the patient's `zone`: its local_date,
+// or the patient's today at `now` when empty. A date after the patient's today
+// is an error. REQUIRES: CheckPainReport passed.
+absl::StatusOr<std::string> PainReportLocalDate(const v1::PainReport& report,
+                                                absl::TimeZone zone,
+                                                absl::Time now,
+                                                absl::string_view prefix);
+
+// Applies an update: returns `current` with the fields named by `mask` copied
+// from `update` (repeated fields are replaced, not appended). An empty mask
+// means every path in `allowed_paths`. A path outside `allowed_paths` is
+// INVALID_ARGUMENT naming "update_mask".
+template <typename Message>
+absl::StatusOr<Message> ApplyUpdateMask(
+    const Message& current, const Message& update,
+    const google::protobuf::FieldMask& mask,
+    const absl::flat_hash_set<std::string>& allowed_paths);
+
+// Non-template core of ApplyUpdateMask.
+absl::Status ApplyUpdateMaskTo(
+    const google::protobuf::Message& update,
+    const google::protobuf::FieldMask& mask,
+    const absl::flat_hash_set<std::string>& allowed_paths,
+    google::protobuf::Message* target);
+
+template <typename Message>
+absl::StatusOr<Message> ApplyUpdateMask(
+    const Message& current, const Message& update,
+    const google::protobuf::FieldMask& mask,
+    const absl::flat_hash_set<std::string>& allowed_paths) {
+  Message merged = current;
+  GLUTECARE_RETURN_IF_ERROR(
+      ApplyUpdateMaskTo(update, mask, allowed_paths, &merged));
+  return merged;
+}
+
+}  // namespace glutecare
+
+#endif  // GLUTECARE_SERVER_DOMAIN_VALIDATION_H_

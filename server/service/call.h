@@ -1,0 +1,70 @@
+// Glue between gRPC's callback API and the blocking handlers of the services:
+// a handler runs on the Executor, never on a gRPC thread, and the call
+// finishes with the handler's status translated by ToGrpcStatus.
+//
+//   grpc::ServerUnaryReactor* GetPatient(grpc::CallbackServerContext* context,
+//                                        const v1::GetPatientRequest* request,
+//                                        v1::Patient* response) override {
+//     return RunOnExecutor(executor_, context, [=, this] {
+//       ...
+//       return absl::OkStatus();
+//     });
+//   }
+#ifndef GLUTECARE_SERVER_SERVICE_CALL_H_
+#define GLUTECARE_SERVER_SERVICE_CALL_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <utility>
+
+#include "absl/status/status.h"
+#include "google/protobuf/repeated_ptr_field.h"
+#include "server/service/executor.h"
+#include "server/service/grpc_status.h"
+#include "server/storage/store.h"
+
+namespace glutecare {
+
+// Runs `handler` (returning absl::Status) on `executor` and finishes the call
+// with its status. A call cancelled, or past its deadline, before its turn
+// comes is finished without running the handler.
+template <typename Handler>
+grpc::ServerUnaryReactor* RunOnExecutor(Executor& executor,
+                                        grpc::CallbackServerContext* context,
+                                        Handler handler) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  absl::Status queued = executor.Submit(
+      [context, reactor, handler = std::move(handler)]() mutable {
+        if (context->IsCancelled()) {
+          reactor->Finish(grpc::Status(
+              grpc::StatusCode::CANCELLED,
+              "the call was cancelled or timed out before it ran"));
+          return;
+        }
+        reactor->Finish(ToGrpcStatus(handler()));
+      });
+  if (!queued.ok()) reactor->Finish(ToGrpcStatus(queued));
+  return reactor;
+}
+
+// Runs a handler that needs no blocking work on the calling gRPC thread.
+template <typename Handler>
+grpc::ServerUnaryReactor* RunInline(grpc::CallbackServerContext* context,
+                                    Handler handler) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(ToGrpcStatus(handler()));
+  return reactor;
+}
+
+// Moves a store Page into a List response's repeated field and token.
+template <typename T>
+void MovePageInto(Page<T>& page, google::protobuf::RepeatedPtrField<T>* items,
+                  std::string* next_page_token) {
+  items->Reserve(static_cast<int>(page.items.size()));
+  for (T& item : page.items) *items->Add() = std::move(item);
+  *next_page_token = std::move(page.next_page_token);
+}
+
+}  // namespace glutecare
+
+#endif  // GLUTECARE_SERVER_SERVICE_CALL_H_

@@ -1,0 +1,124 @@
+#include "server/service/patient_service.h"
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/time_util.h"
+#include "server/common/status.h"
+#include "server/domain/resource_names.h"
+#include "server/domain/validation.h"
+#include "server/service/call.h"
+#include "server/service/references.h"
+
+namespace glutecare {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+// The fields UpdatePatient may change (UpdatePatientRequest.update_mask).
+const absl::flat_hash_set<std::string>& UpdatablePatientFields() {
+  static const auto* const fields = new absl::flat_hash_set<std::string>{
+      "display_name", "mrn",       "time_zone",
+      "pain_areas",   "therapist", "baseline_pain"};
+  return *fields;
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* PatientServiceImpl::CreatePatient(
+    grpc::CallbackServerContext* context,
+    const v1::CreatePatientRequest* request, v1::Patient* response) {
+  return RunOnExecutor(executor_, context, [=, this]() -> absl::Status {
+    GLUTECARE_ASSIGN_OR_RETURN(ClinicName clinic,
+                               ClinicName::Parse(request->parent(), "parent"));
+    Violations violations;
+    CheckOptionalResourceId(request->patient_id(), "patient_id", violations);
+    CheckPatient(request->patient(), clinic, "patient", violations);
+    GLUTECARE_RETURN_IF_ERROR(violations.ToStatus());
+    GLUTECARE_RETURN_IF_ERROR(store_.GetClinic(clinic).status());
+    GLUTECARE_RETURN_IF_ERROR(
+        CheckTherapistExists(store_, request->patient().therapist(),
+                             "patient.therapist"));
+
+    v1::Patient patient = request->patient();
+    const std::string id = request->patient_id().empty()
+                               ? GenerateResourceId()
+                               : request->patient_id();
+    patient.set_name(PatientName{clinic.clinic, id}.ToString());
+    *patient.mutable_create_time() = TimeUtil::GetCurrentTime();
+    *patient.mutable_update_time() = patient.create_time();
+    patient.clear_etag();
+    GLUTECARE_ASSIGN_OR_RETURN(*response, store_.CreatePatient(patient));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* PatientServiceImpl::GetPatient(
+    grpc::CallbackServerContext* context, const v1::GetPatientRequest* request,
+    v1::Patient* response) {
+  return RunOnExecutor(executor_, context, [=, this]() -> absl::Status {
+    GLUTECARE_ASSIGN_OR_RETURN(PatientName name,
+                               PatientName::Parse(request->name(), "name"));
+    GLUTECARE_ASSIGN_OR_RETURN(*response, store_.GetPatient(name));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* PatientServiceImpl::ListPatients(
+    grpc::CallbackServerContext* context,
+    const v1::ListPatientsRequest* request,
+    v1::ListPatientsResponse* response) {
+  return RunOnExecutor(executor_, context, [=, this]() -> absl::Status {
+    GLUTECARE_ASSIGN_OR_RETURN(ClinicName clinic,
+                               ClinicName::Parse(request->parent(), "parent"));
+    std::optional<TherapistName> therapist;
+    if (!request->therapist().empty()) {
+      GLUTECARE_ASSIGN_OR_RETURN(
+          therapist, TherapistName::Parse(request->therapist(), "therapist"));
+      if (therapist->parent() != clinic) {
+        return InvalidFieldError(
+            "therapist", absl::StrCat("must be a therapist of ", clinic.ToString()));
+      }
+    }
+    GLUTECARE_ASSIGN_OR_RETURN(int32_t page_size,
+                               EffectivePageSize(request->page_size()));
+    GLUTECARE_ASSIGN_OR_RETURN(
+        Page<v1::Patient> page,
+        store_.ListPatients(clinic, therapist,
+                            {page_size, request->page_token()}));
+    MovePageInto(page, response->mutable_patients(),
+                 response->mutable_next_page_token());
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* PatientServiceImpl::UpdatePatient(
+    grpc::CallbackServerContext* context,
+    const v1::UpdatePatientRequest* request, v1::Patient* response) {
+  return RunOnExecutor(executor_, context, [=, this]() -> absl::Status {
+    GLUTECARE_ASSIGN_OR_RETURN(
+        PatientName name,
+        PatientName::Parse(request->patient().name(), "patient.name"));
+    GLUTECARE_ASSIGN_OR_RETURN(v1::Patient current, store_.GetPatient(name));
+    GLUTECARE_ASSIGN_OR_RETURN(
+        v1::Patient updated,
+        ApplyUpdateMask(current, request->patient(), request->update_mask(),
+                        UpdatablePatientFields()));
+    Violations violations;
+    CheckPatient(updated, name.parent(), "patient", violations);
+    GLUTECARE_RETURN_IF_ERROR(violations.ToStatus());
+    if (updated.therapist() != current.therapist()) {
+      GLUTECARE_RETURN_IF_ERROR(
+          CheckTherapistExists(store_, updated.therapist(), "patient.therapist"));
+    }
+    // Without an etag from the client the update is still safe against a
+    // concurrent one: it applies only to the version it was merged onto.
+    const std::string& expected_etag = request->patient().etag().empty()
+                                           ? current.etag()
+                                           : request->patient().etag();
+    *updated.mutable_update_time() = TimeUtil::GetCurrentTime();
+    GLUTECARE_ASSIGN_OR_RETURN(*response,
+                               store_.UpdatePatient(updated, expected_etag));
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace glutecare

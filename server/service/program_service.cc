@@ -1,0 +1,139 @@
+#include "server/service/program_service.h"
+
+#include "google/protobuf/util/time_util.h"
+#include "server/common/status.h"
+#include "server/domain/resource_names.h"
+#include "server/domain/validation.h"
+#include "server/service/call.h"
+#include "server/service/references.h"
+
+namespace glutecare {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+// The fields UpdateProgram may change (UpdateProgramRequest.update_mask).
+const absl::flat_hash_set<std::string>& UpdatableProgramFields() {
+  static const auto* const fields = new absl::flat_hash_set<std::string>{
+      "display_name", "status",    "start_date", "end_date",
+      "prescriptions", "therapist", "notes"};
+  return *fields;
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* ProgramServiceImpl::CreateProgram(
+    grpc::CallbackServerContext* context,
+    const v1::CreateProgramRequest* request, v1::Program* response) {
+  return RunOnExecutor(executor_, context, [=, this]() -> absl::Status {
+    GLUTECARE_ASSIGN_OR_RETURN(PatientName patient_name,
+                               PatientName::Parse(request->parent(), "parent"));
+    Violations violations;
+    CheckOptionalResourceId(request->program_id(), "program_id", violations);
+    CheckProgram(request->program(), catalog_, patient_name.parent(),
+                 "program", violations);
+    GLUTECARE_RETURN_IF_ERROR(violations.ToStatus());
+    GLUTECARE_ASSIGN_OR_RETURN(v1::Patient patient,
+                               store_.GetPatient(patient_name));
+
+    v1::Program program = request->program();
+    if (program.therapist().empty()) {
+      program.set_therapist(patient.therapist());
+    } else {
+      GLUTECARE_RETURN_IF_ERROR(CheckTherapistExists(
+          store_, program.therapist(), "program.therapist"));
+    }
+    const std::string id = request->program_id().empty()
+                               ? GenerateResourceId()
+                               : request->program_id();
+    program.set_name(ProgramName{patient_name.clinic, patient_name.patient, id}
+                         .ToString());
+    *program.mutable_create_time() = TimeUtil::GetCurrentTime();
+    *program.mutable_revision_create_time() = program.create_time();
+    GLUTECARE_ASSIGN_OR_RETURN(*response, store_.CreateProgram(program));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* ProgramServiceImpl::GetProgram(
+    grpc::CallbackServerContext* context, const v1::GetProgramRequest* request,
+    v1::Program* response) {
+  return RunOnExecutor(executor_, context, [=, this]() -> absl::Status {
+    GLUTECARE_ASSIGN_OR_RETURN(
+        ProgramName name,
+        ProgramName::ParseWithRevision(request->name(), "name"));
+    GLUTECARE_ASSIGN_OR_RETURN(*response, store_.GetProgram(name));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* ProgramServiceImpl::ListPrograms(
+    grpc::CallbackServerContext* context,
+    const v1::ListProgramsRequest* request,
+    v1::ListProgramsResponse* response) {
+  return RunOnExecutor(executor_, context, [=, this]() -> absl::Status {
+    GLUTECARE_ASSIGN_OR_RETURN(PatientName patient,
+                               PatientName::Parse(request->parent(), "parent"));
+    GLUTECARE_ASSIGN_OR_RETURN(int32_t page_size,
+                               EffectivePageSize(request->page_size()));
+    GLUTECARE_ASSIGN_OR_RETURN(
+        Page<v1::Program> page,
+        store_.ListPrograms(patient, {page_size, request->page_token()}));
+    MovePageInto(page, response->mutable_programs(),
+                 response->mutable_next_page_token());
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* ProgramServiceImpl::UpdateProgram(
+    grpc::CallbackServerContext* context,
+    const v1::UpdateProgramRequest* request, v1::Program* response) {
+  return RunOnExecutor(executor_, context, [=, this]() -> absl::Status {
+    GLUTECARE_ASSIGN_OR_RETURN(
+        ProgramName name,
+        ProgramName::Parse(request->program().name(), "program.name"));
+    GLUTECARE_ASSIGN_OR_RETURN(v1::Program current, store_.GetProgram(name));
+    GLUTECARE_ASSIGN_OR_RETURN(
+        v1::Program updated,
+        ApplyUpdateMask(current, request->program(), request->update_mask(),
+                        UpdatableProgramFields()));
+    Violations violations;
+    CheckProgram(updated, catalog_, name.parent().parent(), "program",
+                 violations);
+    if (updated.therapist().empty()) {
+      violations.Add("program.therapist", "required");
+    }
+    GLUTECARE_RETURN_IF_ERROR(violations.ToStatus());
+    if (updated.therapist() != current.therapist()) {
+      GLUTECARE_RETURN_IF_ERROR(CheckTherapistExists(
+          store_, updated.therapist(), "program.therapist"));
+    }
+    const std::string& expected_etag = request->program().etag().empty()
+                                           ? current.etag()
+                                           : request->program().etag();
+    *updated.mutable_revision_create_time() = TimeUtil::GetCurrentTime();
+    GLUTECARE_ASSIGN_OR_RETURN(*response,
+                               store_.AddProgramRevision(updated, expected_etag));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* ProgramServiceImpl::ListProgramRevisions(
+    grpc::CallbackServerContext* context,
+    const v1::ListProgramRevisionsRequest* request,
+    v1::ListProgramRevisionsResponse* response) {
+  return RunOnExecutor(executor_, context, [=, this]() -> absl::Status {
+    GLUTECARE_ASSIGN_OR_RETURN(ProgramName name,
+                               ProgramName::Parse(request->name(), "name"));
+    GLUTECARE_ASSIGN_OR_RETURN(int32_t page_size,
+                               EffectivePageSize(request->page_size()));
+    GLUTECARE_ASSIGN_OR_RETURN(
+        Page<v1::Program> page,
+        store_.ListProgramRevisions(name, {page_size, request->page_token()}));
+    MovePageInto(page, response->mutable_programs(),
+                 response->mutable_next_page_token());
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace glutecare

@@ -1,0 +1,45 @@
+// glutecare.v1.ProgramService: revisioned home exercise programs.
+#ifndef GLUTECARE_SERVER_SERVICE_PROGRAM_SERVICE_H_
+#define GLUTECARE_SERVER_SERVICE_PROGRAM_SERVICE_H_
+
+#include "glutecare/v1/program_service.grpc.pb.h"
+#include "server/domain/exercise_catalog.h"
+#include "server/service/executor.h"
+#include "server/storage/store.h"
+
+namespace glutecare {
+
+class ProgramServiceImpl final : public v1::ProgramService::CallbackService {
+ public:
+  // The arguments must outlive the service.
+  ProgramServiceImpl(Store& store, Executor& executor,
+                     const ExerciseCatalog& catalog)
+      : store_(store), executor_(executor), catalog_(catalog) {}
+
+  grpc::ServerUnaryReactor* CreateProgram(
+      grpc::CallbackServerContext* context,
+      const v1::CreateProgramRequest* request, v1::Program* response) override;
+  grpc::ServerUnaryReactor* GetProgram(grpc::CallbackServerContext* context,
+                                       const v1::GetProgramRequest* request,
+                                       v1::Program* response) override;
+  grpc::ServerUnaryReactor* ListPrograms(
+      grpc::CallbackServerContext* context,
+      const v1::ListProgramsRequest* request,
+      v1::ListProgramsResponse* response) override;
+  grpc::ServerUnaryReactor* UpdateProgram(
+      grpc::CallbackServerContext* context,
+      const v1::UpdateProgramRequest* request, v1::Program* response) override;
+  grpc::ServerUnaryReactor* ListProgramRevisions(
+      grpc::CallbackServerContext* context,
+      const v1::ListProgramRevisionsRequest* request,
+      v1::ListProgramRevisionsResponse* response) override;
+
+ private:
+  Store& store_;
+  Executor& executor_;
+  const ExerciseCatalog& catalog_;
+};
+
+}  // namespace glutecare
+
+#endif  // GLUTECARE_SERVER_SERVICE_PROGRAM_SERVICE_H_

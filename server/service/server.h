@@ -1,0 +1,75 @@
+// The assembled glutecare gRPC server: storage, the executor, every v1
+// service, the standard health service and server reflection. Used by
+// glutecare-server's main and by the integration tests.
+//
+//   GLUTECARE_ASSIGN_OR_RETURN(std::unique_ptr<GlutecareServer> server,
+//       GlutecareServer::Start({.listen_address = "127.0.0.1:0",
+//                               .db_path = "/tmp/x/glutecare.db"}));
+//   ... server->port() ...
+//   server->Shutdown(absl::Seconds(10));
+#ifndef GLUTECARE_SERVER_SERVICE_SERVER_H_
+#define GLUTECARE_SERVER_SERVICE_SERVER_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "server/service/executor.h"
+#include "server/storage/store.h"
+
+namespace glutecare {
+
+struct ServerOptions {
+  // host:port to listen on; port 0 picks a free port (see port()).
+  std::string listen_address = "127.0.0.1:50051";
+  // The SQLite database file.
+  std::string db_path = "data/glutecare.db";
+  // Threads that run handlers (database work).
+  int worker_threads = 4;
+  // Largest request the server accepts, in bytes. Every v1 request is small;
+  // this stops a client from making the server buffer megabytes.
+  int max_receive_message_bytes = 1 << 20;
+  // Largest response the server sends, in bytes (a full List page).
+  int max_send_message_bytes = 16 << 20;
+};
+
+class GlutecareServer final {
+ public:
+  // Opens the database and starts serving. UNAVAILABLE if the address cannot
+  // be bound; storage errors as OpenSqliteStore reports them.
+  static absl::StatusOr<std::unique_ptr<GlutecareServer>> Start(
+      const ServerOptions& options);
+
+  GlutecareServer(const GlutecareServer&) = delete;
+  GlutecareServer& operator=(const GlutecareServer&) = delete;
+  // Shuts down with no grace period if Shutdown was not called.
+  ~GlutecareServer();
+
+  // The port actually bound.
+  int port() const { return port_; }
+
+  // Stops accepting calls, waits up to `grace` for calls in flight (then
+  // cancels the rest), finishes queued work and closes the database.
+  // Idempotent; call it from one thread.
+  void Shutdown(absl::Duration grace);
+
+ private:
+  GlutecareServer() = default;
+
+  // Destroyed in reverse order: the gRPC server goes before the services,
+  // the executor and the store it uses.
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<Executor> executor_;
+  std::vector<std::unique_ptr<grpc::Service>> services_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+  bool shut_down_ = false;
+};
+
+}  // namespace glutecare
+
+#endif  // GLUTECARE_SERVER_SERVICE_SERVER_H_

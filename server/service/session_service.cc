@@ -1,0 +1,136 @@
+#include "server/service/session_service.h"
+
+#include "absl/time/clock.h"
+#include "google/protobuf/util/time_util.h"
+#include "server/common/status.h"
+#include "server/domain/calendar.h"
+#include "server/domain/resource_names.h"
+#include "server/domain/validation.h"
+#include "server/service/call.h"
+#include "server/service/references.h"
+
+namespace glutecare {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+}  // namespace
+
+grpc::ServerUnaryReactor* SessionServiceImpl::CreateSession(
+    grpc::CallbackServerContext* context,
+    const v1::CreateSessionRequest* request, v1::Session* response) {
+  return RunOnExecutor(executor_, context, [=, this]() -> absl::Status {
+    const absl::Time now = absl::Now();
+    GLUTECARE_ASSIGN_OR_RETURN(PatientName patient_name,
+                               PatientName::Parse(request->parent(), "parent"));
+    Violations violations;
+    CheckRequestId(request->request_id(), "request_id", violations);
+    CheckSession(request->session(), catalog_, patient_name, now, "session",
+                 violations);
+    GLUTECARE_RETURN_IF_ERROR(violations.ToStatus());
+
+    GLUTECARE_ASSIGN_OR_RETURN(v1::Patient patient,
+                               store_.GetPatient(patient_name));
+    GLUTECARE_ASSIGN_OR_RETURN(
+        absl::TimeZone zone,
+        LoadTimeZone(patient.time_zone(), "patient.time_zone"));
+    GLUTECARE_ASSIGN_OR_RETURN(
+        std::string local_date,
+        SessionLocalDate(request->session(), zone, "session"));
+    GLUTECARE_RETURN_IF_ERROR(CheckProgramRevisionExists(
+        store_, request->session().program_revision(),
+        "session.program_revision"));
+
+    v1::Session session = request->session();
+    session.set_name(SessionName{patient_name.clinic, patient_name.patient,
+                                 GenerateResourceId()}
+                         .ToString());
+    session.set_local_date(local_date);
+    *session.mutable_create_time() = TimeUtil::GetCurrentTime();
+    GLUTECARE_ASSIGN_OR_RETURN(
+        *response, store_.CreateSession(session, request->request_id()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* SessionServiceImpl::GetSession(
+    grpc::CallbackServerContext* context, const v1::GetSessionRequest* request,
+    v1::Session* response) {
+  return RunOnExecutor(executor_, context, [=, this]() -> absl::Status {
+    GLUTECARE_ASSIGN_OR_RETURN(SessionName name,
+                               SessionName::Parse(request->name(), "name"));
+    GLUTECARE_ASSIGN_OR_RETURN(*response, store_.GetSession(name));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* SessionServiceImpl::ListSessions(
+    grpc::CallbackServerContext* context,
+    const v1::ListSessionsRequest* request,
+    v1::ListSessionsResponse* response) {
+  return RunOnExecutor(executor_, context, [=, this]() -> absl::Status {
+    GLUTECARE_ASSIGN_OR_RETURN(PatientName patient,
+                               PatientName::Parse(request->parent(), "parent"));
+    GLUTECARE_ASSIGN_OR_RETURN(int32_t page_size,
+                               EffectivePageSize(request->page_size()));
+    GLUTECARE_ASSIGN_OR_RETURN(
+        Page<v1::Session> page,
+        store_.ListSessions(patient, {page_size, request->page_token()}));
+    MovePageInto(page, response->mutable_sessions(),
+                 response->mutable_next_page_token());
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* SessionServiceImpl::CreatePainReport(
+    grpc::CallbackServerContext* context,
+    const v1::CreatePainReportRequest* request, v1::PainReport* response) {
+  return RunOnExecutor(executor_, context, [=, this]() -> absl::Status {
+    const absl::Time now = absl::Now();
+    GLUTECARE_ASSIGN_OR_RETURN(PatientName patient_name,
+                               PatientName::Parse(request->parent(), "parent"));
+    Violations violations;
+    CheckRequestId(request->request_id(), "request_id", violations);
+    CheckPainReport(request->pain_report(), "pain_report", violations);
+    GLUTECARE_RETURN_IF_ERROR(violations.ToStatus());
+
+    GLUTECARE_ASSIGN_OR_RETURN(v1::Patient patient,
+                               store_.GetPatient(patient_name));
+    GLUTECARE_ASSIGN_OR_RETURN(
+        absl::TimeZone zone,
+        LoadTimeZone(patient.time_zone(), "patient.time_zone"));
+    GLUTECARE_ASSIGN_OR_RETURN(
+        std::string local_date,
+        PainReportLocalDate(request->pain_report(), zone, now, "pain_report"));
+
+    v1::PainReport report = request->pain_report();
+    report.set_name(PainReportName{patient_name.clinic, patient_name.patient,
+                                   GenerateResourceId()}
+                        .ToString());
+    report.set_local_date(local_date);
+    *report.mutable_create_time() = TimeUtil::GetCurrentTime();
+    GLUTECARE_ASSIGN_OR_RETURN(
+        *response, store_.CreatePainReport(report, request->request_id()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* SessionServiceImpl::ListPainReports(
+    grpc::CallbackServerContext* context,
+    const v1::ListPainReportsRequest* request,
+    v1::ListPainReportsResponse* response) {
+  return RunOnExecutor(executor_, context, [=, this]() -> absl::Status {
+    GLUTECARE_ASSIGN_OR_RETURN(PatientName patient,
+                               PatientName::Parse(request->parent(), "parent"));
+    GLUTECARE_ASSIGN_OR_RETURN(int32_t page_size,
+                               EffectivePageSize(request->page_size()));
+    GLUTECARE_ASSIGN_OR_RETURN(
+        Page<v1::PainReport> page,
+        store_.ListPainReports(patient, {page_size, request->page_token()}));
+    MovePageInto(page, response->mutable_pain_reports(),
+                 response->mutable_next_page_token());
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace glutecare

@@ -1,0 +1,47 @@
+// glutecare.v1.SessionService: exercise sessions and pain check-ins that
+// patients submit from home. Submissions are idempotent by request_id.
+#ifndef GLUTECARE_SERVER_SERVICE_SESSION_SERVICE_H_
+#define GLUTECARE_SERVER_SERVICE_SESSION_SERVICE_H_
+
+#include "glutecare/v1/session_service.grpc.pb.h"
+#include "server/domain/exercise_catalog.h"
+#include "server/service/executor.h"
+#include "server/storage/store.h"
+
+namespace glutecare {
+
+class SessionServiceImpl final : public v1::SessionService::CallbackService {
+ public:
+  // The arguments must outlive the service.
+  SessionServiceImpl(Store& store, Executor& executor,
+                     const ExerciseCatalog& catalog)
+      : store_(store), executor_(executor), catalog_(catalog) {}
+
+  grpc::ServerUnaryReactor* CreateSession(
+      grpc::CallbackServerContext* context,
+      const v1::CreateSessionRequest* request, v1::Session* response) override;
+  grpc::ServerUnaryReactor* GetSession(grpc::CallbackServerContext* context,
+                                       const v1::GetSessionRequest* request,
+                                       v1::Session* response) override;
+  grpc::ServerUnaryReactor* ListSessions(
+      grpc::CallbackServerContext* context,
+      const v1::ListSessionsRequest* request,
+      v1::ListSessionsResponse* response) override;
+  grpc::ServerUnaryReactor* CreatePainReport(
+      grpc::CallbackServerContext* context,
+      const v1::CreatePainReportRequest* request,
+      v1::PainReport* response) override;
+  grpc::ServerUnaryReactor* ListPainReports(
+      grpc::CallbackServerContext* context,
+      const v1::ListPainReportsRequest* request,
+      v1::ListPainReportsResponse* response) override;
+
+ private:
+  Store& store_;
+  Executor& executor_;
+  const ExerciseCatalog& catalog_;
+};
+
+}  // namespace glutecare
+
+#endif  // GLUTECARE_SERVER_SERVICE_SESSION_SERVICE_H_

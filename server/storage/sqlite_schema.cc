@@ -1,0 +1,130 @@
+#include "absl/strings/string_view.h"
+#include "server/storage/sqlite_schema.h"
+
+#include <array>
+
+#include "absl/strings/str_cat.h"
+#include "server/common/status.h"
+
+namespace glutecare::sqlite {
+namespace {
+
+// Migration N (1-based) brings user_version from N-1 to N. Never edit a
+// migration that has shipped: add a new one.
+//
+// Every resource is stored as its serialized v1 proto in `body`; the columns
+// beside it are the keys that queries, uniqueness and foreign keys need.
+constexpr std::array<absl::string_view, 1> kMigrations = {
+    R"sql(
+CREATE TABLE clinics (
+  pk INTEGER PRIMARY KEY,
+  clinic_id TEXT NOT NULL UNIQUE,
+  body BLOB NOT NULL
+) STRICT;
+
+CREATE TABLE therapists (
+  pk INTEGER PRIMARY KEY,
+  clinic_pk INTEGER NOT NULL REFERENCES clinics (pk),
+  therapist_id TEXT NOT NULL,
+  body BLOB NOT NULL,
+  UNIQUE (clinic_pk, therapist_id)
+) STRICT;
+
+CREATE TABLE patients (
+  pk INTEGER PRIMARY KEY,
+  clinic_pk INTEGER NOT NULL REFERENCES clinics (pk),
+  patient_id TEXT NOT NULL,
+  mrn TEXT NOT NULL,
+  therapist_pk INTEGER NOT NULL REFERENCES therapists (pk),
+  -- Bumped by every update; the etag is derived from it.
+  version INTEGER NOT NULL,
+  body BLOB NOT NULL,
+  UNIQUE (clinic_pk, patient_id),
+  UNIQUE (clinic_pk, mrn)
+) STRICT;
+CREATE INDEX patients_by_therapist ON patients (therapist_pk, pk);
+
+CREATE TABLE programs (
+  pk INTEGER PRIMARY KEY,
+  patient_pk INTEGER NOT NULL REFERENCES patients (pk),
+  program_id TEXT NOT NULL,
+  latest_revision INTEGER NOT NULL,
+  UNIQUE (patient_pk, program_id)
+) STRICT;
+
+CREATE TABLE program_revisions (
+  program_pk INTEGER NOT NULL REFERENCES programs (pk),
+  revision_id INTEGER NOT NULL,
+  body BLOB NOT NULL,
+  PRIMARY KEY (program_pk, revision_id)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE sessions (
+  pk INTEGER PRIMARY KEY,
+  patient_pk INTEGER NOT NULL REFERENCES patients (pk),
+  session_id TEXT NOT NULL,
+  -- The client's idempotency key, NULL when none was sent.
+  request_id TEXT,
+  -- perform_time in microseconds since the Unix epoch (UTC).
+  perform_time_us INTEGER NOT NULL,
+  -- YYYY-MM-DD in the patient's time zone.
+  local_date TEXT NOT NULL,
+  program_pk INTEGER NOT NULL,
+  revision_id INTEGER NOT NULL,
+  body BLOB NOT NULL,
+  UNIQUE (patient_pk, session_id),
+  FOREIGN KEY (program_pk, revision_id)
+    REFERENCES program_revisions (program_pk, revision_id)
+) STRICT;
+CREATE UNIQUE INDEX sessions_by_request
+  ON sessions (patient_pk, request_id) WHERE request_id IS NOT NULL;
+CREATE INDEX sessions_by_time ON sessions (patient_pk, perform_time_us, pk);
+
+CREATE TABLE pain_reports (
+  pk INTEGER PRIMARY KEY,
+  patient_pk INTEGER NOT NULL REFERENCES patients (pk),
+  pain_report_id TEXT NOT NULL,
+  request_id TEXT,
+  local_date TEXT NOT NULL,
+  body BLOB NOT NULL,
+  UNIQUE (patient_pk, pain_report_id)
+) STRICT;
+CREATE UNIQUE INDEX pain_reports_by_request
+  ON pain_reports (patient_pk, request_id) WHERE request_id IS NOT NULL;
+CREATE INDEX pain_reports_by_date ON pain_reports (patient_pk, local_date, pk);
+)sql",
+};
+
+absl::StatusOr<int> UserVersion(Connection& connection) {
+  GLUTECARE_ASSIGN_OR_RETURN(Statement stmt,
+                             connection.Prepare("PRAGMA user_version"));
+  GLUTECARE_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
+  if (!has_row) return absl::InternalError("PRAGMA user_version gave no row");
+  return static_cast<int>(stmt.ColumnInt64(0));
+}
+
+}  // namespace
+
+int LatestSchemaVersion() { return static_cast<int>(kMigrations.size()); }
+
+absl::Status Migrate(Connection& connection) {
+  GLUTECARE_RETURN_IF_ERROR(connection.Exec("PRAGMA journal_mode = WAL"));
+  GLUTECARE_ASSIGN_OR_RETURN(int version, UserVersion(connection));
+  if (version > LatestSchemaVersion()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the database has schema version ", version, " but this server knows ",
+        LatestSchemaVersion(), ": run a newer glutecare-server"));
+  }
+  for (; version < LatestSchemaVersion(); ++version) {
+    GLUTECARE_ASSIGN_OR_RETURN(
+        Transaction txn,
+        Transaction::Begin(connection, Transaction::Mode::kWrite));
+    GLUTECARE_RETURN_IF_ERROR(connection.Exec(kMigrations[version]));
+    GLUTECARE_RETURN_IF_ERROR(connection.Exec(
+        absl::StrCat("PRAGMA user_version = ", version + 1)));
+    GLUTECARE_RETURN_IF_ERROR(txn.Commit());
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace glutecare::sqlite

@@ -1,0 +1,833 @@
+#include "absl/strings/string_view.h"
+#include "server/storage/sqlite_store.h"
+
+#include <utility>
+#include <vector>
+
+#include "absl/functional/function_ref.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "google/protobuf/timestamp.pb.h"
+#include "server/common/status.h"
+#include "server/common/page_token.h"
+#include "server/storage/sqlite.h"
+#include "server/storage/sqlite_schema.h"
+
+namespace glutecare {
+namespace {
+
+using sqlite::Connection;
+using sqlite::Statement;
+using sqlite::Transaction;
+
+template <typename Message>
+absl::StatusOr<Message> ParseBody(absl::string_view body) {
+  Message message;
+  if (!message.ParseFromArray(body.data(), static_cast<int>(body.size()))) {
+    return absl::DataLossError(absl::StrCat(
+        "a stored ", Message::descriptor()->name(), " does not parse"));
+  }
+  return message;
+}
+
+// The etag of a stored version: opaque to clients, compared as a string.
+std::string EtagOf(int64_t version) { return absl::StrCat(version); }
+
+int64_t UnixMicros(const google::protobuf::Timestamp& ts) {
+  return ts.seconds() * 1'000'000 + ts.nanos() / 1000;
+}
+
+absl::Status StaleEtag(absl::string_view resource, absl::string_view expected,
+                       absl::string_view current) {
+  return absl::AbortedError(absl::StrCat(
+      resource, " changed since it was read (etag ", expected,
+      ", now ", current, "): read it again and reapply the change"));
+}
+
+// Runs a keyset-paginated list query and builds the page.
+// REQUIRES: `stmt` selects the sort key as column 0 and the primary key as
+// column 1, takes the cursor as ?2 (sort key, NULL for the first page) and ?3
+// (pk), and the row limit as ?4; its other parameters are already bound.
+template <typename Message>
+absl::StatusOr<Page<Message>> RunListQuery(
+    Statement& stmt, absl::string_view query, const PageRequest& page,
+    absl::FunctionRef<absl::StatusOr<Message>(const Statement&)> parse_row) {
+  if (page.page_token.empty()) {
+    stmt.BindNull(2).BindNull(3);
+  } else {
+    GLUTECARE_ASSIGN_OR_RETURN(PageCursor cursor,
+                               DecodePageToken(query, page.page_token));
+    if (const auto* number = std::get_if<int64_t>(&cursor.sort_key)) {
+      stmt.BindInt64(2, *number);
+    } else {
+      stmt.BindText(2, std::get<std::string>(cursor.sort_key));
+    }
+    stmt.BindInt64(3, cursor.pk);
+  }
+  // One row more than the page tells whether there is a next page.
+  stmt.BindInt64(4, int64_t{page.page_size} + 1);
+
+  Page<Message> result;
+  PageCursor last;
+  while (true) {
+    GLUTECARE_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
+    if (!has_row) break;
+    if (static_cast<int>(result.items.size()) == page.page_size) {
+      result.next_page_token = EncodePageToken(query, last);
+      break;
+    }
+    GLUTECARE_ASSIGN_OR_RETURN(Message item, parse_row(stmt));
+    result.items.push_back(std::move(item));
+    if (stmt.ColumnType(0) == SQLITE_INTEGER) {
+      last.sort_key = stmt.ColumnInt64(0);
+    } else {
+      last.sort_key = std::string(stmt.ColumnText(0));
+    }
+    last.pk = stmt.ColumnInt64(1);
+  }
+  return result;
+}
+
+// Parses the body in `column` of the current row.
+template <typename Message>
+auto BodyAt(int column) {
+  return [column](const Statement& stmt) -> absl::StatusOr<Message> {
+    return ParseBody<Message>(stmt.ColumnBlob(column));
+  };
+}
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(std::unique_ptr<Connection> writer,
+              std::vector<std::unique_ptr<Connection>> readers)
+      : writer_(std::move(writer)), readers_(std::move(readers)) {
+    for (auto& reader : readers_) free_readers_.push_back(reader.get());
+  }
+
+  absl::StatusOr<v1::Clinic> CreateClinic(const v1::Clinic& clinic) override;
+  absl::StatusOr<v1::Clinic> GetClinic(const ClinicName& name) override;
+  absl::StatusOr<Page<v1::Clinic>> ListClinics(
+      const PageRequest& page) override;
+  absl::StatusOr<v1::Therapist> CreateTherapist(
+      const v1::Therapist& therapist) override;
+  absl::StatusOr<v1::Therapist> GetTherapist(
+      const TherapistName& name) override;
+  absl::StatusOr<Page<v1::Therapist>> ListTherapists(
+      const ClinicName& clinic, const PageRequest& page) override;
+  absl::StatusOr<v1::Patient> CreatePatient(
+      const v1::Patient& patient) override;
+  absl::StatusOr<v1::Patient> GetPatient(const PatientName& name) override;
+  absl::StatusOr<Page<v1::Patient>> ListPatients(
+      const ClinicName& clinic, const std::optional<TherapistName>& therapist,
+      const PageRequest& page) override;
+  absl::StatusOr<v1::Patient> UpdatePatient(
+      const v1::Patient& patient, absl::string_view expected_etag) override;
+  absl::StatusOr<v1::Program> CreateProgram(
+      const v1::Program& program) override;
+  absl::StatusOr<v1::Program> GetProgram(const ProgramName& name) override;
+  absl::StatusOr<Page<v1::Program>> ListPrograms(
+      const PatientName& patient, const PageRequest& page) override;
+  absl::StatusOr<v1::Program> AddProgramRevision(
+      const v1::Program& program, absl::string_view expected_etag) override;
+  absl::StatusOr<Page<v1::Program>> ListProgramRevisions(
+      const ProgramName& name, const PageRequest& page) override;
+  absl::StatusOr<v1::Session> CreateSession(
+      const v1::Session& session, absl::string_view request_id) override;
+  absl::StatusOr<v1::Session> GetSession(const SessionName& name) override;
+  absl::StatusOr<Page<v1::Session>> ListSessions(
+      const PatientName& patient, const PageRequest& page) override;
+  absl::StatusOr<v1::PainReport> CreatePainReport(
+      const v1::PainReport& report, absl::string_view request_id) override;
+  absl::StatusOr<Page<v1::PainReport>> ListPainReports(
+      const PatientName& patient, const PageRequest& page) override;
+
+ private:
+  struct PatientRow {
+    int64_t pk;
+    int64_t version;
+    v1::Patient patient;
+  };
+  struct ProgramRow {
+    int64_t pk;
+    int64_t latest_revision;
+  };
+
+  // Runs `fn` on a free read connection inside one read transaction, so
+  // everything it reads comes from one snapshot.
+  template <typename T>
+  absl::StatusOr<T> Read(absl::FunctionRef<absl::StatusOr<T>(Connection&)> fn);
+
+  // Runs `fn` on the write connection inside BEGIN IMMEDIATE and commits when
+  // it succeeds; rolls everything back when it fails.
+  template <typename T>
+  absl::StatusOr<T> Write(
+      absl::FunctionRef<absl::StatusOr<T>(Connection&)> fn);
+
+  // Key lookups on a connection the caller holds. NOT_FOUND when missing.
+  static absl::StatusOr<int64_t> ClinicPk(Connection& db,
+                                          const ClinicName& name);
+  static absl::StatusOr<int64_t> TherapistPk(Connection& db,
+                                             const TherapistName& name);
+  static absl::StatusOr<PatientRow> FindPatient(Connection& db,
+                                                const PatientName& name);
+  static absl::StatusOr<ProgramRow> FindProgram(Connection& db,
+                                                const ProgramName& name);
+  // The stored body of a request_id already used by a patient, if any.
+  static absl::StatusOr<std::optional<std::string>> FindByRequestId(
+      Connection& db, const char* sql, int64_t patient_pk,
+      absl::string_view request_id);
+
+  absl::Mutex write_mu_;
+  const std::unique_ptr<Connection> writer_ ABSL_PT_GUARDED_BY(write_mu_);
+
+  absl::Mutex read_mu_;
+  const std::vector<std::unique_ptr<Connection>> readers_;
+  std::vector<Connection*> free_readers_ ABSL_GUARDED_BY(read_mu_);
+};
+
+template <typename T>
+absl::StatusOr<T> SqliteStore::Read(
+    absl::FunctionRef<absl::StatusOr<T>(Connection&)> fn) {
+  Connection* db;
+  {
+    absl::MutexLock lock(&read_mu_);
+    read_mu_.Await(absl::Condition(
+        +[](std::vector<Connection*>* free) { return !free->empty(); },
+        &free_readers_));
+    db = free_readers_.back();
+    free_readers_.pop_back();
+  }
+  absl::StatusOr<T> result = [&]() -> absl::StatusOr<T> {
+    GLUTECARE_ASSIGN_OR_RETURN(
+        Transaction txn, Transaction::Begin(*db, Transaction::Mode::kRead));
+    GLUTECARE_ASSIGN_OR_RETURN(T value, fn(*db));
+    GLUTECARE_RETURN_IF_ERROR(txn.Commit());
+    return value;
+  }();
+  absl::MutexLock lock(&read_mu_);
+  free_readers_.push_back(db);
+  return result;
+}
+
+template <typename T>
+absl::StatusOr<T> SqliteStore::Write(
+    absl::FunctionRef<absl::StatusOr<T>(Connection&)> fn) {
+  absl::MutexLock lock(&write_mu_);
+  GLUTECARE_ASSIGN_OR_RETURN(
+      Transaction txn, Transaction::Begin(*writer_, Transaction::Mode::kWrite));
+  GLUTECARE_ASSIGN_OR_RETURN(T value, fn(*writer_));
+  GLUTECARE_RETURN_IF_ERROR(txn.Commit());
+  return value;
+}
+
+absl::StatusOr<int64_t> SqliteStore::ClinicPk(Connection& db,
+                                              const ClinicName& name) {
+  GLUTECARE_ASSIGN_OR_RETURN(
+      Statement stmt, db.Prepare("SELECT pk FROM clinics WHERE clinic_id = ?1"));
+  stmt.BindText(1, name.clinic);
+  GLUTECARE_ASSIGN_OR_RETURN(bool found, stmt.Step());
+  if (!found) {
+    return absl::NotFoundError(absl::StrCat(name.ToString(), " not found"));
+  }
+  return stmt.ColumnInt64(0);
+}
+
+absl::StatusOr<int64_t> SqliteStore::TherapistPk(Connection& db,
+                                                 const TherapistName& name) {
+  GLUTECARE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      db.Prepare("SELECT t.pk FROM therapists t "
+                 "JOIN clinics c ON c.pk = t.clinic_pk "
+                 "WHERE c.clinic_id = ?1 AND t.therapist_id = ?2"));
+  stmt.BindText(1, name.clinic).BindText(2, name.therapist);
+  GLUTECARE_ASSIGN_OR_RETURN(bool found, stmt.Step());
+  if (!found) {
+    return absl::NotFoundError(absl::StrCat(name.ToString(), " not found"));
+  }
+  return stmt.ColumnInt64(0);
+}
+
+absl::StatusOr<SqliteStore::PatientRow> SqliteStore::FindPatient(
+    Connection& db, const PatientName& name) {
+  GLUTECARE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      db.Prepare("SELECT p.pk, p.version, p.body FROM patients p "
+                 "JOIN clinics c ON c.pk = p.clinic_pk "
+                 "WHERE c.clinic_id = ?1 AND p.patient_id = ?2"));
+  stmt.BindText(1, name.clinic).BindText(2, name.patient);
+  GLUTECARE_ASSIGN_OR_RETURN(bool found, stmt.Step());
+  if (!found) {
+    return absl::NotFoundError(absl::StrCat(name.ToString(), " not found"));
+  }
+  PatientRow row{stmt.ColumnInt64(0), stmt.ColumnInt64(1), {}};
+  GLUTECARE_ASSIGN_OR_RETURN(row.patient,
+                             ParseBody<v1::Patient>(stmt.ColumnBlob(2)));
+  row.patient.set_etag(EtagOf(row.version));
+  return row;
+}
+
+absl::StatusOr<SqliteStore::ProgramRow> SqliteStore::FindProgram(
+    Connection& db, const ProgramName& name) {
+  GLUTECARE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      db.Prepare("SELECT g.pk, g.latest_revision FROM programs g "
+                 "JOIN patients p ON p.pk = g.patient_pk "
+                 "JOIN clinics c ON c.pk = p.clinic_pk "
+                 "WHERE c.clinic_id = ?1 AND p.patient_id = ?2 "
+                 "AND g.program_id = ?3"));
+  stmt.BindText(1, name.clinic)
+      .BindText(2, name.patient)
+      .BindText(3, name.program);
+  GLUTECARE_ASSIGN_OR_RETURN(bool found, stmt.Step());
+  if (!found) {
+    return absl::NotFoundError(absl::StrCat(name.ToString(), " not found"));
+  }
+  return ProgramRow{stmt.ColumnInt64(0), stmt.ColumnInt64(1)};
+}
+
+absl::StatusOr<std::optional<std::string>> SqliteStore::FindByRequestId(
+    Connection& db, const char* sql, int64_t patient_pk,
+    absl::string_view request_id) {
+  if (request_id.empty()) return std::nullopt;
+  GLUTECARE_ASSIGN_OR_RETURN(Statement stmt, db.Prepare(sql));
+  stmt.BindInt64(1, patient_pk).BindText(2, request_id);
+  GLUTECARE_ASSIGN_OR_RETURN(bool found, stmt.Step());
+  if (!found) return std::nullopt;
+  return std::string(stmt.ColumnBlob(0));
+}
+
+// ---- Clinics ----------------------------------------------------------------
+
+absl::StatusOr<v1::Clinic> SqliteStore::CreateClinic(const v1::Clinic& clinic) {
+  GLUTECARE_ASSIGN_OR_RETURN(ClinicName name,
+                             ClinicName::Parse(clinic.name(), "clinic.name"));
+  return Write<v1::Clinic>([&](Connection& db) -> absl::StatusOr<v1::Clinic> {
+    if (ClinicPk(db, name).ok()) {
+      return absl::AlreadyExistsError(
+          absl::StrCat(name.ToString(), " already exists"));
+    }
+    GLUTECARE_ASSIGN_OR_RETURN(
+        Statement stmt,
+        db.Prepare("INSERT INTO clinics (clinic_id, body) VALUES (?1, ?2)"));
+    stmt.BindText(1, name.clinic).BindBlob(2, clinic.SerializeAsString());
+    GLUTECARE_RETURN_IF_ERROR(stmt.Run());
+    return clinic;
+  });
+}
+
+absl::StatusOr<v1::Clinic> SqliteStore::GetClinic(const ClinicName& name) {
+  return Read<v1::Clinic>([&](Connection& db) -> absl::StatusOr<v1::Clinic> {
+    GLUTECARE_ASSIGN_OR_RETURN(
+        Statement stmt,
+        db.Prepare("SELECT body FROM clinics WHERE clinic_id = ?1"));
+    stmt.BindText(1, name.clinic);
+    GLUTECARE_ASSIGN_OR_RETURN(bool found, stmt.Step());
+    if (!found) {
+      return absl::NotFoundError(absl::StrCat(name.ToString(), " not found"));
+    }
+    return ParseBody<v1::Clinic>(stmt.ColumnBlob(0));
+  });
+}
+
+absl::StatusOr<Page<v1::Clinic>> SqliteStore::ListClinics(
+    const PageRequest& page) {
+  return Read<Page<v1::Clinic>>(
+      [&](Connection& db) -> absl::StatusOr<Page<v1::Clinic>> {
+        GLUTECARE_ASSIGN_OR_RETURN(
+            Statement stmt,
+            db.Prepare("SELECT pk, pk, body FROM clinics "
+                       "WHERE ?2 IS NULL OR pk > ?3 "
+                       "ORDER BY pk LIMIT ?4"));
+        return RunListQuery<v1::Clinic>(stmt, "clinics", page,
+                                        BodyAt<v1::Clinic>(2));
+      });
+}
+
+// ---- Therapists -------------------------------------------------------------
+
+absl::StatusOr<v1::Therapist> SqliteStore::CreateTherapist(
+    const v1::Therapist& therapist) {
+  GLUTECARE_ASSIGN_OR_RETURN(
+      TherapistName name,
+      TherapistName::Parse(therapist.name(), "therapist.name"));
+  return Write<v1::Therapist>(
+      [&](Connection& db) -> absl::StatusOr<v1::Therapist> {
+        GLUTECARE_ASSIGN_OR_RETURN(int64_t clinic_pk,
+                                   ClinicPk(db, name.parent()));
+        if (TherapistPk(db, name).ok()) {
+          return absl::AlreadyExistsError(
+              absl::StrCat(name.ToString(), " already exists"));
+        }
+        GLUTECARE_ASSIGN_OR_RETURN(
+            Statement stmt,
+            db.Prepare("INSERT INTO therapists (clinic_pk, therapist_id, body) "
+                       "VALUES (?1, ?2, ?3)"));
+        stmt.BindInt64(1, clinic_pk)
+            .BindText(2, name.therapist)
+            .BindBlob(3, therapist.SerializeAsString());
+        GLUTECARE_RETURN_IF_ERROR(stmt.Run());
+        return therapist;
+      });
+}
+
+absl::StatusOr<v1::Therapist> SqliteStore::GetTherapist(
+    const TherapistName& name) {
+  return Read<v1::Therapist>(
+      [&](Connection& db) -> absl::StatusOr<v1::Therapist> {
+        GLUTECARE_ASSIGN_OR_RETURN(int64_t pk, TherapistPk(db, name));
+        GLUTECARE_ASSIGN_OR_RETURN(
+            Statement stmt,
+            db.Prepare("SELECT body FROM therapists WHERE pk = ?1"));
+        stmt.BindInt64(1, pk);
+        GLUTECARE_ASSIGN_OR_RETURN(bool found, stmt.Step());
+        if (!found) return absl::InternalError("therapist row vanished");
+        return ParseBody<v1::Therapist>(stmt.ColumnBlob(0));
+      });
+}
+
+absl::StatusOr<Page<v1::Therapist>> SqliteStore::ListTherapists(
+    const ClinicName& clinic, const PageRequest& page) {
+  return Read<Page<v1::Therapist>>(
+      [&](Connection& db) -> absl::StatusOr<Page<v1::Therapist>> {
+        GLUTECARE_ASSIGN_OR_RETURN(int64_t clinic_pk, ClinicPk(db, clinic));
+        GLUTECARE_ASSIGN_OR_RETURN(
+            Statement stmt,
+            db.Prepare("SELECT pk, pk, body FROM therapists "
+                       "WHERE clinic_pk = ?1 AND (?2 IS NULL OR pk > ?3) "
+                       "ORDER BY pk LIMIT ?4"));
+        stmt.BindInt64(1, clinic_pk);
+        return RunListQuery<v1::Therapist>(
+            stmt, absl::StrCat("therapists:", clinic.ToString()), page,
+            BodyAt<v1::Therapist>(2));
+      });
+}
+
+// ---- Patients ---------------------------------------------------------------
+
+absl::StatusOr<v1::Patient> SqliteStore::CreatePatient(
+    const v1::Patient& patient) {
+  GLUTECARE_ASSIGN_OR_RETURN(PatientName name,
+                             PatientName::Parse(patient.name(), "patient.name"));
+  GLUTECARE_ASSIGN_OR_RETURN(
+      TherapistName therapist,
+      TherapistName::Parse(patient.therapist(), "patient.therapist"));
+  return Write<v1::Patient>([&](Connection& db) -> absl::StatusOr<v1::Patient> {
+    GLUTECARE_ASSIGN_OR_RETURN(int64_t clinic_pk, ClinicPk(db, name.parent()));
+    GLUTECARE_ASSIGN_OR_RETURN(int64_t therapist_pk, TherapistPk(db, therapist));
+    if (FindPatient(db, name).ok()) {
+      return absl::AlreadyExistsError(
+          absl::StrCat(name.ToString(), " already exists"));
+    }
+    GLUTECARE_ASSIGN_OR_RETURN(
+        Statement taken,
+        db.Prepare("SELECT patient_id FROM patients "
+                   "WHERE clinic_pk = ?1 AND mrn = ?2"));
+    taken.BindInt64(1, clinic_pk).BindText(2, patient.mrn());
+    GLUTECARE_ASSIGN_OR_RETURN(bool mrn_taken, taken.Step());
+    if (mrn_taken) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          "MRN ", patient.mrn(), " is already used by ",
+          PatientName{name.clinic, std::string(taken.ColumnText(0))}
+              .ToString()));
+    }
+    v1::Patient stored = patient;
+    stored.clear_etag();
+    GLUTECARE_ASSIGN_OR_RETURN(
+        Statement stmt,
+        db.Prepare("INSERT INTO patients (clinic_pk, patient_id, mrn, "
+                   "therapist_pk, version, body) "
+                   "VALUES (?1, ?2, ?3, ?4, 1, ?5)"));
+    stmt.BindInt64(1, clinic_pk)
+        .BindText(2, name.patient)
+        .BindText(3, patient.mrn())
+        .BindInt64(4, therapist_pk)
+        .BindBlob(5, stored.SerializeAsString());
+    GLUTECARE_RETURN_IF_ERROR(stmt.Run());
+    stored.set_etag(EtagOf(1));
+    return stored;
+  });
+}
+
+absl::StatusOr<v1::Patient> SqliteStore::GetPatient(const PatientName& name) {
+  return Read<v1::Patient>([&](Connection& db) -> absl::StatusOr<v1::Patient> {
+    GLUTECARE_ASSIGN_OR_RETURN(PatientRow row, FindPatient(db, name));
+    return std::move(row.patient);
+  });
+}
+
+absl::StatusOr<Page<v1::Patient>> SqliteStore::ListPatients(
+    const ClinicName& clinic, const std::optional<TherapistName>& therapist,
+    const PageRequest& page) {
+  return Read<Page<v1::Patient>>(
+      [&](Connection& db) -> absl::StatusOr<Page<v1::Patient>> {
+        GLUTECARE_ASSIGN_OR_RETURN(int64_t clinic_pk, ClinicPk(db, clinic));
+        int64_t therapist_pk = 0;
+        if (therapist.has_value()) {
+          absl::StatusOr<int64_t> pk = TherapistPk(db, *therapist);
+          // An unknown therapist simply has no patients.
+          if (!pk.ok() && !absl::IsNotFound(pk.status())) return pk.status();
+          therapist_pk = pk.ok() ? *pk : -1;
+        }
+        GLUTECARE_ASSIGN_OR_RETURN(
+            Statement stmt,
+            db.Prepare("SELECT pk, pk, version, body FROM patients "
+                       "WHERE clinic_pk = ?1 AND (?2 IS NULL OR pk > ?3) "
+                       "AND (?5 = 0 OR therapist_pk = ?5) "
+                       "ORDER BY pk LIMIT ?4"));
+        stmt.BindInt64(1, clinic_pk).BindInt64(5, therapist_pk);
+        const std::string query = absl::StrCat(
+            "patients:", clinic.ToString(), ":",
+            therapist.has_value() ? therapist->ToString() : "");
+        return RunListQuery<v1::Patient>(
+            stmt, query, page,
+            [](const Statement& row) -> absl::StatusOr<v1::Patient> {
+              GLUTECARE_ASSIGN_OR_RETURN(
+                  v1::Patient patient,
+                  ParseBody<v1::Patient>(row.ColumnBlob(3)));
+              patient.set_etag(EtagOf(row.ColumnInt64(2)));
+              return patient;
+            });
+      });
+}
+
+absl::StatusOr<v1::Patient> SqliteStore::UpdatePatient(
+    const v1::Patient& patient, absl::string_view expected_etag) {
+  GLUTECARE_ASSIGN_OR_RETURN(PatientName name,
+                             PatientName::Parse(patient.name(), "patient.name"));
+  GLUTECARE_ASSIGN_OR_RETURN(
+      TherapistName therapist,
+      TherapistName::Parse(patient.therapist(), "patient.therapist"));
+  return Write<v1::Patient>([&](Connection& db) -> absl::StatusOr<v1::Patient> {
+    GLUTECARE_ASSIGN_OR_RETURN(PatientRow row, FindPatient(db, name));
+    if (row.patient.etag() != expected_etag) {
+      return StaleEtag(name.ToString(), expected_etag, row.patient.etag());
+    }
+    GLUTECARE_ASSIGN_OR_RETURN(int64_t therapist_pk, TherapistPk(db, therapist));
+    GLUTECARE_ASSIGN_OR_RETURN(
+        Statement taken,
+        db.Prepare("SELECT patient_id FROM patients "
+                   "WHERE clinic_pk = (SELECT clinic_pk FROM patients "
+                   "WHERE pk = ?1) AND mrn = ?2 AND pk != ?1"));
+    taken.BindInt64(1, row.pk).BindText(2, patient.mrn());
+    GLUTECARE_ASSIGN_OR_RETURN(bool mrn_taken, taken.Step());
+    if (mrn_taken) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          "MRN ", patient.mrn(), " is already used by ",
+          PatientName{name.clinic, std::string(taken.ColumnText(0))}
+              .ToString()));
+    }
+    v1::Patient stored = patient;
+    stored.clear_etag();
+    GLUTECARE_ASSIGN_OR_RETURN(
+        Statement stmt,
+        db.Prepare("UPDATE patients SET mrn = ?2, therapist_pk = ?3, "
+                   "version = version + 1, body = ?4 WHERE pk = ?1"));
+    stmt.BindInt64(1, row.pk)
+        .BindText(2, patient.mrn())
+        .BindInt64(3, therapist_pk)
+        .BindBlob(4, stored.SerializeAsString());
+    GLUTECARE_RETURN_IF_ERROR(stmt.Run());
+    stored.set_etag(EtagOf(row.version + 1));
+    return stored;
+  });
+}
+
+// ---- Programs ---------------------------------------------------------------
+
+absl::StatusOr<v1::Program> SqliteStore::CreateProgram(
+    const v1::Program& program) {
+  GLUTECARE_ASSIGN_OR_RETURN(ProgramName name,
+                             ProgramName::Parse(program.name(), "program.name"));
+  return Write<v1::Program>([&](Connection& db) -> absl::StatusOr<v1::Program> {
+    GLUTECARE_ASSIGN_OR_RETURN(PatientRow patient,
+                               FindPatient(db, name.parent()));
+    if (FindProgram(db, name).ok()) {
+      return absl::AlreadyExistsError(
+          absl::StrCat(name.ToString(), " already exists"));
+    }
+    GLUTECARE_ASSIGN_OR_RETURN(
+        Statement insert_program,
+        db.Prepare("INSERT INTO programs (patient_pk, program_id, "
+                   "latest_revision) VALUES (?1, ?2, 1)"));
+    insert_program.BindInt64(1, patient.pk).BindText(2, name.program);
+    GLUTECARE_RETURN_IF_ERROR(insert_program.Run());
+    const int64_t program_pk = sqlite3_last_insert_rowid(db.raw());
+
+    v1::Program stored = program;
+    stored.set_revision_id(1);
+    stored.clear_etag();
+    GLUTECARE_ASSIGN_OR_RETURN(
+        Statement insert_revision,
+        db.Prepare("INSERT INTO program_revisions (program_pk, revision_id, "
+                   "body) VALUES (?1, ?2, ?3)"));
+    insert_revision.BindInt64(1, program_pk)
+        .BindInt64(2, 1)
+        .BindBlob(3, stored.SerializeAsString());
+    GLUTECARE_RETURN_IF_ERROR(insert_revision.Run());
+    stored.set_etag(EtagOf(1));
+    return stored;
+  });
+}
+
+absl::StatusOr<v1::Program> SqliteStore::GetProgram(const ProgramName& name) {
+  return Read<v1::Program>([&](Connection& db) -> absl::StatusOr<v1::Program> {
+    GLUTECARE_ASSIGN_OR_RETURN(ProgramRow row, FindProgram(db, name));
+    const int64_t revision =
+        name.revision_id == 0 ? row.latest_revision : name.revision_id;
+    GLUTECARE_ASSIGN_OR_RETURN(
+        Statement stmt,
+        db.Prepare("SELECT body FROM program_revisions "
+                   "WHERE program_pk = ?1 AND revision_id = ?2"));
+    stmt.BindInt64(1, row.pk).BindInt64(2, revision);
+    GLUTECARE_ASSIGN_OR_RETURN(bool found, stmt.Step());
+    if (!found) {
+      return absl::NotFoundError(
+          absl::StrCat(name.ToString(), " has no revision ", revision,
+                       " (latest is ", row.latest_revision, ")"));
+    }
+    GLUTECARE_ASSIGN_OR_RETURN(v1::Program program,
+                               ParseBody<v1::Program>(stmt.ColumnBlob(0)));
+    program.set_etag(EtagOf(row.latest_revision));
+    return program;
+  });
+}
+
+absl::StatusOr<Page<v1::Program>> SqliteStore::ListPrograms(
+    const PatientName& patient, const PageRequest& page) {
+  return Read<Page<v1::Program>>(
+      [&](Connection& db) -> absl::StatusOr<Page<v1::Program>> {
+        GLUTECARE_ASSIGN_OR_RETURN(PatientRow row, FindPatient(db, patient));
+        GLUTECARE_ASSIGN_OR_RETURN(
+            Statement stmt,
+            db.Prepare("SELECT g.pk, g.pk, g.latest_revision, r.body "
+                       "FROM programs g JOIN program_revisions r "
+                       "ON r.program_pk = g.pk "
+                       "AND r.revision_id = g.latest_revision "
+                       "WHERE g.patient_pk = ?1 AND (?2 IS NULL OR g.pk > ?3) "
+                       "ORDER BY g.pk LIMIT ?4"));
+        stmt.BindInt64(1, row.pk);
+        return RunListQuery<v1::Program>(
+            stmt, absl::StrCat("programs:", patient.ToString()), page,
+            [](const Statement& r) -> absl::StatusOr<v1::Program> {
+              GLUTECARE_ASSIGN_OR_RETURN(v1::Program program,
+                                         ParseBody<v1::Program>(r.ColumnBlob(3)));
+              program.set_etag(EtagOf(r.ColumnInt64(2)));
+              return program;
+            });
+      });
+}
+
+absl::StatusOr<v1::Program> SqliteStore::AddProgramRevision(
+    const v1::Program& program, absl::string_view expected_etag) {
+  GLUTECARE_ASSIGN_OR_RETURN(ProgramName name,
+                             ProgramName::Parse(program.name(), "program.name"));
+  return Write<v1::Program>([&](Connection& db) -> absl::StatusOr<v1::Program> {
+    GLUTECARE_ASSIGN_OR_RETURN(ProgramRow row, FindProgram(db, name));
+    if (EtagOf(row.latest_revision) != expected_etag) {
+      return StaleEtag(name.ToString(), expected_etag,
+                       EtagOf(row.latest_revision));
+    }
+    const int64_t revision = row.latest_revision + 1;
+    v1::Program stored = program;
+    stored.set_revision_id(revision);
+    stored.clear_etag();
+    GLUTECARE_ASSIGN_OR_RETURN(
+        Statement insert_revision,
+        db.Prepare("INSERT INTO program_revisions (program_pk, revision_id, "
+                   "body) VALUES (?1, ?2, ?3)"));
+    insert_revision.BindInt64(1, row.pk)
+        .BindInt64(2, revision)
+        .BindBlob(3, stored.SerializeAsString());
+    GLUTECARE_RETURN_IF_ERROR(insert_revision.Run());
+    GLUTECARE_ASSIGN_OR_RETURN(
+        Statement bump,
+        db.Prepare("UPDATE programs SET latest_revision = ?2 WHERE pk = ?1"));
+    bump.BindInt64(1, row.pk).BindInt64(2, revision);
+    GLUTECARE_RETURN_IF_ERROR(bump.Run());
+    stored.set_etag(EtagOf(revision));
+    return stored;
+  });
+}
+
+absl::StatusOr<Page<v1::Program>> SqliteStore::ListProgramRevisions(
+    const ProgramName& name, const PageRequest& page) {
+  return Read<Page<v1::Program>>(
+      [&](Connection& db) -> absl::StatusOr<Page<v1::Program>> {
+        GLUTECARE_ASSIGN_OR_RETURN(ProgramRow row, FindProgram(db, name));
+        GLUTECARE_ASSIGN_OR_RETURN(
+            Statement stmt,
+            db.Prepare("SELECT revision_id, revision_id, body "
+                       "FROM program_revisions WHERE program_pk = ?1 "
+                       "AND (?2 IS NULL OR revision_id < ?3) "
+                       "ORDER BY revision_id DESC LIMIT ?4"));
+        stmt.BindInt64(1, row.pk);
+        const std::string latest_etag = EtagOf(row.latest_revision);
+        return RunListQuery<v1::Program>(
+            stmt, absl::StrCat("revisions:", name.ToString()), page,
+            [&](const Statement& r) -> absl::StatusOr<v1::Program> {
+              GLUTECARE_ASSIGN_OR_RETURN(v1::Program program,
+                                         ParseBody<v1::Program>(r.ColumnBlob(2)));
+              program.set_etag(latest_etag);
+              return program;
+            });
+      });
+}
+
+// ---- Sessions and pain reports ---------------------------------------------
+
+absl::StatusOr<v1::Session> SqliteStore::CreateSession(
+    const v1::Session& session, absl::string_view request_id) {
+  GLUTECARE_ASSIGN_OR_RETURN(SessionName name,
+                             SessionName::Parse(session.name(), "session.name"));
+  GLUTECARE_ASSIGN_OR_RETURN(
+      ProgramName revision,
+      ProgramName::ParseWithRevision(session.program_revision(),
+                                     "session.program_revision"));
+  return Write<v1::Session>([&](Connection& db) -> absl::StatusOr<v1::Session> {
+    GLUTECARE_ASSIGN_OR_RETURN(PatientRow patient,
+                               FindPatient(db, name.parent()));
+    GLUTECARE_ASSIGN_OR_RETURN(
+        std::optional<std::string> earlier,
+        FindByRequestId(db,
+                        "SELECT body FROM sessions "
+                        "WHERE patient_pk = ?1 AND request_id = ?2",
+                        patient.pk, request_id));
+    if (earlier.has_value()) return ParseBody<v1::Session>(*earlier);
+
+    GLUTECARE_ASSIGN_OR_RETURN(ProgramRow program, FindProgram(db, revision));
+    if (revision.revision_id < 1 ||
+        revision.revision_id > program.latest_revision) {
+      return absl::NotFoundError(
+          absl::StrCat(revision.ToString(), " has no revision ",
+                       revision.revision_id));
+    }
+    GLUTECARE_ASSIGN_OR_RETURN(
+        Statement stmt,
+        db.Prepare("INSERT INTO sessions (patient_pk, session_id, request_id, "
+                   "perform_time_us, local_date, program_pk, revision_id, "
+                   "body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
+    stmt.BindInt64(1, patient.pk)
+        .BindText(2, name.session)
+        .BindTextOrNull(3, request_id)
+        .BindInt64(4, UnixMicros(session.perform_time()))
+        .BindText(5, session.local_date())
+        .BindInt64(6, program.pk)
+        .BindInt64(7, revision.revision_id)
+        .BindBlob(8, session.SerializeAsString());
+    GLUTECARE_RETURN_IF_ERROR(stmt.Run());
+    return session;
+  });
+}
+
+absl::StatusOr<v1::Session> SqliteStore::GetSession(const SessionName& name) {
+  return Read<v1::Session>([&](Connection& db) -> absl::StatusOr<v1::Session> {
+    GLUTECARE_ASSIGN_OR_RETURN(
+        Statement stmt,
+        db.Prepare("SELECT s.body FROM sessions s "
+                   "JOIN patients p ON p.pk = s.patient_pk "
+                   "JOIN clinics c ON c.pk = p.clinic_pk "
+                   "WHERE c.clinic_id = ?1 AND p.patient_id = ?2 "
+                   "AND s.session_id = ?3"));
+    stmt.BindText(1, name.clinic)
+        .BindText(2, name.patient)
+        .BindText(3, name.session);
+    GLUTECARE_ASSIGN_OR_RETURN(bool found, stmt.Step());
+    if (!found) {
+      return absl::NotFoundError(absl::StrCat(name.ToString(), " not found"));
+    }
+    return ParseBody<v1::Session>(stmt.ColumnBlob(0));
+  });
+}
+
+absl::StatusOr<Page<v1::Session>> SqliteStore::ListSessions(
+    const PatientName& patient, const PageRequest& page) {
+  return Read<Page<v1::Session>>(
+      [&](Connection& db) -> absl::StatusOr<Page<v1::Session>> {
+        GLUTECARE_ASSIGN_OR_RETURN(PatientRow row, FindPatient(db, patient));
+        GLUTECARE_ASSIGN_OR_RETURN(
+            Statement stmt,
+            db.Prepare("SELECT perform_time_us, pk, body FROM sessions "
+                       "WHERE patient_pk = ?1 AND (?2 IS NULL OR "
+                       "(perform_time_us, pk) < (?2, ?3)) "
+                       "ORDER BY perform_time_us DESC, pk DESC LIMIT ?4"));
+        stmt.BindInt64(1, row.pk);
+        return RunListQuery<v1::Session>(
+            stmt, absl::StrCat("sessions:", patient.ToString()), page,
+            BodyAt<v1::Session>(2));
+      });
+}
+
+absl::StatusOr<v1::PainReport> SqliteStore::CreatePainReport(
+    const v1::PainReport& report, absl::string_view request_id) {
+  GLUTECARE_ASSIGN_OR_RETURN(
+      PainReportName name,
+      PainReportName::Parse(report.name(), "pain_report.name"));
+  return Write<v1::PainReport>(
+      [&](Connection& db) -> absl::StatusOr<v1::PainReport> {
+        GLUTECARE_ASSIGN_OR_RETURN(PatientRow patient,
+                                   FindPatient(db, name.parent()));
+        GLUTECARE_ASSIGN_OR_RETURN(
+            std::optional<std::string> earlier,
+            FindByRequestId(db,
+                            "SELECT body FROM pain_reports "
+                            "WHERE patient_pk = ?1 AND request_id = ?2",
+                            patient.pk, request_id));
+        if (earlier.has_value()) return ParseBody<v1::PainReport>(*earlier);
+        GLUTECARE_ASSIGN_OR_RETURN(
+            Statement stmt,
+            db.Prepare("INSERT INTO pain_reports (patient_pk, pain_report_id, "
+                       "request_id, local_date, body) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5)"));
+        stmt.BindInt64(1, patient.pk)
+            .BindText(2, name.pain_report)
+            .BindTextOrNull(3, request_id)
+            .BindText(4, report.local_date())
+            .BindBlob(5, report.SerializeAsString());
+        GLUTECARE_RETURN_IF_ERROR(stmt.Run());
+        return report;
+      });
+}
+
+absl::StatusOr<Page<v1::PainReport>> SqliteStore::ListPainReports(
+    const PatientName& patient, const PageRequest& page) {
+  return Read<Page<v1::PainReport>>(
+      [&](Connection& db) -> absl::StatusOr<Page<v1::PainReport>> {
+        GLUTECARE_ASSIGN_OR_RETURN(PatientRow row, FindPatient(db, patient));
+        GLUTECARE_ASSIGN_OR_RETURN(
+            Statement stmt,
+            db.Prepare("SELECT local_date, pk, body FROM pain_reports "
+                       "WHERE patient_pk = ?1 AND (?2 IS NULL OR "
+                       "(local_date, pk) < (?2, ?3)) "
+                       "ORDER BY local_date DESC, pk DESC LIMIT ?4"));
+        stmt.BindInt64(1, row.pk);
+        return RunListQuery<v1::PainReport>(
+            stmt, absl::StrCat("pain_reports:", patient.ToString()), page,
+            BodyAt<v1::PainReport>(2));
+      });
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(
+    const SqliteStoreOptions& options) {
+  if (options.read_connections < 1) {
+    return absl::InvalidArgumentError("read_connections must be at least 1");
+  }
+  sqlite::Connection::Options writer_options{
+      .path = options.path, .read_only = false,
+      .busy_timeout = options.busy_timeout};
+  GLUTECARE_ASSIGN_OR_RETURN(std::unique_ptr<Connection> writer,
+                             Connection::Open(writer_options));
+  GLUTECARE_RETURN_IF_ERROR(sqlite::Migrate(*writer));
+  std::vector<std::unique_ptr<Connection>> readers;
+  for (int i = 0; i < options.read_connections; ++i) {
+    sqlite::Connection::Options reader_options = writer_options;
+    reader_options.read_only = true;
+    GLUTECARE_ASSIGN_OR_RETURN(std::unique_ptr<Connection> reader,
+                               Connection::Open(reader_options));
+    readers.push_back(std::move(reader));
+  }
+  return std::make_unique<SqliteStore>(std::move(writer), std::move(readers));
+}
+
+}  // namespace glutecare

@@ -1,0 +1,119 @@
+// The storage interface of glutecare: durable, transactional storage of the
+// v1 resources. Services talk only to this interface, so another backend
+// (PostgreSQL) can be added without touching them.
+//
+// The stored values are the v1 proto messages themselves. Callers validate
+// before they write; a Store checks only what needs stored data (uniqueness,
+// existence, etags) and never leaves a half-written record: every write is one
+// transaction.
+//
+// Errors: NOT_FOUND for a missing resource, ALREADY_EXISTS for a taken id or
+// MRN, ABORTED for a stale etag, INVALID_ARGUMENT for a bad page token,
+// UNAVAILABLE when storage cannot be written or read right now (disk full,
+// read-only, busy), INTERNAL otherwise.
+//
+// Thread-safety: every method may be called from many threads at once.
+#ifndef GLUTECARE_SERVER_STORAGE_STORE_H_
+#define GLUTECARE_SERVER_STORAGE_STORE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "absl/status/statusor.h"
+#include "glutecare/v1/clinic.pb.h"
+#include "glutecare/v1/program.pb.h"
+#include "glutecare/v1/session.pb.h"
+#include "server/domain/resource_names.h"
+
+namespace glutecare {
+
+// What a List call asks for. `page_size` is already validated (1 or more).
+struct PageRequest {
+  int32_t page_size = 50;
+  // Empty for the first page.
+  std::string page_token;
+};
+
+// One page of a List call.
+template <typename T>
+struct Page {
+  std::vector<T> items;
+  // Empty on the last page.
+  std::string next_page_token;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Clinics. `clinic.name` holds the new resource name.
+  virtual absl::StatusOr<v1::Clinic> CreateClinic(const v1::Clinic& clinic) = 0;
+  virtual absl::StatusOr<v1::Clinic> GetClinic(const ClinicName& name) = 0;
+  virtual absl::StatusOr<Page<v1::Clinic>> ListClinics(
+      const PageRequest& page) = 0;
+
+  // Therapists. `therapist.name` holds the new resource name; NOT_FOUND if
+  // its clinic does not exist.
+  virtual absl::StatusOr<v1::Therapist> CreateTherapist(
+      const v1::Therapist& therapist) = 0;
+  virtual absl::StatusOr<v1::Therapist> GetTherapist(
+      const TherapistName& name) = 0;
+  virtual absl::StatusOr<Page<v1::Therapist>> ListTherapists(
+      const ClinicName& clinic, const PageRequest& page) = 0;
+
+  // Patients. `patient.name` holds the new resource name; its therapist must
+  // exist (NOT_FOUND otherwise). The returned patient carries its etag.
+  virtual absl::StatusOr<v1::Patient> CreatePatient(
+      const v1::Patient& patient) = 0;
+  virtual absl::StatusOr<v1::Patient> GetPatient(const PatientName& name) = 0;
+  // Patients of `clinic`, only those of `therapist` when it is set.
+  virtual absl::StatusOr<Page<v1::Patient>> ListPatients(
+      const ClinicName& clinic, const std::optional<TherapistName>& therapist,
+      const PageRequest& page) = 0;
+  // Replaces the stored patient named `patient.name` if its etag is still
+  // `expected_etag` (ABORTED otherwise), and returns it with its new etag.
+  virtual absl::StatusOr<v1::Patient> UpdatePatient(
+      const v1::Patient& patient, absl::string_view expected_etag) = 0;
+
+  // Programs. CreateProgram stores revision 1 of `program` (whose name is the
+  // new resource name); NOT_FOUND if the patient does not exist.
+  virtual absl::StatusOr<v1::Program> CreateProgram(
+      const v1::Program& program) = 0;
+  // The revision `name.revision_id`, or the latest when it is 0.
+  virtual absl::StatusOr<v1::Program> GetProgram(const ProgramName& name) = 0;
+  // The latest revision of each of a patient's programs.
+  virtual absl::StatusOr<Page<v1::Program>> ListPrograms(
+      const PatientName& patient, const PageRequest& page) = 0;
+  // Stores `program` as the next revision of the program it names if the
+  // latest revision's etag is still `expected_etag` (ABORTED otherwise).
+  virtual absl::StatusOr<v1::Program> AddProgramRevision(
+      const v1::Program& program, absl::string_view expected_etag) = 0;
+  // A program's revisions, newest first.
+  virtual absl::StatusOr<Page<v1::Program>> ListProgramRevisions(
+      const ProgramName& name, const PageRequest& page) = 0;
+
+  // Sessions. Stores `session` (whose name is the new resource name) unless
+  // `request_id` is non-empty and the patient already submitted a session
+  // with it: then nothing is written and that first session is returned.
+  // NOT_FOUND if the patient or the program revision does not exist.
+  virtual absl::StatusOr<v1::Session> CreateSession(
+      const v1::Session& session, absl::string_view request_id) = 0;
+  virtual absl::StatusOr<v1::Session> GetSession(const SessionName& name) = 0;
+  // A patient's sessions, newest perform_time first.
+  virtual absl::StatusOr<Page<v1::Session>> ListSessions(
+      const PatientName& patient, const PageRequest& page) = 0;
+
+  // Pain check-ins, idempotent by `request_id` like CreateSession.
+  virtual absl::StatusOr<v1::PainReport> CreatePainReport(
+      const v1::PainReport& report, absl::string_view request_id) = 0;
+  // A patient's check-ins, newest local_date first.
+  virtual absl::StatusOr<Page<v1::PainReport>> ListPainReports(
+      const PatientName& patient, const PageRequest& page) = 0;
+};
+
+}  // namespace glutecare
+
+#endif  // GLUTECARE_SERVER_STORAGE_STORE_H_

@@ -1,0 +1,72 @@
+#include "server/domain/calendar.h"
+
+#include <string>
+
+#include "gtest/gtest.h"
+#include "server/common/status.h"
+
+namespace glutecare {
+namespace {
+
+TEST(ParseDate, AcceptsStrictIsoDates) {
+  absl::StatusOr<absl::CivilDay> day = ParseDate("2026-02-28", "d");
+  ASSERT_TRUE(day.ok()) << day.status();
+  EXPECT_EQ(*day, absl::CivilDay(2026, 2, 28));
+  EXPECT_EQ(FormatDate(*day), "2026-02-28");
+  EXPECT_TRUE(ParseDate("2028-02-29", "d").ok());  // leap year
+}
+
+TEST(ParseDate, RejectsMalformedAndImpossibleDates) {
+  const std::string cases[] = {"",           "2026-2-28",  "2026/02/28",
+                               "2026-02-30", "2027-02-29", "2026-13-01",
+                               "1999-12-31", "2200-01-01", "+026-02-28",
+                               "2026-02-28T00:00:00"};
+  for (const std::string& text : cases) {
+    SCOPED_TRACE(text);
+    absl::StatusOr<absl::CivilDay> day = ParseDate(text, "session.local_date");
+    ASSERT_FALSE(day.ok());
+    EXPECT_EQ(day.status().code(), absl::StatusCode::kInvalidArgument);
+    ASSERT_EQ(FieldViolationsOf(day.status()).size(), 1u);
+    EXPECT_EQ(FieldViolationsOf(day.status())[0].field, "session.local_date");
+  }
+}
+
+TEST(LoadTimeZone, LoadsIanaNamesOnly) {
+  EXPECT_TRUE(LoadTimeZone("Europe/Berlin", "tz").ok());
+  EXPECT_TRUE(LoadTimeZone("America/Argentina/Buenos_Aires", "tz").ok());
+  EXPECT_TRUE(LoadTimeZone("UTC", "tz").ok());
+  for (const char* bad : {"", "Mars/Olympus_Mons", "../../etc/passwd",
+                          "/etc/localtime", "localtime", "Europe//Berlin",
+                          "Europe/Berlin\n"}) {
+    SCOPED_TRACE(bad);
+    absl::StatusOr<absl::TimeZone> zone = LoadTimeZone(bad, "patient.time_zone");
+    ASSERT_FALSE(zone.ok());
+    EXPECT_EQ(FieldViolationsOf(zone.status())[0].field, "patient.time_zone");
+  }
+}
+
+// A session at 23:30 local time belongs to that local day, whatever the UTC
+// date (issue 3, section 7), across a DST change too.
+TEST(LocalDay, UsesThePatientsTimeZone) {
+  absl::TimeZone berlin = *LoadTimeZone("Europe/Berlin", "tz");
+  absl::TimeZone los_angeles = *LoadTimeZone("America/Los_Angeles", "tz");
+  // 2026-03-28 23:30 in Berlin is 22:30 UTC, before the DST change.
+  EXPECT_EQ(LocalDay(absl::FromCivil(absl::CivilSecond(2026, 3, 28, 23, 30, 0),
+                                     berlin),
+                     berlin),
+            absl::CivilDay(2026, 3, 28));
+  // 2026-03-29 23:30 in Berlin (after the change to CEST) is 21:30 UTC.
+  EXPECT_EQ(LocalDay(absl::FromCivil(absl::CivilSecond(2026, 3, 29, 23, 30, 0),
+                                     berlin),
+                     berlin),
+            absl::CivilDay(2026, 3, 29));
+  // 23:30 in Los Angeles is already the next day in UTC.
+  const absl::Time late_evening =
+      absl::FromCivil(absl::CivilSecond(2026, 11, 1, 23, 30, 0), los_angeles);
+  EXPECT_EQ(LocalDay(late_evening, los_angeles), absl::CivilDay(2026, 11, 1));
+  EXPECT_EQ(LocalDay(late_evening, absl::UTCTimeZone()),
+            absl::CivilDay(2026, 11, 2));
+}
+
+}  // namespace
+}  // namespace glutecare

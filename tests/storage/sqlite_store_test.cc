@@ -1,0 +1,316 @@
+#include "server/storage/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "server/storage/sqlite_schema.h"
+#include "tests/testing/temp_dir.h"
+
+namespace glutecare {
+namespace {
+
+using testing::TempDir;
+
+v1::Clinic Clinic(const std::string& id) {
+  v1::Clinic clinic;
+  clinic.set_name("clinics/" + id);
+  clinic.set_display_name("Clinic " + id);
+  return clinic;
+}
+
+v1::Therapist Therapist(const std::string& clinic, const std::string& id) {
+  v1::Therapist therapist;
+  therapist.set_name("clinics/" + clinic + "/therapists/" + id);
+  therapist.set_display_name("Therapist " + id);
+  return therapist;
+}
+
+v1::Patient Patient(const std::string& id, const std::string& mrn,
+                    const std::string& therapist = "t1") {
+  v1::Patient patient;
+  patient.set_name("clinics/demo/patients/" + id);
+  patient.set_display_name("Patient " + id);
+  patient.set_mrn(mrn);
+  patient.set_time_zone("Europe/Berlin");
+  patient.add_pain_areas(v1::PAIN_AREA_HIP);
+  patient.set_therapist("clinics/demo/therapists/" + therapist);
+  patient.set_baseline_pain(5);
+  return patient;
+}
+
+v1::Program Program(const std::string& patient, const std::string& id,
+                    int sets) {
+  v1::Program program;
+  program.set_name("clinics/demo/patients/" + patient + "/programs/" + id);
+  program.set_display_name("Phase 1");
+  program.set_status(v1::PROGRAM_STATUS_ACTIVE);
+  program.set_start_date("2026-11-01");
+  v1::Prescription* p = program.add_prescriptions();
+  p->set_exercise("exercises/glute-bridge");
+  p->set_sets(sets);
+  p->set_reps(10);
+  p->mutable_load()->set_type(v1::LOAD_TYPE_BODYWEIGHT);
+  p->set_sessions_per_week(3);
+  return program;
+}
+
+v1::Session Session(const std::string& id, int64_t perform_seconds,
+                    const std::string& revision = "g1@1") {
+  v1::Session session;
+  session.set_name("clinics/demo/patients/p1/sessions/" + id);
+  session.mutable_perform_time()->set_seconds(perform_seconds);
+  session.set_local_date("2026-11-20");
+  session.set_program_revision("clinics/demo/patients/p1/programs/" + revision);
+  session.set_pain_before(3);
+  session.set_pain_after(2);
+  return session;
+}
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_FALSE(dir_.path().empty());
+    Open();
+    ASSERT_TRUE(store_->CreateClinic(Clinic("demo")).ok());
+    ASSERT_TRUE(store_->CreateTherapist(Therapist("demo", "t1")).ok());
+    ASSERT_TRUE(store_->CreateTherapist(Therapist("demo", "t2")).ok());
+    ASSERT_TRUE(store_->CreatePatient(Patient("p1", "MRN-1")).ok());
+    ASSERT_TRUE(store_->CreateProgram(Program("p1", "g1", 3)).ok());
+  }
+
+  void Open() {
+    store_.reset();
+    absl::StatusOr<std::unique_ptr<Store>> store =
+        OpenSqliteStore({.path = dir_.File("glutecare.db")});
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = std::move(*store);
+  }
+
+  int CountSessions() {
+    absl::StatusOr<Page<v1::Session>> page =
+        store_->ListSessions({"demo", "p1"}, {.page_size = 1000});
+    EXPECT_TRUE(page.ok()) << page.status();
+    return page.ok() ? static_cast<int>(page->items.size()) : -1;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(SqliteStoreTest, DataSurvivesReopening) {
+  Open();
+  absl::StatusOr<v1::Patient> patient = store_->GetPatient({"demo", "p1"});
+  ASSERT_TRUE(patient.ok()) << patient.status();
+  EXPECT_EQ(patient->mrn(), "MRN-1");
+  EXPECT_EQ(patient->etag(), "1");
+}
+
+TEST_F(SqliteStoreTest, CreatesTheLatestSchemaInWalMode) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(dir_.File("glutecare.db").c_str(), &db), SQLITE_OK);
+  auto query_int = [db](const char* sql) {
+    sqlite3_stmt* stmt = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr), SQLITE_OK);
+    EXPECT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+    std::string value(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)));
+    sqlite3_finalize(stmt);
+    return value;
+  };
+  EXPECT_EQ(query_int("PRAGMA user_version"),
+            std::to_string(sqlite::LatestSchemaVersion()));
+  EXPECT_EQ(query_int("PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(query_int("SELECT count(*) FROM sqlite_schema WHERE type = 'table' "
+                      "AND sql LIKE '%STRICT%'"),
+            "7");
+  sqlite3_close(db);
+}
+
+TEST_F(SqliteStoreTest, RefusesADatabaseFromANewerServer) {
+  store_.reset();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(dir_.File("glutecare.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "PRAGMA user_version = 99", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  absl::StatusOr<std::unique_ptr<Store>> store =
+      OpenSqliteStore({.path = dir_.File("glutecare.db")});
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(SqliteStoreTest, MissingResourcesAreNotFound) {
+  EXPECT_EQ(store_->GetClinic({"nope"}).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_->GetPatient({"demo", "nope"}).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_->GetPatient({"nope", "p1"}).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_->GetProgram({"demo", "p1", "g1", 9}).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_->ListSessions({"demo", "nope"}, {}).status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_F(SqliteStoreTest, DuplicateIdsAndMrnsAreRejectedWithoutWriting) {
+  EXPECT_EQ(store_->CreateClinic(Clinic("demo")).status().code(),
+            absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(store_->CreatePatient(Patient("p1", "MRN-9")).status().code(),
+            absl::StatusCode::kAlreadyExists);
+  absl::Status mrn = store_->CreatePatient(Patient("p2", "MRN-1")).status();
+  EXPECT_EQ(mrn.code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_NE(mrn.message().find("clinics/demo/patients/p1"), std::string::npos);
+  absl::StatusOr<Page<v1::Patient>> patients =
+      store_->ListPatients({"demo"}, std::nullopt, {.page_size = 10});
+  ASSERT_TRUE(patients.ok());
+  EXPECT_EQ(patients->items.size(), 1u);
+}
+
+TEST_F(SqliteStoreTest, PatientWithUnknownTherapistIsNotWritten) {
+  EXPECT_EQ(store_->CreatePatient(Patient("p2", "MRN-2", "ghost")).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_->GetPatient({"demo", "p2"}).status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_F(SqliteStoreTest, UpdatePatientChecksTheEtag) {
+  v1::Patient patient = *store_->GetPatient({"demo", "p1"});
+  patient.set_display_name("Renamed");
+  absl::StatusOr<v1::Patient> updated = store_->UpdatePatient(patient, "1");
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(updated->etag(), "2");
+
+  patient.set_display_name("Lost update");
+  EXPECT_EQ(store_->UpdatePatient(patient, "1").status().code(),
+            absl::StatusCode::kAborted);
+  EXPECT_EQ(store_->GetPatient({"demo", "p1"})->display_name(), "Renamed");
+}
+
+TEST_F(SqliteStoreTest, ListPatientsFiltersByTherapist) {
+  ASSERT_TRUE(store_->CreatePatient(Patient("p2", "MRN-2", "t2")).ok());
+  ASSERT_TRUE(store_->CreatePatient(Patient("p3", "MRN-3", "t2")).ok());
+  auto list = [&](std::optional<TherapistName> therapist) {
+    std::vector<std::string> names;
+    absl::StatusOr<Page<v1::Patient>> page =
+        store_->ListPatients({"demo"}, therapist, {.page_size = 10});
+    EXPECT_TRUE(page.ok()) << page.status();
+    if (!page.ok()) return names;
+    for (const v1::Patient& p : page->items) names.push_back(p.name());
+    return names;
+  };
+  EXPECT_EQ(list(std::nullopt).size(), 3u);
+  EXPECT_EQ(list(TherapistName{"demo", "t2"}),
+            (std::vector<std::string>{"clinics/demo/patients/p2",
+                                      "clinics/demo/patients/p3"}));
+  EXPECT_TRUE(list(TherapistName{"demo", "ghost"}).empty());
+}
+
+TEST_F(SqliteStoreTest, ProgramUpdatesKeepEveryRevision) {
+  v1::Program second = Program("p1", "g1", 4);
+  absl::StatusOr<v1::Program> stored = store_->AddProgramRevision(second, "1");
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  EXPECT_EQ(stored->revision_id(), 2);
+  EXPECT_EQ(stored->etag(), "2");
+
+  EXPECT_EQ(store_->GetProgram({"demo", "p1", "g1"})->prescriptions(0).sets(), 4);
+  EXPECT_EQ(store_->GetProgram({"demo", "p1", "g1", 1})->prescriptions(0).sets(), 3);
+
+  EXPECT_EQ(store_->AddProgramRevision(Program("p1", "g1", 5), "1").status().code(),
+            absl::StatusCode::kAborted);
+
+  absl::StatusOr<Page<v1::Program>> revisions =
+      store_->ListProgramRevisions({"demo", "p1", "g1"}, {.page_size = 10});
+  ASSERT_TRUE(revisions.ok());
+  ASSERT_EQ(revisions->items.size(), 2u);
+  EXPECT_EQ(revisions->items[0].revision_id(), 2);
+  EXPECT_EQ(revisions->items[1].revision_id(), 1);
+
+  absl::StatusOr<Page<v1::Program>> programs =
+      store_->ListPrograms({"demo", "p1"}, {.page_size = 10});
+  ASSERT_EQ(programs->items.size(), 1u);
+  EXPECT_EQ(programs->items[0].revision_id(), 2);
+}
+
+TEST_F(SqliteStoreTest, SessionRetryWithSameRequestIdReturnsTheFirst) {
+  absl::StatusOr<v1::Session> first =
+      store_->CreateSession(Session("s1", 1'700'000'000), "req-1");
+  ASSERT_TRUE(first.ok()) << first.status();
+  absl::StatusOr<v1::Session> retry =
+      store_->CreateSession(Session("s2", 1'700'000'000), "req-1");
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_EQ(retry->name(), first->name());
+  EXPECT_EQ(CountSessions(), 1);
+
+  ASSERT_TRUE(store_->CreateSession(Session("s3", 1'700'000'100), "req-2").ok());
+  ASSERT_TRUE(store_->CreateSession(Session("s4", 1'700'000'200), "").ok());
+  EXPECT_EQ(CountSessions(), 3);
+}
+
+TEST_F(SqliteStoreTest, SessionForAMissingRevisionIsNotWritten) {
+  EXPECT_EQ(store_->CreateSession(Session("s1", 1'700'000'000, "g1@2"), "r")
+                .status()
+                .code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_->CreateSession(Session("s1", 1'700'000'000, "nope@1"), "r")
+                .status()
+                .code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(CountSessions(), 0);
+}
+
+TEST_F(SqliteStoreTest, PagesThroughSessionsNewestFirstWithoutGapsOrRepeats) {
+  // Two sessions share a perform_time, so the pk breaks the tie.
+  const int64_t times[] = {100, 500, 300, 300, 700, 200, 600};
+  for (int i = 0; i < 7; ++i) {
+    ASSERT_TRUE(store_->CreateSession(
+        Session("s" + std::to_string(i), 1'700'000'000 + times[i]), "").ok());
+  }
+  std::vector<int64_t> seen;
+  PageRequest request{.page_size = 3};
+  for (int pages = 0; pages < 10; ++pages) {
+    absl::StatusOr<Page<v1::Session>> page =
+        store_->ListSessions({"demo", "p1"}, request);
+    ASSERT_TRUE(page.ok()) << page.status();
+    for (const v1::Session& s : page->items) {
+      seen.push_back(s.perform_time().seconds() - 1'700'000'000);
+    }
+    if (page->next_page_token.empty()) break;
+    request.page_token = page->next_page_token;
+  }
+  EXPECT_EQ(seen, (std::vector<int64_t>{700, 600, 500, 300, 300, 200, 100}));
+
+  // A token of this list is refused for another patient's list.
+  request.page_token = store_->ListSessions({"demo", "p1"}, {.page_size = 1})
+                           ->next_page_token;
+  ASSERT_TRUE(store_->CreatePatient(Patient("p2", "MRN-2")).ok());
+  EXPECT_EQ(store_->ListSessions({"demo", "p2"}, request).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(SqliteStoreTest, PainReportsAreIdempotentAndNewestDateFirst) {
+  auto report = [](const std::string& id, const std::string& date, int score) {
+    v1::PainReport r;
+    r.set_name("clinics/demo/patients/p1/painReports/" + id);
+    r.set_local_date(date);
+    r.set_area(v1::PAIN_AREA_HIP);
+    r.set_score(score);
+    return r;
+  };
+  ASSERT_TRUE(store_->CreatePainReport(report("r1", "2026-11-01", 5), "a").ok());
+  ASSERT_TRUE(store_->CreatePainReport(report("r2", "2026-11-03", 4), "b").ok());
+  absl::StatusOr<v1::PainReport> again =
+      store_->CreatePainReport(report("r3", "2026-11-03", 9), "b");
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->name(), "clinics/demo/patients/p1/painReports/r2");
+  EXPECT_EQ(again->score(), 4);
+  absl::StatusOr<Page<v1::PainReport>> page =
+      store_->ListPainReports({"demo", "p1"}, {.page_size = 10});
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->items.size(), 2u);
+  EXPECT_EQ(page->items[0].local_date(), "2026-11-03");
+  EXPECT_EQ(page->items[1].local_date(), "2026-11-01");
+}
+
+}  // namespace
+}  // namespace glutecare
