@@ -1,0 +1,465 @@
+// Integration tests: a real GlutecareServer on 127.0.0.1 (a free port) with a
+// real SQLite file, driven through the generated gRPC stubs.
+#include "server/service/server.h"
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "glutecare/v1/clinic_service.grpc.pb.h"
+#include "glutecare/v1/exercise_service.grpc.pb.h"
+#include "glutecare/v1/patient_service.grpc.pb.h"
+#include "glutecare/v1/program_service.grpc.pb.h"
+#include "glutecare/v1/session_service.grpc.pb.h"
+#include "google/protobuf/util/time_util.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "gtest/gtest.h"
+#include "tests/testing/temp_dir.h"
+
+namespace glutecare {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+// The field paths of the BadRequest violations in a failed call's details.
+std::vector<std::string> ViolatedFields(const grpc::Status& status) {
+  google::rpc::Status details;
+  std::vector<std::string> fields;
+  if (!details.ParseFromString(status.error_details())) return fields;
+  for (const auto& any : details.details()) {
+    google::rpc::BadRequest bad_request;
+    if (any.UnpackTo(&bad_request)) {
+      for (const auto& v : bad_request.field_violations()) {
+        fields.push_back(v.field());
+      }
+    }
+  }
+  return fields;
+}
+
+std::string ErrorReason(const grpc::Status& status) {
+  google::rpc::Status details;
+  if (!details.ParseFromString(status.error_details())) return "";
+  for (const auto& any : details.details()) {
+    google::rpc::ErrorInfo info;
+    if (any.UnpackTo(&info)) return info.reason();
+  }
+  return "";
+}
+
+class ServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_FALSE(dir_.path().empty());
+    absl::StatusOr<std::unique_ptr<GlutecareServer>> server =
+        GlutecareServer::Start({.listen_address = "127.0.0.1:0",
+                                .db_path = dir_.File("glutecare.db"),
+                                .worker_threads = 2});
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = std::move(*server);
+    channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
+                                   grpc::InsecureChannelCredentials());
+    clinics_ = v1::ClinicService::NewStub(channel_);
+    patients_ = v1::PatientService::NewStub(channel_);
+    exercises_ = v1::ExerciseService::NewStub(channel_);
+    programs_ = v1::ProgramService::NewStub(channel_);
+    sessions_ = v1::SessionService::NewStub(channel_);
+    SeedClinic();
+  }
+
+  void TearDown() override {
+    if (server_ != nullptr) server_->Shutdown(absl::Seconds(5));
+  }
+
+  // Every call carries a deadline, so a broken server fails the test rather
+  // than hanging it.
+  std::unique_ptr<grpc::ClientContext> Context() {
+    auto context = std::make_unique<grpc::ClientContext>();
+    context->set_deadline(std::chrono::system_clock::now() +
+                          std::chrono::seconds(10));
+    return context;
+  }
+
+  void SeedClinic() {
+    v1::CreateClinicRequest clinic;
+    clinic.set_clinic_id("demo");
+    clinic.mutable_clinic()->set_display_name("Demo clinic");
+    v1::Clinic created_clinic;
+    ASSERT_TRUE(clinics_->CreateClinic(Context().get(), clinic, &created_clinic).ok());
+
+    v1::CreateTherapistRequest therapist;
+    therapist.set_parent("clinics/demo");
+    therapist.set_therapist_id("t1");
+    therapist.mutable_therapist()->set_display_name("Tess Therapist");
+    v1::Therapist created_therapist;
+    ASSERT_TRUE(clinics_->CreateTherapist(Context().get(), therapist,
+                                          &created_therapist).ok());
+
+    v1::CreatePatientRequest patient = PatientRequest("p1", "MRN-1");
+    ASSERT_TRUE(patients_->CreatePatient(Context().get(), patient, &patient_).ok());
+
+    v1::CreateProgramRequest program;
+    program.set_parent("clinics/demo/patients/p1");
+    program.set_program_id("g1");
+    v1::Program* p = program.mutable_program();
+    p->set_display_name("Glute strength, phase 1");
+    p->set_status(v1::PROGRAM_STATUS_ACTIVE);
+    p->set_start_date("2026-11-01");
+    for (const char* exercise : {"glute-bridge", "clamshell", "bodyweight-squat"}) {
+      v1::Prescription* rx = p->add_prescriptions();
+      rx->set_exercise(absl::StrCat("exercises/", exercise));
+      rx->set_sets(3);
+      rx->set_reps(12);
+      rx->mutable_load()->set_type(v1::LOAD_TYPE_BODYWEIGHT);
+      rx->set_sessions_per_week(3);
+    }
+    grpc::Status status =
+        programs_->CreateProgram(Context().get(), program, &program_);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+
+  static v1::CreatePatientRequest PatientRequest(const std::string& id,
+                                                 const std::string& mrn) {
+    v1::CreatePatientRequest request;
+    request.set_parent("clinics/demo");
+    request.set_patient_id(id);
+    v1::Patient* p = request.mutable_patient();
+    p->set_display_name("Pat Patient");
+    p->set_mrn(mrn);
+    p->set_time_zone("America/New_York");
+    p->add_pain_areas(v1::PAIN_AREA_LOWER_BACK);
+    p->set_therapist("clinics/demo/therapists/t1");
+    p->set_baseline_pain(6);
+    return request;
+  }
+
+  v1::CreateSessionRequest SessionRequest(const std::string& request_id,
+                                          int64_t revision = 1) {
+    v1::CreateSessionRequest request;
+    request.set_parent("clinics/demo/patients/p1");
+    request.set_request_id(request_id);
+    v1::Session* s = request.mutable_session();
+    *s->mutable_perform_time() =
+        google::protobuf::util::TimeUtil::GetCurrentTime();
+    s->set_program_revision(
+        absl::StrCat("clinics/demo/patients/p1/programs/g1@", revision));
+    v1::PerformedExercise* e = s->add_exercises();
+    e->set_exercise("exercises/glute-bridge");
+    e->set_sets(3);
+    e->set_reps(12);
+    e->mutable_load()->set_type(v1::LOAD_TYPE_BODYWEIGHT);
+    s->set_pain_before(4);
+    s->set_pain_after(3);
+    s->set_pain_area(v1::PAIN_AREA_LOWER_BACK);
+    s->set_difficulty(v1::DIFFICULTY_ABOUT_RIGHT);
+    return request;
+  }
+
+  int CountSessions() {
+    v1::ListSessionsRequest request;
+    request.set_parent("clinics/demo/patients/p1");
+    request.set_page_size(1000);
+    v1::ListSessionsResponse response;
+    grpc::Status status = sessions_->ListSessions(Context().get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response.sessions_size();
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<GlutecareServer> server_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::ClinicService::Stub> clinics_;
+  std::unique_ptr<v1::PatientService::Stub> patients_;
+  std::unique_ptr<v1::ExerciseService::Stub> exercises_;
+  std::unique_ptr<v1::ProgramService::Stub> programs_;
+  std::unique_ptr<v1::SessionService::Stub> sessions_;
+  v1::Patient patient_;
+  v1::Program program_;
+};
+
+TEST_F(ServerTest, HealthServiceReportsServing) {
+  auto health = grpc::health::v1::Health::NewStub(channel_);
+  grpc::health::v1::HealthCheckRequest request;
+  grpc::health::v1::HealthCheckResponse response;
+  ASSERT_TRUE(health->Check(Context().get(), request, &response).ok());
+  EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+}
+
+TEST_F(ServerTest, CreatedResourcesCarryNamesTimesAndEtags) {
+  EXPECT_EQ(patient_.name(), "clinics/demo/patients/p1");
+  EXPECT_TRUE(patient_.has_create_time());
+  EXPECT_FALSE(patient_.etag().empty());
+  EXPECT_EQ(program_.name(), "clinics/demo/patients/p1/programs/g1");
+  EXPECT_EQ(program_.revision_id(), 1);
+  // An empty program therapist means the patient's own.
+  EXPECT_EQ(program_.therapist(), "clinics/demo/therapists/t1");
+}
+
+TEST_F(ServerTest, ServesTheExerciseCatalog) {
+  v1::ListExercisesRequest request;
+  request.set_page_size(4);
+  std::vector<std::string> names;
+  for (int page = 0; page < 10; ++page) {
+    v1::ListExercisesResponse response;
+    ASSERT_TRUE(exercises_->ListExercises(Context().get(), request, &response).ok());
+    for (const auto& e : response.exercises()) names.push_back(e.name());
+    if (response.next_page_token().empty()) break;
+    request.set_page_token(response.next_page_token());
+  }
+  EXPECT_EQ(names.size(), 9u);
+  EXPECT_EQ(names[0], "exercises/glute-bridge");
+
+  v1::GetExerciseRequest get;
+  get.set_name("exercises/clamshell");
+  v1::Exercise clamshell;
+  ASSERT_TRUE(exercises_->GetExercise(Context().get(), get, &clamshell).ok());
+  EXPECT_EQ(clamshell.progresses_to(), "exercises/banded-clamshell");
+  EXPECT_THAT(clamshell.target_muscles(),
+              ::testing::Contains(v1::MUSCLE_GLUTEUS_MEDIUS));
+  get.set_name("exercises/deadlift");
+  EXPECT_EQ(exercises_->GetExercise(Context().get(), get, &clamshell).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(ServerTest, SessionSubmissionDerivesTheLocalDate) {
+  v1::CreateSessionRequest request = SessionRequest("r1");
+  // 2026-11-20 03:30 UTC is still 2026-11-19 in New York.
+  request.mutable_session()->mutable_perform_time()->set_seconds(
+      absl::ToUnixSeconds(absl::FromCivil(absl::CivilSecond(2026, 11, 20, 3, 30, 0),
+                                          absl::UTCTimeZone())));
+  v1::Session session;
+  grpc::Status status = sessions_->CreateSession(Context().get(), request, &session);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(session.local_date(), "2026-11-19");
+  EXPECT_THAT(session.name(), HasSubstr("clinics/demo/patients/p1/sessions/"));
+
+  v1::GetSessionRequest get;
+  get.set_name(session.name());
+  v1::Session fetched;
+  ASSERT_TRUE(sessions_->GetSession(Context().get(), get, &fetched).ok());
+  EXPECT_EQ(fetched.SerializeAsString(), session.SerializeAsString());
+}
+
+TEST_F(ServerTest, RetriedSubmissionReturnsTheOriginal) {
+  v1::Session first, second;
+  ASSERT_TRUE(sessions_->CreateSession(Context().get(), SessionRequest("same"), &first).ok());
+  ASSERT_TRUE(sessions_->CreateSession(Context().get(), SessionRequest("same"), &second).ok());
+  EXPECT_EQ(first.name(), second.name());
+  EXPECT_EQ(CountSessions(), 1);
+}
+
+TEST_F(ServerTest, BadSessionIsRejectedWithFieldViolationsAndNotStored) {
+  v1::CreateSessionRequest request = SessionRequest("bad");
+  request.mutable_session()->set_pain_before(11);
+  request.mutable_session()->mutable_exercises(0)->set_exercise("exercises/burpee");
+  request.mutable_session()->clear_difficulty();
+  v1::Session session;
+  grpc::Status status = sessions_->CreateSession(Context().get(), request, &session);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status),
+              ElementsAre("session.exercises[0].exercise",
+                          "session.pain_before", "session.difficulty"));
+  EXPECT_EQ(ErrorReason(status), "INVALID_FIELD");
+  EXPECT_THAT(status.error_message(), HasSubstr("session.pain_before"));
+  EXPECT_EQ(CountSessions(), 0);
+}
+
+TEST_F(ServerTest, UnknownReferencesAreFieldErrorsAndMissingParentsNotFound) {
+  v1::Session session;
+  v1::CreateSessionRequest no_revision = SessionRequest("x", 7);
+  grpc::Status status = sessions_->CreateSession(Context().get(), no_revision, &session);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("session.program_revision"));
+
+  v1::CreateSessionRequest no_patient = SessionRequest("y");
+  no_patient.set_parent("clinics/demo/patients/nobody");
+  no_patient.mutable_session()->set_program_revision(
+      "clinics/demo/patients/nobody/programs/g1@1");
+  EXPECT_EQ(sessions_->CreateSession(Context().get(), no_patient, &session).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+
+  v1::CreatePatientRequest ghost_therapist = PatientRequest("p2", "MRN-2");
+  ghost_therapist.mutable_patient()->set_therapist("clinics/demo/therapists/ghost");
+  v1::Patient patient;
+  status = patients_->CreatePatient(Context().get(), ghost_therapist, &patient);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("patient.therapist"));
+
+  v1::CreatePatientRequest other_clinic = PatientRequest("p2", "MRN-2");
+  other_clinic.set_parent("clinics/elsewhere");
+  other_clinic.mutable_patient()->set_therapist("clinics/elsewhere/therapists/t1");
+  EXPECT_EQ(patients_->CreatePatient(Context().get(), other_clinic, &patient).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+
+  v1::GetPatientRequest malformed;
+  malformed.set_name("patients/p1");
+  status = patients_->GetPatient(Context().get(), malformed, &patient);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("name"));
+}
+
+TEST_F(ServerTest, DuplicatesAreAlreadyExists) {
+  v1::Patient patient;
+  grpc::Status status = patients_->CreatePatient(
+      Context().get(), PatientRequest("p2", "MRN-1"), &patient);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_THAT(status.error_message(), HasSubstr("MRN-1"));
+  status = patients_->CreatePatient(Context().get(), PatientRequest("p1", "MRN-9"),
+                                    &patient);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+}
+
+TEST_F(ServerTest, ProgramUpdateCreatesARevisionAndOldRevisionsStayUsable) {
+  v1::UpdateProgramRequest update;
+  *update.mutable_program() = program_;
+  update.mutable_program()->mutable_prescriptions(1)->mutable_load()->set_type(
+      v1::LOAD_TYPE_BAND_LIGHT);
+  update.mutable_update_mask()->add_paths("prescriptions");
+  v1::Program revised;
+  grpc::Status status = programs_->UpdateProgram(Context().get(), update, &revised);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(revised.revision_id(), 2);
+  EXPECT_NE(revised.etag(), program_.etag());
+
+  // The old etag is stale now.
+  status = programs_->UpdateProgram(Context().get(), update, &revised);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::ABORTED);
+  EXPECT_EQ(ErrorReason(status), "ETAG_MISMATCH");
+
+  v1::ListProgramRevisionsRequest list;
+  list.set_name(program_.name());
+  v1::ListProgramRevisionsResponse revisions;
+  ASSERT_TRUE(programs_->ListProgramRevisions(Context().get(), list, &revisions).ok());
+  ASSERT_EQ(revisions.programs_size(), 2);
+  EXPECT_EQ(revisions.programs(0).revision_id(), 2);
+  EXPECT_EQ(revisions.programs(1).prescriptions(1).load().type(),
+            v1::LOAD_TYPE_BODYWEIGHT);
+
+  v1::Session session;
+  EXPECT_TRUE(sessions_->CreateSession(Context().get(), SessionRequest("old", 1),
+                                       &session).ok());
+  EXPECT_TRUE(sessions_->CreateSession(Context().get(), SessionRequest("new", 2),
+                                       &session).ok());
+}
+
+TEST_F(ServerTest, InvalidProgramUpdateWritesNoRevision) {
+  v1::UpdateProgramRequest update;
+  update.mutable_program()->set_name(program_.name());
+  update.mutable_program()->set_end_date("2026-10-01");  // before the start
+  update.mutable_update_mask()->add_paths("end_date");
+  v1::Program revised;
+  grpc::Status status = programs_->UpdateProgram(Context().get(), update, &revised);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("program.end_date"));
+
+  update.mutable_update_mask()->set_paths(0, "revision_id");
+  status = programs_->UpdateProgram(Context().get(), update, &revised);
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("update_mask"));
+
+  v1::GetProgramRequest get;
+  get.set_name(program_.name());
+  ASSERT_TRUE(programs_->GetProgram(Context().get(), get, &revised).ok());
+  EXPECT_EQ(revised.revision_id(), 1);
+}
+
+TEST_F(ServerTest, UpdatePatientAppliesTheMask) {
+  v1::UpdatePatientRequest update;
+  update.mutable_patient()->set_name("clinics/demo/patients/p1");
+  update.mutable_patient()->set_baseline_pain(4);
+  update.mutable_patient()->set_display_name("ignored: not in the mask");
+  update.mutable_update_mask()->add_paths("baseline_pain");
+  v1::Patient updated;
+  ASSERT_TRUE(patients_->UpdatePatient(Context().get(), update, &updated).ok());
+  EXPECT_EQ(updated.baseline_pain(), 4);
+  EXPECT_EQ(updated.display_name(), "Pat Patient");
+
+  update.mutable_patient()->set_etag(patient_.etag());  // stale now
+  EXPECT_EQ(patients_->UpdatePatient(Context().get(), update, &updated).error_code(),
+            grpc::StatusCode::ABORTED);
+}
+
+TEST_F(ServerTest, PainReportDefaultsToThePatientsToday) {
+  v1::CreatePainReportRequest request;
+  request.set_parent("clinics/demo/patients/p1");
+  request.set_request_id("pain-1");
+  request.mutable_pain_report()->set_area(v1::PAIN_AREA_LOWER_BACK);
+  request.mutable_pain_report()->set_score(5);
+  v1::PainReport report;
+  ASSERT_TRUE(sessions_->CreatePainReport(Context().get(), request, &report).ok());
+  absl::TimeZone new_york;
+  ASSERT_TRUE(absl::LoadTimeZone("America/New_York", &new_york));
+  const absl::CivilDay today = absl::ToCivilDay(absl::Now(), new_york);
+  // The call may straddle midnight in New York; either day is right then.
+  EXPECT_THAT(report.local_date(),
+              ::testing::AnyOf(absl::FormatCivilTime(today),
+                               absl::FormatCivilTime(today - 1)));
+
+  request.set_request_id("pain-2");
+  request.mutable_pain_report()->set_score(12);
+  grpc::Status status = sessions_->CreatePainReport(Context().get(), request, &report);
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("pain_report.score"));
+
+  v1::ListPainReportsRequest list;
+  list.set_parent("clinics/demo/patients/p1");
+  v1::ListPainReportsResponse reports;
+  ASSERT_TRUE(sessions_->ListPainReports(Context().get(), list, &reports).ok());
+  EXPECT_EQ(reports.pain_reports_size(), 1);
+}
+
+TEST_F(ServerTest, ConcurrentSubmissionsAllLandOnce) {
+  constexpr int kThreads = 8;
+  constexpr int kPerThread = 10;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        v1::Session session;
+        grpc::ClientContext context;
+        context.set_deadline(std::chrono::system_clock::now() +
+                             std::chrono::seconds(20));
+        if (!sessions_->CreateSession(&context,
+                                      SessionRequest(absl::StrCat("t", t, "-", i)),
+                                      &session).ok()) {
+          failures.fetch_add(1);
+        }
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(CountSessions(), kThreads * kPerThread);
+}
+
+TEST_F(ServerTest, OversizedRequestsAreRefused) {
+  v1::CreateSessionRequest request = SessionRequest("huge");
+  request.mutable_session()->set_notes(std::string(2 << 20, 'x'));
+  v1::Session session;
+  EXPECT_EQ(sessions_->CreateSession(Context().get(), request, &session).error_code(),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(CountSessions(), 0);
+}
+
+TEST_F(ServerTest, BadPageTokensAndSizesAreFieldErrors) {
+  v1::ListSessionsRequest request;
+  request.set_parent("clinics/demo/patients/p1");
+  request.set_page_token("garbage");
+  v1::ListSessionsResponse response;
+  grpc::Status status = sessions_->ListSessions(Context().get(), request, &response);
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("page_token"));
+  request.clear_page_token();
+  request.set_page_size(-5);
+  status = sessions_->ListSessions(Context().get(), request, &response);
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("page_size"));
+}
+
+}  // namespace
+}  // namespace glutecare
