@@ -490,6 +490,36 @@ absl::StatusOr<std::string> PainReportLocalDate(const v1::PainReport& report,
   return FormatDate(day);
 }
 
+absl::StatusOr<DateRange> ResolveReportRange(absl::string_view start_date,
+                                             absl::string_view end_date,
+                                             absl::CivilDay today) {
+  Violations violations;
+  DateRange range{today - (kDefaultReportDays - 1), today};
+  if (!end_date.empty()) {
+    absl::StatusOr<absl::CivilDay> end =
+        ParseOptionalDate(end_date, "end_date", violations);
+    if (end.ok()) range = {*end - (kDefaultReportDays - 1), *end};
+  }
+  if (!start_date.empty()) {
+    absl::StatusOr<absl::CivilDay> start =
+        ParseOptionalDate(start_date, "start_date", violations);
+    if (start.ok()) range.start = *start;
+  }
+  if (violations.empty()) {
+    if (range.start > range.end) {
+      violations.Add("start_date", absl::StrCat("must not be after end_date ",
+                                                FormatDate(range.end)));
+    } else if (range.end - range.start + 1 > kMaxReportDays) {
+      violations.Add("start_date",
+                     absl::StrCat("the range may cover at most ",
+                                  kMaxReportDays, " days (got ",
+                                  range.end - range.start + 1, ")"));
+    }
+  }
+  GLUTECARE_RETURN_IF_ERROR(violations.ToStatus());
+  return range;
+}
+
 absl::Status ApplyUpdateMaskTo(
     const google::protobuf::Message& update,
     const google::protobuf::FieldMask& mask,

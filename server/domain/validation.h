@@ -17,6 +17,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "glutecare/v1/clinic.pb.h"
 #include "glutecare/v1/program.pb.h"
@@ -110,6 +111,24 @@ absl::StatusOr<std::string> PainReportLocalDate(const v1::PainReport& report,
                                                 absl::TimeZone zone,
                                                 absl::Time now,
                                                 absl::string_view prefix);
+
+// A report's date range, inclusive, in the patient's calendar.
+struct DateRange {
+  absl::CivilDay start;
+  absl::CivilDay end;
+};
+
+// Reports cover 28 days unless asked otherwise, and at most 366.
+inline constexpr int kDefaultReportDays = 28;
+inline constexpr int kMaxReportDays = 366;
+
+// The range named by optional `start_date` and `end_date` strings: end
+// defaults to `today`, start to kDefaultReportDays - 1 days before end.
+// INVALID_ARGUMENT naming "start_date" or "end_date" when a date is
+// malformed, start is after end, or the range is longer than kMaxReportDays.
+absl::StatusOr<DateRange> ResolveReportRange(absl::string_view start_date,
+                                             absl::string_view end_date,
+                                             absl::CivilDay today);
 
 // Applies an update: returns `current` with the fields named by `mask` copied
 // from `update` (repeated fields are replaced, not appended). An empty mask

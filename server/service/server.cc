@@ -10,6 +10,7 @@
 #include "server/service/exercise_service.h"
 #include "server/service/patient_service.h"
 #include "server/service/program_service.h"
+#include "server/service/report_service.h"
 #include "server/service/session_service.h"
 #include "server/storage/sqlite_store.h"
 
@@ -37,6 +38,8 @@ absl::StatusOr<std::unique_ptr<GlutecareServer>> GlutecareServer::Start(
       std::make_unique<ProgramServiceImpl>(store, executor, catalog));
   server->services_.push_back(
       std::make_unique<SessionServiceImpl>(store, executor, catalog));
+  server->services_.push_back(
+      std::make_unique<ReportServiceImpl>(store, executor));
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

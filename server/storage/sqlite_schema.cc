@@ -14,7 +14,7 @@ namespace {
 //
 // Every resource is stored as its serialized v1 proto in `body`; the columns
 // beside it are the keys that queries, uniqueness and foreign keys need.
-constexpr std::array<absl::string_view, 1> kMigrations = {
+constexpr std::array<absl::string_view, 2> kMigrations = {
     R"sql(
 CREATE TABLE clinics (
   pk INTEGER PRIMARY KEY,
@@ -92,6 +92,10 @@ CREATE TABLE pain_reports (
 CREATE UNIQUE INDEX pain_reports_by_request
   ON pain_reports (patient_pk, request_id) WHERE request_id IS NOT NULL;
 CREATE INDEX pain_reports_by_date ON pain_reports (patient_pk, local_date, pk);
+)sql",
+    // 2: reports read a patient's sessions by local date.
+    R"sql(
+CREATE INDEX sessions_by_date ON sessions (patient_pk, local_date);
 )sql",
 };
 

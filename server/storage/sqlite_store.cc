@@ -88,6 +88,18 @@ absl::StatusOr<Page<Message>> RunListQuery(
   return result;
 }
 
+// Appends the parsed body in column 0 of every remaining row to `out`.
+template <typename Message>
+absl::Status AppendBodies(Statement& stmt, std::vector<Message>* out) {
+  while (true) {
+    GLUTECARE_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
+    if (!has_row) return absl::OkStatus();
+    GLUTECARE_ASSIGN_OR_RETURN(Message message,
+                               ParseBody<Message>(stmt.ColumnBlob(0)));
+    out->push_back(std::move(message));
+  }
+}
+
 // Parses the body in `column` of the current row.
 template <typename Message>
 auto BodyAt(int column) {
@@ -140,6 +152,8 @@ class SqliteStore final : public Store {
       const v1::PainReport& report, absl::string_view request_id) override;
   absl::StatusOr<Page<v1::PainReport>> ListPainReports(
       const PatientName& patient, const PageRequest& page) override;
+  absl::StatusOr<PatientActivity> GetPatientActivity(
+      const PatientName& patient, const ActivityQuery& query) override;
 
  private:
   struct PatientRow {
@@ -803,6 +817,73 @@ absl::StatusOr<Page<v1::PainReport>> SqliteStore::ListPainReports(
         return RunListQuery<v1::PainReport>(
             stmt, absl::StrCat("pain_reports:", patient.ToString()), page,
             BodyAt<v1::PainReport>(2));
+      });
+}
+
+// ---- Reports ----------------------------------------------------------------
+
+absl::StatusOr<PatientActivity> SqliteStore::GetPatientActivity(
+    const PatientName& patient, const ActivityQuery& query) {
+  return Read<PatientActivity>(
+      [&](Connection& db) -> absl::StatusOr<PatientActivity> {
+        GLUTECARE_ASSIGN_OR_RETURN(PatientRow row, FindPatient(db, patient));
+        PatientActivity activity;
+
+        GLUTECARE_ASSIGN_OR_RETURN(
+            Statement programs,
+            db.Prepare("SELECT g.pk, r.body FROM programs g "
+                       "JOIN program_revisions r ON r.program_pk = g.pk "
+                       "WHERE g.patient_pk = ?1 "
+                       "ORDER BY g.pk, r.revision_id"));
+        programs.BindInt64(1, row.pk);
+        int64_t current_program = -1;
+        while (true) {
+          GLUTECARE_ASSIGN_OR_RETURN(bool has_row, programs.Step());
+          if (!has_row) break;
+          if (programs.ColumnInt64(0) != current_program) {
+            current_program = programs.ColumnInt64(0);
+            activity.programs.emplace_back();
+          }
+          GLUTECARE_ASSIGN_OR_RETURN(
+              v1::Program revision,
+              ParseBody<v1::Program>(programs.ColumnBlob(1)));
+          activity.programs.back().push_back(std::move(revision));
+        }
+
+        GLUTECARE_ASSIGN_OR_RETURN(
+            Statement sessions,
+            db.Prepare("SELECT body FROM sessions WHERE patient_pk = ?1 "
+                       "AND local_date BETWEEN ?2 AND ?3 "
+                       "ORDER BY local_date, perform_time_us"));
+        sessions.BindInt64(1, row.pk).BindText(2, query.from).BindText(3, query.to);
+        GLUTECARE_RETURN_IF_ERROR(AppendBodies(sessions, &activity.sessions));
+
+        if (!query.history_from.empty()) {
+          GLUTECARE_ASSIGN_OR_RETURN(
+              Statement dates,
+              db.Prepare("SELECT local_date FROM sessions "
+                         "WHERE patient_pk = ?1 "
+                         "AND local_date BETWEEN ?2 AND ?3 "
+                         "ORDER BY local_date"));
+          dates.BindInt64(1, row.pk)
+              .BindText(2, query.history_from)
+              .BindText(3, query.to);
+          while (true) {
+            GLUTECARE_ASSIGN_OR_RETURN(bool has_row, dates.Step());
+            if (!has_row) break;
+            activity.session_dates.emplace_back(dates.ColumnText(0));
+          }
+        }
+
+        GLUTECARE_ASSIGN_OR_RETURN(
+            Statement reports,
+            db.Prepare("SELECT body FROM pain_reports WHERE patient_pk = ?1 "
+                       "AND local_date BETWEEN ?2 AND ?3 "
+                       "ORDER BY local_date, pk"));
+        reports.BindInt64(1, row.pk).BindText(2, query.from).BindText(3, query.to);
+        GLUTECARE_RETURN_IF_ERROR(
+            AppendBodies(reports, &activity.pain_reports));
+        return activity;
       });
 }
 

@@ -45,6 +45,26 @@ struct Page {
   std::string next_page_token;
 };
 
+// What reports read about one patient in one snapshot (GetPatientActivity).
+struct ActivityQuery {
+  // Sessions and pain check-ins with local_date in [from, to] (YYYY-MM-DD).
+  std::string from;
+  std::string to;
+  // Session dates (only) from this day to `to`; empty means none.
+  std::string history_from;
+};
+
+struct PatientActivity {
+  // Every program of the patient, each as its revisions, oldest first.
+  std::vector<std::vector<v1::Program>> programs;
+  // Sessions with local_date in [from, to], oldest first.
+  std::vector<v1::Session> sessions;
+  // The local_date of each session in [history_from, to], oldest first.
+  std::vector<std::string> session_dates;
+  // Pain check-ins with local_date in [from, to], oldest first.
+  std::vector<v1::PainReport> pain_reports;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -112,6 +132,11 @@ class Store {
   // A patient's check-ins, newest local_date first.
   virtual absl::StatusOr<Page<v1::PainReport>> ListPainReports(
       const PatientName& patient, const PageRequest& page) = 0;
+
+  // What the reports need about `patient`, read in one snapshot. NOT_FOUND
+  // if the patient does not exist.
+  virtual absl::StatusOr<PatientActivity> GetPatientActivity(
+      const PatientName& patient, const ActivityQuery& query) = 0;
 };
 
 }  // namespace glutecare
