@@ -1,0 +1,138 @@
+#include "client/command.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "client/errors.h"
+#include "client/names.h"
+#include "server/common/status.h"
+
+namespace glutecare::client {
+namespace {
+
+absl::Status MissingIdentity(absl::string_view what, absl::string_view flag,
+                             absl::string_view environment_variable) {
+  return UsageError(absl::StrCat("no ", what, " given: pass ", flag, " or set ",
+                                 environment_variable));
+}
+
+}  // namespace
+
+void AddGlobalOptions(CLI::App& app, GlobalOptions& options) {
+  constexpr absl::string_view kGroup =
+      "Global options (before or after the command)";
+  app.add_option("--server", options.server, "Server address, host:port")
+      ->envname("GLUTECARE_SERVER")
+      ->capture_default_str()
+      ->group(std::string(kGroup));
+  app.add_flag("--json", options.json, "Print the response as protobuf JSON")
+      ->group(std::string(kGroup));
+  app.add_option("--timeout", options.timeout_seconds,
+                 "Deadline of each call, in seconds")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str()
+      ->group(std::string(kGroup));
+  app.add_option("--retries", options.retries,
+                 "How often a failed call that is safe to repeat is repeated")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str()
+      ->group(std::string(kGroup));
+  app.add_option("--clinic", options.clinic,
+                 "Your clinic: clinics/ID or the ID")
+      ->envname("GLUTECARE_CLINIC")
+      ->group(std::string(kGroup));
+  app.add_option("--therapist", options.therapist,
+                 "You, the therapist: full name or the ID in the clinic")
+      ->envname("GLUTECARE_THERAPIST")
+      ->group(std::string(kGroup));
+  app.add_option("--patient", options.patient,
+                 "The patient: full name or the ID in the clinic")
+      ->envname("GLUTECARE_PATIENT")
+      ->group(std::string(kGroup));
+}
+
+absl::StatusOr<std::string> CommandContext::Clinic() const {
+  if (!options_.clinic.empty()) {
+    return ResolveTopLevelName(options_.clinic, "clinics", "--clinic");
+  }
+  if (IsFullName(options_.patient))
+    return std::string(ClinicOf(options_.patient));
+  return MissingIdentity("clinic", "--clinic", "GLUTECARE_CLINIC");
+}
+
+absl::StatusOr<std::string> CommandContext::Therapist() const {
+  if (options_.therapist.empty()) {
+    return MissingIdentity("therapist", "--therapist", "GLUTECARE_THERAPIST");
+  }
+  return NameInClinic("therapists", options_.therapist, "--therapist");
+}
+
+absl::StatusOr<std::string> CommandContext::Patient() const {
+  if (options_.patient.empty()) {
+    return MissingIdentity("patient", "--patient", "GLUTECARE_PATIENT");
+  }
+  return NameInClinic("patients", options_.patient, "--patient");
+}
+
+absl::StatusOr<std::string> CommandContext::NameInClinic(
+    absl::string_view collection, absl::string_view text,
+    absl::string_view flag) const {
+  return ResolveName(text, collection, flag, [this] { return Clinic(); });
+}
+
+absl::StatusOr<std::string> CommandContext::NameInPatient(
+    absl::string_view collection, absl::string_view text,
+    absl::string_view flag) const {
+  return ResolveName(text, collection, flag, [this] { return Patient(); });
+}
+
+void ChosenAction::Bind(CLI::App& command, Action action) {
+  command.callback([this, action = std::move(action)] { chosen_ = action; });
+}
+
+absl::Status ChosenAction::Run(const CommandContext& context) const {
+  if (!chosen_) return UsageError("no command given; see glutecare --help");
+  return chosen_(context);
+}
+
+CLI::Option* AddExerciseSpecOption(CLI::App& command,
+                                   std::vector<std::string>& specs,
+                                   absl::string_view what) {
+  return command
+      .add_option("--exercise", specs,
+                  absl::StrCat(what,
+                               ": EXERCISE:SETSxREPS[@LOAD] or "
+                               "EXERCISE:SETSxSECONDSs[@LOAD], such as "
+                               "glute-bridge:3x12, clamshell:3x15@band-light, "
+                               "glute-bridge:3x30s, goblet-squat:3x10@8kg "
+                               "(repeat for more)"))
+      ->allow_extra_args(false);
+}
+
+void AddRequestIdOption(CLI::App& command,
+                        std::optional<std::string>& request_id) {
+  command.add_option("--request-id", request_id,
+                     "Idempotency key: a retry with the same key returns the "
+                     "first result (default: a new UUID)");
+}
+
+void AddGlobalOptionsFooter(CLI::App& root) {
+  for (CLI::App* command :
+       root.get_subcommands([](CLI::App*) { return true; })) {
+    command->footer(
+        "Global options go before or after the command: --server, --json, "
+        "--timeout, --retries, --clinic, --therapist, --patient "
+        "(see glutecare --help).");
+    AddGlobalOptionsFooter(*command);
+  }
+}
+
+CLI::App& AddCommandGroup(CLI::App& root, std::string name,
+                          std::string description) {
+  CLI::App& group =
+      *root.add_subcommand(std::move(name), std::move(description));
+  group.require_subcommand(1);
+  return group;
+}
+
+}  // namespace glutecare::client

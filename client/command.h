@@ -1,0 +1,196 @@
+// What every glutecare command shares: the global options, the context a
+// command runs in (connection, output, the caller's identity), and how a leaf
+// command's work is picked while CLI11 parses and run once it has finished.
+//
+//   ChosenAction chosen;
+//   CLI::App& group = AddCommandGroup(root, "patient", "Patients");
+//   auto [show, flags] = AddLeafCommand(group, chosen, "show",
+//                                       "Shows a patient", ShowPatient);
+//   show.add_option("ID", flags.patient, "The patient");
+//   ...parse...
+//   absl::Status status = chosen.Run(context);
+#ifndef GLUTECARE_CLIENT_COMMAND_H_
+#define GLUTECARE_CLIENT_COMMAND_H_
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "client/connection.h"
+#include "client/output.h"
+#include "google/protobuf/message.h"
+
+namespace glutecare::client {
+
+// The options every command accepts, before or after its name.
+struct GlobalOptions {
+  // --server / GLUTECARE_SERVER: `host:port` of the glutecare server.
+  std::string server = "127.0.0.1:50051";
+  // --json: print the response as protobuf JSON instead of a table.
+  bool json = false;
+  // --timeout: the deadline of each call, in seconds.
+  double timeout_seconds = 10;
+  // --retries: how often a failed call that is safe to repeat is repeated.
+  int retries = 4;
+  // The caller's identity, until the API has authentication.
+  // --clinic / GLUTECARE_CLINIC: `clinics/{clinic}` or the id.
+  std::string clinic;
+  // --therapist / GLUTECARE_THERAPIST: full name or the id within the clinic.
+  std::string therapist;
+  // --patient / GLUTECARE_PATIENT: full name or the id within the clinic.
+  std::string patient;
+};
+
+// Adds the global options to the root command `app`.
+void AddGlobalOptions(CLI::App& app, GlobalOptions& options);
+
+// Everything a command needs once the command line is parsed. Resolving an
+// identity that was not given is a usage error saying which flag or
+// environment variable to set.
+class CommandContext final {
+ public:
+  // `options`, `connection` and `output` must outlive this object.
+  CommandContext(const GlobalOptions& options, Connection& connection,
+                 const Output& output)
+      : options_(options), connection_(connection), output_(output) {}
+
+  CommandContext(const CommandContext&) = delete;
+  CommandContext& operator=(const CommandContext&) = delete;
+
+  Connection& connection() const { return connection_; }
+  const Output& output() const { return output_; }
+
+  // `clinics/{clinic}` from --clinic, or else the clinic of a full --patient
+  // name.
+  absl::StatusOr<std::string> Clinic() const;
+  // The full therapist name from --therapist.
+  absl::StatusOr<std::string> Therapist() const;
+  // The full patient name from --patient.
+  absl::StatusOr<std::string> Patient() const;
+
+  // The full name of `text` (an id or full name, given with `flag`) in
+  // `collection` under the clinic, such as ("therapists", "t1").
+  absl::StatusOr<std::string> NameInClinic(absl::string_view collection,
+                                           absl::string_view text,
+                                           absl::string_view flag) const;
+  // The same under the patient, such as ("programs", "p1@2").
+  absl::StatusOr<std::string> NameInPatient(absl::string_view collection,
+                                            absl::string_view text,
+                                            absl::string_view flag) const;
+
+  // Prints `message` (the result of a command) as JSON under --json, or else
+  // as `print_text` writes it.
+  template <typename Message>
+  void Print(const Message& message,
+             void (*print_text)(const Message&, std::ostream&)) const {
+    output_.Print(message,
+                  [&](std::ostream& out) { print_text(message, out); });
+  }
+
+  // Prints the result of a call that returns one resource; a failed call is
+  // returned as it is.
+  template <typename Message>
+  absl::Status PrintResult(const absl::StatusOr<Message>& result,
+                           void (*print_text)(const Message&,
+                                              std::ostream&)) const {
+    if (!result.ok()) return result.status();
+    Print(*result, print_text);
+    return absl::OkStatus();
+  }
+
+  // Calls `method` (see Connection::Call) and prints the resource it returns.
+  template <typename Stub, typename Request, typename Response>
+  absl::Status CallAndPrint(grpc::Status (Stub::*method)(grpc::ClientContext*,
+                                                         const Request&,
+                                                         Response*),
+                            const Request& request, Idempotency idempotency,
+                            void (*print_text)(const Response&,
+                                               std::ostream&)) const {
+    return PrintResult(connection_.Call(method, request, idempotency),
+                       print_text);
+  }
+
+ private:
+  const GlobalOptions& options_;
+  Connection& connection_;
+  const Output& output_;
+};
+
+// The work of one leaf command, such as `patient show`.
+using Action = std::function<absl::Status(const CommandContext&)>;
+
+// The action of the leaf command on the command line. Not thread-safe.
+class ChosenAction final {
+ public:
+  ChosenAction() = default;
+  ChosenAction(const ChosenAction&) = delete;
+  ChosenAction& operator=(const ChosenAction&) = delete;
+
+  // Makes `action` the one to run when `command` is parsed. `command` must
+  // not outlive this object.
+  void Bind(CLI::App& command, Action action);
+
+  // Runs the chosen action. REQUIRES: a leaf command was parsed.
+  absl::Status Run(const CommandContext& context) const;
+
+ private:
+  Action chosen_;
+};
+
+// Adds the repeatable `--exercise SPEC` option (the grammar of
+// client/specs.h), described as `what` followed by the grammar.
+CLI::Option* AddExerciseSpecOption(CLI::App& command,
+                                   std::vector<std::string>& specs,
+                                   absl::string_view what);
+
+// Adds `--request-id`, the idempotency key of a create that is safe to
+// retry; unset means a new random UUID (NewRequestId()).
+void AddRequestIdOption(CLI::App& command,
+                        std::optional<std::string>& request_id);
+
+// Names the global options in the help of every command below `root` (CLI11
+// lists them in the root's help only). Call once all commands are added.
+void AddGlobalOptionsFooter(CLI::App& root);
+
+// Adds the command group `name` (such as "patient") to `root`; a group needs
+// one of its subcommands.
+CLI::App& AddCommandGroup(CLI::App& root, std::string name,
+                          std::string description);
+
+// A leaf command and the flags its action reads.
+template <typename Flags>
+struct LeafCommand {
+  CLI::App& app;
+  Flags& flags;
+};
+
+// Adds the leaf command `name` to `group`: when it is chosen, `run` runs with
+// its flags, which live as long as the action. The caller declares the flags:
+//
+//   auto [create, flags] = AddLeafCommand(group, chosen, "create",
+//                                         "Creates a clinic", CreateClinic);
+//   create.add_option("--id", flags.id, "The clinic's id")->required();
+template <typename Flags>
+LeafCommand<Flags> AddLeafCommand(CLI::App& group, ChosenAction& chosen,
+                                  std::string name, std::string description,
+                                  absl::Status (*run)(const CommandContext&,
+                                                      const Flags&)) {
+  auto flags = std::make_shared<Flags>();
+  CLI::App& command =
+      *group.add_subcommand(std::move(name), std::move(description));
+  chosen.Bind(command, [flags, run](const CommandContext& context) {
+    return run(context, *flags);
+  });
+  return {command, *flags};
+}
+
+}  // namespace glutecare::client
+
+#endif  // GLUTECARE_CLIENT_COMMAND_H_

@@ -1,0 +1,30 @@
+// The command groups of the glutecare CLI, one file each in this folder. Each
+// adds its group and leaf commands to the root command and binds their
+// actions (client/command.h).
+#ifndef GLUTECARE_CLIENT_COMMANDS_COMMANDS_H_
+#define GLUTECARE_CLIENT_COMMANDS_COMMANDS_H_
+
+#include <CLI/CLI.hpp>
+
+#include "client/command.h"
+
+namespace glutecare::client {
+
+// `clinic create|list|show`
+void AddClinicCommands(CLI::App& root, ChosenAction& chosen);
+// `therapist create|list|show`
+void AddTherapistCommands(CLI::App& root, ChosenAction& chosen);
+// `patient create|list|show|update`
+void AddPatientCommands(CLI::App& root, ChosenAction& chosen);
+// `exercise list|show`
+void AddExerciseCommands(CLI::App& root, ChosenAction& chosen);
+// `program assign|show|list|revisions|update`
+void AddProgramCommands(CLI::App& root, ChosenAction& chosen);
+// `session submit|list|show`
+void AddSessionCommands(CLI::App& root, ChosenAction& chosen);
+// `pain report|list`
+void AddPainCommands(CLI::App& root, ChosenAction& chosen);
+
+}  // namespace glutecare::client
+
+#endif  // GLUTECARE_CLIENT_COMMANDS_COMMANDS_H_

@@ -1,0 +1,84 @@
+// `glutecare exercise list|show`: the read-only exercise catalog, whose ids
+// (glute-bridge, clamshell, ...) exercise specs name.
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "client/command.h"
+#include "client/commands/commands.h"
+#include "client/names.h"
+#include "client/paging.h"
+#include "client/specs.h"
+#include "glutecare/v1/exercise_service.grpc.pb.h"
+#include "server/common/status.h"
+
+namespace glutecare::client {
+namespace {
+
+struct ListFlags {
+  PageFlags paging;
+};
+
+struct ShowFlags {
+  std::string exercise;
+};
+
+void PrintExercise(const v1::Exercise& exercise, std::ostream& out) {
+  Fields()
+      .Add("name", exercise.name())
+      .Add("display name", exercise.display_name())
+      .Add("muscles",
+           FormatFriendlyNames<v1::Muscle>(exercise.target_muscles()))
+      .Add("loads", FormatFriendlyNames<v1::LoadType>(exercise.load_types()))
+      .Add("progresses from",
+           std::string(LastSegment(exercise.progresses_from())))
+      .Add("progresses to", std::string(LastSegment(exercise.progresses_to())))
+      .Add("instructions", exercise.instructions())
+      .Print(out);
+}
+
+absl::Status ListExercises(const CommandContext& context,
+                           const ListFlags& flags) {
+  const Columns<v1::Exercise> columns{
+      {"ID", "DISPLAY NAME", "MUSCLES", "LOADS", "PROGRESSES TO"},
+      [](const v1::Exercise& exercise) -> std::vector<std::string> {
+        return {std::string(LastSegment(exercise.name())),
+                exercise.display_name(),
+                FormatFriendlyNames<v1::Muscle>(exercise.target_muscles()),
+                FormatFriendlyNames<v1::LoadType>(exercise.load_types()),
+                std::string(LastSegment(exercise.progresses_to()))};
+      }};
+  return ListAndPrint(context, &v1::ExerciseService::Stub::ListExercises,
+                      v1::ListExercisesRequest(), flags.paging,
+                      &v1::ListExercisesResponse::exercises, columns);
+}
+
+absl::Status ShowExercise(const CommandContext& context,
+                          const ShowFlags& flags) {
+  v1::GetExerciseRequest request;
+  GLUTECARE_ASSIGN_OR_RETURN(
+      *request.mutable_name(),
+      ResolveTopLevelName(flags.exercise, "exercises", "ID"));
+  return context.CallAndPrint(&v1::ExerciseService::Stub::GetExercise, request,
+                              Idempotency::kIdempotent, PrintExercise);
+}
+
+}  // namespace
+
+void AddExerciseCommands(CLI::App& root, ChosenAction& chosen) {
+  CLI::App& group = AddCommandGroup(root, "exercise", "The exercise catalog");
+
+  auto [list, list_flags] =
+      AddLeafCommand(group, chosen, "list", "Lists the catalog", ListExercises);
+  AddPageFlags(list, list_flags.paging);
+
+  auto [show, show_flags] =
+      AddLeafCommand(group, chosen, "show", "Shows an exercise", ShowExercise);
+  show.add_option("ID", show_flags.exercise,
+                  "The exercise, such as glute-bridge")
+      ->required();
+}
+
+}  // namespace glutecare::client

@@ -1,0 +1,60 @@
+#include "client/commands/lookups.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "client/paging.h"
+#include "client/specs.h"
+#include "glutecare/v1/patient_service.grpc.pb.h"
+#include "glutecare/v1/program_service.grpc.pb.h"
+#include "server/common/status.h"
+
+namespace glutecare::client {
+
+absl::StatusOr<v1::Patient> GetPatient(const CommandContext& context,
+                                       const std::string& patient) {
+  v1::GetPatientRequest request;
+  request.set_name(patient);
+  return context.connection().Call(&v1::PatientService::Stub::GetPatient,
+                                   request, Idempotency::kIdempotent);
+}
+
+absl::StatusOr<v1::Program> GetProgram(const CommandContext& context,
+                                       const std::string& program) {
+  v1::GetProgramRequest request;
+  request.set_name(program);
+  return context.connection().Call(&v1::ProgramService::Stub::GetProgram,
+                                   request, Idempotency::kIdempotent);
+}
+
+absl::StatusOr<v1::ListProgramsResponse> ListActivePrograms(
+    const CommandContext& context, const std::string& patient) {
+  v1::ListProgramsRequest request;
+  request.set_parent(patient);
+  GLUTECARE_ASSIGN_OR_RETURN(
+      v1::ListProgramsResponse all,
+      FetchAll(context.connection(), &v1::ProgramService::Stub::ListPrograms,
+               std::move(request)));
+  v1::ListProgramsResponse active;
+  for (v1::Program& program : *all.mutable_programs()) {
+    if (program.status() == v1::PROGRAM_STATUS_ACTIVE) {
+      *active.add_programs() = std::move(program);
+    }
+  }
+  return active;
+}
+
+std::string RevisionName(const v1::Program& program) {
+  return absl::StrCat(program.name(), "@", program.revision_id());
+}
+
+absl::StatusOr<std::string> PatientToday(const CommandContext& context,
+                                         const std::string& patient) {
+  GLUTECARE_ASSIGN_OR_RETURN(const v1::Patient record,
+                             GetPatient(context, patient));
+  absl::TimeZone zone;
+  if (!absl::LoadTimeZone(record.time_zone(), &zone))
+    zone = absl::LocalTimeZone();
+  return LocalDate(absl::Now(), zone);
+}
+
+}  // namespace glutecare::client

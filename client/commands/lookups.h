@@ -1,0 +1,41 @@
+// Reads that commands make before their own call: a patient's record (for its
+// time zone or first pain area), a program, and a patient's active programs.
+// Each is one idempotent call (or one List with all its pages).
+#ifndef GLUTECARE_CLIENT_COMMANDS_LOOKUPS_H_
+#define GLUTECARE_CLIENT_COMMANDS_LOOKUPS_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "client/command.h"
+#include "glutecare/v1/clinic.pb.h"
+#include "glutecare/v1/program.pb.h"
+#include "glutecare/v1/program_service.pb.h"
+
+namespace glutecare::client {
+
+// The patient named `patient` (`clinics/{clinic}/patients/{patient}`).
+absl::StatusOr<v1::Patient> GetPatient(const CommandContext& context,
+                                       const std::string& patient);
+
+// The program named `program`, at its latest revision unless the name ends in
+// `@{revision_id}`.
+absl::StatusOr<v1::Program> GetProgram(const CommandContext& context,
+                                       const std::string& program);
+
+// The ACTIVE programs of `patient` (a ListPrograms response holding only
+// those, with no next page).
+absl::StatusOr<v1::ListProgramsResponse> ListActivePrograms(
+    const CommandContext& context, const std::string& patient);
+
+// `{name}@{revision_id}` of the revision `program` shows.
+std::string RevisionName(const v1::Program& program);
+
+// Today's calendar day (`YYYY-MM-DD`) in the time zone of `patient`, or in
+// this machine's zone when that zone's rules are not installed here.
+absl::StatusOr<std::string> PatientToday(const CommandContext& context,
+                                         const std::string& patient);
+
+}  // namespace glutecare::client
+
+#endif  // GLUTECARE_CLIENT_COMMANDS_LOOKUPS_H_

@@ -1,0 +1,222 @@
+// `glutecare session submit|list|show`: the exercise sessions a patient did at
+// home, each following a program revision.
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "client/command.h"
+#include "client/commands/commands.h"
+#include "client/commands/lookups.h"
+#include "client/connection.h"
+#include "client/errors.h"
+#include "client/names.h"
+#include "client/paging.h"
+#include "client/specs.h"
+#include "glutecare/v1/session_service.grpc.pb.h"
+#include "server/common/status.h"
+
+namespace glutecare::client {
+namespace {
+
+struct SubmitFlags {
+  std::optional<std::string> program;  // default: the patient's only active one
+  std::vector<std::string> exercises;
+  int pain_before = 0;
+  int pain_after = 0;
+  std::optional<std::string> area;  // default: the patient's first pain area
+  std::string difficulty;
+  std::string notes;
+  std::optional<std::string> perform_time;  // default: now
+  std::optional<std::string> request_id;    // default: a new UUID
+};
+
+struct ListFlags {
+  PageFlags paging;
+};
+
+struct ShowFlags {
+  std::string session;
+};
+
+void PrintSession(const v1::Session& session, std::ostream& out) {
+  Fields()
+      .Add("name", session.name())
+      .Add("local date", session.local_date())
+      .Add("performed", FormatTimestamp(session.perform_time()))
+      .Add("program", session.program_revision())
+      .Add("exercises", FormatExerciseSpecs(session.exercises()))
+      .Add("pain area", FriendlyName(session.pain_area()))
+      .Add("pain before",
+           FormatPainScore(session.has_pain_before(), session.pain_before()))
+      .Add("pain after",
+           FormatPainScore(session.has_pain_after(), session.pain_after()))
+      .Add("difficulty", FriendlyName(session.difficulty()))
+      .Add("notes", session.notes())
+      .Add("created", FormatTimestamp(session.create_time()))
+      .Print(out);
+}
+
+// The program revision a new session follows: that of --program (its latest
+// revision unless it names one), or else the latest revision of the patient's
+// only active program.
+absl::StatusOr<std::string> ProgramRevisionFollowed(
+    const CommandContext& context, const std::optional<std::string>& program) {
+  if (program.has_value()) {
+    GLUTECARE_ASSIGN_OR_RETURN(
+        const std::string name,
+        context.NameInPatient("programs", *program, "--program"));
+    if (name.find('@') != std::string::npos) return name;
+    GLUTECARE_ASSIGN_OR_RETURN(const v1::Program latest,
+                               GetProgram(context, name));
+    return RevisionName(latest);
+  }
+  GLUTECARE_ASSIGN_OR_RETURN(const std::string patient, context.Patient());
+  GLUTECARE_ASSIGN_OR_RETURN(const v1::ListProgramsResponse active,
+                             ListActivePrograms(context, patient));
+  if (active.programs_size() == 1) return RevisionName(active.programs(0));
+  if (active.programs().empty()) {
+    return UsageError(
+        absl::StrCat(patient, " has no active program: pass --program"));
+  }
+  return UsageError(absl::StrCat(
+      patient, " has ", active.programs_size(), " active programs (",
+      absl::StrJoin(active.programs(), ", ",
+                    [](std::string* out, const v1::Program& p) {
+                      absl::StrAppend(out, LastSegment(p.name()));
+                    }),
+      "): pass --program"));
+}
+
+// The area of --area, or else the first pain area of `patient`.
+absl::StatusOr<v1::PainArea> PainAreaOf(const CommandContext& context,
+                                        const std::optional<std::string>& area,
+                                        const std::string& patient) {
+  if (area.has_value()) return ParseFriendlyName<v1::PainArea>(*area, "--area");
+  GLUTECARE_ASSIGN_OR_RETURN(const v1::Patient record,
+                             GetPatient(context, patient));
+  if (record.pain_areas().empty()) {
+    return UsageError(absl::StrCat(patient, " has no pain area: pass --area"));
+  }
+  return static_cast<v1::PainArea>(record.pain_areas(0));
+}
+
+absl::Status SubmitSession(const CommandContext& context,
+                           const SubmitFlags& flags) {
+  v1::CreateSessionRequest request;
+  v1::Session& session = *request.mutable_session();
+  for (const std::string& spec : flags.exercises) {
+    GLUTECARE_ASSIGN_OR_RETURN(*session.add_exercises(),
+                               ParseExerciseSpec<v1::PerformedExercise>(spec));
+  }
+  GLUTECARE_ASSIGN_OR_RETURN(const v1::Difficulty difficulty,
+                             ParseDifficulty(flags.difficulty, "--difficulty"));
+  absl::Time perform_time = absl::Now();
+  if (flags.perform_time.has_value()) {
+    GLUTECARE_ASSIGN_OR_RETURN(perform_time,
+                               ParseInstant(*flags.perform_time, "--at"));
+  }
+  if (flags.area.has_value()) {
+    // A bad --area is a usage error before any call.
+    GLUTECARE_RETURN_IF_ERROR(
+        ParseFriendlyName<v1::PainArea>(*flags.area, "--area").status());
+  }
+  GLUTECARE_ASSIGN_OR_RETURN(*session.mutable_program_revision(),
+                             ProgramRevisionFollowed(context, flags.program));
+  request.set_parent(std::string(ParentOf(session.program_revision())));
+  GLUTECARE_ASSIGN_OR_RETURN(const v1::PainArea pain_area,
+                             PainAreaOf(context, flags.area, request.parent()));
+  *session.mutable_perform_time() = ToTimestamp(perform_time);
+  session.set_pain_before(flags.pain_before);
+  session.set_pain_after(flags.pain_after);
+  session.set_pain_area(pain_area);
+  session.set_difficulty(difficulty);
+  session.set_notes(flags.notes);
+  request.set_request_id(flags.request_id.value_or(NewRequestId()));
+  return context.CallAndPrint(&v1::SessionService::Stub::CreateSession, request,
+                              Idempotency::kIdempotent, PrintSession);
+}
+
+absl::Status ListSessions(const CommandContext& context,
+                          const ListFlags& flags) {
+  v1::ListSessionsRequest request;
+  GLUTECARE_ASSIGN_OR_RETURN(*request.mutable_parent(), context.Patient());
+  const Columns<v1::Session> columns{
+      {"ID", "LOCAL DATE", "PROGRAM", "EXERCISES", "AREA", "PAIN BEFORE",
+       "PAIN AFTER", "DIFFICULTY"},
+      [](const v1::Session& session) -> std::vector<std::string> {
+        return {
+            std::string(LastSegment(session.name())),
+            session.local_date(),
+            std::string(LastSegment(session.program_revision())),
+            FormatExerciseSpecs(session.exercises()),
+            FriendlyName(session.pain_area()),
+            FormatPainScore(session.has_pain_before(), session.pain_before()),
+            FormatPainScore(session.has_pain_after(), session.pain_after()),
+            FriendlyName(session.difficulty())};
+      }};
+  return ListAndPrint(context, &v1::SessionService::Stub::ListSessions,
+                      std::move(request), flags.paging,
+                      &v1::ListSessionsResponse::sessions, columns);
+}
+
+absl::Status ShowSession(const CommandContext& context,
+                         const ShowFlags& flags) {
+  v1::GetSessionRequest request;
+  GLUTECARE_ASSIGN_OR_RETURN(
+      *request.mutable_name(),
+      context.NameInPatient("sessions", flags.session, "SESSION"));
+  return context.CallAndPrint(&v1::SessionService::Stub::GetSession, request,
+                              Idempotency::kIdempotent, PrintSession);
+}
+
+}  // namespace
+
+void AddSessionCommands(CLI::App& root, ChosenAction& chosen) {
+  CLI::App& group = AddCommandGroup(
+      root, "session", "Exercise sessions of the patient (--patient)");
+
+  auto [submit, submit_flags] =
+      AddLeafCommand(group, chosen, "submit",
+                     "Records a session the patient did", SubmitSession);
+  submit.add_option("--program", submit_flags.program,
+                    "The program followed: ID, full name, or either with "
+                    "@REVISION (default: the patient's only active program)");
+  AddExerciseSpecOption(submit, submit_flags.exercises,
+                        "An exercise done and how much of it")
+      ->required();
+  submit
+      .add_option("--pain-before", submit_flags.pain_before,
+                  "Pain just before, 0-10 NRS")
+      ->required();
+  submit
+      .add_option("--pain-after", submit_flags.pain_after,
+                  "Pain just after, 0-10 NRS")
+      ->required();
+  submit.add_option("--area", submit_flags.area,
+                    "Where the pain was: lower-back, hip or knee (default: "
+                    "the patient's first pain area)");
+  submit
+      .add_option("--difficulty", submit_flags.difficulty,
+                  "How it felt: easy, right or hard")
+      ->required();
+  submit.add_option("--notes", submit_flags.notes, "Free-text notes");
+  submit.add_option("--at", submit_flags.perform_time,
+                    "When it started, RFC 3339 (default: now)");
+  AddRequestIdOption(submit, submit_flags.request_id);
+
+  auto [list, list_flags] = AddLeafCommand(
+      group, chosen, "list", "Lists the patient's sessions, newest first",
+      ListSessions);
+  AddPageFlags(list, list_flags.paging);
+
+  auto [show, show_flags] =
+      AddLeafCommand(group, chosen, "show", "Shows a session", ShowSession);
+  show.add_option("SESSION", show_flags.session, "The session: ID or full name")
+      ->required();
+}
+
+}  // namespace glutecare::client

@@ -1,0 +1,75 @@
+#include "client/connection.h"
+
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <utility>
+
+#include "absl/random/random.h"
+#include "absl/strings/str_format.h"
+#include "client/errors.h"
+
+namespace glutecare::client {
+
+bool ShouldRetry(grpc::StatusCode code, Idempotency idempotency) {
+  switch (code) {
+    case grpc::StatusCode::UNAVAILABLE:
+      // The server did not take the call (it is down, restarting or
+      // overloaded): repeating it is safe for every call.
+      return true;
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      // The server may have applied the call before the deadline hit.
+      return idempotency == Idempotency::kIdempotent;
+    default:
+      return false;
+  }
+}
+
+absl::Duration BackoffBeforeRetry(const ConnectionOptions& options, int retry) {
+  absl::Duration backoff = options.initial_backoff;
+  for (int i = 1; i < retry && backoff < options.max_backoff; ++i) backoff *= 2;
+  return std::min(backoff, options.max_backoff);
+}
+
+std::string NewRequestId() {
+  thread_local absl::BitGen random;
+  uint64_t high = absl::Uniform<uint64_t>(random);
+  uint64_t low = absl::Uniform<uint64_t>(random);
+  // RFC 4122: version 4 in the high nibble of octet 6, variant 10xx in octet 8.
+  high = (high & ~uint64_t{0xF000}) | uint64_t{0x4000};
+  low = (low & ~(uint64_t{0xC} << 60)) | (uint64_t{0x8} << 60);
+  return absl::StrFormat("%08x-%04x-%04x-%04x-%012x", high >> 32,
+                         (high >> 16) & 0xFFFF, high & 0xFFFF, low >> 48,
+                         low & 0xFFFFFFFFFFFF);
+}
+
+Connection::Connection(ConnectionOptions options)
+    : options_(std::move(options)),
+      channel_(grpc::CreateChannel(options_.target,
+                                   grpc::InsecureChannelCredentials())),
+      stubs_(v1::ClinicService::NewStub(channel_),
+             v1::PatientService::NewStub(channel_),
+             v1::ExerciseService::NewStub(channel_),
+             v1::ProgramService::NewStub(channel_),
+             v1::SessionService::NewStub(channel_)) {}
+
+absl::Status Connection::CallWithRetries(
+    Idempotency idempotency,
+    absl::FunctionRef<grpc::Status(grpc::ClientContext*)> attempt) const {
+  for (int retry = 0;; ++retry) {
+    if (retry > 0) absl::SleepFor(BackoffBeforeRetry(options_, retry));
+    grpc::ClientContext context;
+    context.set_deadline(
+        absl::ToChronoTime(absl::Now() + options_.call_timeout));
+    const grpc::Status status = attempt(&context);
+    if (status.ok()) return absl::OkStatus();
+    if (retry >= options_.max_retries ||
+        !ShouldRetry(status.error_code(), idempotency)) {
+      return FromGrpcStatus(status);
+    }
+  }
+}
+
+}  // namespace glutecare::client

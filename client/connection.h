@@ -1,0 +1,117 @@
+// The client's line to a glutecare server: one channel, a stub per service,
+// and the one place where a unary call gets its deadline and its retries.
+//
+//   Connection connection({.target = "127.0.0.1:50051"});
+//   v1::GetPatientRequest request;
+//   request.set_name("clinics/c1/patients/p1");
+//   absl::StatusOr<v1::Patient> patient = connection.Call(
+//       &v1::PatientService::Stub::GetPatient, request,
+//       Idempotency::kIdempotent);
+//
+// Every attempt has its own deadline (ConnectionOptions::call_timeout). A
+// failed attempt is repeated, after an exponential backoff, when ShouldRetry()
+// says so and retries are left. Errors come back as FromGrpcStatus() makes
+// them (client/errors.h).
+#ifndef GLUTECARE_CLIENT_CONNECTION_H_
+#define GLUTECARE_CLIENT_CONNECTION_H_
+
+#include <grpcpp/channel.h>
+#include <grpcpp/client_context.h>
+
+#include <memory>
+#include <string>
+#include <tuple>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "glutecare/v1/clinic_service.grpc.pb.h"
+#include "glutecare/v1/exercise_service.grpc.pb.h"
+#include "glutecare/v1/patient_service.grpc.pb.h"
+#include "glutecare/v1/program_service.grpc.pb.h"
+#include "glutecare/v1/session_service.grpc.pb.h"
+
+namespace glutecare::client {
+
+// Whether a call may safely run twice, which decides what is retried.
+enum class Idempotency {
+  // Reads (Get, List) and creates that carry a request_id (CreateSession,
+  // CreatePainReport): retried on UNAVAILABLE and DEADLINE_EXCEEDED.
+  kIdempotent,
+  // Other writes (CreateClinic, CreatePatient, UpdateProgram, ...): a call
+  // that timed out may have been applied, so they are retried on UNAVAILABLE
+  // only.
+  kNotIdempotent,
+};
+
+// True when an attempt that failed with `code` should be made again.
+bool ShouldRetry(grpc::StatusCode code, Idempotency idempotency);
+
+struct ConnectionOptions {
+  // The server address, `host:port`.
+  std::string target = "127.0.0.1:50051";
+  // The deadline of each attempt.
+  absl::Duration call_timeout = absl::Seconds(10);
+  // How many times a failed call may be repeated (0: tried once).
+  int max_retries = 4;
+  // The wait before the first retry; it doubles for each further retry up to
+  // max_backoff.
+  absl::Duration initial_backoff = absl::Milliseconds(200);
+  absl::Duration max_backoff = absl::Seconds(2);
+};
+
+// The wait before retry number `retry` (1 for the first retry).
+absl::Duration BackoffBeforeRetry(const ConnectionOptions& options, int retry);
+
+// A fresh random UUID (version 4), such as
+// "3b241101-e2bb-4255-8caf-4136c566a962", for a request_id. Thread-safe.
+std::string NewRequestId();
+
+// Thread-compatible: use one Connection from one thread at a time.
+class Connection final {
+ public:
+  // Opens no connection yet: the channel connects on the first call.
+  explicit Connection(ConnectionOptions options);
+
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Runs the unary RPC `method` of one of the glutecare.v1 stubs with
+  // `request`, retrying as `idempotency` allows.
+  template <typename Stub, typename Request, typename Response>
+  absl::StatusOr<Response> Call(
+      grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                   Response*),
+      const Request& request, Idempotency idempotency) {
+    Stub& stub = *std::get<std::unique_ptr<Stub>>(stubs_);
+    Response response;
+    const absl::Status status =
+        CallWithRetries(idempotency, [&](grpc::ClientContext* context) {
+          response.Clear();
+          return (stub.*method)(context, request, &response);
+        });
+    if (!status.ok()) return status;
+    return response;
+  }
+
+ private:
+  // Calls `attempt` with a fresh context (deadline set) until it succeeds,
+  // fails for good, or runs out of retries.
+  absl::Status CallWithRetries(
+      Idempotency idempotency,
+      absl::FunctionRef<grpc::Status(grpc::ClientContext*)> attempt) const;
+
+  const ConnectionOptions options_;
+  const std::shared_ptr<grpc::Channel> channel_;
+  std::tuple<std::unique_ptr<v1::ClinicService::Stub>,
+             std::unique_ptr<v1::PatientService::Stub>,
+             std::unique_ptr<v1::ExerciseService::Stub>,
+             std::unique_ptr<v1::ProgramService::Stub>,
+             std::unique_ptr<v1::SessionService::Stub>>
+      stubs_;
+};
+
+}  // namespace glutecare::client
+
+#endif  // GLUTECARE_CLIENT_CONNECTION_H_

@@ -1,0 +1,87 @@
+// `glutecare`: the command-line client of the glutecare server, for physical
+// therapists and their patients. Builds the command tree, parses the command
+// line, and runs the chosen command; see `glutecare --help`.
+//
+// Exit codes: 0 success, 1 the server answered with an error (or could not be
+// reached), 2 a usage error. Errors are one line on stderr.
+#include <CLI/CLI.hpp>
+#include <exception>
+#include <iostream>
+
+#include "absl/strings/str_cat.h"
+#include "client/command.h"
+#include "client/commands/commands.h"
+#include "client/connection.h"
+#include "client/errors.h"
+#include "client/output.h"
+
+namespace glutecare::client {
+namespace {
+
+int Report(const absl::Status& status) {
+  if (!status.ok()) std::cerr << ErrorLine(status) << std::endl;
+  return ExitCodeFor(status);
+}
+
+// "glutecare patient create --help": how to get help on the deepest command
+// that was parsed.
+std::string HelpCommandFor(const CLI::App& app) {
+  std::string command = app.get_name();
+  for (const CLI::App* parsed = &app; !parsed->get_subcommands().empty();) {
+    parsed = parsed->get_subcommands().front();
+    absl::StrAppend(&command, " ", parsed->get_name());
+  }
+  return absl::StrCat(command, " --help");
+}
+
+int RunCli(int argc, char** argv) {
+  CLI::App app(
+      "glutecare: glute-strengthening home programs, from the "
+      "therapist's clinic to the patient's home.",
+      "glutecare");
+  app.fallthrough();  // global options are accepted after the command too
+  app.require_subcommand(1);
+  GlobalOptions options;
+  AddGlobalOptions(app, options);
+  ChosenAction chosen;
+  AddClinicCommands(app, chosen);
+  AddTherapistCommands(app, chosen);
+  AddPatientCommands(app, chosen);
+  AddExerciseCommands(app, chosen);
+  AddProgramCommands(app, chosen);
+  AddSessionCommands(app, chosen);
+  AddPainCommands(app, chosen);
+  AddGlobalOptionsFooter(app);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& help) {  // --help
+    return app.exit(help);
+  } catch (const CLI::ParseError& error) {
+    return Report(UsageError(
+        absl::StrCat(error.what(), " (see '", HelpCommandFor(app), "')")));
+  }
+
+  Connection connection({
+      .target = options.server,
+      .call_timeout = absl::Seconds(options.timeout_seconds),
+      .max_retries = options.retries,
+  });
+  const Output output(std::cout, options.json);
+  const CommandContext context(options, connection, output);
+  return Report(chosen.Run(context));
+}
+
+}  // namespace
+}  // namespace glutecare::client
+
+int main(int argc, char** argv) {
+  try {
+    return glutecare::client::RunCli(argc, argv);
+  } catch (const std::exception& error) {
+    std::cerr << "glutecare: INTERNAL: " << error.what() << std::endl;
+  } catch (...) {
+    std::cerr << "glutecare: INTERNAL: unknown error" << std::endl;
+  }
+  return glutecare::client::kExitRpcError;
+}

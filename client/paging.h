@@ -1,0 +1,111 @@
+// What every list command shares (AIP-158 paging): the --page-size,
+// --page-token and --all flags, fetching pages, and printing the items as a
+// table whose last line names the next page token (or, under --json, the
+// response with its next_page_token).
+//
+//   ListAndPrint(context, &v1::SessionService::Stub::ListSessions, request,
+//                flags.paging, &v1::ListSessionsResponse::sessions,
+//                SessionColumns());
+#ifndef GLUTECARE_CLIENT_PAGING_H_
+#define GLUTECARE_CLIENT_PAGING_H_
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "client/command.h"
+#include "client/connection.h"
+#include "client/output.h"
+#include "google/protobuf/repeated_ptr_field.h"
+
+namespace glutecare::client {
+
+struct PageFlags {
+  // --page-size: most items per page; 0 leaves it to the server.
+  int page_size = 0;
+  // --page-token: the next page token of an earlier list.
+  std::string page_token;
+  // --all: follow the next page tokens to the last page.
+  bool all = false;
+};
+
+void AddPageFlags(CLI::App& command, PageFlags& flags);
+
+// How a list command shows one Item per table row.
+template <typename Item>
+struct Columns {
+  std::vector<std::string> headers;
+  std::function<std::vector<std::string>(const Item&)> cells;
+};
+
+// Prints "next page: --page-token TOKEN" when `token` is not empty.
+void PrintNextPageHint(const std::string& token, std::ostream& out);
+
+// Calls the List method `method` for the page `flags` asks for and, under
+// --all, each following page, merged into one response (items appended) whose
+// next_page_token is that of the last page fetched. `request` has everything
+// set but the paging fields.
+template <typename Stub, typename Request, typename Response>
+absl::StatusOr<Response> FetchPages(
+    Connection& connection,
+    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                 Response*),
+    Request request, const PageFlags& flags) {
+  request.set_page_size(flags.page_size);
+  request.set_page_token(flags.page_token);
+  Response merged;
+  while (true) {
+    absl::StatusOr<Response> page =
+        connection.Call(method, request, Idempotency::kIdempotent);
+    if (!page.ok()) return page.status();
+    merged.MergeFrom(*page);
+    // MergeFrom keeps the old token when the new one is empty (the last page).
+    merged.set_next_page_token(page->next_page_token());
+    const bool more = flags.all && !page->next_page_token().empty() &&
+                      page->next_page_token() != request.page_token();
+    if (!more) return merged;
+    request.set_page_token(page->next_page_token());
+  }
+}
+
+// FetchPages with every page: the whole collection.
+template <typename Stub, typename Request, typename Response>
+absl::StatusOr<Response> FetchAll(
+    Connection& connection,
+    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                 Response*),
+    Request request) {
+  PageFlags every_page;
+  every_page.all = true;
+  return FetchPages(connection, method, std::move(request), every_page);
+}
+
+// FetchPages, then prints the response: as JSON under --json, otherwise its
+// `items` as a table and the next page hint.
+template <typename Stub, typename Request, typename Response, typename Item>
+absl::Status ListAndPrint(
+    const CommandContext& context,
+    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                 Response*),
+    Request request, const PageFlags& flags,
+    const google::protobuf::RepeatedPtrField<Item>& (Response::*items)() const,
+    const Columns<Item>& columns) {
+  absl::StatusOr<Response> response =
+      FetchPages(context.connection(), method, std::move(request), flags);
+  if (!response.ok()) return response.status();
+  context.output().Print(*response, [&](std::ostream& out) {
+    Table table(columns.headers);
+    for (const Item& item : ((*response).*items)())
+      table.AddRow(columns.cells(item));
+    table.Print(out);
+    PrintNextPageHint(response->next_page_token(), out);
+  });
+  return absl::OkStatus();
+}
+
+}  // namespace glutecare::client
+
+#endif  // GLUTECARE_CLIENT_PAGING_H_
