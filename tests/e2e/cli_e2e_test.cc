@@ -1,0 +1,651 @@
+// End-to-end tests of the `glutecare` CLI against a real `glutecare-server`:
+// the therapist's and the patient's flows, bad input at each step, idempotent
+// resubmission, program revisions, paging, help and an unreachable server.
+//
+// The suite starts one server (on a free port, with a database in a fresh
+// temporary folder) and runs the CLI binary as a child process for each step.
+// Every test makes its own clinic, so the tests do not depend on each other.
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "glutecare/v1/clinic_service.pb.h"
+#include "glutecare/v1/exercise_service.pb.h"
+#include "glutecare/v1/patient_service.pb.h"
+#include "glutecare/v1/program_service.pb.h"
+#include "glutecare/v1/session_service.pb.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/util/json_util.h"
+#include "gtest/gtest.h"
+#include "tests/e2e/subprocess.h"
+
+namespace glutecare::testing {
+namespace {
+
+using ::testing::AssertionFailure;
+using ::testing::AssertionResult;
+using ::testing::AssertionSuccess;
+using ::testing::ElementsAre;
+using ::testing::EndsWith;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+constexpr absl::Duration kServerStartTimeout = absl::Seconds(20);
+constexpr absl::Duration kServerStopGrace = absl::Seconds(10);
+constexpr absl::Duration kCliTimeout = absl::Seconds(30);
+constexpr absl::string_view kListeningPrefix = "glutecare-server listening on ";
+
+// The three core exercises of the article, as the therapist prescribes them.
+const std::vector<std::string> kCoreExercises = {
+    "glute-bridge:3x12", "clamshell:3x15@band-light", "bodyweight-squat:3x10"};
+
+// `message` parsed from the CLI's --json output; a parse failure fails the
+// test.
+template <typename Message>
+Message FromJson(const std::string& json) {
+  Message message;
+  const auto status =
+      google::protobuf::util::JsonStringToMessage(json, &message);
+  EXPECT_TRUE(status.ok()) << status << "\nin: " << json;
+  return message;
+}
+
+// A port on which nothing listens: one the kernel just handed out and that
+// was closed again.
+int ClosedPort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address = {};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = 0;
+  socklen_t length = sizeof address;
+  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  close(fd);
+  return ntohs(address.sin_port);
+}
+
+// The CLI failed with an RPC error: exit code 1, nothing on stdout, and one
+// line on stderr `glutecare: CODE: ...` that mentions `mention`.
+AssertionResult IsRpcError(const ProcessResult& result, absl::string_view code,
+                           absl::string_view mention) {
+  const std::string prefix = absl::StrCat("glutecare: ", code, ": ");
+  if (result.exit_code != 1 || !result.out.empty() ||
+      !absl::StartsWith(result.err, prefix) ||
+      !absl::EndsWith(result.err, "\n") ||
+      absl::StrContains(absl::StripSuffix(result.err, "\n"), "\n") ||
+      !absl::StrContains(result.err, mention)) {
+    return AssertionFailure()
+           << "want exit 1 and one line \"" << prefix << "...\" naming \""
+           << mention << "\"; got exit " << result.exit_code << ", stdout \""
+           << result.out << "\", stderr \"" << result.err << "\"";
+  }
+  return AssertionSuccess();
+}
+
+// The CLI refused the command line: exit code 2, nothing on stdout, and one
+// line on stderr `glutecare: usage: ...` that mentions `mention`.
+AssertionResult IsUsageError(const ProcessResult& result,
+                             absl::string_view mention) {
+  if (result.exit_code != 2 || !result.out.empty() ||
+      !absl::StartsWith(result.err, "glutecare: usage: ") ||
+      absl::StrContains(absl::StripSuffix(result.err, "\n"), "\n") ||
+      !absl::StrContains(result.err, mention)) {
+    return AssertionFailure()
+           << "want exit 2 and one usage line naming \"" << mention
+           << "\"; got exit " << result.exit_code << ", stdout \"" << result.out
+           << "\", stderr \"" << result.err << "\"";
+  }
+  return AssertionSuccess();
+}
+
+AssertionResult Succeeded(const ProcessResult& result) {
+  if (result.exit_code == 0 && result.err.empty()) return AssertionSuccess();
+  return AssertionFailure()
+         << "exit " << result.exit_code << ", stderr \"" << result.err
+         << "\", stdout \"" << result.out << "\"";
+}
+
+class CliE2eTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    char folder_template[] = "/tmp/glutecare-e2e-XXXXXX";
+    if (mkdtemp(folder_template) == nullptr) {
+      *startup_error_ = "mkdtemp failed";
+      return;
+    }
+    *data_folder_ = folder_template;
+    absl::StatusOr<ChildProcess> server =
+        ChildProcess::Start({GLUTECARE_SERVER_BINARY, "--listen", "127.0.0.1:0",
+                             "--db", *data_folder_ + "/glutecare.db"});
+    if (!server.ok()) {
+      *startup_error_ = server.status().ToString();
+      return;
+    }
+    server_ = new ChildProcess(*std::move(server));
+    const absl::StatusOr<std::string> line =
+        server_->ReadLine(kServerStartTimeout);
+    if (!line.ok()) {
+      *startup_error_ =
+          absl::StrCat("server did not start: ", line.status().ToString());
+      return;
+    }
+    absl::string_view address = *line;
+    if (!absl::ConsumePrefix(&address, kListeningPrefix)) {
+      *startup_error_ = absl::StrCat("unexpected first line: ", *line);
+      return;
+    }
+    *server_address_ = std::string(address);
+  }
+
+  static void TearDownTestSuite() {
+    if (server_ != nullptr) {
+      const absl::StatusOr<int> exit_code = server_->Stop(kServerStopGrace);
+      EXPECT_TRUE(exit_code.ok()) << exit_code.status();
+      if (exit_code.ok()) {
+        EXPECT_EQ(*exit_code, 0) << "the server exits cleanly on SIGTERM";
+      }
+      delete server_;
+      server_ = nullptr;
+    }
+    if (!data_folder_->empty()) std::filesystem::remove_all(*data_folder_);
+  }
+
+  void SetUp() override {
+    ASSERT_TRUE(startup_error_->empty()) << *startup_error_;
+    clinic_id_ = UniqueClinicId();
+  }
+
+  // Runs `glutecare args...` against the suite's server, with the identity
+  // environment of this test (see UseIdentity) plus `environment`.
+  ProcessResult Cli(const std::vector<std::string>& args,
+                    std::vector<std::string> environment = {}) const {
+    std::vector<std::string> argv = {GLUTECARE_CLI_BINARY};
+    argv.insert(argv.end(), args.begin(), args.end());
+    environment.push_back("GLUTECARE_SERVER=" + *server_address_);
+    environment.insert(environment.end(), identity_.begin(), identity_.end());
+    absl::StatusOr<ProcessResult> result =
+        RunProcess(argv, environment, kCliTimeout);
+    EXPECT_TRUE(result.ok()) << result.status();
+    if (!result.ok()) return ProcessResult();
+    EXPECT_FALSE(result->timed_out)
+        << "glutecare hung: " << absl::StrJoin(args, " ");
+    return *std::move(result);
+  }
+
+  // Runs `glutecare --json args...`, expects success and parses the output.
+  template <typename Message>
+  Message CliJson(const std::vector<std::string>& args) const {
+    std::vector<std::string> json_args = {"--json"};
+    json_args.insert(json_args.end(), args.begin(), args.end());
+    const ProcessResult result = Cli(json_args);
+    EXPECT_TRUE(Succeeded(result)) << absl::StrJoin(args, " ");
+    return FromJson<Message>(result.out);
+  }
+
+  // Creates this test's clinic, a therapist "t1" and a patient "p1" (pain in
+  // the lower back and the hip), and makes them the identity of later calls.
+  void CreateClinicTherapistAndPatient() {
+    ASSERT_TRUE(Succeeded(
+        Cli({"clinic", "create", "--id", clinic_id_, "--name", "Glute Clinic",
+             "--identifier-system", "urn:oid:1.2.3.4"})));
+    identity_ = {"GLUTECARE_CLINIC=" + clinic_id_};
+    ASSERT_TRUE(Succeeded(Cli(
+        {"therapist", "create", "--id", "t1", "--name", "Dr. Dana Physio"})));
+    identity_.push_back("GLUTECARE_THERAPIST=t1");
+    ASSERT_TRUE(Succeeded(
+        Cli({"patient", "create", "--id", "p1", "--name", "Pat Example",
+             "--mrn", "MRN-0001", "--time-zone", "Europe/Berlin", "--pain-area",
+             "lower-back", "--pain-area", "hip", "--baseline-pain", "6"})));
+    identity_.push_back("GLUTECARE_PATIENT=p1");
+  }
+
+  // Assigns the program `id` with the three core exercises, 3 times a week.
+  v1::Program AssignCoreProgram(const std::string& id) {
+    std::vector<std::string> args = {"program",    "assign",
+                                     "--id",       id,
+                                     "--title",    "Glute strength, phase 1",
+                                     "--per-week", "3"};
+    for (const std::string& spec : kCoreExercises) {
+      args.push_back("--exercise");
+      args.push_back(spec);
+    }
+    return CliJson<v1::Program>(args);
+  }
+
+  // Submits a session of the core exercises with `flags` (flag -> value),
+  // by default: pain 4 before and 3 after, difficulty "right".
+  ProcessResult SubmitSession(std::map<std::string, std::string> flags = {}) {
+    flags.emplace("--pain-before", "4");
+    flags.emplace("--pain-after", "3");
+    flags.emplace("--difficulty", "right");
+    std::vector<std::string> args = {"--json", "session", "submit"};
+    for (const std::string& spec : kCoreExercises) {
+      args.push_back("--exercise");
+      args.push_back(spec);
+    }
+    for (const auto& [flag, value] : flags) {
+      args.push_back(flag);
+      args.push_back(value);
+    }
+    return Cli(args);
+  }
+
+  int CountSessions() const {
+    return CliJson<v1::ListSessionsResponse>({"session", "list"})
+        .sessions_size();
+  }
+  int CountPrograms() const {
+    return CliJson<v1::ListProgramsResponse>({"program", "list"})
+        .programs_size();
+  }
+  int CountPatients() const {
+    return CliJson<v1::ListPatientsResponse>({"patient", "list"})
+        .patients_size();
+  }
+  int CountPainReports() const {
+    return CliJson<v1::ListPainReportsResponse>({"pain", "list"})
+        .pain_reports_size();
+  }
+
+  std::string clinic_name() const { return "clinics/" + clinic_id_; }
+  std::string patient_name() const { return clinic_name() + "/patients/p1"; }
+
+  std::string clinic_id_;
+  std::vector<std::string> identity_;  // GLUTECARE_CLINIC=... and so on
+
+ private:
+  // A clinic id made from the test's name: [a-z0-9-], starting with a letter.
+  static std::string UniqueClinicId() {
+    std::string id = "c-";
+    for (const char c : std::string(
+             ::testing::UnitTest::GetInstance()->current_test_info()->name())) {
+      if (absl::ascii_isupper(c) && id.back() != '-') id.push_back('-');
+      id.push_back(absl::ascii_isalnum(c) ? absl::ascii_tolower(c) : '-');
+    }
+    return std::string(absl::StripSuffix(id.substr(0, 60), "-"));
+  }
+
+  static ChildProcess* server_;
+  static std::string* const server_address_;
+  static std::string* const data_folder_;
+  static std::string* const startup_error_;
+};
+
+ChildProcess* CliE2eTest::server_ = nullptr;
+std::string* const CliE2eTest::server_address_ = new std::string;
+std::string* const CliE2eTest::data_folder_ = new std::string;
+std::string* const CliE2eTest::startup_error_ = new std::string;
+
+TEST_F(CliE2eTest, HelpExitsZeroOnEveryLevel) {
+  const std::vector<std::vector<std::string>> commands = {
+      {"--help"},
+      {"patient", "--help"},
+      {"program", "assign", "--help"},
+      {"session", "submit", "--help"},
+      {"pain", "report", "-h"},
+  };
+  for (const std::vector<std::string>& command : commands) {
+    SCOPED_TRACE(absl::StrJoin(command, " "));
+    const ProcessResult result = Cli(command);
+    EXPECT_TRUE(Succeeded(result));
+    EXPECT_THAT(result.out, HasSubstr("Usage: glutecare"));
+  }
+}
+
+TEST_F(CliE2eTest, UnreachableServerFailsWithOneUnavailableLine) {
+  const ProcessResult result =
+      Cli({"--server", absl::StrCat("127.0.0.1:", ClosedPort()), "--retries",
+           "1", "--timeout", "1", "clinic", "list"});
+  EXPECT_TRUE(IsRpcError(result, "UNAVAILABLE", ""));
+}
+
+TEST_F(CliE2eTest, MissingIdentityIsAUsageErrorNamingTheFlag) {
+  EXPECT_TRUE(IsUsageError(Cli({"patient", "list"}),
+                           "--clinic or set GLUTECARE_CLINIC"));
+  EXPECT_TRUE(IsUsageError(Cli({"session", "list"}, {"GLUTECARE_CLINIC=c1"}),
+                           "--patient or set GLUTECARE_PATIENT"));
+  EXPECT_TRUE(IsUsageError(Cli({"clinic"}), "subcommand"));
+  EXPECT_TRUE(IsUsageError(Cli({"clinic", "create", "--name", "x"}), "--id"));
+}
+
+TEST_F(CliE2eTest, TherapistAndPatientFlowRoundTrips) {
+  ASSERT_NO_FATAL_FAILURE(CreateClinicTherapistAndPatient());
+
+  const v1::Clinic clinic = CliJson<v1::Clinic>({"clinic", "show"});
+  EXPECT_EQ(clinic.name(), clinic_name());
+  EXPECT_EQ(clinic.display_name(), "Glute Clinic");
+  EXPECT_EQ(clinic.identifier_system(), "urn:oid:1.2.3.4");
+
+  const v1::ListTherapistsResponse therapists =
+      CliJson<v1::ListTherapistsResponse>({"therapist", "list"});
+  ASSERT_EQ(therapists.therapists_size(), 1);
+  EXPECT_EQ(therapists.therapists(0).name(), clinic_name() + "/therapists/t1");
+  EXPECT_EQ(therapists.therapists(0).display_name(), "Dr. Dana Physio");
+
+  const v1::Patient patient = CliJson<v1::Patient>({"patient", "show"});
+  EXPECT_EQ(patient.name(), patient_name());
+  EXPECT_EQ(patient.mrn(), "MRN-0001");
+  EXPECT_EQ(patient.time_zone(), "Europe/Berlin");
+  EXPECT_THAT(patient.pain_areas(),
+              ElementsAre(v1::PAIN_AREA_LOWER_BACK, v1::PAIN_AREA_HIP));
+  EXPECT_EQ(patient.therapist(), clinic_name() + "/therapists/t1");
+  EXPECT_TRUE(patient.has_baseline_pain());
+  EXPECT_EQ(patient.baseline_pain(), 6);
+
+  const v1::ListExercisesResponse catalog =
+      CliJson<v1::ListExercisesResponse>({"exercise", "list", "--all"});
+  std::vector<std::string> exercise_names;
+  for (const v1::Exercise& exercise : catalog.exercises()) {
+    exercise_names.push_back(exercise.name());
+  }
+  EXPECT_THAT(
+      exercise_names,
+      ::testing::IsSupersetOf({"exercises/glute-bridge", "exercises/clamshell",
+                               "exercises/bodyweight-squat"}));
+
+  const v1::Program program = AssignCoreProgram("phase-1");
+  EXPECT_EQ(program.name(), patient_name() + "/programs/phase-1");
+  EXPECT_EQ(program.revision_id(), 1);
+  EXPECT_EQ(program.status(), v1::PROGRAM_STATUS_ACTIVE);
+  EXPECT_FALSE(program.start_date().empty())
+      << "defaults to the patient's today";
+  ASSERT_EQ(program.prescriptions_size(), 3);
+  EXPECT_EQ(program.prescriptions(0).exercise(), "exercises/glute-bridge");
+  EXPECT_EQ(program.prescriptions(0).sets(), 3);
+  EXPECT_EQ(program.prescriptions(0).reps(), 12);
+  EXPECT_EQ(program.prescriptions(0).load().type(), v1::LOAD_TYPE_BODYWEIGHT);
+  EXPECT_EQ(program.prescriptions(1).exercise(), "exercises/clamshell");
+  EXPECT_EQ(program.prescriptions(1).reps(), 15);
+  EXPECT_EQ(program.prescriptions(1).load().type(), v1::LOAD_TYPE_BAND_LIGHT);
+  EXPECT_EQ(program.prescriptions(2).exercise(), "exercises/bodyweight-squat");
+  EXPECT_EQ(program.prescriptions(2).reps(), 10);
+  for (const v1::Prescription& prescription : program.prescriptions()) {
+    EXPECT_EQ(prescription.sessions_per_week(), 3);
+  }
+
+  // The table view of the active programs shows each prescription.
+  const ProcessResult shown = Cli({"program", "show"});
+  ASSERT_TRUE(Succeeded(shown));
+  EXPECT_THAT(shown.out, HasSubstr("Glute strength, phase 1"));
+  EXPECT_THAT(shown.out, HasSubstr("clamshell"));
+  EXPECT_THAT(shown.out, HasSubstr("3 x 15"));
+  EXPECT_THAT(shown.out, HasSubstr("band-light"));
+  EXPECT_THAT(shown.out, HasSubstr(program.etag()));
+
+  const ProcessResult submitted = SubmitSession({{"--notes", "felt good"}});
+  ASSERT_TRUE(Succeeded(submitted));
+  const v1::Session session = FromJson<v1::Session>(submitted.out);
+  EXPECT_THAT(session.name(), StartsWith(patient_name() + "/sessions/"));
+  EXPECT_EQ(session.program_revision(), program.name() + "@1");
+  EXPECT_EQ(session.pain_before(), 4);
+  EXPECT_EQ(session.pain_after(), 3);
+  EXPECT_EQ(session.pain_area(), v1::PAIN_AREA_LOWER_BACK)
+      << "the patient's first area";
+  EXPECT_EQ(session.difficulty(), v1::DIFFICULTY_ABOUT_RIGHT);
+  EXPECT_EQ(session.notes(), "felt good");
+  EXPECT_FALSE(session.local_date().empty());
+  ASSERT_EQ(session.exercises_size(), 3);
+  EXPECT_EQ(session.exercises(1).load().type(), v1::LOAD_TYPE_BAND_LIGHT);
+
+  const v1::PainReport report =
+      CliJson<v1::PainReport>({"pain", "report", "--area", "hip", "--score",
+                               "5", "--note", "after a walk"});
+  EXPECT_THAT(report.name(), StartsWith(patient_name() + "/painReports/"));
+  EXPECT_EQ(report.area(), v1::PAIN_AREA_HIP);
+  EXPECT_EQ(report.score(), 5);
+  EXPECT_FALSE(report.local_date().empty()) << "the patient's today";
+
+  const v1::ListSessionsResponse sessions =
+      CliJson<v1::ListSessionsResponse>({"session", "list"});
+  ASSERT_EQ(sessions.sessions_size(), 1);
+  EXPECT_EQ(sessions.sessions(0).name(), session.name());
+  EXPECT_EQ(sessions.sessions(0).pain_before(), 4);
+  const v1::ListPainReportsResponse reports =
+      CliJson<v1::ListPainReportsResponse>({"pain", "list"});
+  ASSERT_EQ(reports.pain_reports_size(), 1);
+  EXPECT_EQ(reports.pain_reports(0).name(), report.name());
+  EXPECT_EQ(reports.pain_reports(0).note(), "after a walk");
+
+  // A session shows by id as well as by full name.
+  const std::string session_id(
+      session.name().substr(session.name().rfind('/') + 1));
+  EXPECT_EQ(CliJson<v1::Session>({"session", "show", session_id}).name(),
+            session.name());
+  EXPECT_EQ(CliJson<v1::Session>({"session", "show", session.name()}).name(),
+            session.name());
+
+  // The tables name what was stored.
+  const ProcessResult session_table = Cli({"session", "list"});
+  ASSERT_TRUE(Succeeded(session_table));
+  EXPECT_THAT(session_table.out, StartsWith("ID "));
+  EXPECT_THAT(session_table.out, HasSubstr(session_id));
+  EXPECT_THAT(session_table.out, HasSubstr("clamshell:3x15@band-light"));
+  const ProcessResult patient_table =
+      Cli({"patient", "list", "--therapist", "t1"});
+  ASSERT_TRUE(Succeeded(patient_table));
+  EXPECT_THAT(patient_table.out, HasSubstr("MRN-0001"));
+  EXPECT_THAT(patient_table.out, HasSubstr("lower-back, hip"));
+}
+
+TEST_F(CliE2eTest, BadInputIsRejectedNamingTheFieldAndNothingIsWritten) {
+  ASSERT_NO_FATAL_FAILURE(CreateClinicTherapistAndPatient());
+  const std::vector<std::string> new_patient = {
+      "patient",     "create", "--name",          "Sam Sample",
+      "--pain-area", "knee",   "--baseline-pain", "5"};
+  auto with = [](std::vector<std::string> args,
+                 const std::vector<std::string>& more) {
+    args.insert(args.end(), more.begin(), more.end());
+    return args;
+  };
+
+  EXPECT_TRUE(IsRpcError(
+      Cli(with(new_patient,
+               {"--mrn", "MRN-0002", "--time-zone", "Mars/Olympus"})),
+      "INVALID_ARGUMENT", "patient.time_zone"));
+  EXPECT_TRUE(
+      IsRpcError(Cli(with(new_patient,
+                          {"--mrn", "MRN 2!", "--time-zone", "Europe/Berlin"})),
+                 "INVALID_ARGUMENT", "patient.mrn"));
+  EXPECT_TRUE(IsUsageError(
+      Cli(with(new_patient, {"--mrn", "MRN-0002", "--time-zone",
+                             "Europe/Berlin", "--pain-area", "elbow"})),
+      "bad --pain-area \"elbow\""));
+  EXPECT_EQ(CountPatients(), 1);
+
+  EXPECT_TRUE(IsRpcError(
+      Cli({"program", "assign", "--title", "Bad", "--per-week", "3",
+           "--exercise", "glute-bridge:3x12", "--exercise", "moonwalk:3x12"}),
+      "INVALID_ARGUMENT", "program.prescriptions[1].exercise"));
+  EXPECT_TRUE(
+      IsRpcError(Cli({"program", "assign", "--title", "Bad", "--per-week", "3",
+                      "--exercise", "glute-bridge:30x12"}),
+                 "INVALID_ARGUMENT", "program.prescriptions[0].sets"));
+  EXPECT_TRUE(
+      IsUsageError(Cli({"program", "assign", "--title", "Bad", "--per-week",
+                        "3", "--exercise", "glute-bridge:3by12"}),
+                   "bad --exercise \"glute-bridge:3by12\""));
+  EXPECT_EQ(CountPrograms(), 0);
+
+  AssignCoreProgram("phase-1");
+  EXPECT_TRUE(IsRpcError(SubmitSession({{"--pain-before", "11"}}),
+                         "INVALID_ARGUMENT",
+                         "session.pain_before: must be 0-10 (got 11)"));
+  EXPECT_TRUE(IsRpcError(
+      Cli({"session", "submit", "--exercise", "glute-bridge:25x12",
+           "--pain-before", "2", "--pain-after", "2", "--difficulty", "easy"}),
+      "INVALID_ARGUMENT", "session.exercises[0].sets"));
+  EXPECT_TRUE(IsUsageError(SubmitSession({{"--difficulty", "medium"}}),
+                           "bad --difficulty \"medium\""));
+  EXPECT_TRUE(IsUsageError(SubmitSession({{"--at", "yesterday"}}), "bad --at"));
+  EXPECT_EQ(CountSessions(), 0);
+
+  EXPECT_TRUE(
+      IsRpcError(Cli({"pain", "report", "--area", "hip", "--score", "11"}),
+                 "INVALID_ARGUMENT", "pain_report.score"));
+  EXPECT_TRUE(IsUsageError(Cli({"pain", "report", "--area", "hip", "--score",
+                                "3", "--date", "01.05.2024"}),
+                           "bad --date"));
+  EXPECT_EQ(CountPainReports(), 0);
+
+  EXPECT_TRUE(IsRpcError(Cli({"patient", "show", "nobody"}), "NOT_FOUND", ""));
+  EXPECT_TRUE(
+      IsUsageError(Cli({"patient", "update", "p1"}), "nothing to change"));
+}
+
+TEST_F(CliE2eTest, ResubmittingWithTheSameRequestIdStoresOneSession) {
+  ASSERT_NO_FATAL_FAILURE(CreateClinicTherapistAndPatient());
+  AssignCoreProgram("phase-1");
+  const std::map<std::string, std::string> same_request = {
+      {"--request-id", "7d0b1c9e-2f7a-4c51-9b8e-0a1d2c3e4f50"}};
+
+  const ProcessResult first = SubmitSession(same_request);
+  ASSERT_TRUE(Succeeded(first));
+  const ProcessResult retry = SubmitSession(same_request);
+  ASSERT_TRUE(Succeeded(retry));
+  EXPECT_EQ(FromJson<v1::Session>(retry.out).name(),
+            FromJson<v1::Session>(first.out).name());
+  EXPECT_EQ(CountSessions(), 1);
+
+  // Without a request id every submission is a new session.
+  ASSERT_TRUE(Succeeded(SubmitSession()));
+  EXPECT_EQ(CountSessions(), 2);
+
+  const std::vector<std::string> same_report = {
+      "pain",    "report", "--area",       "lower-back",
+      "--score", "3",      "--request-id", "r-1"};
+  EXPECT_EQ(CliJson<v1::PainReport>(same_report).name(),
+            CliJson<v1::PainReport>(same_report).name());
+  EXPECT_EQ(CountPainReports(), 1);
+}
+
+TEST_F(CliE2eTest, ProgramUpdateMakesARevisionAndOldRevisionsStayUsable) {
+  ASSERT_NO_FATAL_FAILURE(CreateClinicTherapistAndPatient());
+  const v1::Program first = AssignCoreProgram("phase-1");
+
+  const v1::Program second = CliJson<v1::Program>(
+      {"program", "update", "phase-1", "--exercise", "single-leg-bridge:3x10",
+       "--exercise", "clamshell:3x15@band-medium", "--exercise",
+       "goblet-squat:3x8@8kg", "--title", "Glute strength, phase 2"});
+  EXPECT_EQ(second.name(), first.name());
+  EXPECT_EQ(second.revision_id(), 2);
+  EXPECT_EQ(second.display_name(), "Glute strength, phase 2");
+  ASSERT_EQ(second.prescriptions_size(), 3);
+  EXPECT_EQ(second.prescriptions(2).load().type(),
+            v1::LOAD_TYPE_EXTERNAL_WEIGHT);
+  EXPECT_EQ(second.prescriptions(2).load().weight_kg(), 8);
+  for (const v1::Prescription& prescription : second.prescriptions()) {
+    EXPECT_EQ(prescription.sessions_per_week(), 3) << "kept from revision 1";
+  }
+
+  const v1::ListProgramRevisionsResponse revisions =
+      CliJson<v1::ListProgramRevisionsResponse>(
+          {"program", "revisions", "phase-1"});
+  std::vector<int64_t> revision_ids;
+  for (const v1::Program& revision : revisions.programs()) {
+    revision_ids.push_back(revision.revision_id());
+  }
+  EXPECT_THAT(revision_ids, ElementsAre(2, 1));
+  const ProcessResult revisions_table =
+      Cli({"program", "revisions", "phase-1"});
+  ASSERT_TRUE(Succeeded(revisions_table));
+  EXPECT_THAT(revisions_table.out, HasSubstr("Glute strength, phase 2"));
+
+  const v1::Program old =
+      CliJson<v1::Program>({"program", "show", "phase-1", "--revision", "1"});
+  EXPECT_EQ(old.revision_id(), 1);
+  EXPECT_EQ(old.prescriptions(0).exercise(), "exercises/glute-bridge");
+
+  // A patient who followed the paper copy of revision 1 can still report it.
+  const ProcessResult on_revision_1 =
+      SubmitSession({{"--program", "phase-1@1"}});
+  ASSERT_TRUE(Succeeded(on_revision_1));
+  EXPECT_EQ(FromJson<v1::Session>(on_revision_1.out).program_revision(),
+            first.name() + "@1");
+  const ProcessResult on_latest =
+      Cli({"--json", "session", "submit", "--exercise",
+           "single-leg-bridge:3x10", "--pain-before", "3", "--pain-after", "2",
+           "--difficulty", "hard", "--area", "hip"});
+  ASSERT_TRUE(Succeeded(on_latest));
+  EXPECT_EQ(FromJson<v1::Session>(on_latest.out).program_revision(),
+            first.name() + "@2");
+  EXPECT_EQ(CountSessions(), 2);
+
+  // --per-week alone rewrites every prescription's sessions per week.
+  const v1::Program third =
+      CliJson<v1::Program>({"program", "update", "phase-1", "--per-week", "5"});
+  EXPECT_EQ(third.revision_id(), 3);
+  ASSERT_EQ(third.prescriptions_size(), 3);
+  for (const v1::Prescription& prescription : third.prescriptions()) {
+    EXPECT_EQ(prescription.sessions_per_week(), 5);
+  }
+
+  // A stale etag loses.
+  EXPECT_TRUE(IsRpcError(Cli({"program", "update", "phase-1", "--notes", "x",
+                              "--etag", first.etag()}),
+                         "ABORTED", ""));
+  EXPECT_TRUE(
+      IsUsageError(Cli({"program", "update", "phase-1"}), "nothing to change"));
+  EXPECT_EQ(CliJson<v1::ListProgramRevisionsResponse>(
+                {"program", "revisions", "phase-1"})
+                .programs_size(),
+            3);
+}
+
+TEST_F(CliE2eTest, SessionSubmitNeedsProgramUnlessExactlyOneIsActive) {
+  ASSERT_NO_FATAL_FAILURE(CreateClinicTherapistAndPatient());
+  EXPECT_TRUE(
+      IsUsageError(SubmitSession(), "no active program: pass --program"));
+  AssignCoreProgram("phase-1");
+  AssignCoreProgram("phase-1b");
+  EXPECT_TRUE(IsUsageError(SubmitSession(), "2 active programs"));
+  ASSERT_TRUE(
+      Succeeded(Cli({"program", "update", "phase-1b", "--status", "paused"})));
+  ASSERT_TRUE(Succeeded(SubmitSession()));
+  EXPECT_EQ(CountSessions(), 1);
+}
+
+TEST_F(CliE2eTest, ListsPageWithTheNextPageToken) {
+  ASSERT_NO_FATAL_FAILURE(CreateClinicTherapistAndPatient());
+  for (const std::string score : {"2", "3", "4"}) {
+    ASSERT_TRUE(
+        Succeeded(Cli({"pain", "report", "--area", "knee", "--score", score})));
+  }
+  const ProcessResult first_page = Cli({"pain", "list", "--page-size", "2"});
+  ASSERT_TRUE(Succeeded(first_page));
+  const std::vector<std::string> lines =
+      absl::StrSplit(absl::StripSuffix(first_page.out, "\n"), '\n');
+  ASSERT_EQ(lines.size(), 4u) << first_page.out;  // header, 2 rows, hint
+  absl::string_view token = lines.back();
+  ASSERT_TRUE(absl::ConsumePrefix(&token, "next page: --page-token "))
+      << first_page.out;
+
+  const v1::ListPainReportsResponse second_page =
+      CliJson<v1::ListPainReportsResponse>({"pain", "list", "--page-size", "2",
+                                            "--page-token",
+                                            std::string(token)});
+  EXPECT_EQ(second_page.pain_reports_size(), 1);
+  EXPECT_TRUE(second_page.next_page_token().empty());
+
+  const v1::ListPainReportsResponse all = CliJson<v1::ListPainReportsResponse>(
+      {"pain", "list", "--page-size", "1", "--all"});
+  EXPECT_EQ(all.pain_reports_size(), 3);
+  EXPECT_TRUE(all.next_page_token().empty());
+}
+
+}  // namespace
+}  // namespace glutecare::testing

@@ -1,0 +1,247 @@
+#include "tests/e2e/subprocess.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <optional>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+
+extern char** environ;
+
+namespace glutecare::testing {
+namespace {
+
+// How long a killed child may take to be reaped.
+constexpr absl::Duration kReapTimeout = absl::Seconds(10);
+
+absl::Status ErrnoError(absl::string_view what) {
+  return absl::InternalError(absl::StrCat(what, ": ", std::strerror(errno)));
+}
+
+// Milliseconds left until `deadline` for poll(), never negative.
+int MillisecondsUntil(absl::Time deadline) {
+  return static_cast<int>(
+      std::max<int64_t>(0, absl::ToInt64Milliseconds(deadline - absl::Now())));
+}
+
+// poll() that resumes after a signal with the time that is left.
+int PollUntil(pollfd* fds, nfds_t count, absl::Time deadline) {
+  while (true) {
+    const int ready = poll(fds, count, MillisecondsUntil(deadline));
+    if (ready >= 0 || errno != EINTR) return ready;
+  }
+}
+
+int ExitCodeOf(int wait_status) {
+  if (WIFEXITED(wait_status)) return WEXITSTATUS(wait_status);
+  if (WIFSIGNALED(wait_status)) return 128 + WTERMSIG(wait_status);
+  return -1;
+}
+
+// Waits up to `timeout` for `pid` to end and reaps it: its exit code, or
+// nullopt while it still runs.
+absl::StatusOr<std::optional<int>> WaitForExit(pid_t pid,
+                                               absl::Duration timeout) {
+  // Through syscall(): glibc 2.36 declares pidfd_open() without C linkage.
+  const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+  if (pidfd < 0) return ErrnoError("pidfd_open");
+  pollfd exited = {.fd = pidfd, .events = POLLIN, .revents = 0};
+  const int ready = PollUntil(&exited, 1, absl::Now() + timeout);
+  close(pidfd);
+  if (ready < 0) return ErrnoError("poll");
+  if (ready == 0) return std::nullopt;
+  int wait_status = 0;
+  if (waitpid(pid, &wait_status, 0) < 0) return ErrnoError("waitpid");
+  return ExitCodeOf(wait_status);
+}
+
+// SIGKILLs `pid` and reaps it.
+absl::StatusOr<int> Kill(pid_t pid) {
+  kill(pid, SIGKILL);
+  absl::StatusOr<std::optional<int>> exit_code = WaitForExit(pid, kReapTimeout);
+  if (!exit_code.ok()) return exit_code.status();
+  if (!exit_code->has_value())
+    return absl::InternalError("a killed child lingers");
+  return **exit_code;
+}
+
+std::vector<std::string> ChildEnvironment(
+    const std::vector<std::string>& extra) {
+  std::vector<std::string> environment;
+  for (char** variable = environ; *variable != nullptr; ++variable) {
+    if (!absl::StartsWith(*variable, "GLUTECARE_"))
+      environment.push_back(*variable);
+  }
+  environment.insert(environment.end(), extra.begin(), extra.end());
+  return environment;
+}
+
+// A null-terminated array of pointers into `strings`, for exec.
+std::vector<char*> CStringArray(std::vector<std::string>& strings) {
+  std::vector<char*> pointers;
+  for (std::string& s : strings) pointers.push_back(s.data());
+  pointers.push_back(nullptr);
+  return pointers;
+}
+
+// Starts `argv` with stdin from /dev/null, stdout onto `stdout_fd` and, unless
+// it is -1, stderr onto `stderr_fd`.
+absl::StatusOr<pid_t> Spawn(std::vector<std::string> argv,
+                            std::vector<std::string> environment, int stdout_fd,
+                            int stderr_fd) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null",
+                                   O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&actions, stdout_fd, STDOUT_FILENO);
+  if (stderr_fd >= 0)
+    posix_spawn_file_actions_adddup2(&actions, stderr_fd, STDERR_FILENO);
+  std::vector<char*> argv_pointers = CStringArray(argv);
+  std::vector<char*> environment_pointers = CStringArray(environment);
+  pid_t pid = 0;
+  const int error =
+      posix_spawn(&pid, argv_pointers[0], &actions, nullptr,
+                  argv_pointers.data(), environment_pointers.data());
+  posix_spawn_file_actions_destroy(&actions);
+  if (error != 0) {
+    return absl::InternalError(
+        absl::StrCat("posix_spawn ", argv[0], ": ", std::strerror(error)));
+  }
+  return pid;
+}
+
+// A pipe whose ends are closed on exec (the child gets dup2'd copies).
+absl::Status MakePipe(int (&fds)[2]) {
+  if (pipe2(fds, O_CLOEXEC) != 0) return ErrnoError("pipe2");
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<ProcessResult> RunProcess(
+    const std::vector<std::string>& argv,
+    const std::vector<std::string>& environment, absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  int out_pipe[2];
+  int err_pipe[2];
+  if (absl::Status status = MakePipe(out_pipe); !status.ok()) return status;
+  if (absl::Status status = MakePipe(err_pipe); !status.ok()) return status;
+  absl::StatusOr<pid_t> pid =
+      Spawn(argv, ChildEnvironment(environment), out_pipe[1], err_pipe[1]);
+  close(out_pipe[1]);
+  close(err_pipe[1]);
+  if (!pid.ok()) {
+    close(out_pipe[0]);
+    close(err_pipe[0]);
+    return pid.status();
+  }
+
+  ProcessResult result;
+  pollfd streams[2] = {{.fd = out_pipe[0], .events = POLLIN, .revents = 0},
+                       {.fd = err_pipe[0], .events = POLLIN, .revents = 0}};
+  std::string* sinks[2] = {&result.out, &result.err};
+  while (streams[0].fd >= 0 || streams[1].fd >= 0) {
+    // poll() skips entries with a negative fd: the streams that ended.
+    const int ready = PollUntil(streams, 2, deadline);
+    if (ready <= 0) break;  // timed out (or poll failed): the kill follows
+    for (int i = 0; i < 2; ++i) {
+      if (streams[i].fd < 0 || streams[i].revents == 0) continue;
+      char buffer[4096];
+      const ssize_t n = read(streams[i].fd, buffer, sizeof buffer);
+      if (n > 0) {
+        sinks[i]->append(buffer, static_cast<size_t>(n));
+      } else if (n == 0 || errno != EINTR) {
+        close(streams[i].fd);
+        streams[i].fd = -1;
+      }
+    }
+  }
+  for (const pollfd& stream : streams) {
+    if (stream.fd >= 0) close(stream.fd);
+  }
+
+  absl::StatusOr<std::optional<int>> exit_code =
+      WaitForExit(*pid, std::max(deadline - absl::Now(), absl::ZeroDuration()));
+  if (!exit_code.ok()) return exit_code.status();
+  if (exit_code->has_value()) {
+    result.exit_code = **exit_code;
+    return result;
+  }
+  result.timed_out = true;
+  absl::StatusOr<int> killed = Kill(*pid);
+  if (!killed.ok()) return killed.status();
+  result.exit_code = *killed;
+  return result;
+}
+
+absl::StatusOr<ChildProcess> ChildProcess::Start(
+    const std::vector<std::string>& argv) {
+  int out_pipe[2];
+  if (absl::Status status = MakePipe(out_pipe); !status.ok()) return status;
+  absl::StatusOr<pid_t> pid =
+      Spawn(argv, ChildEnvironment({}), out_pipe[1], /*stderr_fd=*/-1);
+  close(out_pipe[1]);
+  if (!pid.ok()) {
+    close(out_pipe[0]);
+    return pid.status();
+  }
+  return ChildProcess(*pid, out_pipe[0]);
+}
+
+ChildProcess::ChildProcess(ChildProcess&& other) noexcept
+    : pid_(std::exchange(other.pid_, -1)),
+      stdout_fd_(std::exchange(other.stdout_fd_, -1)),
+      buffered_(std::move(other.buffered_)) {}
+
+ChildProcess::~ChildProcess() {
+  if (pid_ > 0) Stop(kReapTimeout).IgnoreError();
+}
+
+absl::StatusOr<std::string> ChildProcess::ReadLine(absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  while (true) {
+    if (const size_t newline = buffered_.find('\n');
+        newline != std::string::npos) {
+      std::string line = buffered_.substr(0, newline);
+      buffered_.erase(0, newline + 1);
+      return line;
+    }
+    pollfd stream = {.fd = stdout_fd_, .events = POLLIN, .revents = 0};
+    const int ready = PollUntil(&stream, 1, deadline);
+    if (ready < 0) return ErrnoError("poll");
+    if (ready == 0) {
+      return absl::DeadlineExceededError(absl::StrCat(
+          "no line on stdout within ", absl::FormatDuration(timeout)));
+    }
+    char buffer[4096];
+    const ssize_t n = read(stdout_fd_, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return ErrnoError("read");
+    if (n == 0) return absl::NotFoundError("stdout ended before a full line");
+    buffered_.append(buffer, static_cast<size_t>(n));
+  }
+}
+
+absl::StatusOr<int> ChildProcess::Stop(absl::Duration grace) {
+  if (pid_ <= 0) return absl::FailedPreconditionError("not running");
+  const pid_t pid = std::exchange(pid_, -1);
+  kill(pid, SIGTERM);
+  absl::StatusOr<std::optional<int>> exit_code = WaitForExit(pid, grace);
+  if (stdout_fd_ >= 0) close(std::exchange(stdout_fd_, -1));
+  if (!exit_code.ok()) return exit_code.status();
+  if (exit_code->has_value()) return **exit_code;
+  return Kill(pid);
+}
+
+}  // namespace glutecare::testing
