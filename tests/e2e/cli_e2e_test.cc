@@ -171,13 +171,25 @@ class CliE2eTest : public ::testing::Test {
   }
 
   // Runs `glutecare args...` against the suite's server, with the identity
-  // environment of this test (see UseIdentity) plus `environment`.
+  // of this test (see CreateClinicTherapistAndPatient) in the environment;
+  // `overrides` ("NAME=value") replace variables of the same name.
   ProcessResult Cli(const std::vector<std::string>& args,
-                    std::vector<std::string> environment = {}) const {
+                    const std::vector<std::string>& overrides = {}) const {
     std::vector<std::string> argv = {GLUTECARE_CLI_BINARY};
     argv.insert(argv.end(), args.begin(), args.end());
-    environment.push_back("GLUTECARE_SERVER=" + *server_address_);
-    environment.insert(environment.end(), identity_.begin(), identity_.end());
+    std::map<std::string, std::string> variables;
+    std::vector<std::string> settings = identity_;
+    settings.push_back("GLUTECARE_SERVER=" + *server_address_);
+    settings.insert(settings.end(), overrides.begin(), overrides.end());
+    for (const std::string& setting : settings) {
+      const std::pair<std::string, std::string> name_and_value =
+          absl::StrSplit(setting, absl::MaxSplits('=', 1));
+      variables.insert_or_assign(name_and_value.first, name_and_value.second);
+    }
+    std::vector<std::string> environment;
+    for (const auto& [name, value] : variables) {
+      environment.push_back(absl::StrCat(name, "=", value));
+    }
     absl::StatusOr<ProcessResult> result =
         RunProcess(argv, environment, kCliTimeout);
     EXPECT_TRUE(result.ok()) << result.status();
@@ -246,19 +258,19 @@ class CliE2eTest : public ::testing::Test {
   }
 
   int CountSessions() const {
-    return CliJson<v1::ListSessionsResponse>({"session", "list"})
+    return CliJson<v1::ListSessionsResponse>({"session", "list", "--all"})
         .sessions_size();
   }
   int CountPrograms() const {
-    return CliJson<v1::ListProgramsResponse>({"program", "list"})
+    return CliJson<v1::ListProgramsResponse>({"program", "list", "--all"})
         .programs_size();
   }
   int CountPatients() const {
-    return CliJson<v1::ListPatientsResponse>({"patient", "list"})
+    return CliJson<v1::ListPatientsResponse>({"patient", "list", "--all"})
         .patients_size();
   }
   int CountPainReports() const {
-    return CliJson<v1::ListPainReportsResponse>({"pain", "list"})
+    return CliJson<v1::ListPainReportsResponse>({"pain", "list", "--all"})
         .pain_reports_size();
   }
 
@@ -386,6 +398,16 @@ TEST_F(CliE2eTest, TherapistAndPatientFlowRoundTrips) {
   EXPECT_THAT(shown.out, HasSubstr("3 x 15"));
   EXPECT_THAT(shown.out, HasSubstr("band-light"));
   EXPECT_THAT(shown.out, HasSubstr(program.etag()));
+
+  // Global options are accepted after the command as well.
+  const ProcessResult options_after =
+      Cli({"program", "show", "--json", "--patient", patient_name()},
+          {"GLUTECARE_PATIENT=nobody"});
+  ASSERT_TRUE(Succeeded(options_after));
+  const v1::ListProgramsResponse active =
+      FromJson<v1::ListProgramsResponse>(options_after.out);
+  ASSERT_EQ(active.programs_size(), 1);
+  EXPECT_EQ(active.programs(0).name(), program.name());
 
   const ProcessResult submitted = SubmitSession({{"--notes", "felt good"}});
   ASSERT_TRUE(Succeeded(submitted));
