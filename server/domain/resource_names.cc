@@ -176,6 +176,18 @@ std::string PainReportName::ToString() const {
                       "/painReports/", pain_report);
 }
 
+absl::StatusOr<AlertName> AlertName::Parse(absl::string_view name,
+                                           absl::string_view field) {
+  GLUTECARE_ASSIGN_OR_RETURN(
+      auto ids, ParseSegments(name, {"clinics", "patients", "alerts"}, field));
+  return AlertName{std::move(ids[0]), std::move(ids[1]), std::move(ids[2])};
+}
+
+std::string AlertName::ToString() const {
+  return absl::StrCat("clinics/", clinic, "/patients/", patient, "/alerts/",
+                      alert);
+}
+
 absl::StatusOr<ExerciseName> ExerciseName::Parse(absl::string_view name,
                                                  absl::string_view field) {
   GLUTECARE_ASSIGN_OR_RETURN(auto ids,

@@ -109,6 +109,19 @@ struct PainReportName {
   friend bool operator==(const PainReportName&, const PainReportName&) = default;
 };
 
+// `clinics/{clinic}/patients/{patient}/alerts/{alert}`
+struct AlertName {
+  std::string clinic;
+  std::string patient;
+  std::string alert;
+
+  static absl::StatusOr<AlertName> Parse(absl::string_view name,
+                                         absl::string_view field);
+  PatientName parent() const { return {clinic, patient}; }
+  std::string ToString() const;
+  friend bool operator==(const AlertName&, const AlertName&) = default;
+};
+
 // `exercises/{exercise}`
 struct ExerciseName {
   std::string exercise;

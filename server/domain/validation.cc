@@ -365,6 +365,8 @@ void CheckProgram(const v1::Program& program, const ExerciseCatalog& catalog,
   }
   CheckText(program.notes(), Path(prefix, "notes"), kMaxNotesChars, false,
             true, violations);
+  CheckIntRange(program.missed_session_alert_days(), 0, 30,
+                Path(prefix, "missed_session_alert_days"), " days", violations);
 }
 
 void CheckSession(const v1::Session& session, const ExerciseCatalog& catalog,

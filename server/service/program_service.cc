@@ -15,8 +15,8 @@ using google::protobuf::util::TimeUtil;
 // The fields UpdateProgram may change (UpdateProgramRequest.update_mask).
 const absl::flat_hash_set<std::string>& UpdatableProgramFields() {
   static const auto* const fields = new absl::flat_hash_set<std::string>{
-      "display_name", "status",    "start_date", "end_date",
-      "prescriptions", "therapist", "notes"};
+      "display_name",  "status",    "start_date", "end_date",
+      "prescriptions", "therapist", "notes",      "missed_session_alert_days"};
   return *fields;
 }
 

@@ -6,6 +6,8 @@
 #include "absl/strings/str_cat.h"
 #include "server/common/status.h"
 #include "server/domain/exercise_catalog.h"
+#include "server/common/log.h"
+#include "server/service/alert_service.h"
 #include "server/service/clinic_service.h"
 #include "server/service/exercise_service.h"
 #include "server/service/patient_service.h"
@@ -26,8 +28,12 @@ absl::StatusOr<std::unique_ptr<GlutecareServer>> GlutecareServer::Start(
   server->executor_ =
       std::make_unique<Executor>(Executor::Options{.threads = options.worker_threads});
 
+  server->alert_hub_ = std::make_unique<AlertHub>();
+  server->alert_engine_ =
+      std::make_unique<AlertEngine>(*server->store_, *server->alert_hub_);
   Store& store = *server->store_;
   Executor& executor = *server->executor_;
+  AlertEngine& alert_engine = *server->alert_engine_;
   const ExerciseCatalog& catalog = ExerciseCatalog::Default();
   server->services_.push_back(
       std::make_unique<ClinicServiceImpl>(store, executor));
@@ -36,8 +42,10 @@ absl::StatusOr<std::unique_ptr<GlutecareServer>> GlutecareServer::Start(
   server->services_.push_back(std::make_unique<ExerciseServiceImpl>(catalog));
   server->services_.push_back(
       std::make_unique<ProgramServiceImpl>(store, executor, catalog));
+  server->services_.push_back(std::make_unique<SessionServiceImpl>(
+      store, executor, catalog, alert_engine));
   server->services_.push_back(
-      std::make_unique<SessionServiceImpl>(store, executor, catalog));
+      std::make_unique<AlertServiceImpl>(store, executor, *server->alert_hub_));
   server->services_.push_back(
       std::make_unique<ReportServiceImpl>(store, executor));
 
@@ -55,7 +63,30 @@ absl::StatusOr<std::unique_ptr<GlutecareServer>> GlutecareServer::Start(
         absl::StrCat("cannot listen on ", options.listen_address,
                      ": the address is invalid or in use"));
   }
+  if (options.alert_sweep_interval > absl::ZeroDuration()) {
+    GlutecareServer* raw = server.get();
+    server->sweeper_ = std::thread(
+        [raw, interval = options.alert_sweep_interval] { raw->SweepLoop(interval); });
+  }
   return server;
+}
+
+void GlutecareServer::SweepLoop(absl::Duration interval) {
+  absl::MutexLock lock(&sweep_mu_);
+  while (!stop_sweeping_) {
+    sweep_mu_.Unlock();
+    absl::Status status = SweepAlerts();
+    if (!status.ok()) {
+      Log(LogSeverity::kWarning,
+          absl::StrCat("alert sweep: ", status.ToString()));
+    }
+    sweep_mu_.Lock();
+    sweep_mu_.AwaitWithTimeout(absl::Condition(&stop_sweeping_), interval);
+  }
+}
+
+absl::Status GlutecareServer::SweepAlerts() {
+  return alert_engine_->EvaluateAll(absl::Now());
 }
 
 GlutecareServer::~GlutecareServer() { Shutdown(absl::ZeroDuration()); }
@@ -63,6 +94,14 @@ GlutecareServer::~GlutecareServer() { Shutdown(absl::ZeroDuration()); }
 void GlutecareServer::Shutdown(absl::Duration grace) {
   if (shut_down_) return;
   shut_down_ = true;
+  {
+    absl::MutexLock lock(&sweep_mu_);
+    stop_sweeping_ = true;
+  }
+  if (sweeper_.joinable()) sweeper_.join();
+  // Alert streams never end by themselves: end them first so that in-flight
+  // unary calls alone decide how long the drain takes.
+  if (alert_hub_ != nullptr) alert_hub_->Close();
   if (server_ != nullptr) {
     // Waits for every call to finish; after the deadline, cancels them. The
     // executor keeps running meanwhile so queued handlers can finish calls.

@@ -14,10 +14,14 @@
 
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "absl/synchronization/mutex.h"
+#include "server/service/alert_engine.h"
+#include "server/service/alert_hub.h"
 #include "server/service/executor.h"
 #include "server/storage/store.h"
 
@@ -35,6 +39,10 @@ struct ServerOptions {
   int max_receive_message_bytes = 1 << 20;
   // Largest response the server sends, in bytes (a full List page).
   int max_send_message_bytes = 16 << 20;
+  // How often every patient is checked for the alerts that fire without new
+  // data (missed sessions, low adherence); the first check runs at start-up.
+  // Zero disables the periodic check.
+  absl::Duration alert_sweep_interval = absl::Minutes(15);
 };
 
 class GlutecareServer final {
@@ -52,22 +60,32 @@ class GlutecareServer final {
   // The port actually bound.
   int port() const { return port_; }
 
-  // Stops accepting calls, waits up to `grace` for calls in flight (then
-  // cancels the rest), finishes queued work and closes the database.
-  // Idempotent; call it from one thread.
+  // Stops accepting calls, ends alert streams, waits up to `grace` for calls
+  // in flight (then cancels the rest), finishes queued work and closes the
+  // database. Idempotent; call it from one thread.
   void Shutdown(absl::Duration grace);
+
+  // Checks every patient for alerts now, as the periodic sweep does.
+  absl::Status SweepAlerts();
 
  private:
   GlutecareServer() = default;
+  void SweepLoop(absl::Duration interval);
 
   // Destroyed in reverse order: the gRPC server goes before the services,
   // the executor and the store it uses.
   std::unique_ptr<Store> store_;
   std::unique_ptr<Executor> executor_;
+  std::unique_ptr<AlertHub> alert_hub_;
+  std::unique_ptr<AlertEngine> alert_engine_;
   std::vector<std::unique_ptr<grpc::Service>> services_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   bool shut_down_ = false;
+
+  absl::Mutex sweep_mu_;
+  bool stop_sweeping_ ABSL_GUARDED_BY(sweep_mu_) = false;
+  std::thread sweeper_;
 };
 
 }  // namespace glutecare

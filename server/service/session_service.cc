@@ -2,6 +2,8 @@
 
 #include "absl/time/clock.h"
 #include "google/protobuf/util/time_util.h"
+#include "absl/strings/str_cat.h"
+#include "server/common/log.h"
 #include "server/common/status.h"
 #include "server/domain/calendar.h"
 #include "server/domain/resource_names.h"
@@ -15,6 +17,18 @@ namespace {
 using google::protobuf::util::TimeUtil;
 
 }  // namespace
+
+void SessionServiceImpl::RaiseAlerts(const PatientName& patient,
+                                     absl::Time now) {
+  // The submission is stored and acknowledged whatever happens here; a rule
+  // that could not run now runs again at the next submission or sweep.
+  absl::Status status = alerts_.EvaluatePatient(patient, now);
+  if (!status.ok()) {
+    Log(LogSeverity::kWarning, absl::StrCat("alert rules for ",
+                                            patient.ToString(), ": ",
+                                            status.ToString()));
+  }
+}
 
 grpc::ServerUnaryReactor* SessionServiceImpl::CreateSession(
     grpc::CallbackServerContext* context,
@@ -49,6 +63,7 @@ grpc::ServerUnaryReactor* SessionServiceImpl::CreateSession(
     *session.mutable_create_time() = TimeUtil::GetCurrentTime();
     GLUTECARE_ASSIGN_OR_RETURN(
         *response, store_.CreateSession(session, request->request_id()));
+    RaiseAlerts(patient_name, now);
     return absl::OkStatus();
   });
 }
@@ -111,6 +126,7 @@ grpc::ServerUnaryReactor* SessionServiceImpl::CreatePainReport(
     *report.mutable_create_time() = TimeUtil::GetCurrentTime();
     GLUTECARE_ASSIGN_OR_RETURN(
         *response, store_.CreatePainReport(report, request->request_id()));
+    RaiseAlerts(patient_name, now);
     return absl::OkStatus();
   });
 }

@@ -14,7 +14,7 @@ namespace {
 //
 // Every resource is stored as its serialized v1 proto in `body`; the columns
 // beside it are the keys that queries, uniqueness and foreign keys need.
-constexpr std::array<absl::string_view, 2> kMigrations = {
+constexpr std::array<absl::string_view, 3> kMigrations = {
     R"sql(
 CREATE TABLE clinics (
   pk INTEGER PRIMARY KEY,
@@ -96,6 +96,36 @@ CREATE INDEX pain_reports_by_date ON pain_reports (patient_pk, local_date, pk);
     // 2: reports read a patient's sessions by local date.
     R"sql(
 CREATE INDEX sessions_by_date ON sessions (patient_pk, local_date);
+)sql",
+    // 3: alerts. The primary key is the alert's sequence in the clinic's
+    // alert stream; AUTOINCREMENT never reuses one.
+    R"sql(
+CREATE TABLE alerts (
+  pk INTEGER PRIMARY KEY AUTOINCREMENT,
+  clinic_pk INTEGER NOT NULL REFERENCES clinics (pk),
+  patient_pk INTEGER NOT NULL REFERENCES patients (pk),
+  therapist_pk INTEGER NOT NULL REFERENCES therapists (pk),
+  alert_id TEXT NOT NULL,
+  -- glutecare.v1.AlertRule and AlertState numbers.
+  rule INTEGER NOT NULL,
+  state INTEGER NOT NULL,
+  body BLOB NOT NULL,
+  UNIQUE (patient_pk, alert_id)
+) STRICT;
+-- At most one unresolved (open or acknowledged) alert per rule and patient.
+CREATE UNIQUE INDEX alerts_unresolved ON alerts (patient_pk, rule)
+  WHERE state != 3;
+CREATE INDEX alerts_by_clinic ON alerts (clinic_pk, pk);
+CREATE INDEX alerts_by_patient ON alerts (patient_pk, pk);
+
+-- Every event a rule has fired on, so that no event raises twice.
+CREATE TABLE alert_triggers (
+  patient_pk INTEGER NOT NULL REFERENCES patients (pk),
+  rule INTEGER NOT NULL,
+  trigger_key TEXT NOT NULL,
+  alert_pk INTEGER NOT NULL REFERENCES alerts (pk),
+  PRIMARY KEY (patient_pk, rule, trigger_key)
+) STRICT, WITHOUT ROWID;
 )sql",
 };
 

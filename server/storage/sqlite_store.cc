@@ -154,6 +154,18 @@ class SqliteStore final : public Store {
       const PatientName& patient, const PageRequest& page) override;
   absl::StatusOr<PatientActivity> GetPatientActivity(
       const PatientName& patient, const ActivityQuery& query) override;
+  absl::StatusOr<std::vector<v1::Alert>> RecordAlerts(
+      const PatientName& patient, const std::vector<AlertCandidate>& candidates,
+      const google::protobuf::Timestamp& now) override;
+  absl::StatusOr<v1::Alert> GetAlert(const AlertName& name) override;
+  absl::StatusOr<v1::Alert> SetAlertState(
+      const AlertName& name, v1::AlertState state,
+      const google::protobuf::Timestamp& now) override;
+  absl::StatusOr<Page<v1::Alert>> ListAlerts(const AlertFilter& filter,
+                                             const PageRequest& page) override;
+  absl::StatusOr<std::vector<v1::Alert>> ListAlertsAfter(
+      const ClinicName& clinic, const std::optional<TherapistName>& therapist,
+      int64_t after_sequence, int limit) override;
 
  private:
   struct PatientRow {
@@ -182,10 +194,17 @@ class SqliteStore final : public Store {
                                           const ClinicName& name);
   static absl::StatusOr<int64_t> TherapistPk(Connection& db,
                                              const TherapistName& name);
+  // The pk to filter by for an optional therapist: 0 for no filter, -1
+  // (matching nothing) for an unknown therapist, who simply has no patients.
+  static absl::StatusOr<int64_t> TherapistFilter(
+      Connection& db, const std::optional<TherapistName>& therapist);
   static absl::StatusOr<PatientRow> FindPatient(Connection& db,
                                                 const PatientName& name);
   static absl::StatusOr<ProgramRow> FindProgram(Connection& db,
                                                 const ProgramName& name);
+  // The alert row of `name`: its pk and body (with sequence set).
+  static absl::StatusOr<std::pair<int64_t, v1::Alert>> FindAlert(
+      Connection& db, const AlertName& name);
   // The stored body of a request_id already used by a patient, if any.
   static absl::StatusOr<std::optional<std::string>> FindByRequestId(
       Connection& db, const char* sql, int64_t patient_pk,
@@ -259,6 +278,14 @@ absl::StatusOr<int64_t> SqliteStore::TherapistPk(Connection& db,
     return absl::NotFoundError(absl::StrCat(name.ToString(), " not found"));
   }
   return stmt.ColumnInt64(0);
+}
+
+absl::StatusOr<int64_t> SqliteStore::TherapistFilter(
+    Connection& db, const std::optional<TherapistName>& therapist) {
+  if (!therapist.has_value()) return 0;
+  absl::StatusOr<int64_t> pk = TherapistPk(db, *therapist);
+  if (absl::IsNotFound(pk.status())) return -1;
+  return pk;
 }
 
 absl::StatusOr<SqliteStore::PatientRow> SqliteStore::FindPatient(
@@ -475,13 +502,8 @@ absl::StatusOr<Page<v1::Patient>> SqliteStore::ListPatients(
   return Read<Page<v1::Patient>>(
       [&](Connection& db) -> absl::StatusOr<Page<v1::Patient>> {
         GLUTECARE_ASSIGN_OR_RETURN(int64_t clinic_pk, ClinicPk(db, clinic));
-        int64_t therapist_pk = 0;
-        if (therapist.has_value()) {
-          absl::StatusOr<int64_t> pk = TherapistPk(db, *therapist);
-          // An unknown therapist simply has no patients.
-          if (!pk.ok() && !absl::IsNotFound(pk.status())) return pk.status();
-          therapist_pk = pk.ok() ? *pk : -1;
-        }
+        GLUTECARE_ASSIGN_OR_RETURN(int64_t therapist_pk,
+                                   TherapistFilter(db, therapist));
         GLUTECARE_ASSIGN_OR_RETURN(
             Statement stmt,
             db.Prepare("SELECT pk, pk, version, body FROM patients "
@@ -876,6 +898,16 @@ absl::StatusOr<PatientActivity> SqliteStore::GetPatientActivity(
         }
 
         GLUTECARE_ASSIGN_OR_RETURN(
+            Statement last,
+            db.Prepare("SELECT max(local_date) FROM sessions "
+                       "WHERE patient_pk = ?1 AND local_date <= ?2"));
+        last.BindInt64(1, row.pk).BindText(2, query.to);
+        GLUTECARE_ASSIGN_OR_RETURN(bool has_last, last.Step());
+        if (has_last && !last.ColumnIsNull(0)) {
+          activity.last_session_date = std::string(last.ColumnText(0));
+        }
+
+        GLUTECARE_ASSIGN_OR_RETURN(
             Statement reports,
             db.Prepare("SELECT body FROM pain_reports WHERE patient_pk = ?1 "
                        "AND local_date BETWEEN ?2 AND ?3 "
@@ -884,6 +916,227 @@ absl::StatusOr<PatientActivity> SqliteStore::GetPatientActivity(
         GLUTECARE_RETURN_IF_ERROR(
             AppendBodies(reports, &activity.pain_reports));
         return activity;
+      });
+}
+
+// ---- Alerts -----------------------------------------------------------------
+
+// Parses an alert row's body and sets its sequence from the row's pk.
+absl::StatusOr<v1::Alert> AlertFromRow(const Statement& row, int pk_column,
+                                       int body_column) {
+  GLUTECARE_ASSIGN_OR_RETURN(v1::Alert alert,
+                             ParseBody<v1::Alert>(row.ColumnBlob(body_column)));
+  alert.set_sequence(row.ColumnInt64(pk_column));
+  return alert;
+}
+
+absl::StatusOr<std::pair<int64_t, v1::Alert>> SqliteStore::FindAlert(
+    Connection& db, const AlertName& name) {
+  GLUTECARE_ASSIGN_OR_RETURN(PatientRow patient, FindPatient(db, name.parent()));
+  GLUTECARE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      db.Prepare("SELECT pk, body FROM alerts "
+                 "WHERE patient_pk = ?1 AND alert_id = ?2"));
+  stmt.BindInt64(1, patient.pk).BindText(2, name.alert);
+  GLUTECARE_ASSIGN_OR_RETURN(bool found, stmt.Step());
+  if (!found) {
+    return absl::NotFoundError(absl::StrCat(name.ToString(), " not found"));
+  }
+  GLUTECARE_ASSIGN_OR_RETURN(v1::Alert alert, AlertFromRow(stmt, 0, 1));
+  return std::make_pair(stmt.ColumnInt64(0), std::move(alert));
+}
+
+absl::StatusOr<std::vector<v1::Alert>> SqliteStore::RecordAlerts(
+    const PatientName& patient, const std::vector<AlertCandidate>& candidates,
+    const google::protobuf::Timestamp& now) {
+  if (candidates.empty()) return std::vector<v1::Alert>();
+  return Write<std::vector<v1::Alert>>(
+      [&](Connection& db) -> absl::StatusOr<std::vector<v1::Alert>> {
+        GLUTECARE_ASSIGN_OR_RETURN(PatientRow row, FindPatient(db, patient));
+        GLUTECARE_ASSIGN_OR_RETURN(
+            TherapistName therapist_name,
+            TherapistName::Parse(row.patient.therapist(), "patient.therapist"));
+        GLUTECARE_ASSIGN_OR_RETURN(int64_t therapist_pk,
+                                   TherapistPk(db, therapist_name));
+        std::vector<v1::Alert> raised;
+        for (const AlertCandidate& candidate : candidates) {
+          GLUTECARE_ASSIGN_OR_RETURN(
+              Statement seen,
+              db.Prepare("SELECT 1 FROM alert_triggers WHERE patient_pk = ?1 "
+                         "AND rule = ?2 AND trigger_key = ?3"));
+          seen.BindInt64(1, row.pk)
+              .BindInt64(2, candidate.rule)
+              .BindText(3, candidate.trigger_key);
+          GLUTECARE_ASSIGN_OR_RETURN(bool already_seen, seen.Step());
+          if (already_seen) continue;
+
+          GLUTECARE_ASSIGN_OR_RETURN(
+              Statement unresolved,
+              db.Prepare("SELECT pk, body FROM alerts WHERE patient_pk = ?1 "
+                         "AND rule = ?2 AND state != 3"));
+          unresolved.BindInt64(1, row.pk).BindInt64(2, candidate.rule);
+          GLUTECARE_ASSIGN_OR_RETURN(bool has_unresolved, unresolved.Step());
+          int64_t alert_pk;
+          if (has_unresolved) {
+            // The same rule again while the therapist is on it: one alert,
+            // more evidence.
+            alert_pk = unresolved.ColumnInt64(0);
+            GLUTECARE_ASSIGN_OR_RETURN(v1::Alert alert,
+                                       AlertFromRow(unresolved, 0, 1));
+            for (const std::string& evidence : candidate.evidence) {
+              alert.add_evidence(evidence);
+            }
+            alert.clear_sequence();
+            GLUTECARE_ASSIGN_OR_RETURN(
+                Statement update,
+                db.Prepare("UPDATE alerts SET body = ?2 WHERE pk = ?1"));
+            update.BindInt64(1, alert_pk).BindBlob(2, alert.SerializeAsString());
+            GLUTECARE_RETURN_IF_ERROR(update.Run());
+          } else {
+            v1::Alert alert;
+            const std::string id = GenerateResourceId();
+            alert.set_name(AlertName{patient.clinic, patient.patient, id}.ToString());
+            alert.set_rule(candidate.rule);
+            alert.set_state(v1::ALERT_STATE_OPEN);
+            alert.set_summary(candidate.summary);
+            alert.set_local_date(candidate.local_date);
+            for (const std::string& evidence : candidate.evidence) {
+              alert.add_evidence(evidence);
+            }
+            alert.set_therapist(row.patient.therapist());
+            *alert.mutable_create_time() = now;
+            *alert.mutable_update_time() = now;
+            GLUTECARE_ASSIGN_OR_RETURN(
+                Statement insert,
+                db.Prepare("INSERT INTO alerts (clinic_pk, patient_pk, "
+                           "therapist_pk, alert_id, rule, state, body) VALUES "
+                           "((SELECT clinic_pk FROM patients WHERE pk = ?1), "
+                           "?1, ?2, ?3, ?4, ?5, ?6)"));
+            insert.BindInt64(1, row.pk)
+                .BindInt64(2, therapist_pk)
+                .BindText(3, id)
+                .BindInt64(4, alert.rule())
+                .BindInt64(5, alert.state())
+                .BindBlob(6, alert.SerializeAsString());
+            GLUTECARE_RETURN_IF_ERROR(insert.Run());
+            alert_pk = sqlite3_last_insert_rowid(db.raw());
+            alert.set_sequence(alert_pk);
+            raised.push_back(std::move(alert));
+          }
+          GLUTECARE_ASSIGN_OR_RETURN(
+              Statement trigger,
+              db.Prepare("INSERT INTO alert_triggers (patient_pk, rule, "
+                         "trigger_key, alert_pk) VALUES (?1, ?2, ?3, ?4)"));
+          trigger.BindInt64(1, row.pk)
+              .BindInt64(2, candidate.rule)
+              .BindText(3, candidate.trigger_key)
+              .BindInt64(4, alert_pk);
+          GLUTECARE_RETURN_IF_ERROR(trigger.Run());
+        }
+        return raised;
+      });
+}
+
+absl::StatusOr<v1::Alert> SqliteStore::GetAlert(const AlertName& name) {
+  return Read<v1::Alert>([&](Connection& db) -> absl::StatusOr<v1::Alert> {
+    GLUTECARE_ASSIGN_OR_RETURN(auto row, FindAlert(db, name));
+    return std::move(row.second);
+  });
+}
+
+absl::StatusOr<v1::Alert> SqliteStore::SetAlertState(
+    const AlertName& name, v1::AlertState state,
+    const google::protobuf::Timestamp& now) {
+  return Write<v1::Alert>([&](Connection& db) -> absl::StatusOr<v1::Alert> {
+    GLUTECARE_ASSIGN_OR_RETURN(auto row, FindAlert(db, name));
+    v1::Alert& alert = row.second;
+    if (alert.state() == state) return alert;
+    if (alert.state() == v1::ALERT_STATE_RESOLVED) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          name.ToString(), " is resolved; a resolved alert stays resolved"));
+    }
+    alert.set_state(state);
+    *alert.mutable_update_time() = now;
+    const int64_t sequence = alert.sequence();
+    alert.clear_sequence();
+    GLUTECARE_ASSIGN_OR_RETURN(
+        Statement update,
+        db.Prepare("UPDATE alerts SET state = ?2, body = ?3 WHERE pk = ?1"));
+    update.BindInt64(1, row.first)
+        .BindInt64(2, state)
+        .BindBlob(3, alert.SerializeAsString());
+    GLUTECARE_RETURN_IF_ERROR(update.Run());
+    alert.set_sequence(sequence);
+    return alert;
+  });
+}
+
+absl::StatusOr<Page<v1::Alert>> SqliteStore::ListAlerts(
+    const AlertFilter& filter, const PageRequest& page) {
+  return Read<Page<v1::Alert>>(
+      [&](Connection& db) -> absl::StatusOr<Page<v1::Alert>> {
+        GLUTECARE_ASSIGN_OR_RETURN(int64_t clinic_pk, ClinicPk(db, filter.clinic));
+        // 0 means "no filter" for the optional keys below.
+        int64_t patient_pk = 0;
+        if (filter.patient.has_value()) {
+          GLUTECARE_ASSIGN_OR_RETURN(PatientRow row,
+                                     FindPatient(db, *filter.patient));
+          patient_pk = row.pk;
+        }
+        GLUTECARE_ASSIGN_OR_RETURN(int64_t therapist_pk,
+                                   TherapistFilter(db, filter.therapist));
+        GLUTECARE_ASSIGN_OR_RETURN(
+            Statement stmt,
+            db.Prepare("SELECT a.pk, a.pk, a.body FROM alerts a "
+                       "JOIN patients p ON p.pk = a.patient_pk "
+                       "WHERE a.clinic_pk = ?1 AND (?2 IS NULL OR a.pk < ?3) "
+                       "AND (?5 = 0 OR a.patient_pk = ?5) "
+                       "AND (?6 = 0 OR p.therapist_pk = ?6) "
+                       "AND (?7 = 0 OR a.state = ?7) "
+                       "ORDER BY a.pk DESC LIMIT ?4"));
+        stmt.BindInt64(1, clinic_pk)
+            .BindInt64(5, patient_pk)
+            .BindInt64(6, therapist_pk)
+            .BindInt64(7, filter.state);
+        const std::string query = absl::StrCat(
+            "alerts:", filter.clinic.ToString(), ":",
+            filter.patient ? filter.patient->ToString() : "-", ":",
+            filter.therapist ? filter.therapist->ToString() : "", ":",
+            filter.state);
+        return RunListQuery<v1::Alert>(
+            stmt, query, page, [](const Statement& row) {
+              return AlertFromRow(row, 1, 2);
+            });
+      });
+}
+
+absl::StatusOr<std::vector<v1::Alert>> SqliteStore::ListAlertsAfter(
+    const ClinicName& clinic, const std::optional<TherapistName>& therapist,
+    int64_t after_sequence, int limit) {
+  return Read<std::vector<v1::Alert>>(
+      [&](Connection& db) -> absl::StatusOr<std::vector<v1::Alert>> {
+        GLUTECARE_ASSIGN_OR_RETURN(int64_t clinic_pk, ClinicPk(db, clinic));
+        GLUTECARE_ASSIGN_OR_RETURN(int64_t therapist_pk,
+                                   TherapistFilter(db, therapist));
+        GLUTECARE_ASSIGN_OR_RETURN(
+            Statement stmt,
+            db.Prepare("SELECT a.pk, a.body FROM alerts a "
+                       "JOIN patients p ON p.pk = a.patient_pk "
+                       "WHERE a.clinic_pk = ?1 AND a.pk > ?2 "
+                       "AND (?3 = 0 OR p.therapist_pk = ?3) "
+                       "ORDER BY a.pk LIMIT ?4"));
+        stmt.BindInt64(1, clinic_pk)
+            .BindInt64(2, after_sequence)
+            .BindInt64(3, therapist_pk)
+            .BindInt64(4, limit);
+        std::vector<v1::Alert> alerts;
+        while (true) {
+          GLUTECARE_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
+          if (!has_row) break;
+          GLUTECARE_ASSIGN_OR_RETURN(v1::Alert alert, AlertFromRow(stmt, 0, 1));
+          alerts.push_back(std::move(alert));
+        }
+        return alerts;
       });
 }
 

@@ -23,9 +23,12 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/status/statusor.h"
+#include "glutecare/v1/alert.pb.h"
 #include "glutecare/v1/clinic.pb.h"
 #include "glutecare/v1/program.pb.h"
 #include "glutecare/v1/session.pb.h"
+#include "google/protobuf/timestamp.pb.h"
+#include "server/domain/alert_rules.h"
 #include "server/domain/resource_names.h"
 
 namespace glutecare {
@@ -63,6 +66,19 @@ struct PatientActivity {
   std::vector<std::string> session_dates;
   // Pain check-ins with local_date in [from, to], oldest first.
   std::vector<v1::PainReport> pain_reports;
+  // The latest local_date of any session on or before `to`; empty if none.
+  std::string last_session_date;
+};
+
+// Which alerts ListAlerts returns.
+struct AlertFilter {
+  ClinicName clinic;
+  // One patient's alerts only, when set.
+  std::optional<PatientName> patient;
+  // Only alerts of this therapist's patients, when set.
+  std::optional<TherapistName> therapist;
+  // Only alerts in this state; ALERT_STATE_UNSPECIFIED means any.
+  v1::AlertState state = v1::ALERT_STATE_UNSPECIFIED;
 };
 
 class Store {
@@ -137,6 +153,30 @@ class Store {
   // if the patient does not exist.
   virtual absl::StatusOr<PatientActivity> GetPatientActivity(
       const PatientName& patient, const ActivityQuery& query) = 0;
+
+  // Alerts. Records what the rules found for `patient`, in one transaction:
+  // a candidate whose (rule, trigger_key) was recorded before is skipped; one
+  // whose rule already has an unresolved alert for the patient adds its
+  // evidence to that alert; any other becomes a new OPEN alert, stamped
+  // `now`, for the patient's current therapist. Returns the new alerts.
+  virtual absl::StatusOr<std::vector<v1::Alert>> RecordAlerts(
+      const PatientName& patient, const std::vector<AlertCandidate>& candidates,
+      const google::protobuf::Timestamp& now) = 0;
+  virtual absl::StatusOr<v1::Alert> GetAlert(const AlertName& name) = 0;
+  // Moves an alert to `state` (ACKNOWLEDGED or RESOLVED). A resolved alert
+  // cannot be acknowledged (FAILED_PRECONDITION); resolving it again changes
+  // nothing.
+  virtual absl::StatusOr<v1::Alert> SetAlertState(
+      const AlertName& name, v1::AlertState state,
+      const google::protobuf::Timestamp& now) = 0;
+  // Alerts matching `filter`, newest first.
+  virtual absl::StatusOr<Page<v1::Alert>> ListAlerts(
+      const AlertFilter& filter, const PageRequest& page) = 0;
+  // Up to `limit` alerts of `clinic` (of `therapist`'s patients when set)
+  // with sequence > `after_sequence`, in sequence order.
+  virtual absl::StatusOr<std::vector<v1::Alert>> ListAlertsAfter(
+      const ClinicName& clinic, const std::optional<TherapistName>& therapist,
+      int64_t after_sequence, int limit) = 0;
 };
 
 }  // namespace glutecare

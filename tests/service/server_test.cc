@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
+#include "glutecare/v1/alert_service.grpc.pb.h"
 #include "glutecare/v1/clinic_service.grpc.pb.h"
 #include "glutecare/v1/exercise_service.grpc.pb.h"
 #include "glutecare/v1/patient_service.grpc.pb.h"
@@ -63,7 +64,9 @@ class ServerTest : public ::testing::Test {
     absl::StatusOr<std::unique_ptr<GlutecareServer>> server =
         GlutecareServer::Start({.listen_address = "127.0.0.1:0",
                                 .db_path = dir_.File("glutecare.db"),
-                                .worker_threads = 2});
+                                .worker_threads = 2,
+                                // Tests sweep explicitly (SweepAlerts).
+                                .alert_sweep_interval = absl::ZeroDuration()});
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
     channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
@@ -560,6 +563,200 @@ TEST_F(ReportTest, DefaultsToTheLast28DaysAndValidatesRanges) {
   request.set_patient("clinics/demo/patients/nobody");
   EXPECT_EQ(reports_->GetAdherenceReport(Context().get(), request, &report).error_code(),
             grpc::StatusCode::NOT_FOUND);
+}
+
+}  // namespace
+}  // namespace glutecare
+
+namespace glutecare {
+namespace {
+
+class AlertTest : public ServerTest {
+ protected:
+  void SetUp() override {
+    ServerTest::SetUp();
+    alerts_ = v1::AlertService::NewStub(channel_);
+  }
+
+  v1::Session Submit(const std::string& request_id, int pain_after) {
+    v1::CreateSessionRequest request = SessionRequest(request_id);
+    request.mutable_session()->set_pain_after(pain_after);
+    v1::Session session;
+    grpc::Status status = sessions_->CreateSession(Context().get(), request, &session);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return session;
+  }
+
+  std::vector<v1::Alert> List(const std::string& parent,
+                              v1::AlertState state = v1::ALERT_STATE_UNSPECIFIED) {
+    v1::ListAlertsRequest request;
+    request.set_parent(parent);
+    request.set_state(state);
+    v1::ListAlertsResponse response;
+    grpc::Status status = alerts_->ListAlerts(Context().get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return {response.alerts().begin(), response.alerts().end()};
+  }
+
+  std::vector<v1::Alert> OfRule(const std::vector<v1::Alert>& alerts,
+                                v1::AlertRule rule) {
+    std::vector<v1::Alert> matching;
+    for (const v1::Alert& a : alerts) {
+      if (a.rule() == rule) matching.push_back(a);
+    }
+    return matching;
+  }
+
+  std::unique_ptr<v1::AlertService::Stub> alerts_;
+};
+
+TEST_F(AlertTest, HighPainAfterASessionRaisesOneAlertPerRuleUntilResolved) {
+  const v1::Session first = Submit("s1", 7);
+  std::vector<v1::Alert> pain =
+      OfRule(List("clinics/demo/patients/p1"), v1::ALERT_RULE_POST_EXERCISE_PAIN);
+  ASSERT_EQ(pain.size(), 1u);
+  EXPECT_EQ(pain[0].state(), v1::ALERT_STATE_OPEN);
+  EXPECT_THAT(pain[0].evidence(), ElementsAre(first.name()));
+  EXPECT_EQ(pain[0].therapist(), "clinics/demo/therapists/t1");
+  EXPECT_THAT(pain[0].summary(), HasSubstr("7/10"));
+  EXPECT_GT(pain[0].sequence(), 0);
+
+  // Another one while the first is open: more evidence, no second alert.
+  const v1::Session second = Submit("s2", 8);
+  pain = OfRule(List("clinics/demo/patients/-"), v1::ALERT_RULE_POST_EXERCISE_PAIN);
+  ASSERT_EQ(pain.size(), 1u);
+  EXPECT_THAT(pain[0].evidence(), ElementsAre(first.name(), second.name()));
+
+  v1::AcknowledgeAlertRequest ack;
+  ack.set_name(pain[0].name());
+  v1::Alert updated;
+  ASSERT_TRUE(alerts_->AcknowledgeAlert(Context().get(), ack, &updated).ok());
+  EXPECT_EQ(updated.state(), v1::ALERT_STATE_ACKNOWLEDGED);
+  Submit("s3", 9);  // still one unresolved alert of the rule
+  EXPECT_EQ(OfRule(List("clinics/demo/patients/p1"),
+                   v1::ALERT_RULE_POST_EXERCISE_PAIN).size(), 1u);
+
+  v1::ResolveAlertRequest resolve;
+  resolve.set_name(pain[0].name());
+  ASSERT_TRUE(alerts_->ResolveAlert(Context().get(), resolve, &updated).ok());
+  EXPECT_EQ(updated.state(), v1::ALERT_STATE_RESOLVED);
+  EXPECT_EQ(alerts_->AcknowledgeAlert(Context().get(), ack, &updated).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+
+  // Resolved: the next event of the rule raises a new alert; the old events
+  // do not come back.
+  Submit("s4", 6);
+  pain = OfRule(List("clinics/demo/patients/p1"), v1::ALERT_RULE_POST_EXERCISE_PAIN);
+  ASSERT_EQ(pain.size(), 2u);
+  EXPECT_EQ(pain[0].state(), v1::ALERT_STATE_OPEN);
+  EXPECT_EQ(pain[0].evidence_size(), 1);
+  EXPECT_EQ(OfRule(List("clinics/demo/patients/p1", v1::ALERT_STATE_RESOLVED),
+                   v1::ALERT_RULE_POST_EXERCISE_PAIN).size(), 1u);
+}
+
+TEST_F(AlertTest, SweepRaisesMissedSessions) {
+  // The seeded program started 2026-11-01 and has no sessions.
+  ASSERT_TRUE(server_->SweepAlerts().ok());
+  std::vector<v1::Alert> missed =
+      OfRule(List("clinics/demo/patients/p1"), v1::ALERT_RULE_MISSED_SESSIONS);
+  ASSERT_EQ(missed.size(), 1u);
+  EXPECT_THAT(missed[0].summary(), HasSubstr("No session for"));
+  ASSERT_TRUE(server_->SweepAlerts().ok());  // nothing new the second time
+  EXPECT_EQ(OfRule(List("clinics/demo/patients/p1"),
+                   v1::ALERT_RULE_MISSED_SESSIONS).size(), 1u);
+}
+
+TEST_F(AlertTest, BadRequestsAreFieldErrors) {
+  v1::ListAlertsRequest list;
+  list.set_parent("clinics/demo/patients/-");
+  list.set_state(static_cast<v1::AlertState>(42));
+  v1::ListAlertsResponse response;
+  EXPECT_THAT(ViolatedFields(alerts_->ListAlerts(Context().get(), list, &response)),
+              ElementsAre("state"));
+  list.set_state(v1::ALERT_STATE_OPEN);
+  list.set_therapist("clinics/other/therapists/t1");
+  EXPECT_THAT(ViolatedFields(alerts_->ListAlerts(Context().get(), list, &response)),
+              ElementsAre("therapist"));
+  v1::AcknowledgeAlertRequest ack;
+  ack.set_name("clinics/demo/patients/p1/alerts/nope");
+  v1::Alert alert;
+  EXPECT_EQ(alerts_->AcknowledgeAlert(Context().get(), ack, &alert).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
+// Reads alerts from a WatchAlerts stream until `count` arrived or the call's
+// deadline passes.
+std::vector<v1::Alert> ReadAlerts(grpc::ClientReader<v1::Alert>& reader,
+                                  size_t count) {
+  std::vector<v1::Alert> received;
+  v1::Alert alert;
+  while (received.size() < count && reader.Read(&alert)) {
+    received.push_back(alert);
+  }
+  return received;
+}
+
+TEST_F(AlertTest, WatchPushesNewAlertsAndResumesAfterASequence) {
+  v1::WatchAlertsRequest request;
+  request.set_parent("clinics/demo");
+  request.set_therapist("clinics/demo/therapists/t1");
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+  std::unique_ptr<grpc::ClientReader<v1::Alert>> reader =
+      alerts_->WatchAlerts(&context, request);
+  // Wait until the stream is established, so the alert below is raised
+  // after the watch began.
+  reader->WaitForInitialMetadata();
+
+  Submit("live", 9);  // raises a post-exercise pain alert
+  std::vector<v1::Alert> received = ReadAlerts(*reader, 1);
+  ASSERT_EQ(received.size(), 1u);
+  EXPECT_EQ(received[0].rule(), v1::ALERT_RULE_POST_EXERCISE_PAIN);
+  const int64_t seen = received[0].sequence();
+  context.TryCancel();
+  reader->Finish();
+
+  // While disconnected, more alerts are raised.
+  ASSERT_TRUE(server_->SweepAlerts().ok());
+  v1::CreatePainReportRequest flare;
+  flare.set_parent("clinics/demo/patients/p1");
+  flare.mutable_pain_report()->set_area(v1::PAIN_AREA_LOWER_BACK);
+  flare.mutable_pain_report()->set_score(10);  // 7-day mean far above baseline 6
+  v1::PainReport report;
+  ASSERT_TRUE(sessions_->CreatePainReport(Context().get(), flare, &report).ok());
+  const std::vector<v1::Alert> all = List("clinics/demo/patients/-");
+  ASSERT_GE(all.size(), 2u);
+
+  // Reconnect after the last sequence seen: exactly the alerts after it.
+  request.set_after_sequence(seen);
+  grpc::ClientContext again;
+  again.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+  std::unique_ptr<grpc::ClientReader<v1::Alert>> resumed =
+      alerts_->WatchAlerts(&again, request);
+  const size_t expected = all.size() - 1;
+  received = ReadAlerts(*resumed, expected);
+  ASSERT_EQ(received.size(), expected);
+  for (const v1::Alert& alert : received) EXPECT_GT(alert.sequence(), seen);
+  for (size_t i = 1; i < received.size(); ++i) {
+    EXPECT_LT(received[i - 1].sequence(), received[i].sequence());
+  }
+  again.TryCancel();
+  resumed->Finish();
+}
+
+TEST_F(AlertTest, ShutdownEndsWatchStreams) {
+  v1::WatchAlertsRequest request;
+  request.set_parent("clinics/demo");
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+  std::unique_ptr<grpc::ClientReader<v1::Alert>> reader =
+      alerts_->WatchAlerts(&context, request);
+  reader->WaitForInitialMetadata();
+  server_->Shutdown(absl::Seconds(5));
+  v1::Alert alert;
+  while (reader->Read(&alert)) {
+  }
+  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::UNAVAILABLE);
 }
 
 }  // namespace

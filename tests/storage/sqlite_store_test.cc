@@ -124,7 +124,7 @@ TEST_F(SqliteStoreTest, CreatesTheLatestSchemaInWalMode) {
   EXPECT_EQ(query_int("PRAGMA journal_mode"), "wal");
   EXPECT_EQ(query_int("SELECT count(*) FROM sqlite_schema WHERE type = 'table' "
                       "AND sql LIKE '%STRICT%'"),
-            "7");
+            "9");
   sqlite3_close(db);
 }
 

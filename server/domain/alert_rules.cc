@@ -1,0 +1,183 @@
+#include "server/domain/alert_rules.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "server/domain/calendar.h"
+#include "server/domain/pain_rules.h"
+#include "server/domain/pain_trend.h"
+
+namespace glutecare {
+namespace {
+
+std::string AreaLabel(v1::PainArea area) {
+  switch (area) {
+    case v1::PAIN_AREA_LOWER_BACK: return "lower-back";
+    case v1::PAIN_AREA_HIP: return "hip";
+    case v1::PAIN_AREA_KNEE: return "knee";
+    default: return "unspecified";
+  }
+}
+
+// Sum and count of the pain scores of one area on one day.
+struct DayPain {
+  int sum = 0;
+  int count = 0;
+  double mean() const { return static_cast<double>(sum) / count; }
+};
+using PainByDay = std::map<absl::CivilDay, DayPain>;
+
+void PostExercisePain(const AlertInput& input,
+                      std::vector<AlertCandidate>& out) {
+  for (const v1::Session& s : input.sessions) {
+    if (ExercisePainZone(s.pain_after()) != v1::PAIN_ZONE_UNACCEPTABLE) continue;
+    out.push_back({v1::ALERT_RULE_POST_EXERCISE_PAIN, s.name(), s.local_date(),
+                   absl::StrCat("Pain after the session on ", s.local_date(),
+                                " was ", s.pain_after(), "/10 (",
+                                AreaLabel(s.pain_area()),
+                                "), above ", kMaxAcceptableExercisePain,
+                                ": the unacceptable zone."),
+                   {s.name()}});
+  }
+}
+
+// Pain on the day after a session against the day before it; without data
+// the day before, the pain just before the session stands in for it.
+void Flares(const AlertInput& input,
+            const std::map<int, PainByDay>& pain_by_area,
+            std::vector<AlertCandidate>& out) {
+  for (const v1::Session& s : input.sessions) {
+    absl::StatusOr<absl::CivilDay> day = ParseDate(s.local_date(), "");
+    if (!day.ok()) continue;
+    const auto area = pain_by_area.find(s.pain_area());
+    if (area == pain_by_area.end()) continue;
+    const auto after = area->second.find(*day + 1);
+    if (after == area->second.end()) continue;
+    const auto before_day = area->second.find(*day - 1);
+    const double before = before_day != area->second.end()
+                              ? before_day->second.mean()
+                              : s.pain_before();
+    const double next = after->second.mean();
+    if (next <= before || next - before <= kUsualPainRiseFraction * before) {
+      continue;
+    }
+    out.push_back(
+        {v1::ALERT_RULE_FLARE, FormatDate(*day), FormatDate(*day + 1),
+         absl::StrFormat("Flare: %s pain on %s (%.1f) was higher than before "
+                         "the session on %s (%.1f); consider reducing the load.",
+                         AreaLabel(s.pain_area()), FormatDate(*day + 1), next,
+                         s.local_date(), before),
+         {s.name()}});
+  }
+}
+
+void PainAboveBaseline(const AlertInput& input,
+                       const std::map<int, PainByDay>& pain_by_area,
+                       std::vector<AlertCandidate>& out) {
+  if (!input.baseline.has_value()) return;
+  for (const auto& [area, days] : pain_by_area) {
+    if (days.empty()) continue;
+    const absl::CivilDay last = days.rbegin()->first;
+    int sum = 0, count = 0;
+    for (auto it = days.lower_bound(last - (kRollingDays - 1)); it != days.end();
+         ++it) {
+      sum += it->second.sum;
+      count += it->second.count;
+    }
+    const double mean = static_cast<double>(sum) / count;
+    if (mean < *input.baseline + kImportantChangePoints) continue;
+    out.push_back(
+        {v1::ALERT_RULE_PAIN_ABOVE_BASELINE,
+         absl::StrCat(AreaLabel(static_cast<v1::PainArea>(area)), "@",
+                      FormatDate(last)),
+         FormatDate(last),
+         absl::StrFormat("7-day mean %s pain on %s is %.1f, %.1f points above "
+                         "the baseline of %d.",
+                         AreaLabel(static_cast<v1::PainArea>(area)),
+                         FormatDate(last), mean, mean - *input.baseline,
+                         *input.baseline),
+         {}});
+  }
+}
+
+void MissedSessions(const AlertInput& input, std::vector<AlertCandidate>& out) {
+  // The strictest alert setting among the programs active today, and the
+  // earliest day any of them has been prescribing since.
+  int alert_days = 0;
+  std::optional<absl::CivilDay> active_since;
+  for (const ProgramHistory& history : input.programs) {
+    const v1::Program* program = RevisionOn(history, input.today);
+    if (program == nullptr || PrescribedSessionsOn(*program, input.today) <= 0) {
+      continue;
+    }
+    const int days = program->missed_session_alert_days() > 0
+                         ? program->missed_session_alert_days()
+                         : kDefaultMissedSessionAlertDays;
+    alert_days = alert_days == 0 ? days : std::min(alert_days, days);
+    absl::StatusOr<absl::CivilDay> start = ParseDate(program->start_date(), "");
+    if (start.ok() && (!active_since || *start < *active_since)) {
+      active_since = *start;
+    }
+  }
+  if (alert_days == 0 || !active_since.has_value()) return;
+  // Whole days without a session before today (today is not over yet).
+  const absl::CivilDay since =
+      input.last_session_day.has_value() && *input.last_session_day >= *active_since
+          ? *input.last_session_day + 1
+          : *active_since;
+  const int missed = static_cast<int>(input.today - since);
+  if (missed < alert_days) return;
+  const std::string last =
+      input.last_session_day.has_value()
+          ? absl::StrCat("the last was on ", FormatDate(*input.last_session_day))
+          : "none since the program started";
+  out.push_back({v1::ALERT_RULE_MISSED_SESSIONS,
+                 absl::StrCat("since ", FormatDate(since)),
+                 FormatDate(input.today - 1),
+                 absl::StrCat("No session for ", missed, " days (", last,
+                              "); the program alerts after ", alert_days, "."),
+                 {}});
+}
+
+void LowAdherence(const AlertInput& input, std::vector<AlertCandidate>& out) {
+  const absl::CivilDay monday = WeekStart(input.today) - 7;
+  AdherenceInput week{.start = monday, .end = monday + 6};
+  week.programs = input.programs;
+  for (const v1::Session& s : input.sessions) week.sessions.push_back(s);
+  const v1::AdherenceReport report = ComputeAdherence(week);
+  const double prescribed = std::round(report.prescribed_sessions());
+  if (prescribed < 1) return;
+  const double percent =
+      std::min(100.0, report.completed_sessions() / prescribed * 100.0);
+  if (percent >= kLowAdherencePercent) return;
+  out.push_back(
+      {v1::ALERT_RULE_LOW_ADHERENCE, FormatDate(monday), FormatDate(monday + 6),
+       absl::StrFormat("Adherence in the week of %s was %.0f%% (%d of %.0f "
+                       "sessions), below %.0f%%.",
+                       FormatDate(monday), percent, report.completed_sessions(),
+                       prescribed, kLowAdherencePercent),
+       {}});
+}
+
+}  // namespace
+
+std::vector<AlertCandidate> EvaluateAlerts(const AlertInput& input) {
+  std::map<int, PainByDay> pain_by_area;
+  for (const PainScore& score : PainScoresOf(input.sessions, input.pain_reports)) {
+    DayPain& day = pain_by_area[score.area][score.day];
+    day.sum += score.score;
+    ++day.count;
+  }
+  std::vector<AlertCandidate> candidates;
+  PostExercisePain(input, candidates);
+  Flares(input, pain_by_area, candidates);
+  PainAboveBaseline(input, pain_by_area, candidates);
+  MissedSessions(input, candidates);
+  LowAdherence(input, candidates);
+  return candidates;
+}
+
+}  // namespace glutecare

@@ -1,0 +1,270 @@
+#include "server/service/alert_service.h"
+
+#include <deque>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/time_util.h"
+#include "server/common/status.h"
+#include "server/domain/resource_names.h"
+#include "server/domain/validation.h"
+#include "server/service/call.h"
+
+namespace glutecare {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+// Alerts a watcher reads from the store at a time: its memory bound.
+constexpr int kWatchBatch = 64;
+
+absl::StatusOr<std::optional<TherapistName>> OptionalTherapist(
+    const std::string& therapist, const ClinicName& clinic) {
+  if (therapist.empty()) return std::nullopt;
+  GLUTECARE_ASSIGN_OR_RETURN(TherapistName name,
+                             TherapistName::Parse(therapist, "therapist"));
+  if (name.parent() != clinic) {
+    return InvalidFieldError(
+        "therapist", absl::StrCat("must be a therapist of ", clinic.ToString()));
+  }
+  return name;
+}
+
+// A stream that fails before it starts.
+class FailedWriter final : public grpc::ServerWriteReactor<v1::Alert> {
+ public:
+  explicit FailedWriter(const absl::Status& status) {
+    Finish(ToGrpcStatus(status));
+  }
+  void OnDone() override { delete this; }
+};
+
+// One WatchAlerts stream. It reads alerts after the last sequence it sent from
+// the store, a batch at a time, and writes them one by one; a signal from the
+// hub only marks it dirty. So it never holds more than one batch, however
+// slow the client, and misses nothing, however many alerts arrive meanwhile.
+//
+// Lifetime: deletes itself once gRPC is done with it (OnDone) and no store
+// read it scheduled is still running.
+class AlertWatcher final : public grpc::ServerWriteReactor<v1::Alert>,
+                           public AlertListener {
+ public:
+  AlertWatcher(Store& store, Executor& executor, AlertHub& hub,
+               ClinicName clinic, std::optional<TherapistName> therapist,
+               int64_t after_sequence)
+      : store_(store),
+        executor_(executor),
+        hub_(hub),
+        clinic_(std::move(clinic)),
+        therapist_(std::move(therapist)),
+        last_sequence_(after_sequence) {}
+
+  void Start() {
+    // Headers go out at once, so the client knows the watch is live before
+    // the first alert.
+    StartSendInitialMetadata();
+    if (!hub_.Subscribe(clinic_.ToString(), this)) {
+      absl::MutexLock lock(&mu_);
+      FinishLocked(absl::UnavailableError("the server is shutting down"));
+      return;
+    }
+    absl::MutexLock lock(&mu_);
+    MaybeFetchLocked();
+  }
+
+  void OnNewAlerts() override {
+    absl::MutexLock lock(&mu_);
+    dirty_ = true;
+    MaybeFetchLocked();
+  }
+
+  void OnHubClosed() override {
+    absl::MutexLock lock(&mu_);
+    FinishLocked(absl::UnavailableError("the server is shutting down"));
+  }
+
+  void OnWriteDone(bool ok) override {
+    absl::MutexLock lock(&mu_);
+    writing_ = false;
+    if (!ok) {
+      FinishLocked(absl::CancelledError("the client went away"));
+      return;
+    }
+    last_sequence_ = batch_.front().sequence();
+    batch_.pop_front();
+    WriteNextLocked();
+  }
+
+  void OnCancel() override {
+    absl::MutexLock lock(&mu_);
+    FinishLocked(absl::CancelledError("the call was cancelled"));
+  }
+
+  void OnDone() override {
+    hub_.Unsubscribe(clinic_.ToString(), this);
+    bool delete_now;
+    {
+      absl::MutexLock lock(&mu_);
+      done_ = true;
+      delete_now = !fetching_;
+    }
+    if (delete_now) delete this;
+  }
+
+ private:
+  void MaybeFetchLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (fetching_ || writing_ || finished_ || !dirty_ || !batch_.empty()) {
+      return;
+    }
+    dirty_ = false;
+    fetching_ = true;
+    absl::Status queued = executor_.Submit([this] { Fetch(); });
+    if (!queued.ok()) {
+      fetching_ = false;
+      FinishLocked(queued);
+    }
+  }
+
+  void Fetch() {
+    absl::StatusOr<std::vector<v1::Alert>> alerts;
+    int64_t after;
+    {
+      absl::MutexLock lock(&mu_);
+      after = last_sequence_;
+    }
+    alerts = store_.ListAlertsAfter(clinic_, therapist_, after, kWatchBatch);
+    bool delete_now = false;
+    {
+      absl::MutexLock lock(&mu_);
+      fetching_ = false;
+      if (done_) {
+        delete_now = true;
+      } else if (!alerts.ok()) {
+        FinishLocked(alerts.status());
+      } else if (!finished_) {
+        // A full batch means there may be more behind it.
+        if (static_cast<int>(alerts->size()) == kWatchBatch) dirty_ = true;
+        for (v1::Alert& alert : *alerts) batch_.push_back(std::move(alert));
+        WriteNextLocked();
+      }
+    }
+    if (delete_now) delete this;
+  }
+
+  void WriteNextLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (finished_) return;
+    if (batch_.empty()) {
+      MaybeFetchLocked();
+      return;
+    }
+    writing_ = true;
+    StartWrite(&batch_.front());
+  }
+
+  void FinishLocked(const absl::Status& status)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (finished_) return;
+    finished_ = true;
+    Finish(ToGrpcStatus(status));
+  }
+
+  Store& store_;
+  Executor& executor_;
+  AlertHub& hub_;
+  const ClinicName clinic_;
+  const std::optional<TherapistName> therapist_;
+
+  absl::Mutex mu_;
+  int64_t last_sequence_ ABSL_GUARDED_BY(mu_);
+  std::deque<v1::Alert> batch_ ABSL_GUARDED_BY(mu_);
+  // Starts dirty: the first read replays everything after the start.
+  bool dirty_ ABSL_GUARDED_BY(mu_) = true;
+  bool fetching_ ABSL_GUARDED_BY(mu_) = false;
+  bool writing_ ABSL_GUARDED_BY(mu_) = false;
+  bool finished_ ABSL_GUARDED_BY(mu_) = false;
+  bool done_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace
+
+grpc::ServerUnaryReactor* AlertServiceImpl::ListAlerts(
+    grpc::CallbackServerContext* context, const v1::ListAlertsRequest* request,
+    v1::ListAlertsResponse* response) {
+  return RunOnExecutor(executor_, context, [=, this]() -> absl::Status {
+    AlertFilter filter;
+    // `clinics/{clinic}/patients/-` lists the whole clinic (AIP-159).
+    if (absl::EndsWith(request->parent(), "/patients/-")) {
+      const std::string clinic = request->parent().substr(
+          0, request->parent().size() - std::string("/patients/-").size());
+      GLUTECARE_ASSIGN_OR_RETURN(filter.clinic,
+                                 ClinicName::Parse(clinic, "parent"));
+    } else {
+      GLUTECARE_ASSIGN_OR_RETURN(PatientName patient,
+                                 PatientName::Parse(request->parent(), "parent"));
+      filter.clinic = patient.parent();
+      filter.patient = std::move(patient);
+    }
+    GLUTECARE_ASSIGN_OR_RETURN(
+        filter.therapist, OptionalTherapist(request->therapist(), filter.clinic));
+    if (!v1::AlertState_IsValid(request->state())) {
+      return InvalidFieldError("state",
+                               absl::StrCat("unknown value ", request->state()));
+    }
+    filter.state = request->state();
+    GLUTECARE_ASSIGN_OR_RETURN(int32_t page_size,
+                               EffectivePageSize(request->page_size()));
+    GLUTECARE_ASSIGN_OR_RETURN(
+        Page<v1::Alert> page,
+        store_.ListAlerts(filter, {page_size, request->page_token()}));
+    MovePageInto(page, response->mutable_alerts(),
+                 response->mutable_next_page_token());
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* AlertServiceImpl::AcknowledgeAlert(
+    grpc::CallbackServerContext* context,
+    const v1::AcknowledgeAlertRequest* request, v1::Alert* response) {
+  return SetState(context, request->name(), v1::ALERT_STATE_ACKNOWLEDGED,
+                  response);
+}
+
+grpc::ServerUnaryReactor* AlertServiceImpl::ResolveAlert(
+    grpc::CallbackServerContext* context,
+    const v1::ResolveAlertRequest* request, v1::Alert* response) {
+  return SetState(context, request->name(), v1::ALERT_STATE_RESOLVED, response);
+}
+
+grpc::ServerUnaryReactor* AlertServiceImpl::SetState(
+    grpc::CallbackServerContext* context, const std::string& alert,
+    v1::AlertState state, v1::Alert* response) {
+  return RunOnExecutor(executor_, context, [=, this]() -> absl::Status {
+    GLUTECARE_ASSIGN_OR_RETURN(AlertName name, AlertName::Parse(alert, "name"));
+    GLUTECARE_ASSIGN_OR_RETURN(
+        *response,
+        store_.SetAlertState(name, state, TimeUtil::GetCurrentTime()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerWriteReactor<v1::Alert>* AlertServiceImpl::WatchAlerts(
+    grpc::CallbackServerContext* context,
+    const v1::WatchAlertsRequest* request) {
+  absl::StatusOr<ClinicName> clinic =
+      ClinicName::Parse(request->parent(), "parent");
+  if (!clinic.ok()) return new FailedWriter(clinic.status());
+  absl::StatusOr<std::optional<TherapistName>> therapist =
+      OptionalTherapist(request->therapist(), *clinic);
+  if (!therapist.ok()) return new FailedWriter(therapist.status());
+  if (request->after_sequence() < 0) {
+    return new FailedWriter(
+        InvalidFieldError("after_sequence", "must not be negative"));
+  }
+  auto* watcher =
+      new AlertWatcher(store_, executor_, hub_, *std::move(clinic),
+                       *std::move(therapist), request->after_sequence());
+  watcher->Start();
+  return watcher;
+}
+
+}  // namespace glutecare
