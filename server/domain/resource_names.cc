@@ -188,6 +188,20 @@ std::string AlertName::ToString() const {
                       alert);
 }
 
+absl::StatusOr<SuggestionName> SuggestionName::Parse(absl::string_view name,
+                                                     absl::string_view field) {
+  GLUTECARE_ASSIGN_OR_RETURN(
+      auto ids,
+      ParseSegments(name, {"clinics", "patients", "programs", "suggestions"},
+                    field));
+  return SuggestionName{std::move(ids[0]), std::move(ids[1]), std::move(ids[2]),
+                        std::move(ids[3])};
+}
+
+std::string SuggestionName::ToString() const {
+  return absl::StrCat(parent().ToString(), "/suggestions/", suggestion);
+}
+
 absl::StatusOr<ExerciseName> ExerciseName::Parse(absl::string_view name,
                                                  absl::string_view field) {
   GLUTECARE_ASSIGN_OR_RETURN(auto ids,

@@ -122,6 +122,21 @@ struct AlertName {
   friend bool operator==(const AlertName&, const AlertName&) = default;
 };
 
+// `clinics/{clinic}/patients/{patient}/programs/{program}/suggestions/{suggestion}`
+struct SuggestionName {
+  std::string clinic;
+  std::string patient;
+  std::string program;
+  std::string suggestion;
+
+  static absl::StatusOr<SuggestionName> Parse(absl::string_view name,
+                                              absl::string_view field);
+  ProgramName parent() const { return {clinic, patient, program}; }
+  std::string ToString() const;
+  friend bool operator==(const SuggestionName&,
+                         const SuggestionName&) = default;
+};
+
 // `exercises/{exercise}`
 struct ExerciseName {
   std::string exercise;

@@ -4,11 +4,13 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "google/protobuf/util/time_util.h"
 #include "server/common/status.h"
 #include "server/domain/resource_names.h"
 #include "server/domain/validation.h"
 #include "server/service/call.h"
+#include "server/service/references.h"
 
 namespace glutecare {
 namespace {
@@ -17,18 +19,6 @@ using google::protobuf::util::TimeUtil;
 
 // Alerts a watcher reads from the store at a time: its memory bound.
 constexpr int kWatchBatch = 64;
-
-absl::StatusOr<std::optional<TherapistName>> OptionalTherapist(
-    const std::string& therapist, const ClinicName& clinic) {
-  if (therapist.empty()) return std::nullopt;
-  GLUTECARE_ASSIGN_OR_RETURN(TherapistName name,
-                             TherapistName::Parse(therapist, "therapist"));
-  if (name.parent() != clinic) {
-    return InvalidFieldError(
-        "therapist", absl::StrCat("must be a therapist of ", clinic.ToString()));
-  }
-  return name;
-}
 
 // A stream that fails before it starts.
 class FailedWriter final : public grpc::ServerWriteReactor<v1::Alert> {
@@ -205,7 +195,7 @@ grpc::ServerUnaryReactor* AlertServiceImpl::ListAlerts(
       filter.patient = std::move(patient);
     }
     GLUTECARE_ASSIGN_OR_RETURN(
-        filter.therapist, OptionalTherapist(request->therapist(), filter.clinic));
+        filter.therapist, ParseTherapistFilter(request->therapist(), filter.clinic, "therapist"));
     if (!v1::AlertState_IsValid(request->state())) {
       return InvalidFieldError("state",
                                absl::StrCat("unknown value ", request->state()));
@@ -243,6 +233,8 @@ grpc::ServerUnaryReactor* AlertServiceImpl::SetState(
     GLUTECARE_ASSIGN_OR_RETURN(
         *response,
         store_.SetAlertState(name, state, TimeUtil::GetCurrentTime()));
+    // The dashboard counts unresolved alerts.
+    monitor_.EvaluatePatientAfterWrite(name.parent(), absl::Now());
     return absl::OkStatus();
   });
 }
@@ -254,7 +246,7 @@ grpc::ServerWriteReactor<v1::Alert>* AlertServiceImpl::WatchAlerts(
       ClinicName::Parse(request->parent(), "parent");
   if (!clinic.ok()) return new FailedWriter(clinic.status());
   absl::StatusOr<std::optional<TherapistName>> therapist =
-      OptionalTherapist(request->therapist(), *clinic);
+      ParseTherapistFilter(request->therapist(), *clinic, "therapist");
   if (!therapist.ok()) return new FailedWriter(therapist.status());
   if (request->after_sequence() < 0) {
     return new FailedWriter(

@@ -6,6 +6,7 @@
 #include "glutecare/v1/alert_service.grpc.pb.h"
 #include "server/service/alert_hub.h"
 #include "server/service/executor.h"
+#include "server/service/patient_monitor.h"
 #include "server/storage/store.h"
 
 namespace glutecare {
@@ -13,8 +14,9 @@ namespace glutecare {
 class AlertServiceImpl final : public v1::AlertService::CallbackService {
  public:
   // The arguments must outlive the service.
-  AlertServiceImpl(Store& store, Executor& executor, AlertHub& hub)
-      : store_(store), executor_(executor), hub_(hub) {}
+  AlertServiceImpl(Store& store, Executor& executor, AlertHub& hub,
+                   PatientMonitor& monitor)
+      : store_(store), executor_(executor), hub_(hub), monitor_(monitor) {}
 
   grpc::ServerUnaryReactor* ListAlerts(
       grpc::CallbackServerContext* context,
@@ -40,6 +42,7 @@ class AlertServiceImpl final : public v1::AlertService::CallbackService {
   Store& store_;
   Executor& executor_;
   AlertHub& hub_;
+  PatientMonitor& monitor_;
 };
 
 }  // namespace glutecare

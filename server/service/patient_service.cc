@@ -1,6 +1,7 @@
 #include "server/service/patient_service.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "google/protobuf/util/time_util.h"
 #include "server/common/status.h"
 #include "server/domain/resource_names.h"
@@ -47,6 +48,8 @@ grpc::ServerUnaryReactor* PatientServiceImpl::CreatePatient(
     *patient.mutable_update_time() = patient.create_time();
     patient.clear_etag();
     GLUTECARE_ASSIGN_OR_RETURN(*response, store_.CreatePatient(patient));
+    monitor_.EvaluatePatientAfterWrite(PatientName{clinic.clinic, id},
+                                       absl::Now());
     return absl::OkStatus();
   });
 }
@@ -69,15 +72,9 @@ grpc::ServerUnaryReactor* PatientServiceImpl::ListPatients(
   return RunOnExecutor(executor_, context, [=, this]() -> absl::Status {
     GLUTECARE_ASSIGN_OR_RETURN(ClinicName clinic,
                                ClinicName::Parse(request->parent(), "parent"));
-    std::optional<TherapistName> therapist;
-    if (!request->therapist().empty()) {
-      GLUTECARE_ASSIGN_OR_RETURN(
-          therapist, TherapistName::Parse(request->therapist(), "therapist"));
-      if (therapist->parent() != clinic) {
-        return InvalidFieldError(
-            "therapist", absl::StrCat("must be a therapist of ", clinic.ToString()));
-      }
-    }
+    GLUTECARE_ASSIGN_OR_RETURN(
+        std::optional<TherapistName> therapist,
+        ParseTherapistFilter(request->therapist(), clinic, "therapist"));
     GLUTECARE_ASSIGN_OR_RETURN(int32_t page_size,
                                EffectivePageSize(request->page_size()));
     GLUTECARE_ASSIGN_OR_RETURN(
@@ -117,6 +114,7 @@ grpc::ServerUnaryReactor* PatientServiceImpl::UpdatePatient(
     *updated.mutable_update_time() = TimeUtil::GetCurrentTime();
     GLUTECARE_ASSIGN_OR_RETURN(*response,
                                store_.UpdatePatient(updated, expected_etag));
+    monitor_.EvaluatePatientAfterWrite(name, absl::Now());
     return absl::OkStatus();
   });
 }

@@ -4,6 +4,7 @@
 
 #include "glutecare/v1/patient_service.grpc.pb.h"
 #include "server/service/executor.h"
+#include "server/service/patient_monitor.h"
 #include "server/storage/store.h"
 
 namespace glutecare {
@@ -11,8 +12,8 @@ namespace glutecare {
 class PatientServiceImpl final : public v1::PatientService::CallbackService {
  public:
   // `store` and `executor` must outlive the service.
-  PatientServiceImpl(Store& store, Executor& executor)
-      : store_(store), executor_(executor) {}
+  PatientServiceImpl(Store& store, Executor& executor, PatientMonitor& monitor)
+      : store_(store), executor_(executor), monitor_(monitor) {}
 
   grpc::ServerUnaryReactor* CreatePatient(
       grpc::CallbackServerContext* context,
@@ -31,6 +32,7 @@ class PatientServiceImpl final : public v1::PatientService::CallbackService {
  private:
   Store& store_;
   Executor& executor_;
+  PatientMonitor& monitor_;
 };
 
 }  // namespace glutecare

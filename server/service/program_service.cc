@@ -1,5 +1,6 @@
 #include "server/service/program_service.h"
 
+#include "absl/time/clock.h"
 #include "google/protobuf/util/time_util.h"
 #include "server/common/status.h"
 #include "server/domain/resource_names.h"
@@ -51,6 +52,7 @@ grpc::ServerUnaryReactor* ProgramServiceImpl::CreateProgram(
     *program.mutable_create_time() = TimeUtil::GetCurrentTime();
     *program.mutable_revision_create_time() = program.create_time();
     GLUTECARE_ASSIGN_OR_RETURN(*response, store_.CreateProgram(program));
+    monitor_.EvaluatePatientAfterWrite(patient_name, absl::Now());
     return absl::OkStatus();
   });
 }
@@ -114,6 +116,7 @@ grpc::ServerUnaryReactor* ProgramServiceImpl::UpdateProgram(
     *updated.mutable_revision_create_time() = TimeUtil::GetCurrentTime();
     GLUTECARE_ASSIGN_OR_RETURN(*response,
                                store_.AddProgramRevision(updated, expected_etag));
+    monitor_.EvaluatePatientAfterWrite(name.parent(), absl::Now());
     return absl::OkStatus();
   });
 }

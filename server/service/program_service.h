@@ -5,6 +5,7 @@
 #include "glutecare/v1/program_service.grpc.pb.h"
 #include "server/domain/exercise_catalog.h"
 #include "server/service/executor.h"
+#include "server/service/patient_monitor.h"
 #include "server/storage/store.h"
 
 namespace glutecare {
@@ -13,8 +14,8 @@ class ProgramServiceImpl final : public v1::ProgramService::CallbackService {
  public:
   // The arguments must outlive the service.
   ProgramServiceImpl(Store& store, Executor& executor,
-                     const ExerciseCatalog& catalog)
-      : store_(store), executor_(executor), catalog_(catalog) {}
+                     const ExerciseCatalog& catalog, PatientMonitor& monitor)
+      : store_(store), executor_(executor), catalog_(catalog), monitor_(monitor) {}
 
   grpc::ServerUnaryReactor* CreateProgram(
       grpc::CallbackServerContext* context,
@@ -38,6 +39,7 @@ class ProgramServiceImpl final : public v1::ProgramService::CallbackService {
   Store& store_;
   Executor& executor_;
   const ExerciseCatalog& catalog_;
+  PatientMonitor& monitor_;
 };
 
 }  // namespace glutecare

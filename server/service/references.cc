@@ -37,4 +37,18 @@ absl::Status CheckProgramRevisionExists(Store& store,
                           absl::StrCat("program revision ", revision));
 }
 
+absl::StatusOr<std::optional<TherapistName>> ParseTherapistFilter(
+    const std::string& therapist, const ClinicName& clinic,
+    absl::string_view field) {
+  if (therapist.empty()) return std::nullopt;
+  GLUTECARE_ASSIGN_OR_RETURN(TherapistName name,
+                             TherapistName::Parse(therapist, field));
+  if (name.parent() != clinic) {
+    return InvalidFieldError(
+        std::string(field),
+        absl::StrCat("must be a therapist of ", clinic.ToString()));
+  }
+  return name;
+}
+
 }  // namespace glutecare

@@ -6,7 +6,12 @@
 
 
 #include "absl/strings/string_view.h"
+#include <optional>
+#include <string>
+
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "server/domain/resource_names.h"
 #include "server/storage/store.h"
 
 namespace glutecare {
@@ -19,6 +24,12 @@ absl::Status CheckTherapistExists(Store& store, absl::string_view therapist,
 absl::Status CheckProgramRevisionExists(Store& store,
                                         absl::string_view revision,
                                         absl::string_view field);
+
+// An optional therapist filter (a List request's `therapist` field): nullopt
+// when empty, else a therapist name of `clinic`.
+absl::StatusOr<std::optional<TherapistName>> ParseTherapistFilter(
+    const std::string& therapist, const ClinicName& clinic,
+    absl::string_view field);
 
 }  // namespace glutecare
 

@@ -9,6 +9,8 @@
 #include "server/common/log.h"
 #include "server/service/alert_service.h"
 #include "server/service/clinic_service.h"
+#include "server/service/dashboard_service.h"
+#include "server/service/suggestion_service.h"
 #include "server/service/exercise_service.h"
 #include "server/service/patient_service.h"
 #include "server/service/program_service.h"
@@ -29,23 +31,27 @@ absl::StatusOr<std::unique_ptr<GlutecareServer>> GlutecareServer::Start(
       std::make_unique<Executor>(Executor::Options{.threads = options.worker_threads});
 
   server->alert_hub_ = std::make_unique<AlertHub>();
-  server->alert_engine_ =
-      std::make_unique<AlertEngine>(*server->store_, *server->alert_hub_);
+  server->monitor_ = std::make_unique<PatientMonitor>(
+      *server->store_, *server->alert_hub_, ExerciseCatalog::Default());
   Store& store = *server->store_;
   Executor& executor = *server->executor_;
-  AlertEngine& alert_engine = *server->alert_engine_;
+  PatientMonitor& monitor = *server->monitor_;
   const ExerciseCatalog& catalog = ExerciseCatalog::Default();
   server->services_.push_back(
       std::make_unique<ClinicServiceImpl>(store, executor));
   server->services_.push_back(
-      std::make_unique<PatientServiceImpl>(store, executor));
+      std::make_unique<PatientServiceImpl>(store, executor, monitor));
   server->services_.push_back(std::make_unique<ExerciseServiceImpl>(catalog));
   server->services_.push_back(
-      std::make_unique<ProgramServiceImpl>(store, executor, catalog));
+      std::make_unique<ProgramServiceImpl>(store, executor, catalog, monitor));
   server->services_.push_back(std::make_unique<SessionServiceImpl>(
-      store, executor, catalog, alert_engine));
+      store, executor, catalog, monitor));
+  server->services_.push_back(std::make_unique<AlertServiceImpl>(
+      store, executor, *server->alert_hub_, monitor));
+  server->services_.push_back(std::make_unique<SuggestionServiceImpl>(
+      store, executor, catalog, monitor));
   server->services_.push_back(
-      std::make_unique<AlertServiceImpl>(store, executor, *server->alert_hub_));
+      std::make_unique<DashboardServiceImpl>(store, executor));
   server->services_.push_back(
       std::make_unique<ReportServiceImpl>(store, executor));
 
@@ -86,7 +92,7 @@ void GlutecareServer::SweepLoop(absl::Duration interval) {
 }
 
 absl::Status GlutecareServer::SweepAlerts() {
-  return alert_engine_->EvaluateAll(absl::Now());
+  return monitor_->EvaluateAll(absl::Now());
 }
 
 GlutecareServer::~GlutecareServer() { Shutdown(absl::ZeroDuration()); }

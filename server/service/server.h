@@ -20,7 +20,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "absl/synchronization/mutex.h"
-#include "server/service/alert_engine.h"
+#include "server/service/patient_monitor.h"
 #include "server/service/alert_hub.h"
 #include "server/service/executor.h"
 #include "server/storage/store.h"
@@ -77,7 +77,7 @@ class GlutecareServer final {
   std::unique_ptr<Store> store_;
   std::unique_ptr<Executor> executor_;
   std::unique_ptr<AlertHub> alert_hub_;
-  std::unique_ptr<AlertEngine> alert_engine_;
+  std::unique_ptr<PatientMonitor> monitor_;
   std::vector<std::unique_ptr<grpc::Service>> services_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;

@@ -18,18 +18,6 @@ using google::protobuf::util::TimeUtil;
 
 }  // namespace
 
-void SessionServiceImpl::RaiseAlerts(const PatientName& patient,
-                                     absl::Time now) {
-  // The submission is stored and acknowledged whatever happens here; a rule
-  // that could not run now runs again at the next submission or sweep.
-  absl::Status status = alerts_.EvaluatePatient(patient, now);
-  if (!status.ok()) {
-    Log(LogSeverity::kWarning, absl::StrCat("alert rules for ",
-                                            patient.ToString(), ": ",
-                                            status.ToString()));
-  }
-}
-
 grpc::ServerUnaryReactor* SessionServiceImpl::CreateSession(
     grpc::CallbackServerContext* context,
     const v1::CreateSessionRequest* request, v1::Session* response) {
@@ -63,7 +51,7 @@ grpc::ServerUnaryReactor* SessionServiceImpl::CreateSession(
     *session.mutable_create_time() = TimeUtil::GetCurrentTime();
     GLUTECARE_ASSIGN_OR_RETURN(
         *response, store_.CreateSession(session, request->request_id()));
-    RaiseAlerts(patient_name, now);
+    monitor_.EvaluatePatientAfterWrite(patient_name, now);
     return absl::OkStatus();
   });
 }
@@ -126,7 +114,7 @@ grpc::ServerUnaryReactor* SessionServiceImpl::CreatePainReport(
     *report.mutable_create_time() = TimeUtil::GetCurrentTime();
     GLUTECARE_ASSIGN_OR_RETURN(
         *response, store_.CreatePainReport(report, request->request_id()));
-    RaiseAlerts(patient_name, now);
+    monitor_.EvaluatePatientAfterWrite(patient_name, now);
     return absl::OkStatus();
   });
 }

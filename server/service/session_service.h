@@ -1,12 +1,12 @@
 // glutecare.v1.SessionService: exercise sessions and pain check-ins that
 // patients submit from home. Submissions are idempotent by request_id, and
-// each one runs the alert rules for its patient once it is stored.
+// each one runs the patient's rules (PatientMonitor) once it is stored.
 #ifndef GLUTECARE_SERVER_SERVICE_SESSION_SERVICE_H_
 #define GLUTECARE_SERVER_SERVICE_SESSION_SERVICE_H_
 
 #include "glutecare/v1/session_service.grpc.pb.h"
 #include "server/domain/exercise_catalog.h"
-#include "server/service/alert_engine.h"
+#include "server/service/patient_monitor.h"
 #include "server/service/executor.h"
 #include "server/storage/store.h"
 
@@ -16,8 +16,8 @@ class SessionServiceImpl final : public v1::SessionService::CallbackService {
  public:
   // The arguments must outlive the service.
   SessionServiceImpl(Store& store, Executor& executor,
-                     const ExerciseCatalog& catalog, AlertEngine& alerts)
-      : store_(store), executor_(executor), catalog_(catalog), alerts_(alerts) {}
+                     const ExerciseCatalog& catalog, PatientMonitor& monitor)
+      : store_(store), executor_(executor), catalog_(catalog), monitor_(monitor) {}
 
   grpc::ServerUnaryReactor* CreateSession(
       grpc::CallbackServerContext* context,
@@ -39,13 +39,10 @@ class SessionServiceImpl final : public v1::SessionService::CallbackService {
       v1::ListPainReportsResponse* response) override;
 
  private:
-  // Runs the alert rules for `patient` after a submission.
-  void RaiseAlerts(const PatientName& patient, absl::Time now);
-
   Store& store_;
   Executor& executor_;
   const ExerciseCatalog& catalog_;
-  AlertEngine& alerts_;
+  PatientMonitor& monitor_;
 };
 
 }  // namespace glutecare

@@ -14,7 +14,7 @@ namespace {
 //
 // Every resource is stored as its serialized v1 proto in `body`; the columns
 // beside it are the keys that queries, uniqueness and foreign keys need.
-constexpr std::array<absl::string_view, 3> kMigrations = {
+constexpr std::array<absl::string_view, 4> kMigrations = {
     R"sql(
 CREATE TABLE clinics (
   pk INTEGER PRIMARY KEY,
@@ -126,6 +126,39 @@ CREATE TABLE alert_triggers (
   alert_pk INTEGER NOT NULL REFERENCES alerts (pk),
   PRIMARY KEY (patient_pk, rule, trigger_key)
 ) STRICT, WITHOUT ROWID;
+)sql",
+    // 4: progression suggestions and the dashboard's patient statuses.
+    R"sql(
+CREATE TABLE suggestions (
+  pk INTEGER PRIMARY KEY,
+  program_pk INTEGER NOT NULL REFERENCES programs (pk),
+  suggestion_id TEXT NOT NULL,
+  -- The prescribed exercise it concerns, exercises/{exercise}.
+  exercise TEXT NOT NULL,
+  -- glutecare.v1.SuggestionKind and SuggestionState numbers.
+  kind INTEGER NOT NULL,
+  based_on_revision INTEGER NOT NULL,
+  state INTEGER NOT NULL,
+  body BLOB NOT NULL,
+  UNIQUE (program_pk, suggestion_id),
+  -- The same suggestion is never made twice for one revision.
+  UNIQUE (program_pk, exercise, kind, based_on_revision)
+) STRICT;
+-- At most one open suggestion per exercise of a program.
+CREATE UNIQUE INDEX suggestions_open ON suggestions (program_pk, exercise)
+  WHERE state = 1;
+
+-- Kept current on write (and by the periodic sweep) so the dashboard reads
+-- one ordered index instead of every patient's history.
+CREATE TABLE patient_status (
+  patient_pk INTEGER PRIMARY KEY REFERENCES patients (pk),
+  clinic_pk INTEGER NOT NULL REFERENCES clinics (pk),
+  -- attention_score x 1000, an integer for exact ordering and paging.
+  attention_milli INTEGER NOT NULL,
+  body BLOB NOT NULL
+) STRICT;
+CREATE INDEX patient_status_by_attention
+  ON patient_status (clinic_pk, attention_milli, patient_pk);
 )sql",
 };
 

@@ -1,6 +1,7 @@
 #include "absl/strings/string_view.h"
 #include "server/storage/sqlite_store.h"
 
+#include <cmath>
 #include <utility>
 #include <vector>
 
@@ -166,6 +167,27 @@ class SqliteStore final : public Store {
   absl::StatusOr<std::vector<v1::Alert>> ListAlertsAfter(
       const ClinicName& clinic, const std::optional<TherapistName>& therapist,
       int64_t after_sequence, int limit) override;
+  absl::StatusOr<int32_t> CountUnresolvedAlerts(
+      const PatientName& patient) override;
+  absl::StatusOr<std::vector<v1::Suggestion>> RecordSuggestions(
+      const ProgramName& program, int64_t based_on_revision,
+      const std::vector<SuggestionCandidate>& candidates,
+      const google::protobuf::Timestamp& now) override;
+  absl::StatusOr<v1::Suggestion> GetSuggestion(
+      const SuggestionName& name) override;
+  absl::StatusOr<Page<v1::Suggestion>> ListSuggestions(
+      const SuggestionFilter& filter, const PageRequest& page) override;
+  absl::StatusOr<v1::Program> AcceptSuggestion(
+      const SuggestionName& name, const v1::Program& revision,
+      const google::protobuf::Timestamp& now) override;
+  absl::StatusOr<v1::Suggestion> DismissSuggestion(
+      const SuggestionName& name,
+      const google::protobuf::Timestamp& now) override;
+  absl::Status PutPatientStatus(const PatientName& patient,
+                                const v1::PatientStatus& status) override;
+  absl::StatusOr<Page<v1::PatientStatus>> ListPatientStatuses(
+      const ClinicName& clinic, const std::optional<TherapistName>& therapist,
+      const PageRequest& page) override;
 
  private:
   struct PatientRow {
@@ -202,6 +224,16 @@ class SqliteStore final : public Store {
                                                 const PatientName& name);
   static absl::StatusOr<ProgramRow> FindProgram(Connection& db,
                                                 const ProgramName& name);
+  // Stores `program` as the revision after `row`'s latest. REQUIRES: in a
+  // write transaction.
+  static absl::StatusOr<v1::Program> InsertNextRevision(
+      Connection& db, const ProgramRow& row, const v1::Program& program);
+  // The suggestion row of `name`: its pk and body.
+  static absl::StatusOr<std::pair<int64_t, v1::Suggestion>> FindSuggestion(
+      Connection& db, const SuggestionName& name);
+  // Writes a suggestion's state and body.
+  static absl::Status UpdateSuggestion(Connection& db, int64_t pk,
+                                       const v1::Suggestion& suggestion);
   // The alert row of `name`: its pk and body (with sequence set).
   static absl::StatusOr<std::pair<int64_t, v1::Alert>> FindAlert(
       Connection& db, const AlertName& name);
@@ -663,26 +695,31 @@ absl::StatusOr<v1::Program> SqliteStore::AddProgramRevision(
       return StaleEtag(name.ToString(), expected_etag,
                        EtagOf(row.latest_revision));
     }
-    const int64_t revision = row.latest_revision + 1;
-    v1::Program stored = program;
-    stored.set_revision_id(revision);
-    stored.clear_etag();
-    GLUTECARE_ASSIGN_OR_RETURN(
-        Statement insert_revision,
-        db.Prepare("INSERT INTO program_revisions (program_pk, revision_id, "
-                   "body) VALUES (?1, ?2, ?3)"));
-    insert_revision.BindInt64(1, row.pk)
-        .BindInt64(2, revision)
-        .BindBlob(3, stored.SerializeAsString());
-    GLUTECARE_RETURN_IF_ERROR(insert_revision.Run());
-    GLUTECARE_ASSIGN_OR_RETURN(
-        Statement bump,
-        db.Prepare("UPDATE programs SET latest_revision = ?2 WHERE pk = ?1"));
-    bump.BindInt64(1, row.pk).BindInt64(2, revision);
-    GLUTECARE_RETURN_IF_ERROR(bump.Run());
-    stored.set_etag(EtagOf(revision));
-    return stored;
+    return InsertNextRevision(db, row, program);
   });
+}
+
+absl::StatusOr<v1::Program> SqliteStore::InsertNextRevision(
+    Connection& db, const ProgramRow& row, const v1::Program& program) {
+  const int64_t revision = row.latest_revision + 1;
+  v1::Program stored = program;
+  stored.set_revision_id(revision);
+  stored.clear_etag();
+  GLUTECARE_ASSIGN_OR_RETURN(
+      Statement insert_revision,
+      db.Prepare("INSERT INTO program_revisions (program_pk, revision_id, "
+                 "body) VALUES (?1, ?2, ?3)"));
+  insert_revision.BindInt64(1, row.pk)
+      .BindInt64(2, revision)
+      .BindBlob(3, stored.SerializeAsString());
+  GLUTECARE_RETURN_IF_ERROR(insert_revision.Run());
+  GLUTECARE_ASSIGN_OR_RETURN(
+      Statement bump,
+      db.Prepare("UPDATE programs SET latest_revision = ?2 WHERE pk = ?1"));
+  bump.BindInt64(1, row.pk).BindInt64(2, revision);
+  GLUTECARE_RETURN_IF_ERROR(bump.Run());
+  stored.set_etag(EtagOf(revision));
+  return stored;
 }
 
 absl::StatusOr<Page<v1::Program>> SqliteStore::ListProgramRevisions(
@@ -1137,6 +1174,264 @@ absl::StatusOr<std::vector<v1::Alert>> SqliteStore::ListAlertsAfter(
           alerts.push_back(std::move(alert));
         }
         return alerts;
+      });
+}
+
+absl::StatusOr<int32_t> SqliteStore::CountUnresolvedAlerts(
+    const PatientName& patient) {
+  return Read<int32_t>([&](Connection& db) -> absl::StatusOr<int32_t> {
+    GLUTECARE_ASSIGN_OR_RETURN(PatientRow row, FindPatient(db, patient));
+    GLUTECARE_ASSIGN_OR_RETURN(
+        Statement stmt,
+        db.Prepare("SELECT count(*) FROM alerts "
+                   "WHERE patient_pk = ?1 AND state != 3"));
+    stmt.BindInt64(1, row.pk);
+    GLUTECARE_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
+    return has_row ? static_cast<int32_t>(stmt.ColumnInt64(0)) : 0;
+  });
+}
+
+// ---- Suggestions ------------------------------------------------------------
+
+absl::StatusOr<std::pair<int64_t, v1::Suggestion>> SqliteStore::FindSuggestion(
+    Connection& db, const SuggestionName& name) {
+  GLUTECARE_ASSIGN_OR_RETURN(ProgramRow program, FindProgram(db, name.parent()));
+  GLUTECARE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      db.Prepare("SELECT pk, body FROM suggestions "
+                 "WHERE program_pk = ?1 AND suggestion_id = ?2"));
+  stmt.BindInt64(1, program.pk).BindText(2, name.suggestion);
+  GLUTECARE_ASSIGN_OR_RETURN(bool found, stmt.Step());
+  if (!found) {
+    return absl::NotFoundError(absl::StrCat(name.ToString(), " not found"));
+  }
+  GLUTECARE_ASSIGN_OR_RETURN(v1::Suggestion suggestion,
+                             ParseBody<v1::Suggestion>(stmt.ColumnBlob(1)));
+  return std::make_pair(stmt.ColumnInt64(0), std::move(suggestion));
+}
+
+absl::Status SqliteStore::UpdateSuggestion(Connection& db, int64_t pk,
+                                           const v1::Suggestion& suggestion) {
+  GLUTECARE_ASSIGN_OR_RETURN(
+      Statement update,
+      db.Prepare("UPDATE suggestions SET state = ?2, body = ?3 WHERE pk = ?1"));
+  update.BindInt64(1, pk)
+      .BindInt64(2, suggestion.state())
+      .BindBlob(3, suggestion.SerializeAsString());
+  return update.Run();
+}
+
+absl::StatusOr<std::vector<v1::Suggestion>> SqliteStore::RecordSuggestions(
+    const ProgramName& program, int64_t based_on_revision,
+    const std::vector<SuggestionCandidate>& candidates,
+    const google::protobuf::Timestamp& now) {
+  if (candidates.empty()) return std::vector<v1::Suggestion>();
+  return Write<std::vector<v1::Suggestion>>(
+      [&](Connection& db) -> absl::StatusOr<std::vector<v1::Suggestion>> {
+        GLUTECARE_ASSIGN_OR_RETURN(ProgramRow row, FindProgram(db, program));
+        std::vector<v1::Suggestion> made;
+        for (const SuggestionCandidate& candidate : candidates) {
+          const std::string& exercise = candidate.current.exercise();
+          GLUTECARE_ASSIGN_OR_RETURN(
+              Statement before,
+              db.Prepare("SELECT 1 FROM suggestions WHERE program_pk = ?1 "
+                         "AND exercise = ?2 AND kind = ?3 "
+                         "AND based_on_revision = ?4"));
+          before.BindInt64(1, row.pk)
+              .BindText(2, exercise)
+              .BindInt64(3, candidate.kind)
+              .BindInt64(4, based_on_revision);
+          GLUTECARE_ASSIGN_OR_RETURN(bool suggested_before, before.Step());
+          if (suggested_before) continue;
+
+          GLUTECARE_ASSIGN_OR_RETURN(
+              Statement open,
+              db.Prepare("SELECT pk, body FROM suggestions WHERE program_pk = ?1 "
+                         "AND exercise = ?2 AND state = 1"));
+          open.BindInt64(1, row.pk).BindText(2, exercise);
+          GLUTECARE_ASSIGN_OR_RETURN(bool has_open, open.Step());
+          if (has_open) {
+            // The newer finding replaces the older one.
+            const int64_t open_pk = open.ColumnInt64(0);
+            GLUTECARE_ASSIGN_OR_RETURN(v1::Suggestion old,
+                                       ParseBody<v1::Suggestion>(open.ColumnBlob(1)));
+            old.set_state(v1::SUGGESTION_STATE_DISMISSED);
+            old.add_reasons("superseded by a newer suggestion");
+            *old.mutable_update_time() = now;
+            GLUTECARE_RETURN_IF_ERROR(UpdateSuggestion(db, open_pk, old));
+          }
+
+          v1::Suggestion suggestion;
+          const std::string id = GenerateResourceId();
+          suggestion.set_name(SuggestionName{program.clinic, program.patient,
+                                             program.program, id}
+                                  .ToString());
+          suggestion.set_exercise(exercise);
+          suggestion.set_kind(candidate.kind);
+          *suggestion.mutable_current() = candidate.current;
+          *suggestion.mutable_proposed() = candidate.proposed;
+          for (const std::string& reason : candidate.reasons) {
+            suggestion.add_reasons(reason);
+          }
+          suggestion.set_state(v1::SUGGESTION_STATE_OPEN);
+          suggestion.set_based_on_revision(based_on_revision);
+          *suggestion.mutable_create_time() = now;
+          *suggestion.mutable_update_time() = now;
+          GLUTECARE_ASSIGN_OR_RETURN(
+              Statement insert,
+              db.Prepare("INSERT INTO suggestions (program_pk, suggestion_id, "
+                         "exercise, kind, based_on_revision, state, body) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+          insert.BindInt64(1, row.pk)
+              .BindText(2, id)
+              .BindText(3, exercise)
+              .BindInt64(4, suggestion.kind())
+              .BindInt64(5, based_on_revision)
+              .BindInt64(6, suggestion.state())
+              .BindBlob(7, suggestion.SerializeAsString());
+          GLUTECARE_RETURN_IF_ERROR(insert.Run());
+          made.push_back(std::move(suggestion));
+        }
+        return made;
+      });
+}
+
+absl::StatusOr<v1::Suggestion> SqliteStore::GetSuggestion(
+    const SuggestionName& name) {
+  return Read<v1::Suggestion>(
+      [&](Connection& db) -> absl::StatusOr<v1::Suggestion> {
+        GLUTECARE_ASSIGN_OR_RETURN(auto row, FindSuggestion(db, name));
+        return std::move(row.second);
+      });
+}
+
+absl::StatusOr<Page<v1::Suggestion>> SqliteStore::ListSuggestions(
+    const SuggestionFilter& filter, const PageRequest& page) {
+  return Read<Page<v1::Suggestion>>(
+      [&](Connection& db) -> absl::StatusOr<Page<v1::Suggestion>> {
+        GLUTECARE_ASSIGN_OR_RETURN(PatientRow patient,
+                                   FindPatient(db, filter.patient));
+        int64_t program_pk = 0;  // 0: every program of the patient
+        if (filter.program.has_value()) {
+          GLUTECARE_ASSIGN_OR_RETURN(ProgramRow program,
+                                     FindProgram(db, *filter.program));
+          program_pk = program.pk;
+        }
+        GLUTECARE_ASSIGN_OR_RETURN(
+            Statement stmt,
+            db.Prepare("SELECT s.pk, s.pk, s.body FROM suggestions s "
+                       "JOIN programs g ON g.pk = s.program_pk "
+                       "WHERE g.patient_pk = ?1 AND (?2 IS NULL OR s.pk < ?3) "
+                       "AND (?5 = 0 OR s.program_pk = ?5) "
+                       "AND (?6 = 0 OR s.state = ?6) "
+                       "ORDER BY s.pk DESC LIMIT ?4"));
+        stmt.BindInt64(1, patient.pk)
+            .BindInt64(5, program_pk)
+            .BindInt64(6, filter.state);
+        const std::string query = absl::StrCat(
+            "suggestions:", filter.patient.ToString(), ":",
+            filter.program ? filter.program->ToString() : "-", ":",
+            filter.state);
+        return RunListQuery<v1::Suggestion>(stmt, query, page,
+                                            BodyAt<v1::Suggestion>(2));
+      });
+}
+
+absl::StatusOr<v1::Program> SqliteStore::AcceptSuggestion(
+    const SuggestionName& name, const v1::Program& revision,
+    const google::protobuf::Timestamp& now) {
+  return Write<v1::Program>([&](Connection& db) -> absl::StatusOr<v1::Program> {
+    GLUTECARE_ASSIGN_OR_RETURN(auto found, FindSuggestion(db, name));
+    v1::Suggestion& suggestion = found.second;
+    if (suggestion.state() != v1::SUGGESTION_STATE_OPEN) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(name.ToString(), " is not open"));
+    }
+    GLUTECARE_ASSIGN_OR_RETURN(ProgramRow program,
+                               FindProgram(db, name.parent()));
+    if (program.latest_revision != suggestion.based_on_revision()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the program has changed since the suggestion was made (revision ",
+          suggestion.based_on_revision(), ", now ", program.latest_revision,
+          ")"));
+    }
+    GLUTECARE_ASSIGN_OR_RETURN(v1::Program stored,
+                               InsertNextRevision(db, program, revision));
+    suggestion.set_state(v1::SUGGESTION_STATE_ACCEPTED);
+    suggestion.set_accepted_revision(stored.revision_id());
+    *suggestion.mutable_update_time() = now;
+    GLUTECARE_RETURN_IF_ERROR(UpdateSuggestion(db, found.first, suggestion));
+    return stored;
+  });
+}
+
+absl::StatusOr<v1::Suggestion> SqliteStore::DismissSuggestion(
+    const SuggestionName& name, const google::protobuf::Timestamp& now) {
+  return Write<v1::Suggestion>(
+      [&](Connection& db) -> absl::StatusOr<v1::Suggestion> {
+        GLUTECARE_ASSIGN_OR_RETURN(auto found, FindSuggestion(db, name));
+        v1::Suggestion& suggestion = found.second;
+        if (suggestion.state() != v1::SUGGESTION_STATE_OPEN) {
+          return absl::FailedPreconditionError(
+              absl::StrCat(name.ToString(), " is not open"));
+        }
+        suggestion.set_state(v1::SUGGESTION_STATE_DISMISSED);
+        *suggestion.mutable_update_time() = now;
+        GLUTECARE_RETURN_IF_ERROR(UpdateSuggestion(db, found.first, suggestion));
+        return suggestion;
+      });
+}
+
+// ---- Dashboard --------------------------------------------------------------
+
+absl::Status SqliteStore::PutPatientStatus(const PatientName& patient,
+                                           const v1::PatientStatus& status) {
+  return Write<bool>([&](Connection& db) -> absl::StatusOr<bool> {
+           GLUTECARE_ASSIGN_OR_RETURN(PatientRow row, FindPatient(db, patient));
+           GLUTECARE_ASSIGN_OR_RETURN(
+               Statement stmt,
+               db.Prepare("INSERT INTO patient_status (patient_pk, clinic_pk, "
+                          "attention_milli, body) VALUES (?1, (SELECT "
+                          "clinic_pk FROM patients WHERE pk = ?1), ?2, ?3) "
+                          "ON CONFLICT (patient_pk) DO UPDATE SET "
+                          "attention_milli = excluded.attention_milli, "
+                          "body = excluded.body"));
+           stmt.BindInt64(1, row.pk)
+               .BindInt64(2, static_cast<int64_t>(
+                                 std::llround(status.attention_score() * 1000)))
+               .BindBlob(3, status.SerializeAsString());
+           GLUTECARE_RETURN_IF_ERROR(stmt.Run());
+           return true;
+         })
+      .status();
+}
+
+absl::StatusOr<Page<v1::PatientStatus>> SqliteStore::ListPatientStatuses(
+    const ClinicName& clinic, const std::optional<TherapistName>& therapist,
+    const PageRequest& page) {
+  return Read<Page<v1::PatientStatus>>(
+      [&](Connection& db) -> absl::StatusOr<Page<v1::PatientStatus>> {
+        GLUTECARE_ASSIGN_OR_RETURN(int64_t clinic_pk, ClinicPk(db, clinic));
+        GLUTECARE_ASSIGN_OR_RETURN(int64_t therapist_pk,
+                                   TherapistFilter(db, therapist));
+        // Highest attention first; the cursor's sort key is negated so that
+        // the keyset comparison stays "greater than".
+        GLUTECARE_ASSIGN_OR_RETURN(
+            Statement stmt,
+            db.Prepare("SELECT -s.attention_milli, s.patient_pk, s.body "
+                       "FROM patient_status s "
+                       "JOIN patients p ON p.pk = s.patient_pk "
+                       "WHERE s.clinic_pk = ?1 AND (?2 IS NULL OR "
+                       "(-s.attention_milli, s.patient_pk) > (?2, ?3)) "
+                       "AND (?5 = 0 OR p.therapist_pk = ?5) "
+                       "ORDER BY s.attention_milli DESC, s.patient_pk "
+                       "LIMIT ?4"));
+        stmt.BindInt64(1, clinic_pk).BindInt64(5, therapist_pk);
+        const std::string query = absl::StrCat(
+            "statuses:", clinic.ToString(), ":",
+            therapist ? therapist->ToString() : "");
+        return RunListQuery<v1::PatientStatus>(stmt, query, page,
+                                               BodyAt<v1::PatientStatus>(2));
       });
 }
 

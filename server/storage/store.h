@@ -25,10 +25,13 @@
 #include "absl/status/statusor.h"
 #include "glutecare/v1/alert.pb.h"
 #include "glutecare/v1/clinic.pb.h"
+#include "glutecare/v1/dashboard.pb.h"
+#include "glutecare/v1/suggestion.pb.h"
 #include "glutecare/v1/program.pb.h"
 #include "glutecare/v1/session.pb.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "server/domain/alert_rules.h"
+#include "server/domain/progression.h"
 #include "server/domain/resource_names.h"
 
 namespace glutecare {
@@ -79,6 +82,15 @@ struct AlertFilter {
   std::optional<TherapistName> therapist;
   // Only alerts in this state; ALERT_STATE_UNSPECIFIED means any.
   v1::AlertState state = v1::ALERT_STATE_UNSPECIFIED;
+};
+
+// Which suggestions ListSuggestions returns.
+struct SuggestionFilter {
+  PatientName patient;
+  // One program's suggestions only, when set.
+  std::optional<ProgramName> program;
+  // Only suggestions in this state; SUGGESTION_STATE_UNSPECIFIED means any.
+  v1::SuggestionState state = v1::SUGGESTION_STATE_UNSPECIFIED;
 };
 
 class Store {
@@ -177,6 +189,43 @@ class Store {
   virtual absl::StatusOr<std::vector<v1::Alert>> ListAlertsAfter(
       const ClinicName& clinic, const std::optional<TherapistName>& therapist,
       int64_t after_sequence, int limit) = 0;
+  // Unresolved (open or acknowledged) alerts of `patient`.
+  virtual absl::StatusOr<int32_t> CountUnresolvedAlerts(
+      const PatientName& patient) = 0;
+
+  // Suggestions. Records what the progression rules found for revision
+  // `based_on_revision` of `program`, in one transaction: a candidate that was
+  // suggested before for the same exercise, kind and revision is skipped; an
+  // open suggestion for the same exercise from an older revision or of the
+  // other kind is dismissed in favour of the new one. Returns the new ones.
+  virtual absl::StatusOr<std::vector<v1::Suggestion>> RecordSuggestions(
+      const ProgramName& program, int64_t based_on_revision,
+      const std::vector<SuggestionCandidate>& candidates,
+      const google::protobuf::Timestamp& now) = 0;
+  virtual absl::StatusOr<v1::Suggestion> GetSuggestion(
+      const SuggestionName& name) = 0;
+  // Suggestions matching `filter`, newest first.
+  virtual absl::StatusOr<Page<v1::Suggestion>> ListSuggestions(
+      const SuggestionFilter& filter, const PageRequest& page) = 0;
+  // In one transaction: checks the suggestion is open and its program's latest
+  // revision is still the one it was based on (FAILED_PRECONDITION
+  // otherwise), stores `revision` as the program's next revision and marks
+  // the suggestion accepted. Returns the new revision.
+  virtual absl::StatusOr<v1::Program> AcceptSuggestion(
+      const SuggestionName& name, const v1::Program& revision,
+      const google::protobuf::Timestamp& now) = 0;
+  // Marks an open suggestion dismissed (FAILED_PRECONDITION if not open).
+  virtual absl::StatusOr<v1::Suggestion> DismissSuggestion(
+      const SuggestionName& name, const google::protobuf::Timestamp& now) = 0;
+
+  // Dashboard. Replaces the stored status of `patient`.
+  virtual absl::Status PutPatientStatus(const PatientName& patient,
+                                        const v1::PatientStatus& status) = 0;
+  // Statuses of `clinic`'s patients (of `therapist`'s, when set), highest
+  // attention_score first.
+  virtual absl::StatusOr<Page<v1::PatientStatus>> ListPatientStatuses(
+      const ClinicName& clinic, const std::optional<TherapistName>& therapist,
+      const PageRequest& page) = 0;
 };
 
 }  // namespace glutecare

@@ -13,6 +13,8 @@
 #include "gmock/gmock.h"
 #include "glutecare/v1/alert_service.grpc.pb.h"
 #include "glutecare/v1/clinic_service.grpc.pb.h"
+#include "glutecare/v1/dashboard_service.grpc.pb.h"
+#include "glutecare/v1/suggestion_service.grpc.pb.h"
 #include "glutecare/v1/exercise_service.grpc.pb.h"
 #include "glutecare/v1/patient_service.grpc.pb.h"
 #include "glutecare/v1/program_service.grpc.pb.h"
@@ -697,9 +699,16 @@ std::vector<v1::Alert> ReadAlerts(grpc::ClientReader<v1::Alert>& reader,
 }
 
 TEST_F(AlertTest, WatchPushesNewAlertsAndResumesAfterASequence) {
+  // Assigning the program already raised alerts (missed sessions); watch
+  // only what comes after them.
+  int64_t start_after = 0;
+  for (const v1::Alert& alert : List("clinics/demo/patients/-")) {
+    start_after = std::max(start_after, alert.sequence());
+  }
   v1::WatchAlertsRequest request;
   request.set_parent("clinics/demo");
   request.set_therapist("clinics/demo/therapists/t1");
+  request.set_after_sequence(start_after);
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
   std::unique_ptr<grpc::ClientReader<v1::Alert>> reader =
@@ -716,16 +725,19 @@ TEST_F(AlertTest, WatchPushesNewAlertsAndResumesAfterASequence) {
   context.TryCancel();
   reader->Finish();
 
-  // While disconnected, more alerts are raised.
+  // While disconnected, more alerts are raised: the sweep's, and a new
+  // post-exercise pain alert once the first is resolved.
   ASSERT_TRUE(server_->SweepAlerts().ok());
-  v1::CreatePainReportRequest flare;
-  flare.set_parent("clinics/demo/patients/p1");
-  flare.mutable_pain_report()->set_area(v1::PAIN_AREA_LOWER_BACK);
-  flare.mutable_pain_report()->set_score(10);  // 7-day mean far above baseline 6
-  v1::PainReport report;
-  ASSERT_TRUE(sessions_->CreatePainReport(Context().get(), flare, &report).ok());
-  const std::vector<v1::Alert> all = List("clinics/demo/patients/-");
-  ASSERT_GE(all.size(), 2u);
+  v1::ResolveAlertRequest resolve;
+  resolve.set_name(received[0].name());
+  v1::Alert resolved;
+  ASSERT_TRUE(alerts_->ResolveAlert(Context().get(), resolve, &resolved).ok());
+  Submit("again", 9);
+  size_t expected = 0;  // alerts raised after the one seen
+  for (const v1::Alert& alert : List("clinics/demo/patients/-")) {
+    if (alert.sequence() > seen) ++expected;
+  }
+  ASSERT_GE(expected, 1u);
 
   // Reconnect after the last sequence seen: exactly the alerts after it.
   request.set_after_sequence(seen);
@@ -733,7 +745,6 @@ TEST_F(AlertTest, WatchPushesNewAlertsAndResumesAfterASequence) {
   again.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
   std::unique_ptr<grpc::ClientReader<v1::Alert>> resumed =
       alerts_->WatchAlerts(&again, request);
-  const size_t expected = all.size() - 1;
   received = ReadAlerts(*resumed, expected);
   ASSERT_EQ(received.size(), expected);
   for (const v1::Alert& alert : received) EXPECT_GT(alert.sequence(), seen);
@@ -757,6 +768,137 @@ TEST_F(AlertTest, ShutdownEndsWatchStreams) {
   while (reader->Read(&alert)) {
   }
   EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::UNAVAILABLE);
+}
+
+}  // namespace
+}  // namespace glutecare
+
+namespace glutecare {
+namespace {
+
+class SuggestionTest : public AlertTest {
+ protected:
+  void SetUp() override {
+    AlertTest::SetUp();
+    suggestions_ = v1::SuggestionService::NewStub(channel_);
+    dashboard_ = v1::DashboardService::NewStub(channel_);
+  }
+
+  std::vector<v1::Suggestion> ListSuggestions(
+      v1::SuggestionState state = v1::SUGGESTION_STATE_UNSPECIFIED) {
+    v1::ListSuggestionsRequest request;
+    request.set_parent("clinics/demo/patients/p1/programs/-");
+    request.set_state(state);
+    v1::ListSuggestionsResponse response;
+    grpc::Status status =
+        suggestions_->ListSuggestions(Context().get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return {response.suggestions().begin(), response.suggestions().end()};
+  }
+
+  std::unique_ptr<v1::SuggestionService::Stub> suggestions_;
+  std::unique_ptr<v1::DashboardService::Stub> dashboard_;
+};
+
+TEST_F(SuggestionTest, UnacceptablePainSuggestsARegressionThatAcceptingApplies) {
+  Submit("hurt", 8);  // glute-bridge 3x12 at body weight, pain after 8
+  std::vector<v1::Suggestion> open = ListSuggestions(v1::SUGGESTION_STATE_OPEN);
+  ASSERT_EQ(open.size(), 1u);
+  const v1::Suggestion suggestion = open[0];
+  EXPECT_EQ(suggestion.kind(), v1::SUGGESTION_KIND_REGRESS);
+  EXPECT_EQ(suggestion.exercise(), "exercises/glute-bridge");
+  EXPECT_EQ(suggestion.current().reps(), 12);
+  EXPECT_EQ(suggestion.proposed().reps(), 9);
+  EXPECT_EQ(suggestion.based_on_revision(), 1);
+  EXPECT_THAT(suggestion.reasons(0), HasSubstr("8/10"));
+
+  v1::AcceptSuggestionRequest accept;
+  accept.set_name(suggestion.name());
+  v1::Program revised;
+  grpc::Status status =
+      suggestions_->AcceptSuggestion(Context().get(), accept, &revised);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(revised.revision_id(), 2);
+  EXPECT_EQ(revised.prescriptions(0).reps(), 9);
+  EXPECT_EQ(revised.prescriptions(1).exercise(), "exercises/clamshell");
+
+  std::vector<v1::Suggestion> accepted =
+      ListSuggestions(v1::SUGGESTION_STATE_ACCEPTED);
+  ASSERT_EQ(accepted.size(), 1u);
+  EXPECT_EQ(accepted[0].accepted_revision(), 2);
+  EXPECT_EQ(suggestions_->AcceptSuggestion(Context().get(), accept, &revised)
+                .error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+}
+
+TEST_F(SuggestionTest, DismissedSuggestionsStayDismissedForTheirRevision) {
+  Submit("hurt-1", 7);
+  std::vector<v1::Suggestion> open = ListSuggestions(v1::SUGGESTION_STATE_OPEN);
+  ASSERT_EQ(open.size(), 1u);
+  v1::DismissSuggestionRequest dismiss;
+  dismiss.set_name(open[0].name());
+  v1::Suggestion dismissed;
+  ASSERT_TRUE(
+      suggestions_->DismissSuggestion(Context().get(), dismiss, &dismissed).ok());
+  EXPECT_EQ(dismissed.state(), v1::SUGGESTION_STATE_DISMISSED);
+
+  Submit("hurt-2", 7);  // the same finding for the same revision
+  EXPECT_TRUE(ListSuggestions(v1::SUGGESTION_STATE_OPEN).empty());
+  EXPECT_EQ(suggestions_->DismissSuggestion(Context().get(), dismiss, &dismissed)
+                .error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+
+  v1::ListSuggestionsRequest bad;
+  bad.set_parent("clinics/demo/patients/p1");
+  v1::ListSuggestionsResponse response;
+  EXPECT_THAT(ViolatedFields(suggestions_->ListSuggestions(Context().get(), bad,
+                                                           &response)),
+              ElementsAre("parent"));
+}
+
+TEST_F(SuggestionTest, DashboardPutsPatientsNeedingAttentionFirst) {
+  v1::Patient calm;
+  ASSERT_TRUE(patients_->CreatePatient(Context().get(),
+                                       PatientRequest("p2", "MRN-2"), &calm).ok());
+  Submit("hurt", 9);  // p1: a post-exercise pain alert
+
+  v1::ListPatientStatusesRequest request;
+  request.set_parent("clinics/demo");
+  request.set_therapist("clinics/demo/therapists/t1");
+  v1::ListPatientStatusesResponse response;
+  grpc::Status status =
+      dashboard_->ListPatientStatuses(Context().get(), request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(response.statuses_size(), 2);
+  EXPECT_EQ(response.statuses(0).patient(), "clinics/demo/patients/p1");
+  EXPECT_GE(response.statuses(0).unresolved_alerts(), 1);
+  EXPECT_GT(response.statuses(0).attention_score(),
+            response.statuses(1).attention_score());
+  EXPECT_THAT(response.statuses(0).reasons(0), HasSubstr("unresolved alert"));
+
+  // Paging one at a time gives the same order.
+  request.set_page_size(1);
+  v1::ListPatientStatusesResponse first, second;
+  ASSERT_TRUE(dashboard_->ListPatientStatuses(Context().get(), request, &first).ok());
+  request.set_page_token(first.next_page_token());
+  ASSERT_TRUE(dashboard_->ListPatientStatuses(Context().get(), request, &second).ok());
+  EXPECT_EQ(first.statuses(0).patient(), "clinics/demo/patients/p1");
+  EXPECT_EQ(second.statuses(0).patient(), "clinics/demo/patients/p2");
+  EXPECT_TRUE(second.next_page_token().empty());
+
+  // Resolving the alerts lowers p1's score at once.
+  for (const v1::Alert& alert : List("clinics/demo/patients/p1")) {
+    v1::ResolveAlertRequest resolve;
+    resolve.set_name(alert.name());
+    v1::Alert resolved;
+    ASSERT_TRUE(alerts_->ResolveAlert(Context().get(), resolve, &resolved).ok());
+  }
+  request.clear_page_token();
+  request.set_page_size(10);
+  ASSERT_TRUE(dashboard_->ListPatientStatuses(Context().get(), request, &response).ok());
+  for (const v1::PatientStatus& s : response.statuses()) {
+    EXPECT_EQ(s.unresolved_alerts(), 0) << s.patient();
+  }
 }
 
 }  // namespace

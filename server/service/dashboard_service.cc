@@ -1,0 +1,34 @@
+#include "server/service/dashboard_service.h"
+
+#include "absl/strings/str_cat.h"
+#include "server/common/status.h"
+#include "server/domain/resource_names.h"
+#include "server/domain/validation.h"
+#include "server/service/call.h"
+#include "server/service/references.h"
+
+namespace glutecare {
+
+grpc::ServerUnaryReactor* DashboardServiceImpl::ListPatientStatuses(
+    grpc::CallbackServerContext* context,
+    const v1::ListPatientStatusesRequest* request,
+    v1::ListPatientStatusesResponse* response) {
+  return RunOnExecutor(executor_, context, [=, this]() -> absl::Status {
+    GLUTECARE_ASSIGN_OR_RETURN(ClinicName clinic,
+                               ClinicName::Parse(request->parent(), "parent"));
+    GLUTECARE_ASSIGN_OR_RETURN(
+        std::optional<TherapistName> therapist,
+        ParseTherapistFilter(request->therapist(), clinic, "therapist"));
+    GLUTECARE_ASSIGN_OR_RETURN(int32_t page_size,
+                               EffectivePageSize(request->page_size()));
+    GLUTECARE_ASSIGN_OR_RETURN(
+        Page<v1::PatientStatus> page,
+        store_.ListPatientStatuses(clinic, therapist,
+                                   {page_size, request->page_token()}));
+    MovePageInto(page, response->mutable_statuses(),
+                 response->mutable_next_page_token());
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace glutecare

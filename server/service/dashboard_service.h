@@ -1,0 +1,32 @@
+// glutecare.v1.DashboardService: a clinic's (or a therapist's) patients,
+// highest attention score first, read from the statuses PatientMonitor keeps
+// current.
+#ifndef GLUTECARE_SERVER_SERVICE_DASHBOARD_SERVICE_H_
+#define GLUTECARE_SERVER_SERVICE_DASHBOARD_SERVICE_H_
+
+#include "glutecare/v1/dashboard_service.grpc.pb.h"
+#include "server/service/executor.h"
+#include "server/storage/store.h"
+
+namespace glutecare {
+
+class DashboardServiceImpl final
+    : public v1::DashboardService::CallbackService {
+ public:
+  // `store` and `executor` must outlive the service.
+  DashboardServiceImpl(Store& store, Executor& executor)
+      : store_(store), executor_(executor) {}
+
+  grpc::ServerUnaryReactor* ListPatientStatuses(
+      grpc::CallbackServerContext* context,
+      const v1::ListPatientStatusesRequest* request,
+      v1::ListPatientStatusesResponse* response) override;
+
+ private:
+  Store& store_;
+  Executor& executor_;
+};
+
+}  // namespace glutecare
+
+#endif  // GLUTECARE_SERVER_SERVICE_DASHBOARD_SERVICE_H_

@@ -1,0 +1,162 @@
+#include "server/service/patient_monitor.h"
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/time_util.h"
+#include "server/common/log.h"
+#include "server/common/status.h"
+#include "server/domain/adherence.h"
+#include "server/domain/alert_rules.h"
+#include "server/domain/calendar.h"
+#include "server/domain/pain_trend.h"
+#include "server/domain/patient_status.h"
+#include "server/domain/progression.h"
+#include "server/domain/validation.h"
+
+namespace glutecare {
+namespace {
+
+// The items of `all` whose local_date is on or after `first`.
+template <typename T>
+std::vector<T> Since(const std::vector<T>& all, absl::CivilDay first) {
+  const std::string from = FormatDate(first);
+  std::vector<T> recent;
+  for (const T& item : all) {
+    if (item.local_date() >= from) recent.push_back(item);
+  }
+  return recent;
+}
+
+}  // namespace
+
+absl::Status PatientMonitor::EvaluatePatient(const PatientName& name,
+                                             absl::Time now) {
+  GLUTECARE_ASSIGN_OR_RETURN(v1::Patient patient, store_.GetPatient(name));
+  GLUTECARE_ASSIGN_OR_RETURN(
+      absl::TimeZone zone,
+      LoadTimeZone(patient.time_zone(), "patient.time_zone"));
+  const absl::CivilDay today = LocalDay(now, zone);
+  const google::protobuf::Timestamp stamp =
+      google::protobuf::util::TimeUtil::SecondsToTimestamp(
+          absl::ToUnixSeconds(now));
+  // One read for everything below: the dashboard's 28 days, plus the 6 days
+  // before them that its first rolling pain means look back over.
+  const absl::CivilDay first_day = today - (kDefaultReportDays - 1);
+  GLUTECARE_ASSIGN_OR_RETURN(
+      PatientActivity activity,
+      store_.GetPatientActivity(
+          name, {.from = FormatDate(first_day - (kRollingDays - 1)),
+                 .to = FormatDate(today)}));
+  const std::vector<ProgramHistory> programs =
+      ProgramHistories(activity.programs, zone);
+  std::optional<absl::CivilDay> last_session_day;
+  if (absl::StatusOr<absl::CivilDay> last =
+          ParseDate(activity.last_session_date, "");
+      last.ok()) {
+    last_session_day = *last;
+  }
+
+  // Alerts.
+  const absl::CivilDay alert_start = today - (kAlertWindowDays - 1);
+  AlertInput alerts{.today = today, .last_session_day = last_session_day};
+  if (patient.has_baseline_pain()) alerts.baseline = patient.baseline_pain();
+  alerts.programs = programs;
+  alerts.sessions = Since(activity.sessions, alert_start);
+  alerts.pain_reports = Since(activity.pain_reports, alert_start);
+  GLUTECARE_ASSIGN_OR_RETURN(
+      std::vector<v1::Alert> raised,
+      store_.RecordAlerts(name, EvaluateAlerts(alerts), stamp));
+  if (!raised.empty()) hub_.Publish(name.parent().ToString());
+
+  // Progression suggestions, for each program's latest revision.
+  const absl::CivilDay progression_start = today - kProgressionWindowDays;
+  for (const ProgramHistory& history : programs) {
+    if (history.empty()) continue;
+    const RevisionInForce& latest = history.back();
+    // Revision 1 counts from the program's start (a program entered late
+    // still has its history); later ones from the day they were made.
+    absl::CivilDay revision_from = latest.from;
+    if (history.size() == 1) {
+      absl::StatusOr<absl::CivilDay> start =
+          ParseDate(latest.revision.start_date(), "");
+      if (start.ok()) revision_from = *start;
+    }
+    ProgressionInput progression{.today = today,
+                                 .revision = latest.revision,
+                                 .revision_from = revision_from};
+    progression.sessions = Since(activity.sessions, progression_start);
+    progression.pain_reports = Since(activity.pain_reports, progression_start);
+    std::vector<SuggestionCandidate> candidates =
+        SuggestProgressions(progression, catalog_);
+    if (candidates.empty()) continue;
+    GLUTECARE_ASSIGN_OR_RETURN(
+        ProgramName program,
+        ProgramName::Parse(latest.revision.name(), "program.name"));
+    GLUTECARE_RETURN_IF_ERROR(
+        store_
+            .RecordSuggestions(program, latest.revision.revision_id(),
+                               candidates, stamp)
+            .status());
+  }
+
+  // The dashboard status.
+  AdherenceInput adherence_input{.start = first_day, .end = today};
+  adherence_input.programs = programs;
+  adherence_input.sessions = Since(activity.sessions, first_day);
+  if (last_session_day.has_value()) {
+    adherence_input.session_days.push_back(*last_session_day);
+  }
+  const v1::AdherenceReport adherence = ComputeAdherence(adherence_input);
+  PainTrendInput pain_input{.start = first_day, .end = today};
+  if (patient.has_baseline_pain()) pain_input.baseline = patient.baseline_pain();
+  pain_input.scores = PainScoresOf(activity.sessions, activity.pain_reports);
+  const v1::PainTrendReport pain = ComputePainTrend(pain_input);
+  GLUTECARE_ASSIGN_OR_RETURN(int32_t unresolved,
+                             store_.CountUnresolvedAlerts(name));
+  v1::PatientStatus status = ComputePatientStatus(
+      {.patient = patient,
+       .adherence = adherence,
+       .pain = pain,
+       .unresolved_alerts = unresolved});
+  *status.mutable_update_time() = stamp;
+  return store_.PutPatientStatus(name, status);
+}
+
+void PatientMonitor::EvaluatePatientAfterWrite(const PatientName& patient,
+                                               absl::Time now) {
+  absl::Status status = EvaluatePatient(patient, now);
+  if (!status.ok()) {
+    Log(LogSeverity::kWarning,
+        absl::StrCat("rules for ", patient.ToString(), ": ", status.ToString()));
+  }
+}
+
+absl::Status PatientMonitor::EvaluateAll(absl::Time now) {
+  absl::Status first_error;
+  PageRequest clinics_page{.page_size = 100};
+  do {
+    GLUTECARE_ASSIGN_OR_RETURN(Page<v1::Clinic> clinics,
+                               store_.ListClinics(clinics_page));
+    for (const v1::Clinic& clinic : clinics.items) {
+      GLUTECARE_ASSIGN_OR_RETURN(ClinicName clinic_name,
+                                 ClinicName::Parse(clinic.name(), "clinic"));
+      PageRequest patients_page{.page_size = 500};
+      do {
+        GLUTECARE_ASSIGN_OR_RETURN(
+            Page<v1::Patient> patients,
+            store_.ListPatients(clinic_name, std::nullopt, patients_page));
+        for (const v1::Patient& patient : patients.items) {
+          absl::StatusOr<PatientName> name =
+              PatientName::Parse(patient.name(), "patient");
+          absl::Status status =
+              name.ok() ? EvaluatePatient(*name, now) : name.status();
+          if (!status.ok() && first_error.ok()) first_error = status;
+        }
+        patients_page.page_token = std::move(patients.next_page_token);
+      } while (!patients_page.page_token.empty());
+    }
+    clinics_page.page_token = std::move(clinics.next_page_token);
+  } while (!clinics_page.page_token.empty());
+  return first_error;
+}
+
+}  // namespace glutecare

@@ -1,0 +1,104 @@
+#include "server/service/suggestion_service.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "google/protobuf/util/time_util.h"
+#include "server/common/status.h"
+#include "server/domain/progression.h"
+#include "server/domain/resource_names.h"
+#include "server/domain/validation.h"
+#include "server/service/call.h"
+
+namespace glutecare {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+constexpr absl::string_view kAllPrograms = "/programs/-";
+
+}  // namespace
+
+grpc::ServerUnaryReactor* SuggestionServiceImpl::ListSuggestions(
+    grpc::CallbackServerContext* context,
+    const v1::ListSuggestionsRequest* request,
+    v1::ListSuggestionsResponse* response) {
+  return RunOnExecutor(executor_, context, [=, this]() -> absl::Status {
+    SuggestionFilter filter;
+    // `.../patients/{patient}/programs/-` lists every program (AIP-159).
+    if (absl::EndsWith(request->parent(), kAllPrograms)) {
+      const std::string patient = request->parent().substr(
+          0, request->parent().size() - kAllPrograms.size());
+      GLUTECARE_ASSIGN_OR_RETURN(filter.patient,
+                                 PatientName::Parse(patient, "parent"));
+    } else {
+      GLUTECARE_ASSIGN_OR_RETURN(
+          ProgramName program, ProgramName::Parse(request->parent(), "parent"));
+      filter.patient = program.parent();
+      filter.program = std::move(program);
+    }
+    if (!v1::SuggestionState_IsValid(request->state())) {
+      return InvalidFieldError("state",
+                               absl::StrCat("unknown value ", request->state()));
+    }
+    filter.state = request->state();
+    GLUTECARE_ASSIGN_OR_RETURN(int32_t page_size,
+                               EffectivePageSize(request->page_size()));
+    GLUTECARE_ASSIGN_OR_RETURN(
+        Page<v1::Suggestion> page,
+        store_.ListSuggestions(filter, {page_size, request->page_token()}));
+    MovePageInto(page, response->mutable_suggestions(),
+                 response->mutable_next_page_token());
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* SuggestionServiceImpl::AcceptSuggestion(
+    grpc::CallbackServerContext* context,
+    const v1::AcceptSuggestionRequest* request, v1::Program* response) {
+  return RunOnExecutor(executor_, context, [=, this]() -> absl::Status {
+    GLUTECARE_ASSIGN_OR_RETURN(SuggestionName name,
+                               SuggestionName::Parse(request->name(), "name"));
+    GLUTECARE_ASSIGN_OR_RETURN(v1::Suggestion suggestion,
+                               store_.GetSuggestion(name));
+    ProgramName revision_name = name.parent();
+    revision_name.revision_id = suggestion.based_on_revision();
+    GLUTECARE_ASSIGN_OR_RETURN(v1::Program based_on,
+                               store_.GetProgram(revision_name));
+    GLUTECARE_ASSIGN_OR_RETURN(v1::Program revised,
+                               ApplySuggestion(based_on, suggestion));
+    // The revised program must still be a valid program (the catalog or the
+    // limits may have changed since the suggestion was made).
+    Violations violations;
+    CheckProgram(revised, catalog_, name.parent().parent().parent(), "program",
+                 violations);
+    if (!violations.empty()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the suggested program is no longer valid: ",
+          violations.ToStatus().message()));
+    }
+    *revised.mutable_revision_create_time() = TimeUtil::GetCurrentTime();
+    // The store checks, in the same transaction, that the suggestion is still
+    // open and the program still at the revision it was based on.
+    GLUTECARE_ASSIGN_OR_RETURN(
+        *response, store_.AcceptSuggestion(name, revised,
+                                           revised.revision_create_time()));
+    monitor_.EvaluatePatientAfterWrite(name.parent().parent(), absl::Now());
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* SuggestionServiceImpl::DismissSuggestion(
+    grpc::CallbackServerContext* context,
+    const v1::DismissSuggestionRequest* request, v1::Suggestion* response) {
+  return RunOnExecutor(executor_, context, [=, this]() -> absl::Status {
+    GLUTECARE_ASSIGN_OR_RETURN(SuggestionName name,
+                               SuggestionName::Parse(request->name(), "name"));
+    GLUTECARE_ASSIGN_OR_RETURN(
+        *response,
+        store_.DismissSuggestion(name, TimeUtil::GetCurrentTime()));
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace glutecare
