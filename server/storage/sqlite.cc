@@ -152,8 +152,8 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
   // synchronous=FULL: in WAL mode, every commit syncs the WAL, so a reply of
   // OK means the data survives a crash of the process or the machine.
   absl::Status status = connection->Exec(
-      "PRAGMA foreign_keys = ON;"
-      "PRAGMA synchronous = FULL;");
+      options.durable ? "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;"
+                      : "PRAGMA foreign_keys = ON; PRAGMA synchronous = OFF;");
   if (status.ok() && options.read_only) {
     status = connection->Exec("PRAGMA query_only = ON;");
   }

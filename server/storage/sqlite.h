@@ -84,10 +84,14 @@ class Connection final {
     bool read_only = false;
     // How long a statement waits for a lock before SQLITE_BUSY.
     absl::Duration busy_timeout = absl::Seconds(5);
+    // Sync every commit (synchronous=FULL). Only bulk loads of throw-away
+    // data (the benchmark's) turn this off.
+    bool durable = true;
   };
 
-  // Opens a connection with foreign keys on, synchronous=FULL and the busy
-  // timeout set. WAL mode is the database's (see Migrate).
+  // Opens a connection with foreign keys on, synchronous=FULL (unless not
+  // durable) and the busy timeout set. WAL mode is the database's (see
+  // Migrate).
   static absl::StatusOr<std::unique_ptr<Connection>> Open(
       const Options& options);
 

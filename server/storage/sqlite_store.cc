@@ -1443,8 +1443,10 @@ absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(
     return absl::InvalidArgumentError("read_connections must be at least 1");
   }
   sqlite::Connection::Options writer_options{
-      .path = options.path, .read_only = false,
-      .busy_timeout = options.busy_timeout};
+      .path = options.path,
+      .read_only = false,
+      .busy_timeout = options.busy_timeout,
+      .durable = options.durable};
   GLUTECARE_ASSIGN_OR_RETURN(std::unique_ptr<Connection> writer,
                              Connection::Open(writer_options));
   GLUTECARE_RETURN_IF_ERROR(sqlite::Migrate(*writer));

@@ -24,6 +24,9 @@ struct SqliteStoreOptions {
   // How long a statement waits for a lock held by another process before it
   // fails with UNAVAILABLE.
   absl::Duration busy_timeout = absl::Seconds(5);
+  // Every acknowledged write is on disk (synchronous=FULL). False only for
+  // bulk loads of data that may be lost (benchmark datasets).
+  bool durable = true;
 };
 
 // Opens (creating or migrating) the database at `options.path`.
