@@ -18,7 +18,9 @@ packages=(
   golang-github-gogo-googleapis-dev   # google/rpc/status.proto, error_details.proto
   libgtest-dev libgmock-dev
 )
-if (( want_test_tools )); then
+# npm may come from Debian's nodejs+npm or from a nodejs build that bundles
+# it (as on these machines); only a missing command makes us install it.
+if (( want_test_tools )) && ! command -v npm > /dev/null; then
   packages+=(nodejs npm)
 fi
 
