@@ -40,6 +40,8 @@ fi
 if (( want_test_tools )); then
   if [[ ! -x tools/node_modules/.bin/buf ]]; then
     echo "Installing test tools from npm (tools/package-lock.json)"
-    (cd tools && npm ci --no-audit --no-fund --loglevel=error)
+    # `npm install` with the committed lock: `npm ci` rejects lock files that
+    # list only this platform's optional binary (npm 11).
+    (cd tools && npm install --no-audit --no-fund --loglevel=error)
   fi
 fi
