@@ -44,16 +44,38 @@ void PostExercisePain(const AlertInput& input,
   }
 }
 
-// Pain on the day after a session against the day before it; without data
-// the day before, the pain just before the session stands in for it.
-void Flares(const AlertInput& input,
-            const std::map<int, PainByDay>& pain_by_area,
-            std::vector<AlertCandidate>& out) {
+// Resting pain per area and day: check-ins and the pain just before each
+// session. Pain right after exercising is left out: it is expected to rise
+// and settle, and is not the next-morning pain that defines a flare.
+std::map<int, PainByDay> RestingPain(const AlertInput& input) {
+  std::map<int, PainByDay> resting;
+  auto add = [&](absl::string_view date, v1::PainArea area, int score) {
+    absl::StatusOr<absl::CivilDay> day = ParseDate(date, "");
+    if (!day.ok()) return;
+    DayPain& pain = resting[area][*day];
+    pain.sum += score;
+    ++pain.count;
+  };
+  for (const v1::Session& s : input.sessions) {
+    add(s.local_date(), s.pain_area(), s.pain_before());
+  }
+  for (const v1::PainReport& r : input.pain_reports) {
+    add(r.local_date(), r.area(), r.score());
+  }
+  return resting;
+}
+
+// Resting pain on the day after a session against the day before it; without
+// data the day before, the pain just before the session stands in for it.
+void Flares(const AlertInput& input, std::vector<AlertCandidate>& out) {
+  const std::map<int, PainByDay> resting = RestingPain(input);
+  const absl::CivilDay data_from =
+      input.data_from.value_or(input.today - (kAlertWindowDays - 1));
   for (const v1::Session& s : input.sessions) {
     absl::StatusOr<absl::CivilDay> day = ParseDate(s.local_date(), "");
-    if (!day.ok()) continue;
-    const auto area = pain_by_area.find(s.pain_area());
-    if (area == pain_by_area.end()) continue;
+    if (!day.ok() || *day <= data_from) continue;
+    const auto area = resting.find(s.pain_area());
+    if (area == resting.end()) continue;
     const auto after = area->second.find(*day + 1);
     if (after == area->second.end()) continue;
     const auto before_day = area->second.find(*day - 1);
@@ -65,7 +87,9 @@ void Flares(const AlertInput& input,
       continue;
     }
     out.push_back(
-        {v1::ALERT_RULE_FLARE, FormatDate(*day), FormatDate(*day + 1),
+        {v1::ALERT_RULE_FLARE,
+         absl::StrCat(AreaLabel(s.pain_area()), "@", FormatDate(*day)),
+         FormatDate(*day + 1),
          absl::StrFormat("Flare: %s pain on %s (%.1f) was higher than before "
                          "the session on %s (%.1f); consider reducing the load.",
                          AreaLabel(s.pain_area()), FormatDate(*day + 1), next,
@@ -173,7 +197,7 @@ std::vector<AlertCandidate> EvaluateAlerts(const AlertInput& input) {
   }
   std::vector<AlertCandidate> candidates;
   PostExercisePain(input, candidates);
-  Flares(input, pain_by_area, candidates);
+  Flares(input, candidates);
   PainAboveBaseline(input, pain_by_area, candidates);
   MissedSessions(input, candidates);
   LowAdherence(input, candidates);

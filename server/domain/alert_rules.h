@@ -61,6 +61,10 @@ struct AlertInput {
   // The local day of the patient's last session on or before today, if any
   // (it may be older than the window).
   std::optional<absl::CivilDay> last_session_day;
+  // The first day the sessions and check-ins above cover. A rule that needs
+  // the day before a session skips sessions on this day: their day before is
+  // unknown, not empty.
+  std::optional<absl::CivilDay> data_from;
 };
 
 // Every rule that fires on `input`.

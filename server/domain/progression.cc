@@ -10,6 +10,7 @@
 #include "server/domain/alert_rules.h"
 #include "server/domain/calendar.h"
 #include "server/domain/pain_rules.h"
+#include "server/domain/resource_names.h"
 
 namespace glutecare {
 namespace {
@@ -164,14 +165,19 @@ std::vector<SuggestionCandidate> SuggestProgressions(
   // unacceptable pain or a flare.
   const absl::CivilDay window_start =
       std::max(input.revision_from, input.today - (kProgressionWindowDays - 1));
+  // Only this program's sessions count: a patient may follow several.
   std::vector<const v1::Session*> recent;
   for (const v1::Session& s : input.sessions) {
     absl::StatusOr<absl::CivilDay> day = ParseDate(s.local_date(), "");
-    if (day.ok() && *day >= window_start && *day <= input.today) {
+    absl::StatusOr<ProgramName> followed =
+        ProgramName::ParseWithRevision(s.program_revision(), "");
+    if (day.ok() && *day >= window_start && *day <= input.today &&
+        followed.ok() && followed->ToString() == program.name()) {
       recent.push_back(&s);
     }
   }
-  AlertInput alert_input{.today = input.today};
+  AlertInput alert_input{.today = input.today,
+                         .data_from = input.today - kProgressionWindowDays};
   alert_input.sessions = input.sessions;
   alert_input.pain_reports = input.pain_reports;
   absl::flat_hash_set<std::string> flared;  // session names

@@ -57,7 +57,9 @@ absl::Status PatientMonitor::EvaluatePatient(const PatientName& name,
 
   // Alerts.
   const absl::CivilDay alert_start = today - (kAlertWindowDays - 1);
-  AlertInput alerts{.today = today, .last_session_day = last_session_day};
+  AlertInput alerts{.today = today,
+                    .last_session_day = last_session_day,
+                    .data_from = alert_start};
   if (patient.has_baseline_pain()) alerts.baseline = patient.baseline_pain();
   alerts.programs = programs;
   alerts.sessions = Since(activity.sessions, alert_start);

@@ -81,7 +81,7 @@ void GlutecareServer::SweepLoop(absl::Duration interval) {
   absl::MutexLock lock(&sweep_mu_);
   while (!stop_sweeping_) {
     sweep_mu_.Unlock();
-    absl::Status status = SweepAlerts();
+    absl::Status status = monitor_->EvaluateAll(absl::Now());
     if (!status.ok()) {
       Log(LogSeverity::kWarning,
           absl::StrCat("alert sweep: ", status.ToString()));
@@ -92,14 +92,14 @@ void GlutecareServer::SweepLoop(absl::Duration interval) {
 }
 
 absl::Status GlutecareServer::SweepAlerts() {
+  if (shut_down_) return absl::UnavailableError("the server is shut down");
   return monitor_->EvaluateAll(absl::Now());
 }
 
 GlutecareServer::~GlutecareServer() { Shutdown(absl::ZeroDuration()); }
 
 void GlutecareServer::Shutdown(absl::Duration grace) {
-  if (shut_down_) return;
-  shut_down_ = true;
+  if (shut_down_.exchange(true)) return;
   {
     absl::MutexLock lock(&sweep_mu_);
     stop_sweeping_ = true;

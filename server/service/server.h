@@ -12,6 +12,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <thread>
@@ -65,7 +66,8 @@ class GlutecareServer final {
   // database. Idempotent; call it from one thread.
   void Shutdown(absl::Duration grace);
 
-  // Checks every patient for alerts now, as the periodic sweep does.
+  // Checks every patient for alerts, suggestions and status now, as the
+  // periodic sweep does. UNAVAILABLE after Shutdown.
   absl::Status SweepAlerts();
 
  private:
@@ -81,7 +83,7 @@ class GlutecareServer final {
   std::vector<std::unique_ptr<grpc::Service>> services_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
-  bool shut_down_ = false;
+  std::atomic<bool> shut_down_{false};
 
   absl::Mutex sweep_mu_;
   bool stop_sweeping_ ABSL_GUARDED_BY(sweep_mu_) = false;

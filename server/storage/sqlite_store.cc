@@ -10,6 +10,7 @@
 #include "absl/synchronization/mutex.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "server/common/status.h"
+#include "server/domain/text.h"
 #include "server/common/page_token.h"
 #include "server/storage/sqlite.h"
 #include "server/storage/sqlite_schema.h"
@@ -41,8 +42,8 @@ int64_t UnixMicros(const google::protobuf::Timestamp& ts) {
 absl::Status StaleEtag(absl::string_view resource, absl::string_view expected,
                        absl::string_view current) {
   return absl::AbortedError(absl::StrCat(
-      resource, " changed since it was read (etag ", expected,
-      ", now ", current, "): read it again and reapply the change"));
+      resource, " changed since it was read (etag ", QuoteForMessage(expected),
+      ", now \"", current, "\"): read it again and reapply the change"));
 }
 
 // Runs a keyset-paginated list query and builds the page.
@@ -718,6 +719,28 @@ absl::StatusOr<v1::Program> SqliteStore::InsertNextRevision(
       db.Prepare("UPDATE programs SET latest_revision = ?2 WHERE pk = ?1"));
   bump.BindInt64(1, row.pk).BindInt64(2, revision);
   GLUTECARE_RETURN_IF_ERROR(bump.Run());
+
+  // Open suggestions about the older revision can no longer be accepted.
+  GLUTECARE_ASSIGN_OR_RETURN(
+      Statement open,
+      db.Prepare("SELECT pk, body FROM suggestions "
+                 "WHERE program_pk = ?1 AND state = 1"));
+  open.BindInt64(1, row.pk);
+  std::vector<std::pair<int64_t, v1::Suggestion>> outdated;
+  while (true) {
+    GLUTECARE_ASSIGN_OR_RETURN(bool has_row, open.Step());
+    if (!has_row) break;
+    GLUTECARE_ASSIGN_OR_RETURN(v1::Suggestion suggestion,
+                               ParseBody<v1::Suggestion>(open.ColumnBlob(1)));
+    outdated.emplace_back(open.ColumnInt64(0), std::move(suggestion));
+  }
+  for (auto& [pk, suggestion] : outdated) {
+    suggestion.set_state(v1::SUGGESTION_STATE_DISMISSED);
+    suggestion.add_reasons(
+        absl::StrCat("the program changed (revision ", revision, ")"));
+    *suggestion.mutable_update_time() = program.revision_create_time();
+    GLUTECARE_RETURN_IF_ERROR(UpdateSuggestion(db, pk, suggestion));
+  }
   stored.set_etag(EtagOf(revision));
   return stored;
 }
@@ -1230,6 +1253,9 @@ absl::StatusOr<std::vector<v1::Suggestion>> SqliteStore::RecordSuggestions(
       [&](Connection& db) -> absl::StatusOr<std::vector<v1::Suggestion>> {
         GLUTECARE_ASSIGN_OR_RETURN(ProgramRow row, FindProgram(db, program));
         std::vector<v1::Suggestion> made;
+        // Findings about a revision that is no longer the latest are stale:
+        // the evaluation of the newer revision makes its own.
+        if (row.latest_revision != based_on_revision) return made;
         for (const SuggestionCandidate& candidate : candidates) {
           const std::string& exercise = candidate.current.exercise();
           GLUTECARE_ASSIGN_OR_RETURN(

@@ -192,3 +192,45 @@ TEST(EvaluateAlerts, LowAdherenceInTheLastFinishedWeek) {
 
 }  // namespace
 }  // namespace glutecare
+
+namespace glutecare {
+namespace {
+
+// Regression test for the review finding "false flare alerts": pain right
+// after a session is not the next-morning pain that defines a flare.
+TEST(EvaluateAlerts, PainRightAfterTheNextSessionIsNotAFlare) {
+  AlertInput input{.today = kToday, .baseline = 9};
+  input.sessions = {Session(kToday - 3, 2, 3), Session(kToday - 2, 2, 3)};
+  input.last_session_day = kToday - 2;
+  EXPECT_THAT(Rules(EvaluateAlerts(input)), IsEmpty());
+}
+
+// Regression test: a session on the first day of the data has no known day
+// before; it must not fall back to its pain_before and raise an old flare.
+TEST(EvaluateAlerts, NoFlareForASessionOnTheFirstDayOfTheData) {
+  AlertInput input{.today = kToday, .baseline = 9,
+                   .data_from = kToday - 5};
+  input.sessions = {Session(kToday - 5, 3, 3)};
+  input.last_session_day = kToday - 5;
+  input.pain_reports = {CheckIn(kToday - 4, 5)};
+  EXPECT_THAT(Rules(EvaluateAlerts(input)), IsEmpty());
+  input.data_from = kToday - 6;  // now its day before is known to be empty
+  EXPECT_THAT(Rules(EvaluateAlerts(input)), ElementsAre(v1::ALERT_RULE_FLARE));
+}
+
+// Regression test: flares in two areas on the same day are two events.
+TEST(EvaluateAlerts, FlaresInTwoAreasHaveTheirOwnKeys) {
+  AlertInput input{.today = kToday, .baseline = 9};
+  input.sessions = {Session(kToday - 2, 2, 3, v1::PAIN_AREA_HIP),
+                    Session(kToday - 2, 2, 3, v1::PAIN_AREA_KNEE)};
+  input.sessions[1].set_name("clinics/c/patients/p/sessions/knee");
+  input.last_session_day = kToday - 2;
+  input.pain_reports = {CheckIn(kToday - 1, 5, v1::PAIN_AREA_HIP),
+                        CheckIn(kToday - 1, 5, v1::PAIN_AREA_KNEE)};
+  const std::vector<AlertCandidate> fired = EvaluateAlerts(input);
+  ASSERT_EQ(fired.size(), 2u);
+  EXPECT_NE(fired[0].trigger_key, fired[1].trigger_key);
+}
+
+}  // namespace
+}  // namespace glutecare

@@ -89,6 +89,7 @@ v1::Session Done(absl::CivilDay day, int pain_after, int reps,
   s.set_pain_before(2);
   s.set_pain_after(pain_after);
   s.set_difficulty(difficulty);
+  s.set_program_revision("clinics/c/patients/p/programs/g@1");
   v1::PerformedExercise* e = s.add_exercises();
   e->set_exercise("exercises/glute-bridge");
   e->set_sets(3);
@@ -99,6 +100,7 @@ v1::Session Done(absl::CivilDay day, int pain_after, int reps,
 ProgressionInput Input(int revision_age_days) {
   ProgressionInput input{.today = kToday,
                          .revision_from = kToday - revision_age_days};
+  input.revision.set_name("clinics/c/patients/p/programs/g");
   input.revision.set_status(v1::PROGRAM_STATUS_ACTIVE);
   input.revision.set_start_date("2026-10-01");
   *input.revision.add_prescriptions() =
@@ -135,6 +137,12 @@ TEST(SuggestProgressions, HoldsBackWhenAConditionFails) {
       {"pain after 4 is not safe", [](ProgressionInput& in) { in.sessions[2].set_pain_after(4); }},
       {"reps missed, not too easy", [](ProgressionInput& in) { in.sessions[3].mutable_exercises(0)->set_reps(8); }},
       {"paused", [](ProgressionInput& in) { in.revision.set_status(v1::PROGRAM_STATUS_PAUSED); }},
+      // Regression test: another program's sessions do not count here.
+      {"sessions of another program", [](ProgressionInput& in) {
+         for (int i = 2; i < 6; ++i) {
+           in.sessions[i].set_program_revision("clinics/c/patients/p/programs/other@1");
+         }
+       }},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);

@@ -856,6 +856,30 @@ TEST_F(SuggestionTest, DismissedSuggestionsStayDismissedForTheirRevision) {
               ElementsAre("parent"));
 }
 
+// Regression test (review finding): a new revision dismisses the open
+// suggestions about the old one, which could never be accepted any more.
+TEST_F(SuggestionTest, ANewRevisionDismissesOpenSuggestionsOfTheOldOne) {
+  Submit("hurt", 8);
+  ASSERT_EQ(ListSuggestions(v1::SUGGESTION_STATE_OPEN).size(), 1u);
+  v1::UpdateProgramRequest update;
+  update.mutable_program()->set_name(program_.name());
+  update.mutable_program()->set_notes("Easier week after the flare.");
+  update.mutable_update_mask()->add_paths("notes");
+  v1::Program revised;
+  ASSERT_TRUE(programs_->UpdateProgram(Context().get(), update, &revised).ok());
+  // The finding still holds for revision 2 (only the notes changed), so it
+  // is made again about revision 2; the one about revision 1 is dismissed.
+  for (const v1::Suggestion& open : ListSuggestions(v1::SUGGESTION_STATE_OPEN)) {
+    EXPECT_EQ(open.based_on_revision(), 2);
+  }
+  std::vector<v1::Suggestion> dismissed =
+      ListSuggestions(v1::SUGGESTION_STATE_DISMISSED);
+  ASSERT_EQ(dismissed.size(), 1u);
+  EXPECT_EQ(dismissed[0].based_on_revision(), 1);
+  EXPECT_THAT(dismissed[0].reasons(dismissed[0].reasons_size() - 1),
+              HasSubstr("the program changed"));
+}
+
 TEST_F(SuggestionTest, DashboardPutsPatientsNeedingAttentionFirst) {
   v1::Patient calm;
   ASSERT_TRUE(patients_->CreatePatient(Context().get(),
