@@ -17,6 +17,7 @@ packages=(
   libcli11-dev
   golang-github-gogo-googleapis-dev   # google/rpc/status.proto, error_details.proto
   libgtest-dev libgmock-dev
+  openssl   # the TLS tests make their certificates at test time
 )
 # npm may come from Debian's nodejs+npm or from a nodejs build that bundles
 # it (as on these machines); only a missing command makes us install it.

@@ -3,7 +3,14 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "server/common/status.h"
 #include "server/domain/exercise_catalog.h"
 #include "server/common/log.h"
@@ -20,8 +27,86 @@
 
 namespace glutecare {
 
+namespace {
+
+absl::StatusOr<std::string> ReadFile(const std::string& path,
+                                     absl::string_view what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in.is_open()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot read the ", what, " ", path));
+  }
+  std::stringstream contents;
+  contents << in.rdbuf();
+  if (contents.str().empty()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the ", what, " ", path, " is missing or empty"));
+  }
+  return contents.str();
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
+    const ServerOptions& options) {
+  const TlsOptions& tls = options.tls;
+  if (!tls.enabled()) {
+    if (!tls.client_ca_file.empty()) {
+      return absl::FailedPreconditionError(
+          "a client CA (mTLS) needs the server's own certificate and key");
+    }
+    if (!options.allow_insecure &&
+        !IsLoopbackListenAddress(options.listen_address)) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "refusing to serve plaintext on ", options.listen_address,
+          ", which is not a loopback address: give a TLS certificate and "
+          "key, or allow it explicitly (--insecure)"));
+    }
+    return grpc::InsecureServerCredentials();
+  }
+  if (tls.cert_file.empty() || tls.key_file.empty()) {
+    return absl::FailedPreconditionError(
+        "TLS needs both a certificate and a key");
+  }
+  grpc::SslServerCredentialsOptions ssl;
+  GLUTECARE_ASSIGN_OR_RETURN(std::string cert,
+                             ReadFile(tls.cert_file, "TLS certificate"));
+  GLUTECARE_ASSIGN_OR_RETURN(std::string key, ReadFile(tls.key_file, "TLS key"));
+  ssl.pem_key_cert_pairs.push_back({std::move(key), std::move(cert)});
+  if (!tls.client_ca_file.empty()) {
+    GLUTECARE_ASSIGN_OR_RETURN(ssl.pem_root_certs,
+                               ReadFile(tls.client_ca_file, "client CA"));
+    ssl.client_certificate_request =
+        GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+  }
+  return grpc::SslServerCredentials(ssl);
+}
+
+}  // namespace
+
+bool IsLoopbackListenAddress(absl::string_view listen_address) {
+  const size_t colon = listen_address.rfind(':');
+  absl::string_view host = colon == absl::string_view::npos
+                               ? listen_address
+                               : listen_address.substr(0, colon);
+  if (absl::ConsumePrefix(&host, "[")) absl::ConsumeSuffix(&host, "]");
+  if (host == "localhost" || host == "::1") return true;
+  // 127.0.0.0/8, in dotted-quad form only.
+  std::vector<absl::string_view> parts = absl::StrSplit(host, '.');
+  if (parts.size() != 4 || parts[0] != "127") return false;
+  for (absl::string_view part : parts) {
+    int octet = 0;
+    if (part.empty() || part.size() > 3 || !absl::SimpleAtoi(part, &octet) ||
+        octet < 0 || octet > 255) {
+      return false;
+    }
+  }
+  return true;
+}
+
 absl::StatusOr<std::unique_ptr<GlutecareServer>> GlutecareServer::Start(
     const ServerOptions& options) {
+  // Checked before the database is touched.
+  GLUTECARE_ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials,
+                             Credentials(options));
   std::unique_ptr<GlutecareServer> server(new GlutecareServer());
   GLUTECARE_ASSIGN_OR_RETURN(
       server->store_,
@@ -58,8 +143,8 @@ absl::StatusOr<std::unique_ptr<GlutecareServer>> GlutecareServer::Start(
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options.listen_address,
-                           grpc::InsecureServerCredentials(), &server->port_);
+  builder.AddListeningPort(options.listen_address, credentials,
+                           &server->port_);
   builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
   builder.SetMaxSendMessageSize(options.max_send_message_bytes);
   for (auto& service : server->services_) builder.RegisterService(service.get());

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/synchronization/mutex.h"
 #include "server/service/patient_monitor.h"
@@ -28,9 +29,31 @@
 
 namespace glutecare {
 
+// TLS for the listening port. With cert_file and key_file set the server
+// speaks TLS only; with client_ca_file too, it also requires every client to
+// present a certificate signed by that CA (mTLS, for clinic systems).
+struct TlsOptions {
+  // PEM files.
+  std::string cert_file;
+  std::string key_file;
+  std::string client_ca_file;
+
+  bool enabled() const { return !cert_file.empty() || !key_file.empty(); }
+};
+
+// True when `listen_address` (host:port) only accepts connections from this
+// machine: 127.0.0.0/8, ::1 or localhost.
+bool IsLoopbackListenAddress(absl::string_view listen_address);
+
 struct ServerOptions {
   // host:port to listen on; port 0 picks a free port (see port()).
   std::string listen_address = "127.0.0.1:50051";
+  // TLS; see TlsOptions.
+  TlsOptions tls;
+  // Serve plaintext on a non-loopback address. Without TLS and without this,
+  // Start refuses a non-loopback address: health data never crosses a
+  // network in the clear by accident.
+  bool allow_insecure = false;
   // The SQLite database file.
   std::string db_path = "data/glutecare.db";
   // Threads that run handlers (database work).
@@ -48,8 +71,10 @@ struct ServerOptions {
 
 class GlutecareServer final {
  public:
-  // Opens the database and starts serving. UNAVAILABLE if the address cannot
-  // be bound; storage errors as OpenSqliteStore reports them.
+  // Opens the database and starts serving. FAILED_PRECONDITION for plaintext
+  // on a non-loopback address (see allow_insecure) or unreadable TLS files;
+  // UNAVAILABLE if the address cannot be bound; storage errors as
+  // OpenSqliteStore reports them.
   static absl::StatusOr<std::unique_ptr<GlutecareServer>> Start(
       const ServerOptions& options);
 
