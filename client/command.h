@@ -75,6 +75,11 @@ class CommandContext final {
   // The full patient name from --patient.
   absl::StatusOr<std::string> Patient() const;
 
+  // Whether --patient (or GLUTECARE_PATIENT) was given.
+  bool HasPatient() const { return !options_.patient.empty(); }
+  // Whether --therapist (or GLUTECARE_THERAPIST) was given.
+  bool HasTherapist() const { return !options_.therapist.empty(); }
+
   // The full name of `text` (an id or full name, given with `flag`) in
   // `collection` under the clinic, such as ("therapists", "t1").
   absl::StatusOr<std::string> NameInClinic(absl::string_view collection,

@@ -2,6 +2,7 @@
 
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
+#include <grpcpp/support/channel_arguments.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -12,6 +13,22 @@
 #include "client/errors.h"
 
 namespace glutecare::client {
+namespace {
+
+// A channel to options.target whose reconnects back off as `options` says.
+std::shared_ptr<grpc::Channel> OpenChannel(const ConnectionOptions& options) {
+  grpc::ChannelArguments arguments;
+  arguments.SetInt(
+      GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS,
+      static_cast<int>(absl::ToInt64Milliseconds(options.initial_backoff)));
+  arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS,
+                   static_cast<int>(absl::ToInt64Milliseconds(
+                       options.max_reconnect_backoff)));
+  return grpc::CreateCustomChannel(
+      options.target, grpc::InsecureChannelCredentials(), arguments);
+}
+
+}  // namespace
 
 bool ShouldRetry(grpc::StatusCode code, Idempotency idempotency) {
   switch (code) {
@@ -27,10 +44,16 @@ bool ShouldRetry(grpc::StatusCode code, Idempotency idempotency) {
   }
 }
 
+absl::Duration ExponentialBackoff(absl::Duration initial,
+                                  absl::Duration maximum, int attempt) {
+  absl::Duration backoff = initial;
+  for (int i = 1; i < attempt && backoff < maximum; ++i) backoff *= 2;
+  return std::min(backoff, maximum);
+}
+
 absl::Duration BackoffBeforeRetry(const ConnectionOptions& options, int retry) {
-  absl::Duration backoff = options.initial_backoff;
-  for (int i = 1; i < retry && backoff < options.max_backoff; ++i) backoff *= 2;
-  return std::min(backoff, options.max_backoff);
+  return ExponentialBackoff(options.initial_backoff, options.max_backoff,
+                            retry);
 }
 
 std::string NewRequestId() {
@@ -47,13 +70,16 @@ std::string NewRequestId() {
 
 Connection::Connection(ConnectionOptions options)
     : options_(std::move(options)),
-      channel_(grpc::CreateChannel(options_.target,
-                                   grpc::InsecureChannelCredentials())),
+      channel_(OpenChannel(options_)),
       stubs_(v1::ClinicService::NewStub(channel_),
              v1::PatientService::NewStub(channel_),
              v1::ExerciseService::NewStub(channel_),
              v1::ProgramService::NewStub(channel_),
-             v1::SessionService::NewStub(channel_)) {}
+             v1::SessionService::NewStub(channel_),
+             v1::ReportService::NewStub(channel_),
+             v1::AlertService::NewStub(channel_),
+             v1::SuggestionService::NewStub(channel_),
+             v1::DashboardService::NewStub(channel_)) {}
 
 absl::Status Connection::CallWithRetries(
     Idempotency idempotency,

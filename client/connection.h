@@ -26,11 +26,15 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "glutecare/v1/alert_service.grpc.pb.h"
 #include "glutecare/v1/clinic_service.grpc.pb.h"
+#include "glutecare/v1/dashboard_service.grpc.pb.h"
 #include "glutecare/v1/exercise_service.grpc.pb.h"
 #include "glutecare/v1/patient_service.grpc.pb.h"
 #include "glutecare/v1/program_service.grpc.pb.h"
+#include "glutecare/v1/report_service.grpc.pb.h"
 #include "glutecare/v1/session_service.grpc.pb.h"
+#include "glutecare/v1/suggestion_service.grpc.pb.h"
 
 namespace glutecare::client {
 
@@ -59,7 +63,17 @@ struct ConnectionOptions {
   // max_backoff.
   absl::Duration initial_backoff = absl::Milliseconds(200);
   absl::Duration max_backoff = absl::Seconds(2);
+  // The longest the channel waits between attempts to reach a server that
+  // went away. gRPC's default of 120 s would fail a long-running stream's
+  // reconnects fast for minutes after the server is back.
+  absl::Duration max_reconnect_backoff = absl::Seconds(5);
 };
+
+// The wait before attempt `attempt` + 1 after `attempt` failures in a row:
+// `initial`, doubling with each further failure, at most `maximum`.
+// REQUIRES: attempt >= 1.
+absl::Duration ExponentialBackoff(absl::Duration initial,
+                                  absl::Duration maximum, int attempt);
 
 // The wait before retry number `retry` (1 for the first retry).
 absl::Duration BackoffBeforeRetry(const ConnectionOptions& options, int retry);
@@ -84,15 +98,22 @@ class Connection final {
       grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
                                    Response*),
       const Request& request, Idempotency idempotency) {
-    Stub& stub = *std::get<std::unique_ptr<Stub>>(stubs_);
+    Stub& service = stub<Stub>();
     Response response;
     const absl::Status status =
         CallWithRetries(idempotency, [&](grpc::ClientContext* context) {
           response.Clear();
-          return (stub.*method)(context, request, &response);
+          return (service.*method)(context, request, &response);
         });
     if (!status.ok()) return status;
     return response;
+  }
+
+  // The stub of a glutecare.v1 service, for calls that Call() does not make
+  // (server streams): they get no deadline and no retries from here.
+  template <typename Stub>
+  Stub& stub() {
+    return *std::get<std::unique_ptr<Stub>>(stubs_);
   }
 
  private:
@@ -108,7 +129,11 @@ class Connection final {
              std::unique_ptr<v1::PatientService::Stub>,
              std::unique_ptr<v1::ExerciseService::Stub>,
              std::unique_ptr<v1::ProgramService::Stub>,
-             std::unique_ptr<v1::SessionService::Stub>>
+             std::unique_ptr<v1::SessionService::Stub>,
+             std::unique_ptr<v1::ReportService::Stub>,
+             std::unique_ptr<v1::AlertService::Stub>,
+             std::unique_ptr<v1::SuggestionService::Stub>,
+             std::unique_ptr<v1::DashboardService::Stub>>
       stubs_;
 };
 

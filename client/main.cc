@@ -51,6 +51,8 @@ int RunCli(int argc, char** argv) {
   AddProgramCommands(app, chosen);
   AddSessionCommands(app, chosen);
   AddPainCommands(app, chosen);
+  AddReportCommands(app, chosen);
+  AddAlertCommands(app, chosen);
   AddGlobalOptionsFooter(app);
 
   try {

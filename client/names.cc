@@ -40,11 +40,37 @@ absl::StatusOr<std::string> ResolveName(
   return JoinName(parent_name, collection, text);
 }
 
+absl::StatusOr<std::string> ResolveChildName(
+    absl::string_view text, absl::string_view collection,
+    absl::string_view flag,
+    absl::FunctionRef<absl::StatusOr<std::string>(absl::string_view)>
+        parent_named,
+    absl::FunctionRef<absl::StatusOr<std::string>()> default_parent) {
+  const std::vector<absl::string_view> parts = absl::StrSplit(text, '/');
+  if (parts.size() != 2) {
+    return ResolveName(text, collection, flag, default_parent);
+  }
+  const absl::string_view parent_id = parts[0];
+  const absl::string_view id = parts[1];
+  if (parent_id.empty() || id.empty()) {
+    return UsageError(
+        absl::StrCat(flag, " \"", text, "\" lacks an id on one side of the /"));
+  }
+  GLUTECARE_ASSIGN_OR_RETURN(const std::string parent, parent_named(parent_id));
+  return JoinName(parent, collection, id);
+}
+
 absl::StatusOr<std::string> ResolveTopLevelName(absl::string_view text,
                                                 absl::string_view collection,
                                                 absl::string_view flag) {
   return ResolveName(text, collection, flag,
                      []() -> absl::StatusOr<std::string> { return ""; });
+}
+
+absl::Status CheckNoRevision(absl::string_view name, absl::string_view flag) {
+  if (name.find('@') == absl::string_view::npos) return absl::OkStatus();
+  return UsageError(absl::StrCat(
+      flag, " \"", name, "\" names a revision: leave out the @REVISION"));
 }
 
 std::string JoinName(absl::string_view parent, absl::string_view collection,

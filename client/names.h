@@ -39,11 +39,28 @@ absl::StatusOr<std::string> ResolveName(
     absl::string_view flag,
     absl::FunctionRef<absl::StatusOr<std::string>()> parent);
 
+// ResolveName for a resource that a user may also name by its parent's id and
+// its own, `PARENT_ID/ID` (exactly one `/`): ID in `collection` under the name
+// `parent_named(PARENT_ID)` returns. Any other `text` is ResolveName's, with
+// `default_parent` for a lone ID.
+//   ResolveChildName("p1/a1", "alerts", "ALERT", patient_named, patient)
+//       // "clinics/c1/patients/p1/alerts/a1"
+absl::StatusOr<std::string> ResolveChildName(
+    absl::string_view text, absl::string_view collection,
+    absl::string_view flag,
+    absl::FunctionRef<absl::StatusOr<std::string>(absl::string_view)>
+        parent_named,
+    absl::FunctionRef<absl::StatusOr<std::string>()> default_parent);
+
 // ResolveName for a top-level collection (clinics, exercises), whose ids need
 // no parent.
 absl::StatusOr<std::string> ResolveTopLevelName(absl::string_view text,
                                                 absl::string_view collection,
                                                 absl::string_view flag);
+
+// OK when `name` names a resource rather than one of its revisions
+// (`{name}@{revision_id}`); otherwise a usage error naming `flag`.
+absl::Status CheckNoRevision(absl::string_view name, absl::string_view flag);
 
 // `{parent}/{collection}/{id}`, or `{collection}/{id}` for an empty parent.
 std::string JoinName(absl::string_view parent, absl::string_view collection,

@@ -28,6 +28,20 @@ void WritePadded(std::ostream& out, absl::string_view text, size_t width) {
   out << text << std::string(width - std::min(width, DisplayWidth(text)), ' ');
 }
 
+// `message` as protobuf JSON, pretty-printed (ending in a newline) or on one
+// line (without one).
+std::string JsonOf(const google::protobuf::Message& message, bool pretty) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = pretty;
+  std::string json;
+  // Printing a well-formed message cannot fail; an empty document would.
+  if (!google::protobuf::util::MessageToJsonString(message, &json, options)
+           .ok()) {
+    return pretty ? "{}\n" : "{}";
+  }
+  return json;
+}
+
 }  // namespace
 
 Table::Table(std::vector<std::string> headers) {
@@ -74,15 +88,11 @@ void Fields::Print(std::ostream& out) const {
 }
 
 std::string ToJson(const google::protobuf::Message& message) {
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
-  std::string json;
-  // Printing a well-formed message cannot fail; an empty document would.
-  if (!google::protobuf::util::MessageToJsonString(message, &json, options)
-           .ok()) {
-    return "{}\n";
-  }
-  return json;
+  return JsonOf(message, /*pretty=*/true);
+}
+
+std::string ToJsonLine(const google::protobuf::Message& message) {
+  return JsonOf(message, /*pretty=*/false) + "\n";
 }
 
 void Output::Print(const google::protobuf::Message& message,
@@ -91,6 +101,16 @@ void Output::Print(const google::protobuf::Message& message,
     out_ << ToJson(message);
   } else {
     print_text(out_);
+  }
+  out_.flush();
+}
+
+void Output::PrintLine(const google::protobuf::Message& message,
+                       absl::string_view text_line) const {
+  if (json_) {
+    out_ << ToJsonLine(message);
+  } else {
+    out_ << text_line << "\n";
   }
   out_.flush();
 }

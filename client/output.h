@@ -1,5 +1,6 @@
 // How results reach stdout: aligned tables and "key: value" views for people,
-// protobuf JSON for scripts (--json). Every command prints one document.
+// protobuf JSON for scripts (--json). Every command prints one document, but
+// a stream (alerts watch), which prints a line per item.
 //
 //   Table table({"ID", "AREA", "SCORE"});
 //   table.AddRow({"r1", "lower-back", "5"});
@@ -16,12 +17,14 @@
 #ifndef GLUTECARE_CLIENT_OUTPUT_H_
 #define GLUTECARE_CLIENT_OUTPUT_H_
 
+#include <functional>
 #include <ostream>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/functional/function_ref.h"
+#include "absl/strings/string_view.h"
 #include "google/protobuf/message.h"
 
 namespace glutecare::client {
@@ -41,6 +44,14 @@ class Table final {
   std::vector<std::vector<std::string>> rows_;  // the header first
 };
 
+// How a list shows one Item per table row: the headers, and the cells of an
+// item in the same order.
+template <typename Item>
+struct Columns {
+  std::vector<std::string> headers;
+  std::function<std::vector<std::string>(const Item&)> cells;
+};
+
 // A single resource as one "key: value" line per field, values aligned.
 // Not thread-safe.
 class Fields final {
@@ -55,6 +66,10 @@ class Fields final {
 // `message` as protobuf JSON (lowerCamelCase field names), pretty-printed.
 std::string ToJson(const google::protobuf::Message& message);
 
+// `message` as protobuf JSON on one line, newline-terminated: one record of
+// JSON Lines.
+std::string ToJsonLine(const google::protobuf::Message& message);
+
 // Where a command prints its result, in the format the user chose.
 class Output final {
  public:
@@ -68,6 +83,12 @@ class Output final {
   // with the stream.
   void Print(const google::protobuf::Message& message,
              absl::FunctionRef<void(std::ostream&)> print_text) const;
+
+  // Prints one item of a stream on a line of its own: ToJsonLine() under
+  // --json, otherwise `text_line` and a newline. Flushes, so that a reader at
+  // the other end of a pipe sees each item as it comes.
+  void PrintLine(const google::protobuf::Message& message,
+                 absl::string_view text_line) const;
 
  private:
   std::ostream& out_;

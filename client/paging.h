@@ -10,10 +10,8 @@
 #define GLUTECARE_CLIENT_PAGING_H_
 
 #include <CLI/CLI.hpp>
-#include <functional>
 #include <ostream>
 #include <string>
-#include <vector>
 
 #include "absl/status/statusor.h"
 #include "client/command.h"
@@ -33,13 +31,6 @@ struct PageFlags {
 };
 
 void AddPageFlags(CLI::App& command, PageFlags& flags);
-
-// How a list command shows one Item per table row.
-template <typename Item>
-struct Columns {
-  std::vector<std::string> headers;
-  std::function<std::vector<std::string>(const Item&)> cells;
-};
 
 // Prints "next page: --page-token TOKEN" when `token` is not empty.
 void PrintNextPageHint(const std::string& token, std::ostream& out);

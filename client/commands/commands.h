@@ -24,6 +24,10 @@ void AddProgramCommands(CLI::App& root, ChosenAction& chosen);
 void AddSessionCommands(CLI::App& root, ChosenAction& chosen);
 // `pain report|list`
 void AddPainCommands(CLI::App& root, ChosenAction& chosen);
+// `report adherence|pain`
+void AddReportCommands(CLI::App& root, ChosenAction& chosen);
+// `alerts list|ack|resolve|watch`
+void AddAlertCommands(CLI::App& root, ChosenAction& chosen);
 
 }  // namespace glutecare::client
 

@@ -18,6 +18,7 @@
 #include "client/names.h"
 #include "client/paging.h"
 #include "client/specs.h"
+#include "client/views/program.h"
 #include "glutecare/v1/program_service.grpc.pb.h"
 #include "server/common/status.h"
 
@@ -63,32 +64,6 @@ struct UpdateFlags {
   std::optional<std::string> notes;
   std::optional<std::string> etag;
 };
-
-void PrintProgram(const v1::Program& program, std::ostream& out) {
-  Fields()
-      .Add("name", program.name())
-      .Add("revision", absl::StrCat(program.revision_id()))
-      .Add("etag", program.etag())
-      .Add("title", program.display_name())
-      .Add("status", FriendlyName(program.status()))
-      .Add("start", program.start_date())
-      .Add("end", program.end_date())
-      .Add("therapist", program.therapist())
-      .Add("notes", program.notes())
-      .Add("revised", FormatTimestamp(program.revision_create_time()))
-      .Print(out);
-  out << "\n";
-  Table prescriptions({"EXERCISE", "SETS x REPS", "LOAD", "PER WEEK", "NOTES"});
-  for (const v1::Prescription& prescription : program.prescriptions()) {
-    prescriptions.AddRow(
-        {std::string(LastSegment(prescription.exercise())),
-         FormatSetsAndReps(prescription.sets(), prescription.reps(),
-                           prescription.hold_seconds()),
-         FormatLoad(prescription.load()),
-         absl::StrCat(prescription.sessions_per_week()), prescription.notes()});
-  }
-  prescriptions.Print(out);
-}
 
 void PrintPrograms(const v1::ListProgramsResponse& response,
                    std::ostream& out) {
@@ -178,12 +153,6 @@ absl::Status RewritePrescriptions(const v1::Program& current,
   return absl::OkStatus();
 }
 
-absl::Status CheckProgramWithoutRevision(const std::string& program) {
-  if (program.find('@') == std::string::npos) return absl::OkStatus();
-  return UsageError(absl::StrCat("PROGRAM \"", program,
-                                 "\" names a revision; give the program"));
-}
-
 absl::Status AssignProgram(const CommandContext& context,
                            const AssignFlags& flags) {
   v1::CreateProgramRequest request;
@@ -234,7 +203,7 @@ absl::Status ShowProgram(const CommandContext& context,
       std::string name,
       context.NameInPatient(kPrograms, flags.program, "PROGRAM"));
   if (flags.revision.has_value()) {
-    GLUTECARE_RETURN_IF_ERROR(CheckProgramWithoutRevision(name));
+    GLUTECARE_RETURN_IF_ERROR(CheckNoRevision(name, "PROGRAM"));
     absl::StrAppend(&name, "@", *flags.revision);
   }
   return context.PrintResult(GetProgram(context, name), PrintProgram);
@@ -255,7 +224,7 @@ absl::Status ListRevisions(const CommandContext& context,
   GLUTECARE_ASSIGN_OR_RETURN(
       *request.mutable_name(),
       context.NameInPatient(kPrograms, flags.program, "PROGRAM"));
-  GLUTECARE_RETURN_IF_ERROR(CheckProgramWithoutRevision(request.name()));
+  GLUTECARE_RETURN_IF_ERROR(CheckNoRevision(request.name(), "PROGRAM"));
   return ListAndPrint(context, &v1::ProgramService::Stub::ListProgramRevisions,
                       std::move(request), flags.paging,
                       &v1::ListProgramRevisionsResponse::programs,
@@ -270,7 +239,7 @@ absl::Status UpdateProgram(const CommandContext& context,
   GLUTECARE_ASSIGN_OR_RETURN(
       *program.mutable_name(),
       context.NameInPatient(kPrograms, flags.program, "PROGRAM"));
-  GLUTECARE_RETURN_IF_ERROR(CheckProgramWithoutRevision(program.name()));
+  GLUTECARE_RETURN_IF_ERROR(CheckNoRevision(program.name(), "PROGRAM"));
   GLUTECARE_ASSIGN_OR_RETURN(std::vector<v1::Prescription> replacements,
                              ParsePrescriptions(flags.exercises));
   if (flags.title.has_value()) {

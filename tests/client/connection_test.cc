@@ -57,6 +57,24 @@ TEST(BackoffBeforeRetry, DoublesFrom200MillisecondsUpToTwoSeconds) {
   EXPECT_EQ(BackoffBeforeRetry(options, 1000), absl::Seconds(2));
 }
 
+TEST(ExponentialBackoff, DoublesUpToTheMaximum) {
+  const std::vector<absl::Duration> expected = {
+      absl::Milliseconds(200),  absl::Milliseconds(400),
+      absl::Milliseconds(800),  absl::Milliseconds(1600),
+      absl::Milliseconds(3200), absl::Seconds(5),
+      absl::Seconds(5)};
+  for (int attempt = 1; attempt <= static_cast<int>(expected.size());
+       ++attempt) {
+    SCOPED_TRACE(attempt);
+    EXPECT_EQ(
+        ExponentialBackoff(absl::Milliseconds(200), absl::Seconds(5), attempt),
+        expected[attempt - 1]);
+  }
+  EXPECT_EQ(
+      ExponentialBackoff(absl::Milliseconds(200), absl::Seconds(5), 1 << 30),
+      absl::Seconds(5));
+}
+
 TEST(NewRequestId, IsAFreshVersion4Uuid) {
   const std::regex uuid_v4(
       "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");

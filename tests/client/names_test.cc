@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "client/errors.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace glutecare::client {
@@ -61,6 +62,75 @@ TEST(ResolveName, PassesOnTheParentsError) {
       ResolveName("p1", "patients", "--patient",
                   [&]() -> absl::StatusOr<std::string> { return missing; });
   EXPECT_EQ(name.status(), missing);
+}
+
+TEST(ResolveChildName, TakesParentIdSlashIdAnIdOrAFullName) {
+  const auto patient_named =
+      [](absl::string_view patient) -> absl::StatusOr<std::string> {
+    return JoinName("clinics/c1", "patients", patient);
+  };
+  const auto default_patient = []() -> absl::StatusOr<std::string> {
+    return "clinics/c1/patients/p-default";
+  };
+  struct Case {
+    std::string text;
+    std::string name;  // empty: a usage error
+  };
+  const std::vector<Case> cases = {
+      {"p2/a1", "clinics/c1/patients/p2/alerts/a1"},
+      {"a1", "clinics/c1/patients/p-default/alerts/a1"},
+      {"clinics/c3/patients/p3/alerts/a3", "clinics/c3/patients/p3/alerts/a3"},
+      {"p2/", ""},
+      {"/a1", ""},
+      {"", ""},
+      {"clinics/c3/patients/p3/sessions/s3", ""},
+      {"x/y/z", ""},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.text);
+    const absl::StatusOr<std::string> name = ResolveChildName(
+        c.text, "alerts", "ALERT", patient_named, default_patient);
+    if (c.name.empty()) {
+      EXPECT_TRUE(IsUsageError(name.status())) << name.status();
+      EXPECT_THAT(std::string(name.status().message()),
+                  ::testing::HasSubstr("ALERT"));
+    } else {
+      ASSERT_TRUE(name.ok()) << name.status();
+      EXPECT_EQ(*name, c.name);
+    }
+  }
+}
+
+TEST(ResolveChildName, PassesOnTheParentsError) {
+  const absl::Status missing = UsageError("no patient given");
+  const auto fail = [&]() -> absl::StatusOr<std::string> { return missing; };
+  EXPECT_EQ(ResolveChildName(
+                "a1", "alerts", "ALERT",
+                [&](absl::string_view) -> absl::StatusOr<std::string> {
+                  return "clinics/c1/patients/p1";
+                },
+                fail)
+                .status(),
+            missing);
+  EXPECT_EQ(ResolveChildName(
+                "p1/a1", "alerts", "ALERT",
+                [&](absl::string_view) -> absl::StatusOr<std::string> {
+                  return missing;
+                },
+                fail)
+                .status(),
+            missing);
+}
+
+TEST(CheckNoRevision, RefusesANameWithARevision) {
+  EXPECT_TRUE(
+      CheckNoRevision("clinics/c1/patients/p1/programs/g1", "PROGRAM").ok());
+  const absl::Status status =
+      CheckNoRevision("clinics/c1/patients/p1/programs/g1@2", "--program");
+  EXPECT_TRUE(IsUsageError(status));
+  EXPECT_THAT(std::string(status.message()),
+              ::testing::HasSubstr("--program \"clinics/c1/patients/p1/"
+                                   "programs/g1@2\" names a revision"));
 }
 
 TEST(ResolveTopLevelName, NeedsNoParent) {

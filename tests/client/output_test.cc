@@ -1,4 +1,4 @@
-// Tests of client/output.h: tables, "key: value" views and JSON.
+// Tests of client/output.h: tables, "key: value" views, JSON and JSON Lines.
 #include "client/output.h"
 
 #include <sstream>
@@ -62,6 +62,27 @@ TEST(ToJson, PrintsProtobufJsonThatParsesBack) {
   ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json, &parsed).ok());
   EXPECT_EQ(parsed.SerializeAsString(), report.SerializeAsString());
   EXPECT_TRUE(parsed.has_score()) << "a score of 0 is still a score";
+}
+
+TEST(ToJsonLine, PrintsOneLineOfJsonEvenForMultilineText) {
+  v1::PainReport report;
+  report.set_note("first line\nsecond line");
+  report.set_score(3);
+  const std::string line = ToJsonLine(report);
+  EXPECT_EQ(line, "{\"score\":3,\"note\":\"first line\\nsecond line\"}\n");
+}
+
+TEST(Output, PrintsAStreamItemAsAJsonLineOrTheTextLine) {
+  v1::PainReport report;
+  report.set_note("ok");
+  std::ostringstream json_out;
+  const Output json(json_out, /*json=*/true);
+  json.PrintLine(report, "text");
+  json.PrintLine(report, "text");
+  EXPECT_EQ(json_out.str(), ToJsonLine(report) + ToJsonLine(report));
+  std::ostringstream text_out;
+  Output(text_out, /*json=*/false).PrintLine(report, "text");
+  EXPECT_EQ(text_out.str(), "text\n");
 }
 
 TEST(Output, PrintsJsonOrText) {

@@ -23,10 +23,12 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "glutecare/v1/alert_service.pb.h"
 #include "glutecare/v1/clinic_service.pb.h"
 #include "glutecare/v1/exercise_service.pb.h"
 #include "glutecare/v1/patient_service.pb.h"
 #include "glutecare/v1/program_service.pb.h"
+#include "glutecare/v1/report.pb.h"
 #include "glutecare/v1/session_service.pb.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
@@ -47,6 +49,8 @@ using ::testing::StartsWith;
 constexpr absl::Duration kServerStartTimeout = absl::Seconds(20);
 constexpr absl::Duration kServerStopGrace = absl::Seconds(10);
 constexpr absl::Duration kCliTimeout = absl::Seconds(30);
+// How long a background `alerts watch` may take for each step.
+constexpr absl::Duration kWatchTimeout = absl::Seconds(20);
 constexpr absl::string_view kListeningPrefix = "glutecare-server listening on ";
 
 // The three core exercises of the article, as the therapist prescribes them.
@@ -175,28 +179,21 @@ class CliE2eTest : public ::testing::Test {
   // `overrides` ("NAME=value") replace variables of the same name.
   ProcessResult Cli(const std::vector<std::string>& args,
                     const std::vector<std::string>& overrides = {}) const {
-    std::vector<std::string> argv = {GLUTECARE_CLI_BINARY};
-    argv.insert(argv.end(), args.begin(), args.end());
-    std::map<std::string, std::string> variables;
-    std::vector<std::string> settings = identity_;
-    settings.push_back("GLUTECARE_SERVER=" + *server_address_);
-    settings.insert(settings.end(), overrides.begin(), overrides.end());
-    for (const std::string& setting : settings) {
-      const std::pair<std::string, std::string> name_and_value =
-          absl::StrSplit(setting, absl::MaxSplits('=', 1));
-      variables.insert_or_assign(name_and_value.first, name_and_value.second);
-    }
-    std::vector<std::string> environment;
-    for (const auto& [name, value] : variables) {
-      environment.push_back(absl::StrCat(name, "=", value));
-    }
     absl::StatusOr<ProcessResult> result =
-        RunProcess(argv, environment, kCliTimeout);
+        RunProcess(CliArgv(args), CliEnvironment(overrides), kCliTimeout);
     EXPECT_TRUE(result.ok()) << result.status();
     if (!result.ok()) return ProcessResult();
     EXPECT_FALSE(result->timed_out)
         << "glutecare hung: " << absl::StrJoin(args, " ");
     return *std::move(result);
+  }
+
+  // Starts `glutecare args...` as Cli() runs it, but in the background and
+  // with its stderr captured.
+  absl::StatusOr<ChildProcess> StartCli(
+      const std::vector<std::string>& args) const {
+    return ChildProcess::Start(CliArgv(args), CliEnvironment({}),
+                               /*capture_stderr=*/true);
   }
 
   // Runs `glutecare --json args...`, expects success and parses the output.
@@ -226,12 +223,18 @@ class CliE2eTest : public ::testing::Test {
     identity_.push_back("GLUTECARE_PATIENT=p1");
   }
 
-  // Assigns the program `id` with the three core exercises, 3 times a week.
-  v1::Program AssignCoreProgram(const std::string& id) {
+  // Assigns the program `id` with the three core exercises, 3 times a week,
+  // from `start_date` (default: the patient's today).
+  v1::Program AssignCoreProgram(const std::string& id,
+                                const std::string& start_date = "") {
     std::vector<std::string> args = {"program",    "assign",
                                      "--id",       id,
                                      "--title",    "Glute strength, phase 1",
                                      "--per-week", "3"};
+    if (!start_date.empty()) {
+      args.push_back("--start");
+      args.push_back(start_date);
+    }
     for (const std::string& spec : kCoreExercises) {
       args.push_back("--exercise");
       args.push_back(spec);
@@ -274,6 +277,23 @@ class CliE2eTest : public ::testing::Test {
         .pain_reports_size();
   }
 
+  // Assigns the core program from the Monday of a past week (2025-03-03) and
+  // submits the three sessions it prescribes for that week, on Monday,
+  // Wednesday and Friday, with pain before and after of 6 and 4, 5 and 3,
+  // and 3 and 1.
+  void FollowTheProgramForAPastWeek() {
+    AssignCoreProgram("phase-1", "2025-03-03");
+    const std::vector<std::vector<std::string>> sessions = {
+        {"2025-03-03T10:00:00+01:00", "6", "4"},
+        {"2025-03-05T10:00:00+01:00", "5", "3"},
+        {"2025-03-07T18:30:00+01:00", "3", "1"}};
+    for (const std::vector<std::string>& session : sessions) {
+      ASSERT_TRUE(Succeeded(SubmitSession({{"--at", session[0]},
+                                           {"--pain-before", session[1]},
+                                           {"--pain-after", session[2]}})));
+    }
+  }
+
   std::string clinic_name() const { return "clinics/" + clinic_id_; }
   std::string patient_name() const { return clinic_name() + "/patients/p1"; }
 
@@ -290,6 +310,33 @@ class CliE2eTest : public ::testing::Test {
       id.push_back(absl::ascii_isalnum(c) ? absl::ascii_tolower(c) : '-');
     }
     return std::string(absl::StripSuffix(id.substr(0, 60), "-"));
+  }
+
+  static std::vector<std::string> CliArgv(
+      const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {GLUTECARE_CLI_BINARY};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return argv;
+  }
+
+  // The suite's server and this test's identity, then `overrides`, as
+  // "NAME=value" with one value per name.
+  std::vector<std::string> CliEnvironment(
+      const std::vector<std::string>& overrides) const {
+    std::map<std::string, std::string> variables;
+    std::vector<std::string> settings = identity_;
+    settings.push_back("GLUTECARE_SERVER=" + *server_address_);
+    settings.insert(settings.end(), overrides.begin(), overrides.end());
+    for (const std::string& setting : settings) {
+      const std::pair<std::string, std::string> name_and_value =
+          absl::StrSplit(setting, absl::MaxSplits('=', 1));
+      variables.insert_or_assign(name_and_value.first, name_and_value.second);
+    }
+    std::vector<std::string> environment;
+    for (const auto& [name, value] : variables) {
+      environment.push_back(absl::StrCat(name, "=", value));
+    }
+    return environment;
   }
 
   static ChildProcess* server_;
@@ -310,6 +357,11 @@ TEST_F(CliE2eTest, HelpExitsZeroOnEveryLevel) {
       {"program", "assign", "--help"},
       {"session", "submit", "--help"},
       {"pain", "report", "-h"},
+      {"report", "adherence", "--help"},
+      {"report", "pain", "--help"},
+      {"alerts", "--help"},
+      {"alerts", "list", "--help"},
+      {"alerts", "watch", "--help"},
   };
   for (const std::vector<std::string>& command : commands) {
     SCOPED_TRACE(absl::StrJoin(command, " "));
@@ -667,6 +719,191 @@ TEST_F(CliE2eTest, ListsPageWithTheNextPageToken) {
       {"pain", "list", "--page-size", "1", "--all"});
   EXPECT_EQ(all.pain_reports_size(), 3);
   EXPECT_TRUE(all.next_page_token().empty());
+}
+
+// The past week of FollowTheProgramForAPastWeek(), Monday to Sunday, in the
+// patient's calendar (Europe/Berlin).
+constexpr absl::string_view kPastMonday = "2025-03-03";
+constexpr absl::string_view kPastSunday = "2025-03-09";
+
+TEST_F(CliE2eTest, AdherenceReportCountsSessionsOfAPastWeek) {
+  ASSERT_NO_FATAL_FAILURE(CreateClinicTherapistAndPatient());
+  ASSERT_NO_FATAL_FAILURE(FollowTheProgramForAPastWeek());
+  const std::vector<std::string> week = {"report", "adherence",
+                                         "--from", std::string(kPastMonday),
+                                         "--to",   std::string(kPastSunday)};
+
+  const v1::AdherenceReport report = CliJson<v1::AdherenceReport>(week);
+  EXPECT_EQ(report.patient(), patient_name());
+  EXPECT_EQ(report.start_date(), kPastMonday);
+  EXPECT_EQ(report.end_date(), kPastSunday);
+  EXPECT_EQ(report.completed_sessions(), 3);
+  EXPECT_NEAR(report.prescribed_sessions(), 3, 1e-9);
+  EXPECT_NEAR(report.adherence_percent(), 100, 1e-9);
+  ASSERT_EQ(report.weeks_size(), 1);
+  EXPECT_EQ(report.weeks(0).week_start_date(), kPastMonday);
+  EXPECT_EQ(report.weeks(0).days_in_range(), 7);
+  EXPECT_EQ(report.weeks(0).completed_sessions(), 3);
+  ASSERT_EQ(report.exercises_size(), 3);
+  EXPECT_EQ(report.exercises(0).exercise(), "exercises/glute-bridge");
+  EXPECT_EQ(report.exercises(0).completed_volume(), 3 * 3 * 12);
+  EXPECT_EQ(report.current_streak_weeks(), 1);
+  EXPECT_EQ(report.days_since_last_session(), 2);
+  EXPECT_EQ(report.data_days(), 3);
+
+  const ProcessResult text = Cli(week);
+  ASSERT_TRUE(Succeeded(text));
+  EXPECT_THAT(text.out, HasSubstr("adherence:                100%\n"));
+  EXPECT_THAT(text.out, HasSubstr("3 done of 3.0 prescribed"));
+  EXPECT_THAT(text.out,
+              HasSubstr("WEEK OF     DAYS  PRESCRIBED  DONE  ADHERENCE\n"
+                        "2025-03-03  7     3.0         3     100%\n"));
+  EXPECT_THAT(text.out, HasSubstr("glute-bridge"));
+
+  EXPECT_TRUE(IsUsageError(Cli({"report", "adherence", "--from", "03/03/2025"}),
+                           "bad --from"));
+  EXPECT_TRUE(IsRpcError(Cli({"report", "adherence", "--from", "2025-03-09",
+                              "--to", "2025-03-03"}),
+                         "INVALID_ARGUMENT", ""));
+}
+
+TEST_F(CliE2eTest, PainReportChartsEachDayAndCountsThePainZones) {
+  ASSERT_NO_FATAL_FAILURE(CreateClinicTherapistAndPatient());
+  // The mean of each session's pain before and after: 5, 4 and 2.
+  ASSERT_NO_FATAL_FAILURE(FollowTheProgramForAPastWeek());
+  ASSERT_TRUE(Succeeded(Cli({"pain", "report", "--area", "hip", "--score", "7",
+                             "--date", "2025-03-04"})));
+  const std::vector<std::string> range = {"report",     "pain", "--from",
+                                          "2025-03-01", "--to", "2025-03-09"};
+
+  const v1::PainTrendReport report = CliJson<v1::PainTrendReport>(range);
+  ASSERT_EQ(report.areas_size(), 2);
+  const v1::AreaPainTrend& back = report.areas(0);
+  EXPECT_EQ(back.area(), v1::PAIN_AREA_LOWER_BACK);
+  ASSERT_EQ(back.days_size(), 3);
+  EXPECT_EQ(back.days(0).date(), "2025-03-03");
+  EXPECT_DOUBLE_EQ(back.days(0).mean(), 5);
+  EXPECT_EQ(back.days(0).reports(), 2);
+  EXPECT_DOUBLE_EQ(back.days(2).mean(), 2);
+  EXPECT_EQ(back.change_from_baseline().significance(),
+            v1::PAIN_CHANGE_SIGNIFICANCE_IMPROVED)
+      << "baseline 6, now about 3.7";
+  EXPECT_EQ(report.areas(1).area(), v1::PAIN_AREA_HIP);
+  EXPECT_EQ(report.sessions_safe(), 2);
+  EXPECT_EQ(report.sessions_acceptable(), 1);
+  EXPECT_EQ(report.sessions_unacceptable(), 0);
+
+  const ProcessResult text = Cli(range);
+  ASSERT_TRUE(Succeeded(text));
+  // One character per day from 03-01 to 03-09, a space for a day without
+  // pain data.
+  EXPECT_THAT(text.out, HasSubstr("lower-back  "
+                                  "  ▅ ▄ ▂  "
+                                  "  (0-10, 2025-03-01 .. 2025-03-09)\n"
+                                  "hip         "
+                                  "   ▆     "
+                                  "  (0-10, 2025-03-01 .. 2025-03-09)\n"));
+  EXPECT_THAT(text.out, HasSubstr("DATE        MEAN  REPORTS  7-DAY MEAN\n"
+                                  "2025-03-03  5.0   2        5.0\n"));
+  EXPECT_THAT(text.out, HasSubstr("change from baseline:    -"));
+  EXPECT_THAT(text.out, HasSubstr("improved"));
+  EXPECT_THAT(text.out,
+              HasSubstr("2 safe (0-3), 1 acceptable (4-5), 0 unacceptable"));
+}
+
+// The alerts of `response` that `rule` raised.
+std::vector<v1::Alert> WithRule(const v1::ListAlertsResponse& response,
+                                v1::AlertRule rule) {
+  std::vector<v1::Alert> alerts;
+  for (const v1::Alert& alert : response.alerts()) {
+    if (alert.rule() == rule) alerts.push_back(alert);
+  }
+  return alerts;
+}
+
+TEST_F(CliE2eTest, AlertsAreListedAcknowledgedAndResolved) {
+  ASSERT_NO_FATAL_FAILURE(CreateClinicTherapistAndPatient());
+  AssignCoreProgram("phase-1");
+  ASSERT_TRUE(Succeeded(
+      SubmitSession({{"--pain-before", "2"}, {"--pain-after", "8"}})));
+
+  const std::vector<v1::Alert> raised =
+      WithRule(CliJson<v1::ListAlertsResponse>({"alerts", "list"}),
+               v1::ALERT_RULE_POST_EXERCISE_PAIN);
+  ASSERT_EQ(raised.size(), 1u);
+  const v1::Alert& alert = raised[0];
+  EXPECT_THAT(alert.name(), StartsWith(patient_name() + "/alerts/"));
+  EXPECT_EQ(alert.state(), v1::ALERT_STATE_OPEN);
+  EXPECT_GT(alert.sequence(), 0);
+  EXPECT_EQ(WithRule(CliJson<v1::ListAlertsResponse>(
+                         {"alerts", "list", "--all-patients"}),
+                     v1::ALERT_RULE_POST_EXERCISE_PAIN)
+                .size(),
+            1u);
+  const std::string alert_id(alert.name().substr(alert.name().rfind('/') + 1));
+
+  const ProcessResult table = Cli({"alerts", "list", "--state", "open"});
+  ASSERT_TRUE(Succeeded(table));
+  EXPECT_THAT(table.out, StartsWith("SEQ "));
+  EXPECT_THAT(table.out, HasSubstr(alert_id));
+  EXPECT_THAT(table.out, HasSubstr("post-exercise-pain"));
+
+  EXPECT_EQ(CliJson<v1::Alert>({"alerts", "ack", "p1/" + alert_id}).state(),
+            v1::ALERT_STATE_ACKNOWLEDGED);
+  EXPECT_EQ(WithRule(CliJson<v1::ListAlertsResponse>(
+                         {"alerts", "list", "--state", "acknowledged"}),
+                     v1::ALERT_RULE_POST_EXERCISE_PAIN)
+                .size(),
+            1u);
+  EXPECT_EQ(CliJson<v1::Alert>({"alerts", "resolve", alert_id}).state(),
+            v1::ALERT_STATE_RESOLVED);
+  EXPECT_TRUE(WithRule(CliJson<v1::ListAlertsResponse>(
+                           {"alerts", "list", "--state", "open"}),
+                       v1::ALERT_RULE_POST_EXERCISE_PAIN)
+                  .empty());
+
+  EXPECT_TRUE(IsRpcError(Cli({"alerts", "ack", alert.name()}),
+                         "FAILED_PRECONDITION", ""));
+  EXPECT_TRUE(IsUsageError(Cli({"alerts", "list", "--state", "closed"}),
+                           "bad --state \"closed\""));
+  EXPECT_TRUE(IsUsageError(Cli({"alerts", "ack", "p1/a/b"}), "ALERT"));
+}
+
+TEST_F(CliE2eTest, WatchPrintsAnAlertAsItIsRaisedAndExitsAfterCount) {
+  ASSERT_NO_FATAL_FAILURE(CreateClinicTherapistAndPatient());
+  AssignCoreProgram("phase-1");
+  absl::StatusOr<ChildProcess> watch =
+      StartCli({"--json", "alerts", "watch", "--count", "1"});
+  ASSERT_TRUE(watch.ok()) << watch.status();
+  // The watch says so on stderr once the server has taken the stream.
+  const absl::StatusOr<std::string> watching =
+      watch->ReadErrorLine(kWatchTimeout);
+  ASSERT_TRUE(watching.ok()) << watching.status();
+  EXPECT_THAT(*watching, StartsWith("glutecare: watching " + clinic_name() +
+                                    " after sequence "));
+
+  ASSERT_TRUE(Succeeded(
+      SubmitSession({{"--pain-before", "2"}, {"--pain-after", "8"}})));
+  const absl::StatusOr<std::string> line = watch->ReadLine(kWatchTimeout);
+  ASSERT_TRUE(line.ok()) << line.status();
+  const v1::Alert alert = FromJson<v1::Alert>(*line);
+  EXPECT_EQ(alert.rule(), v1::ALERT_RULE_POST_EXERCISE_PAIN);
+  EXPECT_THAT(alert.name(), StartsWith(patient_name() + "/alerts/"));
+  const absl::StatusOr<int> exit_code = watch->AwaitExit(kWatchTimeout);
+  ASSERT_TRUE(exit_code.ok()) << exit_code.status();
+  EXPECT_EQ(*exit_code, 0);
+}
+
+TEST_F(CliE2eTest, WatchExitsCleanlyOnSigterm) {
+  ASSERT_NO_FATAL_FAILURE(CreateClinicTherapistAndPatient());
+  absl::StatusOr<ChildProcess> watch = StartCli({"alerts", "watch"});
+  ASSERT_TRUE(watch.ok()) << watch.status();
+  const absl::StatusOr<std::string> watching =
+      watch->ReadErrorLine(kWatchTimeout);
+  ASSERT_TRUE(watching.ok()) << watching.status();
+  const absl::StatusOr<int> exit_code = watch->Stop(kWatchTimeout);
+  ASSERT_TRUE(exit_code.ok()) << exit_code.status();
+  EXPECT_EQ(*exit_code, 0);
 }
 
 }  // namespace

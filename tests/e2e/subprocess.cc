@@ -186,51 +186,89 @@ absl::StatusOr<ProcessResult> RunProcess(
 }
 
 absl::StatusOr<ChildProcess> ChildProcess::Start(
-    const std::vector<std::string>& argv) {
+    const std::vector<std::string>& argv,
+    const std::vector<std::string>& environment, bool capture_stderr) {
   int out_pipe[2];
+  int err_pipe[2] = {-1, -1};
   if (absl::Status status = MakePipe(out_pipe); !status.ok()) return status;
+  if (capture_stderr) {
+    if (absl::Status status = MakePipe(err_pipe); !status.ok()) {
+      close(out_pipe[0]);
+      close(out_pipe[1]);
+      return status;
+    }
+  }
   absl::StatusOr<pid_t> pid =
-      Spawn(argv, ChildEnvironment({}), out_pipe[1], /*stderr_fd=*/-1);
+      Spawn(argv, ChildEnvironment(environment), out_pipe[1], err_pipe[1]);
   close(out_pipe[1]);
+  if (capture_stderr) close(err_pipe[1]);
   if (!pid.ok()) {
     close(out_pipe[0]);
+    if (capture_stderr) close(err_pipe[0]);
     return pid.status();
   }
-  return ChildProcess(*pid, out_pipe[0]);
+  return ChildProcess(*pid, out_pipe[0], err_pipe[0]);
 }
 
 ChildProcess::ChildProcess(ChildProcess&& other) noexcept
     : pid_(std::exchange(other.pid_, -1)),
-      stdout_fd_(std::exchange(other.stdout_fd_, -1)),
-      buffered_(std::move(other.buffered_)) {}
+      stdout_(std::exchange(other.stdout_, Output())),
+      stderr_(std::exchange(other.stderr_, Output())) {}
 
 ChildProcess::~ChildProcess() {
   if (pid_ > 0) Stop(kReapTimeout).IgnoreError();
+  CloseOutputs();
 }
 
 absl::StatusOr<std::string> ChildProcess::ReadLine(absl::Duration timeout) {
+  return ReadLineFrom(stdout_, timeout);
+}
+
+absl::StatusOr<std::string> ChildProcess::ReadErrorLine(
+    absl::Duration timeout) {
+  if (stderr_.fd < 0) {
+    return absl::FailedPreconditionError("stderr was not captured");
+  }
+  return ReadLineFrom(stderr_, timeout);
+}
+
+absl::StatusOr<std::string> ChildProcess::ReadLineFrom(Output& output,
+                                                       absl::Duration timeout) {
   const absl::Time deadline = absl::Now() + timeout;
   while (true) {
-    if (const size_t newline = buffered_.find('\n');
+    if (const size_t newline = output.buffered.find('\n');
         newline != std::string::npos) {
-      std::string line = buffered_.substr(0, newline);
-      buffered_.erase(0, newline + 1);
+      std::string line = output.buffered.substr(0, newline);
+      output.buffered.erase(0, newline + 1);
       return line;
     }
-    pollfd stream = {.fd = stdout_fd_, .events = POLLIN, .revents = 0};
+    if (output.fd < 0) return absl::FailedPreconditionError("not running");
+    pollfd stream = {.fd = output.fd, .events = POLLIN, .revents = 0};
     const int ready = PollUntil(&stream, 1, deadline);
     if (ready < 0) return ErrnoError("poll");
     if (ready == 0) {
       return absl::DeadlineExceededError(absl::StrCat(
-          "no line on stdout within ", absl::FormatDuration(timeout)));
+          "no line of output within ", absl::FormatDuration(timeout)));
     }
     char buffer[4096];
-    const ssize_t n = read(stdout_fd_, buffer, sizeof buffer);
+    const ssize_t n = read(output.fd, buffer, sizeof buffer);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return ErrnoError("read");
-    if (n == 0) return absl::NotFoundError("stdout ended before a full line");
-    buffered_.append(buffer, static_cast<size_t>(n));
+    if (n == 0) return absl::NotFoundError("the output ended before a line");
+    output.buffered.append(buffer, static_cast<size_t>(n));
   }
+}
+
+absl::StatusOr<int> ChildProcess::AwaitExit(absl::Duration timeout) {
+  if (pid_ <= 0) return absl::FailedPreconditionError("not running");
+  absl::StatusOr<std::optional<int>> exit_code = WaitForExit(pid_, timeout);
+  if (!exit_code.ok()) return exit_code.status();
+  if (!exit_code->has_value()) {
+    return absl::DeadlineExceededError(
+        absl::StrCat("still running after ", absl::FormatDuration(timeout)));
+  }
+  pid_ = -1;
+  return **exit_code;
 }
 
 absl::StatusOr<int> ChildProcess::Stop(absl::Duration grace) {
@@ -238,10 +276,16 @@ absl::StatusOr<int> ChildProcess::Stop(absl::Duration grace) {
   const pid_t pid = std::exchange(pid_, -1);
   kill(pid, SIGTERM);
   absl::StatusOr<std::optional<int>> exit_code = WaitForExit(pid, grace);
-  if (stdout_fd_ >= 0) close(std::exchange(stdout_fd_, -1));
+  CloseOutputs();
   if (!exit_code.ok()) return exit_code.status();
   if (exit_code->has_value()) return **exit_code;
   return Kill(pid);
+}
+
+void ChildProcess::CloseOutputs() {
+  for (Output* output : {&stdout_, &stderr_}) {
+    if (output->fd >= 0) close(std::exchange(output->fd, -1));
+  }
 }
 
 }  // namespace glutecare::testing

@@ -1,5 +1,6 @@
 // Child processes for end-to-end tests: run a program to completion capturing
-// its output, or keep one running (a server) and read its stdout line by line.
+// its output, or keep one running (a server, a watch) and read its output
+// line by line.
 // Every wait is bounded; a child that overstays is killed.
 //
 //   absl::StatusOr<ProcessResult> result =
@@ -34,13 +35,18 @@ absl::StatusOr<ProcessResult> RunProcess(
     const std::vector<std::string>& argv,
     const std::vector<std::string>& environment, absl::Duration timeout);
 
-// A child process that keeps running, with its stdout on a pipe and its
-// stderr shared with this process. Not thread-safe.
+// A child process that keeps running (a server, a watch), with its stdout on
+// a pipe and its stderr on a pipe too or shared with this process. Not
+// thread-safe.
 class ChildProcess final {
  public:
-  // Starts `argv` as RunProcess() does.
+  // Starts `argv` as RunProcess() does, with `environment` added. With
+  // `capture_stderr`, its stderr is read with ReadErrorLine(); a child that
+  // writes more than a pipe holds (64 KiB) to it unread blocks.
   static absl::StatusOr<ChildProcess> Start(
-      const std::vector<std::string>& argv);
+      const std::vector<std::string>& argv,
+      const std::vector<std::string>& environment = {},
+      bool capture_stderr = false);
 
   ChildProcess(ChildProcess&& other) noexcept;
   ChildProcess& operator=(ChildProcess&&) = delete;
@@ -53,16 +59,35 @@ class ChildProcess final {
   // `timeout`, NOT_FOUND when stdout ends first.
   absl::StatusOr<std::string> ReadLine(absl::Duration timeout);
 
+  // The same for stderr. REQUIRES: started with `capture_stderr`.
+  absl::StatusOr<std::string> ReadErrorLine(absl::Duration timeout);
+
+  // Waits up to `timeout` for the child to exit by itself and returns the
+  // exit code as in ProcessResult; DEADLINE_EXCEEDED while it still runs.
+  absl::StatusOr<int> AwaitExit(absl::Duration timeout);
+
   // Sends SIGTERM, waits up to `grace` for the exit, then SIGKILLs. Returns
   // the exit code as in ProcessResult.
   absl::StatusOr<int> Stop(absl::Duration grace);
 
  private:
-  ChildProcess(pid_t pid, int stdout_fd) : pid_(pid), stdout_fd_(stdout_fd) {}
+  // One of the child's output streams, and what was read from it but not
+  // yet returned as a line.
+  struct Output {
+    int fd = -1;
+    std::string buffered;
+  };
+
+  ChildProcess(pid_t pid, int stdout_fd, int stderr_fd)
+      : pid_(pid), stdout_{stdout_fd, ""}, stderr_{stderr_fd, ""} {}
+
+  static absl::StatusOr<std::string> ReadLineFrom(Output& output,
+                                                  absl::Duration timeout);
+  void CloseOutputs();
 
   pid_t pid_;
-  int stdout_fd_;
-  std::string buffered_;  // read from stdout, not yet returned as a line
+  Output stdout_;
+  Output stderr_;  // fd -1 unless captured
 };
 
 }  // namespace glutecare::testing
