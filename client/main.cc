@@ -53,6 +53,8 @@ int RunCli(int argc, char** argv) {
   AddPainCommands(app, chosen);
   AddReportCommands(app, chosen);
   AddAlertCommands(app, chosen);
+  AddSuggestionCommands(app, chosen);
+  AddDashboardCommand(app, chosen);
   AddGlobalOptionsFooter(app);
 
   try {

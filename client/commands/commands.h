@@ -28,6 +28,10 @@ void AddPainCommands(CLI::App& root, ChosenAction& chosen);
 void AddReportCommands(CLI::App& root, ChosenAction& chosen);
 // `alerts list|ack|resolve|watch`
 void AddAlertCommands(CLI::App& root, ChosenAction& chosen);
+// `suggestions list|accept|dismiss`
+void AddSuggestionCommands(CLI::App& root, ChosenAction& chosen);
+// `dashboard`
+void AddDashboardCommand(CLI::App& root, ChosenAction& chosen);
 
 }  // namespace glutecare::client
 

@@ -1,6 +1,8 @@
 // End-to-end tests of the `glutecare` CLI against a real `glutecare-server`:
 // the therapist's and the patient's flows, bad input at each step, idempotent
-// resubmission, program revisions, paging, help and an unreachable server.
+// resubmission, program revisions, paging, help, an unreachable server, and
+// what a therapist watches: reports, alerts (also live, through a background
+// `alerts watch`), suggestions and the dashboard.
 //
 // The suite starts one server (on a free port, with a database in a fresh
 // temporary folder) and runs the CLI binary as a child process for each step.
@@ -25,11 +27,13 @@
 #include "absl/strings/strip.h"
 #include "glutecare/v1/alert_service.pb.h"
 #include "glutecare/v1/clinic_service.pb.h"
+#include "glutecare/v1/dashboard_service.pb.h"
 #include "glutecare/v1/exercise_service.pb.h"
 #include "glutecare/v1/patient_service.pb.h"
 #include "glutecare/v1/program_service.pb.h"
 #include "glutecare/v1/report.pb.h"
 #include "glutecare/v1/session_service.pb.h"
+#include "glutecare/v1/suggestion_service.pb.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
@@ -362,6 +366,8 @@ TEST_F(CliE2eTest, HelpExitsZeroOnEveryLevel) {
       {"alerts", "--help"},
       {"alerts", "list", "--help"},
       {"alerts", "watch", "--help"},
+      {"suggestions", "accept", "--help"},
+      {"dashboard", "--help"},
   };
   for (const std::vector<std::string>& command : commands) {
     SCOPED_TRACE(absl::StrJoin(command, " "));
@@ -904,6 +910,140 @@ TEST_F(CliE2eTest, WatchExitsCleanlyOnSigterm) {
   const absl::StatusOr<int> exit_code = watch->Stop(kWatchTimeout);
   ASSERT_TRUE(exit_code.ok()) << exit_code.status();
   EXPECT_EQ(*exit_code, 0);
+}
+
+// The suggestion of `response` for `exercise` (`exercises/{id}`); a test
+// failure and an empty one when there is none.
+v1::Suggestion ForExercise(const v1::ListSuggestionsResponse& response,
+                           const std::string& exercise) {
+  for (const v1::Suggestion& suggestion : response.suggestions()) {
+    if (suggestion.exercise() == exercise) return suggestion;
+  }
+  ADD_FAILURE() << "no suggestion for " << exercise;
+  return v1::Suggestion();
+}
+
+TEST_F(CliE2eTest, UnacceptablePainSuggestsRegressingAndAcceptingRevises) {
+  ASSERT_NO_FATAL_FAILURE(CreateClinicTherapistAndPatient());
+  const v1::Program program = AssignCoreProgram("phase-1");
+  ASSERT_TRUE(Succeeded(
+      SubmitSession({{"--pain-before", "2"}, {"--pain-after", "8"}})));
+
+  const v1::ListSuggestionsResponse open = CliJson<v1::ListSuggestionsResponse>(
+      {"suggestions", "list", "--state", "open"});
+  EXPECT_EQ(open.suggestions_size(), 3) << "one per exercise of the session";
+  for (const v1::Suggestion& suggestion : open.suggestions()) {
+    SCOPED_TRACE(suggestion.name());
+    EXPECT_THAT(suggestion.name(),
+                StartsWith(program.name() + "/suggestions/"));
+    EXPECT_EQ(suggestion.kind(), v1::SUGGESTION_KIND_REGRESS);
+    EXPECT_EQ(suggestion.based_on_revision(), 1);
+    EXPECT_FALSE(suggestion.reasons().empty());
+  }
+  const v1::Suggestion clamshell = ForExercise(open, "exercises/clamshell");
+  const v1::Suggestion bridge = ForExercise(open, "exercises/glute-bridge");
+  EXPECT_EQ(clamshell.current().load().type(), v1::LOAD_TYPE_BAND_LIGHT);
+  EXPECT_EQ(CliJson<v1::ListSuggestionsResponse>(
+                {"suggestions", "list", "--program", "phase-1"})
+                .suggestions_size(),
+            3);
+
+  const ProcessResult table = Cli({"suggestions", "list"});
+  ASSERT_TRUE(Succeeded(table));
+  EXPECT_THAT(table.out, StartsWith("PROGRAM "));
+  EXPECT_THAT(table.out, HasSubstr("regress"));
+  EXPECT_THAT(table.out, HasSubstr("clamshell:3x15@band-light -> clamshell:"));
+
+  const std::string bridge_id =
+      "phase-1/" + bridge.name().substr(bridge.name().rfind('/') + 1);
+  EXPECT_EQ(
+      CliJson<v1::Suggestion>({"suggestions", "dismiss", bridge_id}).state(),
+      v1::SUGGESTION_STATE_DISMISSED);
+  EXPECT_TRUE(IsRpcError(Cli({"suggestions", "dismiss", bridge_id}),
+                         "FAILED_PRECONDITION", ""));
+
+  const v1::Program revised =
+      CliJson<v1::Program>({"suggestions", "accept", clamshell.name()});
+  EXPECT_EQ(revised.name(), program.name());
+  EXPECT_EQ(revised.revision_id(), 2);
+  bool proposed_is_prescribed = false;
+  for (const v1::Prescription& prescription : revised.prescriptions()) {
+    if (prescription.exercise() != "exercises/clamshell") continue;
+    proposed_is_prescribed =
+        prescription.load().type() == clamshell.proposed().load().type() &&
+        prescription.sets() == clamshell.proposed().sets() &&
+        prescription.reps() == clamshell.proposed().reps();
+  }
+  EXPECT_TRUE(proposed_is_prescribed) << revised.DebugString();
+  EXPECT_EQ(CliJson<v1::ListSuggestionsResponse>(
+                {"suggestions", "list", "--state", "accepted"})
+                .suggestions_size(),
+            1);
+  EXPECT_TRUE(IsRpcError(Cli({"suggestions", "accept", clamshell.name()}),
+                         "FAILED_PRECONDITION", ""));
+
+  EXPECT_TRUE(IsUsageError(Cli({"suggestions", "list", "--state", "new"}),
+                           "bad --state \"new\""));
+  EXPECT_TRUE(
+      IsUsageError(Cli({"suggestions", "accept", "s1"}), "give PROGRAM/ID"));
+  EXPECT_TRUE(IsUsageError(
+      Cli({"suggestions", "list", "--program", "phase-1@1"}), "revision"));
+}
+
+TEST_F(CliE2eTest, DashboardPutsThePatientWithAnAlertFirst) {
+  ASSERT_NO_FATAL_FAILURE(CreateClinicTherapistAndPatient());
+  ASSERT_TRUE(
+      Succeeded(Cli({"patient", "create", "--id", "p2", "--name", "Sam Sample",
+                     "--mrn", "MRN-0002", "--time-zone", "Europe/Berlin",
+                     "--pain-area", "hip", "--baseline-pain", "5"})));
+  AssignCoreProgram("phase-1");
+  ASSERT_TRUE(Succeeded(Cli({"--patient", "p2", "program", "assign", "--id",
+                             "phase-1", "--title", "Hips", "--per-week", "3",
+                             "--exercise", "clamshell:3x15@band-light"})));
+  ASSERT_TRUE(
+      Succeeded(Cli({"--patient", "p2", "session", "submit", "--exercise",
+                     "clamshell:3x15@band-light", "--pain-before", "3",
+                     "--pain-after", "2", "--difficulty", "right"})));
+  ASSERT_TRUE(Succeeded(
+      SubmitSession({{"--pain-before", "2"}, {"--pain-after", "8"}})));
+
+  const v1::ListPatientStatusesResponse dashboard =
+      CliJson<v1::ListPatientStatusesResponse>({"dashboard"});
+  ASSERT_EQ(dashboard.statuses_size(), 2);
+  EXPECT_EQ(dashboard.statuses(0).patient(), patient_name());
+  EXPECT_GE(dashboard.statuses(0).unresolved_alerts(), 1);
+  EXPECT_EQ(dashboard.statuses(1).patient(), clinic_name() + "/patients/p2");
+  EXPECT_EQ(dashboard.statuses(1).unresolved_alerts(), 0);
+  EXPECT_GT(dashboard.statuses(0).attention_score(),
+            dashboard.statuses(1).attention_score());
+
+  const ProcessResult table = Cli({"dashboard"});
+  ASSERT_TRUE(Succeeded(table));
+  const std::vector<std::string> lines =
+      absl::StrSplit(absl::StripSuffix(table.out, "\n"), '\n');
+  ASSERT_EQ(lines.size(), 3u) << table.out;
+  EXPECT_THAT(lines[0], StartsWith("PATIENT  NAME "));
+  EXPECT_THAT(lines[1], StartsWith("p1       Pat Example"));
+  EXPECT_THAT(lines[1], HasSubstr(dashboard.statuses(0).reasons(0)));
+  EXPECT_THAT(lines[2], StartsWith("p2       Sam Sample"));
+
+  EXPECT_EQ(CliJson<v1::ListPatientStatusesResponse>(
+                {"dashboard", "--page-size", "1", "--all"})
+                .statuses_size(),
+            2);
+  EXPECT_EQ(CliJson<v1::ListPatientStatusesResponse>(
+                {"dashboard", "--therapist", "t1"})
+                .statuses_size(),
+            2);
+  EXPECT_EQ(CliJson<v1::ListPatientStatusesResponse>(
+                {"dashboard", "--therapist", "t2"})
+                .statuses_size(),
+            0)
+      << "t2 has no patients";
+  EXPECT_EQ(CliJson<v1::ListPatientStatusesResponse>(
+                {"--therapist", "t2", "dashboard", "--all-therapists"})
+                .statuses_size(),
+            2);
 }
 
 }  // namespace

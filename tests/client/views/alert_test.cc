@@ -5,8 +5,8 @@
 #include <string>
 
 #include "gmock/gmock.h"
-#include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
+#include "tests/client/views/text_proto.h"
 
 namespace glutecare::client {
 namespace {
@@ -15,22 +15,18 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 v1::Alert PostExercisePainAlert() {
-  v1::Alert alert;
-  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(
-      R"pb(
-        name: "clinics/c1/patients/p1/alerts/a7"
-        rule: ALERT_RULE_POST_EXERCISE_PAIN
-        state: ALERT_STATE_OPEN
-        summary: "Pain after the session was 8/10."
-        local_date: "2026-11-03"
-        evidence: "clinics/c1/patients/p1/sessions/s1"
-        evidence: "clinics/c1/patients/p1/painReports/r1"
-        therapist: "clinics/c1/therapists/t1"
-        sequence: 12
-        create_time { seconds: 1793750400 }
-      )pb",
-      &alert));
-  return alert;
+  return ParseTextProto<v1::Alert>(R"pb(
+    name: "clinics/c1/patients/p1/alerts/a7"
+    rule: ALERT_RULE_POST_EXERCISE_PAIN
+    state: ALERT_STATE_OPEN
+    summary: "Pain after the session was 8/10."
+    local_date: "2026-11-03"
+    evidence: "clinics/c1/patients/p1/sessions/s1"
+    evidence: "clinics/c1/patients/p1/painReports/r1"
+    therapist: "clinics/c1/therapists/t1"
+    sequence: 12
+    create_time { seconds: 1793750400 }
+  )pb");
 }
 
 TEST(AlertColumns, NameThePatientAndAlertIdsAndTheFriendlyRule) {

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "gmock/gmock.h"
-#include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
+#include "tests/client/views/text_proto.h"
 
 namespace glutecare::client {
 namespace {
@@ -17,14 +17,6 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Optional;
-
-template <typename Message>
-Message ParseText(const std::string& text) {
-  Message message;
-  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &message))
-      << text;
-  return message;
-}
 
 TEST(FormatNumbers, PercentIsWholeAndDecimalHasOneDigit) {
   EXPECT_EQ(FormatPercent(66.666), "67%");
@@ -36,7 +28,7 @@ TEST(FormatNumbers, PercentIsWholeAndDecimalHasOneDigit) {
 }
 
 TEST(DailyMeans, PutsEachDayOnTheCalendarAndLeavesGaps) {
-  const v1::AreaPainTrend trend = ParseText<v1::AreaPainTrend>(R"pb(
+  const v1::AreaPainTrend trend = ParseTextProto<v1::AreaPainTrend>(R"pb(
     days { date: "2026-11-01" mean: 6 }
     days { date: "2026-11-03" mean: 4.5 }
     days { date: "2026-11-09" mean: 1 }  # outside the range
@@ -96,14 +88,14 @@ TEST(FormatPainChange, NamesPointsPercentAndSignificance) {
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.change);
-    const auto change = ParseText<v1::PainChange>(c.change);
+    const auto change = ParseTextProto<v1::PainChange>(c.change);
     EXPECT_EQ(FormatPainChange(change), c.full);
     EXPECT_EQ(FormatPainChangeBrief(change), c.brief);
   }
 }
 
 TEST(PrintAdherenceReport, ShowsTotalsWeeksAndExercises) {
-  const auto report = ParseText<v1::AdherenceReport>(R"pb(
+  const auto report = ParseTextProto<v1::AdherenceReport>(R"pb(
     patient: "clinics/c1/patients/p1"
     start_date: "2026-11-02"
     end_date: "2026-11-15"
@@ -161,7 +153,7 @@ TEST(PrintAdherenceReport, SaysWhenThereWasNoSession) {
 }
 
 TEST(PrintPainTrendReport, ShowsSparklinesDaysChangesAndZones) {
-  const auto report = ParseText<v1::PainTrendReport>(R"pb(
+  const auto report = ParseTextProto<v1::PainTrendReport>(R"pb(
     patient: "clinics/c1/patients/p1"
     start_date: "2026-11-01"
     end_date: "2026-11-04"

@@ -1,0 +1,147 @@
+// `glutecare suggestions list|accept|dismiss`: the server's pain-gated
+// suggestions to make a prescribed exercise harder (progress) or easier
+// (regress). Accepting one makes a new program revision.
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "client/command.h"
+#include "client/commands/commands.h"
+#include "client/connection.h"
+#include "client/errors.h"
+#include "client/names.h"
+#include "client/paging.h"
+#include "client/specs.h"
+#include "client/views/program.h"
+#include "client/views/suggestion.h"
+#include "glutecare/v1/suggestion_service.grpc.pb.h"
+#include "server/common/status.h"
+
+namespace glutecare::client {
+namespace {
+
+constexpr absl::string_view kPrograms = "programs";
+
+struct ListFlags {
+  std::optional<std::string> program;  // default: every program
+  std::optional<std::string> state;
+  PageFlags paging;
+};
+
+// The flags of `suggestions accept` and `suggestions dismiss`.
+struct DecideFlags {
+  std::string suggestion;
+};
+
+// The full name of SUGGESTION: a full name, or PROGRAM/SUGGESTION_ID under
+// --patient.
+absl::StatusOr<std::string> SuggestionName(const CommandContext& context,
+                                           const std::string& suggestion) {
+  return ResolveChildName(
+      suggestion, "suggestions", "SUGGESTION",
+      [&](absl::string_view program) {
+        return context.NameInPatient(kPrograms, program, "SUGGESTION");
+      },
+      [&]() -> absl::StatusOr<std::string> {
+        return UsageError(absl::StrCat(
+            "SUGGESTION \"", suggestion,
+            "\" needs its program: give PROGRAM/ID or the full name"));
+      });
+}
+
+absl::Status ListSuggestions(const CommandContext& context,
+                             const ListFlags& flags) {
+  v1::ListSuggestionsRequest request;
+  if (flags.state.has_value()) {
+    GLUTECARE_ASSIGN_OR_RETURN(
+        const v1::SuggestionState state,
+        ParseFriendlyName<v1::SuggestionState>(*flags.state, "--state"));
+    request.set_state(state);
+  }
+  if (flags.program.has_value()) {
+    GLUTECARE_ASSIGN_OR_RETURN(
+        *request.mutable_parent(),
+        context.NameInPatient(kPrograms, *flags.program, "--program"));
+    GLUTECARE_RETURN_IF_ERROR(CheckNoRevision(request.parent(), "--program"));
+  } else {
+    GLUTECARE_ASSIGN_OR_RETURN(const std::string patient, context.Patient());
+    request.set_parent(JoinName(patient, kPrograms, "-"));
+  }
+  return ListAndPrint(context, &v1::SuggestionService::Stub::ListSuggestions,
+                      std::move(request), flags.paging,
+                      &v1::ListSuggestionsResponse::suggestions,
+                      SuggestionColumns());
+}
+
+// Calls `method` (AcceptSuggestion or DismissSuggestion) on SUGGESTION and
+// prints what it returns as `print_text` writes it. A second try of either
+// fails (the suggestion is no longer open), so a timeout is not retried.
+template <typename Request, typename Response>
+absl::Status DecideSuggestion(
+    const CommandContext& context, const DecideFlags& flags,
+    grpc::Status (v1::SuggestionService::Stub::*method)(grpc::ClientContext*,
+                                                        const Request&,
+                                                        Response*),
+    void (*print_text)(const Response&, std::ostream&)) {
+  Request request;
+  GLUTECARE_ASSIGN_OR_RETURN(*request.mutable_name(),
+                             SuggestionName(context, flags.suggestion));
+  return context.CallAndPrint(method, request, Idempotency::kNotIdempotent,
+                              print_text);
+}
+
+absl::Status AcceptSuggestion(const CommandContext& context,
+                              const DecideFlags& flags) {
+  return DecideSuggestion(context, flags,
+                          &v1::SuggestionService::Stub::AcceptSuggestion,
+                          PrintProgram);
+}
+
+absl::Status DismissSuggestion(const CommandContext& context,
+                               const DecideFlags& flags) {
+  return DecideSuggestion(context, flags,
+                          &v1::SuggestionService::Stub::DismissSuggestion,
+                          PrintSuggestion);
+}
+
+void AddSuggestionArgument(CLI::App& command, std::string& suggestion) {
+  command
+      .add_option("SUGGESTION", suggestion,
+                  "The suggestion: PROGRAM/ID (of --patient) or the full name")
+      ->required();
+}
+
+}  // namespace
+
+void AddSuggestionCommands(CLI::App& root, ChosenAction& chosen) {
+  CLI::App& group = AddCommandGroup(
+      root, "suggestions",
+      "Suggestions to progress or regress the exercises of the patient "
+      "(--patient)");
+
+  auto [list, list_flags] = AddLeafCommand(
+      group, chosen, "list", "Lists the patient's suggestions, newest first",
+      ListSuggestions);
+  list.add_option("--program", list_flags.program,
+                  "Only this program's: ID or full name (default: every "
+                  "program of the patient)");
+  list.add_option("--state", list_flags.state,
+                  "Only suggestions in this state: open, accepted or "
+                  "dismissed");
+  AddPageFlags(list, list_flags.paging);
+
+  auto [accept, accept_flags] = AddLeafCommand(
+      group, chosen, "accept",
+      "Accepts an open suggestion and prints the program revision it makes",
+      AcceptSuggestion);
+  AddSuggestionArgument(accept, accept_flags.suggestion);
+
+  auto [dismiss, dismiss_flags] =
+      AddLeafCommand(group, chosen, "dismiss", "Dismisses an open suggestion",
+                     DismissSuggestion);
+  AddSuggestionArgument(dismiss, dismiss_flags.suggestion);
+}
+
+}  // namespace glutecare::client
