@@ -1,5 +1,8 @@
 #include "client/command.h"
 
+#include <fstream>
+#include <sstream>
+
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -49,6 +52,54 @@ void AddGlobalOptions(CLI::App& app, GlobalOptions& options) {
                  "The patient: full name or the ID in the clinic")
       ->envname("GLUTECARE_PATIENT")
       ->group(std::string(kGroup));
+  app.add_option("--tls-ca", options.tls_ca,
+                 "PEM CA of the server's certificate: connect with TLS")
+      ->envname("GLUTECARE_TLS_CA")
+      ->group(std::string(kGroup));
+  app.add_option("--tls-cert", options.tls_cert,
+                 "PEM client certificate, for servers that require mTLS")
+      ->envname("GLUTECARE_TLS_CERT")
+      ->group(std::string(kGroup));
+  app.add_option("--tls-key", options.tls_key, "PEM key of --tls-cert")
+      ->envname("GLUTECARE_TLS_KEY")
+      ->group(std::string(kGroup));
+}
+
+namespace {
+
+absl::StatusOr<std::string> ReadPem(const std::string& path,
+                                    absl::string_view flag) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream contents;
+  if (in.is_open()) contents << in.rdbuf();
+  if (!in.is_open() || contents.str().empty()) {
+    return UsageError(absl::StrCat(flag, ": cannot read ", path));
+  }
+  return contents.str();
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentialsFor(
+    const GlobalOptions& options) {
+  if (options.tls_cert.empty() != options.tls_key.empty()) {
+    return UsageError("--tls-cert and --tls-key go together");
+  }
+  if (options.tls_ca.empty() && options.tls_cert.empty()) {
+    return grpc::InsecureChannelCredentials();
+  }
+  grpc::SslCredentialsOptions ssl;
+  if (!options.tls_ca.empty()) {
+    GLUTECARE_ASSIGN_OR_RETURN(ssl.pem_root_certs,
+                               ReadPem(options.tls_ca, "--tls-ca"));
+  }
+  if (!options.tls_cert.empty()) {
+    GLUTECARE_ASSIGN_OR_RETURN(ssl.pem_cert_chain,
+                               ReadPem(options.tls_cert, "--tls-cert"));
+    GLUTECARE_ASSIGN_OR_RETURN(ssl.pem_private_key,
+                               ReadPem(options.tls_key, "--tls-key"));
+  }
+  return grpc::SslCredentials(ssl);
 }
 
 absl::StatusOr<std::string> CommandContext::Clinic() const {

@@ -17,6 +17,9 @@
 #include <memory>
 #include <optional>
 #include <ostream>
+#include <grpcpp/security/credentials.h>
+
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -46,7 +49,21 @@ struct GlobalOptions {
   std::string therapist;
   // --patient / GLUTECARE_PATIENT: full name or the id within the clinic.
   std::string patient;
+  // TLS (PEM files). --tls-ca / GLUTECARE_TLS_CA: the CA that signed the
+  // server's certificate; setting it (or a client certificate) switches the
+  // connection to TLS.
+  std::string tls_ca;
+  // --tls-cert and --tls-key (GLUTECARE_TLS_CERT, GLUTECARE_TLS_KEY): this
+  // client's certificate and key, for servers that require mTLS.
+  std::string tls_cert;
+  std::string tls_key;
 };
+
+// The channel credentials `options` ask for: plaintext, or TLS with the given
+// CA and client certificate. INVALID_ARGUMENT naming the flag when a file
+// cannot be read or only one of certificate and key is given.
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentialsFor(
+    const GlobalOptions& options);
 
 // Adds the global options to the root command `app`.
 void AddGlobalOptions(CLI::App& app, GlobalOptions& options);

@@ -25,7 +25,10 @@ std::shared_ptr<grpc::Channel> OpenChannel(const ConnectionOptions& options) {
                    static_cast<int>(absl::ToInt64Milliseconds(
                        options.max_reconnect_backoff)));
   return grpc::CreateCustomChannel(
-      options.target, grpc::InsecureChannelCredentials(), arguments);
+      options.target,
+      options.credentials != nullptr ? options.credentials
+                                     : grpc::InsecureChannelCredentials(),
+      arguments);
 }
 
 }  // namespace

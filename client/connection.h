@@ -17,6 +17,7 @@
 
 #include <grpcpp/channel.h>
 #include <grpcpp/client_context.h>
+#include <grpcpp/security/credentials.h>
 
 #include <memory>
 #include <string>
@@ -55,6 +56,8 @@ bool ShouldRetry(grpc::StatusCode code, Idempotency idempotency);
 struct ConnectionOptions {
   // The server address, `host:port`.
   std::string target = "127.0.0.1:50051";
+  // Plaintext unless set (ChannelCredentialsFor in command.h).
+  std::shared_ptr<grpc::ChannelCredentials> credentials;
   // The deadline of each attempt.
   absl::Duration call_timeout = absl::Seconds(10);
   // How many times a failed call may be repeated (0: tried once).

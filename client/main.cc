@@ -66,8 +66,12 @@ int RunCli(int argc, char** argv) {
         absl::StrCat(error.what(), " (see '", HelpCommandFor(app), "')")));
   }
 
+  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
+      ChannelCredentialsFor(options);
+  if (!credentials.ok()) return Report(credentials.status());
   Connection connection({
       .target = options.server,
+      .credentials = *std::move(credentials),
       .call_timeout = absl::Seconds(options.timeout_seconds),
       .max_retries = options.retries,
   });

@@ -165,8 +165,11 @@ std::vector<SuggestionCandidate> SuggestProgressions(
   // unacceptable pain or a flare.
   const absl::CivilDay window_start =
       std::max(input.revision_from, input.today - (kProgressionWindowDays - 1));
-  // Only this program's sessions count: a patient may follow several.
+  // Only this program's sessions count: a patient may follow several. A
+  // regression answers only sessions done under this very revision: one
+  // that already followed an eased revision must not ease it again.
   std::vector<const v1::Session*> recent;
+  absl::flat_hash_set<const v1::Session*> under_this_revision;
   for (const v1::Session& s : input.sessions) {
     absl::StatusOr<absl::CivilDay> day = ParseDate(s.local_date(), "");
     absl::StatusOr<ProgramName> followed =
@@ -174,6 +177,9 @@ std::vector<SuggestionCandidate> SuggestProgressions(
     if (day.ok() && *day >= window_start && *day <= input.today &&
         followed.ok() && followed->ToString() == program.name()) {
       recent.push_back(&s);
+      if (followed->revision_id == program.revision_id()) {
+        under_this_revision.insert(&s);
+      }
     }
   }
   AlertInput alert_input{.today = input.today,
@@ -205,6 +211,7 @@ std::vector<SuggestionCandidate> SuggestProgressions(
           [&](const v1::PerformedExercise& e) { return e.exercise() == p.exercise(); });
       if (!did_it) continue;
       with_exercise.push_back(s);
+      if (!under_this_revision.contains(s)) continue;
       if (ExercisePainZone(s->pain_after()) == v1::PAIN_ZONE_UNACCEPTABLE) {
         regress_reasons.push_back(absl::StrCat(
             "pain after ", Describe(*s), " was ", s->pain_after(),

@@ -101,6 +101,7 @@ ProgressionInput Input(int revision_age_days) {
   ProgressionInput input{.today = kToday,
                          .revision_from = kToday - revision_age_days};
   input.revision.set_name("clinics/c/patients/p/programs/g");
+  input.revision.set_revision_id(1);
   input.revision.set_status(v1::PROGRAM_STATUS_ACTIVE);
   input.revision.set_start_date("2026-10-01");
   *input.revision.add_prescriptions() =
@@ -191,6 +192,18 @@ TEST(SuggestProgressions, RegressesOnUnacceptablePainOrAFlare) {
   ASSERT_EQ(s.size(), 1u);
   EXPECT_EQ(s[0].kind, v1::SUGGESTION_KIND_REGRESS);
   EXPECT_THAT(s[0].reasons[0], ::testing::HasSubstr("flared"));
+}
+
+// Regression test: after a regression is accepted (revision 2), the painful
+// session that followed revision 1 must not ease the program again.
+TEST(SuggestProgressions, RegressesOnlyForSessionsUnderThisRevision) {
+  ProgressionInput input = Input(0);
+  input.revision.set_revision_id(2);
+  input.sessions = {Done(kToday, 8, 12)};  // followed g@1
+  EXPECT_THAT(SuggestProgressions(input, ExerciseCatalog::Default()),
+              ::testing::IsEmpty());
+  input.sessions[0].set_program_revision("clinics/c/patients/p/programs/g@2");
+  EXPECT_EQ(SuggestProgressions(input, ExerciseCatalog::Default()).size(), 1u);
 }
 
 TEST(ApplySuggestion, ReplacesThePrescription) {

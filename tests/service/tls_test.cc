@@ -12,16 +12,12 @@
 #include "gtest/gtest.h"
 #include "server/service/server.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_certificates.h"
 
 namespace glutecare {
 namespace {
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream contents;
-  contents << in.rdbuf();
-  return contents.str();
-}
+using testing::ReadTextFile;
 
 TEST(IsLoopbackListenAddress, AcceptsOnlyThisMachine) {
   for (const char* yes : {"127.0.0.1:50051", "127.1.2.3:0", "localhost:1",
@@ -39,31 +35,8 @@ class TlsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_FALSE(dir_.path().empty());
-    // A CA, a server certificate for localhost and 127.0.0.1, a client
-    // certificate from the same CA, and one from a CA the server does not
-    // trust.
-    const std::string script = absl::StrCat(
-        "(set -e; cd '", dir_.path().string(), "'; ",
-        "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=test-ca "
-        "-keyout ca.key -out ca.pem; ",
-        "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=rogue-ca "
-        "-keyout rogue.key -out rogue.pem; ",
-        "printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\\n' > san.ext; ",
-        "openssl req -newkey rsa:2048 -nodes -subj /CN=localhost "
-        "-keyout server.key -out server.csr; ",
-        "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key "
-        "-CAcreateserial -days 1 -extfile san.ext -out server.pem; ",
-        "openssl req -newkey rsa:2048 -nodes -subj /CN=clinic-ehr "
-        "-keyout client.key -out client.csr; ",
-        "openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key "
-        "-CAcreateserial -days 1 -out client.pem; ",
-        "openssl req -newkey rsa:2048 -nodes -subj /CN=intruder "
-        "-keyout intruder.key -out intruder.csr; ",
-        "openssl x509 -req -in intruder.csr -CA rogue.pem -CAkey rogue.key "
-        "-CAcreateserial -days 1 -out intruder.pem",
-        ") > '", dir_.File("openssl.log"), "' 2>&1");
-    ASSERT_EQ(std::system(script.c_str()), 0)
-        << Slurp(dir_.File("openssl.log"));
+    const std::string error = testing::MakeTestCertificates(dir_.path().string());
+    ASSERT_TRUE(error.empty()) << error;
   }
 
   void TearDown() override {
@@ -100,10 +73,10 @@ class TlsTest : public ::testing::Test {
 
   std::shared_ptr<grpc::ChannelCredentials> Tls(const std::string& identity) {
     grpc::SslCredentialsOptions options;
-    options.pem_root_certs = Slurp(dir_.File("ca.pem"));
+    options.pem_root_certs = ReadTextFile(dir_.File("ca.pem"));
     if (!identity.empty()) {
-      options.pem_private_key = Slurp(dir_.File(identity + ".key"));
-      options.pem_cert_chain = Slurp(dir_.File(identity + ".pem"));
+      options.pem_private_key = ReadTextFile(dir_.File(identity + ".key"));
+      options.pem_cert_chain = ReadTextFile(dir_.File(identity + ".pem"));
     }
     return grpc::SslCredentials(options);
   }
