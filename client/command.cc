@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "client/errors.h"
 #include "client/names.h"
-#include "server/common/status.h"
+#include "common/status_macros.h"
 
 namespace glutecare::client {
 namespace {

@@ -20,7 +20,7 @@
 #include "client/stop.h"
 #include "client/views/alert.h"
 #include "glutecare/v1/alert_service.grpc.pb.h"
-#include "server/common/status.h"
+#include "common/status_macros.h"
 
 namespace glutecare::client {
 namespace {

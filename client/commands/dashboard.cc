@@ -9,7 +9,7 @@
 #include "client/commands/commands.h"
 #include "client/paging.h"
 #include "glutecare/v1/dashboard_service.grpc.pb.h"
-#include "server/common/status.h"
+#include "common/status_macros.h"
 
 namespace glutecare::client {
 namespace {

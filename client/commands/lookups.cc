@@ -6,7 +6,7 @@
 #include "client/specs.h"
 #include "glutecare/v1/patient_service.grpc.pb.h"
 #include "glutecare/v1/program_service.grpc.pb.h"
-#include "server/common/status.h"
+#include "common/status_macros.h"
 
 namespace glutecare::client {
 

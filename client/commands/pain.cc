@@ -12,7 +12,7 @@
 #include "client/paging.h"
 #include "client/specs.h"
 #include "glutecare/v1/session_service.grpc.pb.h"
-#include "server/common/status.h"
+#include "common/status_macros.h"
 
 namespace glutecare::client {
 namespace {

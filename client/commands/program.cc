@@ -20,7 +20,7 @@
 #include "client/specs.h"
 #include "client/views/program.h"
 #include "glutecare/v1/program_service.grpc.pb.h"
-#include "server/common/status.h"
+#include "common/status_macros.h"
 
 namespace glutecare::client {
 namespace {

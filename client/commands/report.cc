@@ -11,7 +11,7 @@
 #include "client/connection.h"
 #include "client/specs.h"
 #include "glutecare/v1/report_service.grpc.pb.h"
-#include "server/common/status.h"
+#include "common/status_macros.h"
 
 namespace glutecare::client {
 namespace {

@@ -17,7 +17,7 @@
 #include "client/views/program.h"
 #include "client/views/suggestion.h"
 #include "glutecare/v1/suggestion_service.grpc.pb.h"
-#include "server/common/status.h"
+#include "common/status_macros.h"
 
 namespace glutecare::client {
 namespace {

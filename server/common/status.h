@@ -1,4 +1,5 @@
-// Error helpers shared by every layer of the server.
+// Error helpers shared by every layer of the server (the RETURN_IF_ERROR /
+// ASSIGN_OR_RETURN macros are in common/status_macros.h).
 //
 // Inside the server, errors are absl::Status. A validation failure carries its
 // google.rpc.BadRequest field violations as a status payload, so the transport
@@ -18,6 +19,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "common/status_macros.h"
 
 namespace glutecare {
 
@@ -58,27 +60,5 @@ inline constexpr absl::string_view kBadRequestTypeUrl =
     "type.googleapis.com/google.rpc.BadRequest";
 
 }  // namespace glutecare
-
-#define GLUTECARE_STATUS_CONCAT_INNER_(a, b) a##b
-#define GLUTECARE_STATUS_CONCAT_(a, b) GLUTECARE_STATUS_CONCAT_INNER_(a, b)
-
-// Returns from the enclosing function when `expr` (an absl::Status) is not OK.
-#define GLUTECARE_RETURN_IF_ERROR(expr)                  \
-  do {                                                   \
-    if (::absl::Status glutecare_status_ = (expr);       \
-        !glutecare_status_.ok()) {                       \
-      return glutecare_status_;                          \
-    }                                                    \
-  } while (false)
-
-// Evaluates `expr` (an absl::StatusOr<T>); returns its status when not OK,
-// otherwise moves the value into `lhs`, which may be a declaration.
-#define GLUTECARE_ASSIGN_OR_RETURN(lhs, expr)                                \
-  GLUTECARE_ASSIGN_OR_RETURN_IMPL_(                                          \
-      GLUTECARE_STATUS_CONCAT_(glutecare_statusor_, __LINE__), lhs, expr)
-#define GLUTECARE_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, expr) \
-  auto statusor = (expr);                                     \
-  if (!statusor.ok()) return std::move(statusor).status();    \
-  lhs = std::move(statusor).value()
 
 #endif  // GLUTECARE_SERVER_COMMON_STATUS_H_
