@@ -132,7 +132,8 @@ void PatientMonitor::EvaluatePatientAfterWrite(const PatientName& patient,
   }
 }
 
-absl::Status PatientMonitor::EvaluateAll(absl::Time now) {
+absl::Status PatientMonitor::EvaluateAll(absl::Time now,
+                                         absl::FunctionRef<bool()> stop) {
   absl::Status first_error;
   PageRequest clinics_page{.page_size = 100};
   do {
@@ -147,6 +148,7 @@ absl::Status PatientMonitor::EvaluateAll(absl::Time now) {
             Page<v1::Patient> patients,
             store_.ListPatients(clinic_name, std::nullopt, patients_page));
         for (const v1::Patient& patient : patients.items) {
+          if (stop()) return first_error;
           absl::StatusOr<PatientName> name =
               PatientName::Parse(patient.name(), "patient");
           absl::Status status =

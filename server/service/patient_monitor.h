@@ -9,6 +9,7 @@
 #ifndef GLUTECARE_SERVER_SERVICE_PATIENT_MONITOR_H_
 #define GLUTECARE_SERVER_SERVICE_PATIENT_MONITOR_H_
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "server/domain/exercise_catalog.h"
@@ -33,9 +34,12 @@ class PatientMonitor final {
   // next write or sweep catches up).
   void EvaluatePatientAfterWrite(const PatientName& patient, absl::Time now);
 
-  // Evaluates every patient of every clinic. Keeps going past a patient that
-  // fails and returns the first error.
-  absl::Status EvaluateAll(absl::Time now);
+  // Evaluates every patient of every clinic, until `stop` returns true
+  // (checked between patients, so a shutdown does not wait for a whole
+  // sweep). Keeps going past a patient that fails and returns the first
+  // error.
+  absl::Status EvaluateAll(absl::Time now,
+                           absl::FunctionRef<bool()> stop = [] { return false; });
 
  private:
   Store& store_;

@@ -166,7 +166,10 @@ void GlutecareServer::SweepLoop(absl::Duration interval) {
   absl::MutexLock lock(&sweep_mu_);
   while (!stop_sweeping_) {
     sweep_mu_.Unlock();
-    absl::Status status = monitor_->EvaluateAll(absl::Now());
+    absl::Status status = monitor_->EvaluateAll(absl::Now(), [this] {
+      absl::MutexLock lock(&sweep_mu_);
+      return stop_sweeping_;
+    });
     if (!status.ok()) {
       Log(LogSeverity::kWarning,
           absl::StrCat("alert sweep: ", status.ToString()));
