@@ -56,8 +56,8 @@ absl::StatusOr<Dataset> LoadDataset(Store& store, const DatasetOptions& options,
   const absl::Time program_created =
       absl::FromCivil(first_day, absl::UTCTimeZone());
   for (int i = 0; i < options.patients; ++i) {
-    const TherapistName therapist{"bench", absl::StrCat(
-                                               "t", i / kPatientsPerTherapist)};
+    const TherapistName therapist{"bench",
+                                  absl::StrCat("t", i / kPatientsPerTherapist)};
     if (i % kPatientsPerTherapist == 0) {
       v1::Therapist t;
       t.set_name(therapist.ToString());
@@ -107,7 +107,8 @@ absl::StatusOr<Dataset> LoadDataset(Store& store, const DatasetOptions& options,
           e->mutable_load()->set_type(v1::LOAD_TYPE_BODYWEIGHT);
         }
         s.set_pain_before(pain);
-        s.set_pain_after(std::clamp(pain + absl::Uniform(random, -1, 2), 0, 10));
+        s.set_pain_after(
+            std::clamp(pain + absl::Uniform(random, -1, 2), 0, 10));
         s.set_pain_area(v1::PAIN_AREA_LOWER_BACK);
         s.set_difficulty(v1::DIFFICULTY_ABOUT_RIGHT);
         *s.mutable_create_time() = s.perform_time();
@@ -117,9 +118,9 @@ absl::StatusOr<Dataset> LoadDataset(Store& store, const DatasetOptions& options,
       }
       if ((day - first_day) % 2 == 0) {
         v1::PainReport r;
-        r.set_name(PainReportName{"bench", patient.patient,
-                                  GenerateResourceId()}
-                       .ToString());
+        r.set_name(
+            PainReportName{"bench", patient.patient, GenerateResourceId()}
+                .ToString());
         r.set_local_date(FormatDate(day));
         r.set_area(v1::PAIN_AREA_LOWER_BACK);
         r.set_score(pain);

@@ -22,7 +22,7 @@ struct DatasetOptions {
 };
 
 struct Dataset {
-  std::string clinic;                // clinics/bench
+  std::string clinic;                 // clinics/bench
   std::vector<std::string> patients;  // resource names
   int64_t sessions = 0;
   int64_t pain_reports = 0;

@@ -37,7 +37,8 @@
 
 ABSL_FLAG(int, patients, 1000, "patients in the dataset");
 ABSL_FLAG(int, days, 365, "days of history per patient");
-ABSL_FLAG(int, iterations, 300, "calls timed per kind (the dashboard: a tenth)");
+ABSL_FLAG(int, iterations, 300,
+          "calls timed per kind (the dashboard: a tenth)");
 ABSL_FLAG(std::string, workdir, "",
           "folder for the database (default: a new one under /tmp, removed "
           "afterwards)");
@@ -69,8 +70,8 @@ absl::StatusOr<Timing> Time(const std::string& name, int n,
     grpc::Status status = call();
     const auto end = std::chrono::steady_clock::now();
     if (!status.ok()) {
-      return absl::InternalError(absl::StrCat(name, " failed: ",
-                                              status.error_message()));
+      return absl::InternalError(
+          absl::StrCat(name, " failed: ", status.error_message()));
     }
     timing.ms.push_back(
         std::chrono::duration<double, std::milli>(end - start).count());
@@ -116,8 +117,8 @@ int Run() {
       std::fprintf(stderr, "%s\n", store.status().ToString().c_str());
       return 1;
     }
-    dataset = LoadDataset(**store, {.patients = patients, .days = days},
-                          absl::Now());
+    dataset =
+        LoadDataset(**store, {.patients = patients, .days = days}, absl::Now());
   }
   if (!dataset.ok()) {
     std::fprintf(stderr, "loading: %s\n", dataset.status().ToString().c_str());
@@ -142,15 +143,16 @@ int Run() {
   const double sweep_s = absl::ToDoubleSeconds(absl::Now() - sweep_start);
 
   // 3. The timed calls.
-  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", (*server)->port()),
-                                     grpc::InsecureChannelCredentials());
+  auto channel =
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", (*server)->port()),
+                          grpc::InsecureChannelCredentials());
   auto health = grpc::health::v1::Health::NewStub(channel);
   auto reports = v1::ReportService::NewStub(channel);
   auto dashboard = v1::DashboardService::NewStub(channel);
   absl::BitGen random(std::seed_seq{7});
   auto random_patient = [&] {
-    return dataset->patients[absl::Uniform<size_t>(random, 0,
-                                                   dataset->patients.size())];
+    return dataset
+        ->patients[absl::Uniform<size_t>(random, 0, dataset->patients.size())];
   };
 
   std::vector<Timing> timings;
@@ -163,23 +165,28 @@ int Run() {
     return true;
   };
   const bool ok =
-      add(Time("health.Check", iterations, [&] {
-        grpc::health::v1::HealthCheckRequest request;
-        grpc::health::v1::HealthCheckResponse response;
-        return health->Check(Context().get(), request, &response);
-      })) &&
-      add(Time("GetAdherenceReport", iterations, [&] {
-        v1::GetAdherenceReportRequest request;
-        request.set_patient(random_patient());
-        v1::AdherenceReport response;
-        return reports->GetAdherenceReport(Context().get(), request, &response);
-      })) &&
-      add(Time("GetPainTrendReport", iterations, [&] {
-        v1::GetPainTrendReportRequest request;
-        request.set_patient(random_patient());
-        v1::PainTrendReport response;
-        return reports->GetPainTrendReport(Context().get(), request, &response);
-      })) &&
+      add(Time("health.Check", iterations,
+               [&] {
+                 grpc::health::v1::HealthCheckRequest request;
+                 grpc::health::v1::HealthCheckResponse response;
+                 return health->Check(Context().get(), request, &response);
+               })) &&
+      add(Time("GetAdherenceReport", iterations,
+               [&] {
+                 v1::GetAdherenceReportRequest request;
+                 request.set_patient(random_patient());
+                 v1::AdherenceReport response;
+                 return reports->GetAdherenceReport(Context().get(), request,
+                                                    &response);
+               })) &&
+      add(Time("GetPainTrendReport", iterations,
+               [&] {
+                 v1::GetPainTrendReportRequest request;
+                 request.set_patient(random_patient());
+                 v1::PainTrendReport response;
+                 return reports->GetPainTrendReport(Context().get(), request,
+                                                    &response);
+               })) &&
       add(Time("ListPatientStatuses", std::max(1, iterations / 10), [&] {
         v1::ListPatientStatusesRequest request;
         request.set_parent(dataset->clinic);
@@ -198,10 +205,11 @@ int Run() {
   if (own_workdir) std::filesystem::remove_all(workdir);
   if (!ok) return 1;
 
-  std::printf("glutecare-bench: %d patients x %d days (%lld sessions, %lld "
-              "check-ins) loaded in %.1f s; statuses computed in %.2f s\n",
-              patients, days, static_cast<long long>(dataset->sessions),
-              static_cast<long long>(dataset->pain_reports), load_s, sweep_s);
+  std::printf(
+      "glutecare-bench: %d patients x %d days (%lld sessions, %lld "
+      "check-ins) loaded in %.1f s; statuses computed in %.2f s\n",
+      patients, days, static_cast<long long>(dataset->sessions),
+      static_cast<long long>(dataset->pain_reports), load_s, sweep_s);
   std::printf("%-22s %6s %9s %9s %9s\n", "call", "n", "p50 ms", "p99 ms",
               "p50/health");
   const double base = timings[0].Percentile(50);
@@ -213,9 +221,10 @@ int Run() {
       "BENCH patients=%d days=%d health_p50_ms=%.3f report_p50_ms=%.3f "
       "report_p99_ms=%.3f report_ratio=%.1f pain_report_p50_ms=%.3f "
       "dashboard_p50_ms=%.3f dashboard_ratio=%.1f status_sweep_s=%.2f\n",
-      patients, days, base, timings[1].Percentile(50), timings[1].Percentile(99),
-      timings[1].Percentile(50) / base, timings[2].Percentile(50),
-      timings[3].Percentile(50), timings[3].Percentile(50) / base, sweep_s);
+      patients, days, base, timings[1].Percentile(50),
+      timings[1].Percentile(99), timings[1].Percentile(50) / base,
+      timings[2].Percentile(50), timings[3].Percentile(50),
+      timings[3].Percentile(50) / base, sweep_s);
   return 0;
 }
 

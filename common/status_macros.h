@@ -15,18 +15,17 @@
 #define GLUTECARE_STATUS_CONCAT_(a, b) GLUTECARE_STATUS_CONCAT_INNER_(a, b)
 
 // Returns from the enclosing function when `expr` (an absl::Status) is not OK.
-#define GLUTECARE_RETURN_IF_ERROR(expr)                  \
-  do {                                                   \
-    if (::absl::Status glutecare_status_ = (expr);       \
-        !glutecare_status_.ok()) {                       \
-      return glutecare_status_;                          \
-    }                                                    \
+#define GLUTECARE_RETURN_IF_ERROR(expr)                                       \
+  do {                                                                        \
+    if (::absl::Status glutecare_status_ = (expr); !glutecare_status_.ok()) { \
+      return glutecare_status_;                                               \
+    }                                                                         \
   } while (false)
 
 // Evaluates `expr` (an absl::StatusOr<T>); returns its status when not OK,
 // otherwise moves the value into `lhs`, which may be a declaration.
-#define GLUTECARE_ASSIGN_OR_RETURN(lhs, expr)                                \
-  GLUTECARE_ASSIGN_OR_RETURN_IMPL_(                                          \
+#define GLUTECARE_ASSIGN_OR_RETURN(lhs, expr) \
+  GLUTECARE_ASSIGN_OR_RETURN_IMPL_(           \
       GLUTECARE_STATUS_CONCAT_(glutecare_statusor_, __LINE__), lhs, expr)
 #define GLUTECARE_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, expr) \
   auto statusor = (expr);                                     \

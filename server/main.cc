@@ -45,9 +45,9 @@ int Run(Flags flags) {
     std::error_code error;
     std::filesystem::create_directories(db.parent_path(), error);
     if (error) {
-      Log(LogSeverity::kError, absl::StrCat("cannot create ",
-                                            db.parent_path().string(), ": ",
-                                            error.message()));
+      Log(LogSeverity::kError,
+          absl::StrCat("cannot create ", db.parent_path().string(), ": ",
+                       error.message()));
       return 1;
     }
   }
@@ -57,15 +57,16 @@ int Run(Flags flags) {
     Log(LogSeverity::kError, server.status().ToString());
     return 1;
   }
-  const std::string host = options.listen_address.substr(
-      0, options.listen_address.rfind(':'));
+  const std::string host =
+      options.listen_address.substr(0, options.listen_address.rfind(':'));
   std::printf("glutecare-server listening on %s:%d\n", host.c_str(),
               (*server)->port());
   std::fflush(stdout);
   Log(LogSeverity::kInfo,
       absl::StrCat("serving ", options.tls.enabled() ? "TLS" : "plaintext",
-                   options.tls.client_ca_file.empty() ? "" : " with client "
-                                                             "certificates",
+                   options.tls.client_ca_file.empty() ? ""
+                                                      : " with client "
+                                                        "certificates",
                    ", database ", options.db_path));
 
   int signal_number = 0;

@@ -4,6 +4,7 @@
 #ifndef GLUTECARE_SERVER_COMMON_LOG_H_
 #define GLUTECARE_SERVER_COMMON_LOG_H_
 
+#include "absl/strings/string_view.h"
 
 namespace glutecare {
 

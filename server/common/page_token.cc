@@ -1,4 +1,3 @@
-#include "absl/strings/string_view.h"
 #include "server/common/page_token.h"
 
 #include <vector>
@@ -7,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
 #include "server/common/status.h"
 
 namespace glutecare {
@@ -31,10 +31,9 @@ std::string EncodePageToken(absl::string_view query, const PageCursor& cursor) {
   } else {
     key = absl::StrCat("s", std::get<std::string>(cursor.sort_key));
   }
-  const std::string raw =
-      absl::StrCat("v1", std::string(1, kSeparator), query,
-                   std::string(1, kSeparator), key, std::string(1, kSeparator),
-                   cursor.pk);
+  const std::string raw = absl::StrCat("v1", std::string(1, kSeparator), query,
+                                       std::string(1, kSeparator), key,
+                                       std::string(1, kSeparator), cursor.pk);
   return absl::WebSafeBase64Escape(raw);
 }
 

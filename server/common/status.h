@@ -7,8 +7,8 @@
 // layer below it knowing about gRPC.
 //
 //   Violations violations;
-//   if (score > 10) violations.Add("pain_report.score", "must be 0-10 (got 11)");
-//   GLUTECARE_RETURN_IF_ERROR(violations.ToStatus());
+//   if (score > 10) violations.Add("pain_report.score", "must be 0-10 (got
+//   11)"); GLUTECARE_RETURN_IF_ERROR(violations.ToStatus());
 #ifndef GLUTECARE_SERVER_COMMON_STATUS_H_
 #define GLUTECARE_SERVER_COMMON_STATUS_H_
 
@@ -16,9 +16,9 @@
 #include <utility>
 #include <vector>
 
-#include "absl/strings/string_view.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "common/status_macros.h"
 
 namespace glutecare {
@@ -29,7 +29,8 @@ struct FieldViolation {
   std::string field;
   std::string description;
 
-  friend bool operator==(const FieldViolation&, const FieldViolation&) = default;
+  friend bool operator==(const FieldViolation&,
+                         const FieldViolation&) = default;
 };
 
 // Collects the field violations of one request, so that a caller learns about

@@ -82,9 +82,9 @@ int64_t Volume(int32_t sets, int32_t reps, int32_t hold_seconds) {
 }
 
 absl::CivilDay WeekStart(absl::CivilDay day) {
-  const int offset =
-      (static_cast<int>(absl::GetWeekday(day)) -
-       static_cast<int>(absl::Weekday::monday) + 7) % 7;
+  const int offset = (static_cast<int>(absl::GetWeekday(day)) -
+                      static_cast<int>(absl::Weekday::monday) + 7) %
+                     7;
   return day - offset;
 }
 
@@ -165,7 +165,8 @@ v1::AdherenceReport ComputeAdherence(const AdherenceInput& input) {
     completion->set_exercise(exercise);
     completion->set_prescribed_volume(prescribed_volume[exercise]);
     const auto done = done_volume.find(exercise);
-    completion->set_completed_volume(done == done_volume.end() ? 0 : done->second);
+    completion->set_completed_volume(done == done_volume.end() ? 0
+                                                               : done->second);
     completion->set_completion_percent(Percent(
         completion->completed_volume(), completion->prescribed_volume()));
   }

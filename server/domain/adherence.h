@@ -45,7 +45,8 @@ std::vector<ProgramHistory> ProgramHistories(
 
 // The revision of `history` in force on `day`, or nullptr for an empty
 // history.
-const v1::Program* RevisionOn(const ProgramHistory& history, absl::CivilDay day);
+const v1::Program* RevisionOn(const ProgramHistory& history,
+                              absl::CivilDay day);
 
 // Sessions that `program` prescribes on `day` (0 when it is not active then).
 double PrescribedSessionsOn(const v1::Program& program, absl::CivilDay day);

@@ -15,10 +15,14 @@ namespace {
 
 std::string AreaLabel(v1::PainArea area) {
   switch (area) {
-    case v1::PAIN_AREA_LOWER_BACK: return "lower-back";
-    case v1::PAIN_AREA_HIP: return "hip";
-    case v1::PAIN_AREA_KNEE: return "knee";
-    default: return "unspecified";
+    case v1::PAIN_AREA_LOWER_BACK:
+      return "lower-back";
+    case v1::PAIN_AREA_HIP:
+      return "hip";
+    case v1::PAIN_AREA_KNEE:
+      return "knee";
+    default:
+      return "unspecified";
   }
 }
 
@@ -33,14 +37,17 @@ using PainByDay = std::map<absl::CivilDay, DayPain>;
 void PostExercisePain(const AlertInput& input,
                       std::vector<AlertCandidate>& out) {
   for (const v1::Session& s : input.sessions) {
-    if (ExercisePainZone(s.pain_after()) != v1::PAIN_ZONE_UNACCEPTABLE) continue;
-    out.push_back({v1::ALERT_RULE_POST_EXERCISE_PAIN, s.name(), s.local_date(),
-                   absl::StrCat("Pain after the session on ", s.local_date(),
-                                " was ", s.pain_after(), "/10 (",
-                                AreaLabel(s.pain_area()),
-                                "), above ", kMaxAcceptableExercisePain,
-                                ": the unacceptable zone."),
-                   {s.name()}});
+    if (ExercisePainZone(s.pain_after()) != v1::PAIN_ZONE_UNACCEPTABLE)
+      continue;
+    out.push_back(
+        {v1::ALERT_RULE_POST_EXERCISE_PAIN,
+         s.name(),
+         s.local_date(),
+         absl::StrCat("Pain after the session on ", s.local_date(), " was ",
+                      s.pain_after(), "/10 (", AreaLabel(s.pain_area()),
+                      "), above ", kMaxAcceptableExercisePain,
+                      ": the unacceptable zone."),
+         {s.name()}});
   }
 }
 
@@ -90,10 +97,11 @@ void Flares(const AlertInput& input, std::vector<AlertCandidate>& out) {
         {v1::ALERT_RULE_FLARE,
          absl::StrCat(AreaLabel(s.pain_area()), "@", FormatDate(*day)),
          FormatDate(*day + 1),
-         absl::StrFormat("Flare: %s pain on %s (%.1f) was higher than before "
-                         "the session on %s (%.1f); consider reducing the load.",
-                         AreaLabel(s.pain_area()), FormatDate(*day + 1), next,
-                         s.local_date(), before),
+         absl::StrFormat(
+             "Flare: %s pain on %s (%.1f) was higher than before "
+             "the session on %s (%.1f); consider reducing the load.",
+             AreaLabel(s.pain_area()), FormatDate(*day + 1), next,
+             s.local_date(), before),
          {s.name()}});
   }
 }
@@ -106,8 +114,8 @@ void PainAboveBaseline(const AlertInput& input,
     if (days.empty()) continue;
     const absl::CivilDay last = days.rbegin()->first;
     int sum = 0, count = 0;
-    for (auto it = days.lower_bound(last - (kRollingDays - 1)); it != days.end();
-         ++it) {
+    for (auto it = days.lower_bound(last - (kRollingDays - 1));
+         it != days.end(); ++it) {
       sum += it->second.sum;
       count += it->second.count;
     }
@@ -134,7 +142,8 @@ void MissedSessions(const AlertInput& input, std::vector<AlertCandidate>& out) {
   std::optional<absl::CivilDay> active_since;
   for (const ProgramHistory& history : input.programs) {
     const v1::Program* program = RevisionOn(history, input.today);
-    if (program == nullptr || PrescribedSessionsOn(*program, input.today) <= 0) {
+    if (program == nullptr ||
+        PrescribedSessionsOn(*program, input.today) <= 0) {
       continue;
     }
     const int days = program->missed_session_alert_days() > 0
@@ -148,15 +157,16 @@ void MissedSessions(const AlertInput& input, std::vector<AlertCandidate>& out) {
   }
   if (alert_days == 0 || !active_since.has_value()) return;
   // Whole days without a session before today (today is not over yet).
-  const absl::CivilDay since =
-      input.last_session_day.has_value() && *input.last_session_day >= *active_since
-          ? *input.last_session_day + 1
-          : *active_since;
+  const absl::CivilDay since = input.last_session_day.has_value() &&
+                                       *input.last_session_day >= *active_since
+                                   ? *input.last_session_day + 1
+                                   : *active_since;
   const int missed = static_cast<int>(input.today - since);
   if (missed < alert_days) return;
   const std::string last =
       input.last_session_day.has_value()
-          ? absl::StrCat("the last was on ", FormatDate(*input.last_session_day))
+          ? absl::StrCat("the last was on ",
+                         FormatDate(*input.last_session_day))
           : "none since the program started";
   out.push_back({v1::ALERT_RULE_MISSED_SESSIONS,
                  absl::StrCat("since ", FormatDate(since)),
@@ -178,7 +188,9 @@ void LowAdherence(const AlertInput& input, std::vector<AlertCandidate>& out) {
       std::min(100.0, report.completed_sessions() / prescribed * 100.0);
   if (percent >= kLowAdherencePercent) return;
   out.push_back(
-      {v1::ALERT_RULE_LOW_ADHERENCE, FormatDate(monday), FormatDate(monday + 6),
+      {v1::ALERT_RULE_LOW_ADHERENCE,
+       FormatDate(monday),
+       FormatDate(monday + 6),
        absl::StrFormat("Adherence in the week of %s was %.0f%% (%d of %.0f "
                        "sessions), below %.0f%%.",
                        FormatDate(monday), percent, report.completed_sessions(),
@@ -190,7 +202,8 @@ void LowAdherence(const AlertInput& input, std::vector<AlertCandidate>& out) {
 
 std::vector<AlertCandidate> EvaluateAlerts(const AlertInput& input) {
   std::map<int, PainByDay> pain_by_area;
-  for (const PainScore& score : PainScoresOf(input.sessions, input.pain_reports)) {
+  for (const PainScore& score :
+       PainScoresOf(input.sessions, input.pain_reports)) {
     DayPain& day = pain_by_area[score.area][score.day];
     day.sum += score.score;
     ++day.count;

@@ -1,4 +1,3 @@
-#include "absl/strings/string_view.h"
 #include "server/domain/calendar.h"
 
 #include <cstdint>
@@ -7,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/string_view.h"
 #include "server/common/status.h"
 #include "server/domain/text.h"
 
@@ -51,10 +51,9 @@ absl::StatusOr<absl::CivilDay> ParseDate(absl::string_view text,
                         absl::SimpleAtoi(text.substr(5, 2), &month) &&
                         absl::SimpleAtoi(text.substr(8, 2), &day);
   if (!shape_ok) {
-    return InvalidFieldError(
-        std::string(field),
-        absl::StrCat("must be a date YYYY-MM-DD (got ", QuoteForMessage(text),
-                     ")"));
+    return InvalidFieldError(std::string(field),
+                             absl::StrCat("must be a date YYYY-MM-DD (got ",
+                                          QuoteForMessage(text), ")"));
   }
   const absl::CivilDay civil(year, month, day);
   if (civil.year() != year || civil.month() != month || civil.day() != day) {
@@ -82,8 +81,9 @@ absl::StatusOr<absl::TimeZone> LoadTimeZone(absl::string_view name,
       !absl::LoadTimeZone(std::string(name), &zone)) {
     return InvalidFieldError(
         std::string(field),
-        absl::StrCat(name.empty() ? "required" : "unknown time zone " +
-                                                     QuoteForMessage(name),
+        absl::StrCat(name.empty()
+                         ? "required"
+                         : "unknown time zone " + QuoteForMessage(name),
                      ": use an IANA name such as Europe/Berlin"));
   }
   return zone;

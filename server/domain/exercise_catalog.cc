@@ -1,10 +1,11 @@
-#include "absl/strings/string_view.h"
 #include "server/domain/exercise_catalog.h"
 
 #include <algorithm>
 #include <initializer_list>
 #include <string>
 #include <utility>
+
+#include "absl/strings/string_view.h"
 
 namespace glutecare {
 namespace {

@@ -22,13 +22,15 @@ v1::PainChange MakePainChange(double from, double to) {
   if (from > 0) {
     const double percent = points / from * 100.0;
     change.set_percent(percent);
-    worse = worse || (points > 0 && percent >= kImportantChangePercent - kSlack);
+    worse =
+        worse || (points > 0 && percent >= kImportantChangePercent - kSlack);
     better =
         better || (points < 0 && percent <= -kImportantChangePercent + kSlack);
   }
-  change.set_significance(worse    ? v1::PAIN_CHANGE_SIGNIFICANCE_WORSENED
-                          : better ? v1::PAIN_CHANGE_SIGNIFICANCE_IMPROVED
-                                   : v1::PAIN_CHANGE_SIGNIFICANCE_NOT_IMPORTANT);
+  change.set_significance(worse ? v1::PAIN_CHANGE_SIGNIFICANCE_WORSENED
+                          : better
+                              ? v1::PAIN_CHANGE_SIGNIFICANCE_IMPROVED
+                              : v1::PAIN_CHANGE_SIGNIFICANCE_NOT_IMPORTANT);
   return change;
 }
 

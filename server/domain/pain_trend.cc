@@ -27,8 +27,9 @@ double MeanOver(const std::map<absl::CivilDay, DayTotal>& days,
 
 }  // namespace
 
-std::vector<PainScore> PainScoresOf(const std::vector<v1::Session>& sessions,
-                                    const std::vector<v1::PainReport>& reports) {
+std::vector<PainScore> PainScoresOf(
+    const std::vector<v1::Session>& sessions,
+    const std::vector<v1::PainReport>& reports) {
   std::vector<PainScore> scores;
   scores.reserve(2 * sessions.size() + reports.size());
   for (const v1::Session& session : sessions) {

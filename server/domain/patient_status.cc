@@ -42,10 +42,10 @@ v1::PatientStatus ComputePatientStatus(const StatusInput& input) {
   // The parts of the score, largest first in the reasons.
   std::vector<std::pair<double, std::string>> parts;
   if (input.unresolved_alerts > 0) {
-    parts.push_back({kAttentionPerAlert * input.unresolved_alerts,
-                     absl::StrFormat("%d unresolved alert%s",
-                                     input.unresolved_alerts,
-                                     input.unresolved_alerts == 1 ? "" : "s")});
+    parts.push_back(
+        {kAttentionPerAlert * input.unresolved_alerts,
+         absl::StrFormat("%d unresolved alert%s", input.unresolved_alerts,
+                         input.unresolved_alerts == 1 ? "" : "s")});
   }
   if (input.adherence.prescribed_sessions() >= 1) {
     const double missing = 100.0 - input.adherence.adherence_percent();
@@ -58,10 +58,12 @@ v1::PatientStatus ComputePatientStatus(const StatusInput& input) {
   if (status.has_pain_change_from_baseline() &&
       status.pain_change_from_baseline().points() > 0) {
     const double points = status.pain_change_from_baseline().points();
-    parts.push_back({kAttentionPerPainPoint * points,
-                     absl::StrFormat("pain %.1f points above baseline", points)});
+    parts.push_back(
+        {kAttentionPerPainPoint * points,
+         absl::StrFormat("pain %.1f points above baseline", points)});
   }
-  if (status.has_days_since_last_session() && status.prescribed_sessions() >= 1 &&
+  if (status.has_days_since_last_session() &&
+      status.prescribed_sessions() >= 1 &&
       status.days_since_last_session() > kGraceDaysWithoutSession) {
     const int days = status.days_since_last_session();
     parts.push_back(
@@ -69,8 +71,9 @@ v1::PatientStatus ComputePatientStatus(const StatusInput& input) {
                   static_cast<double>(days - kGraceDaysWithoutSession)),
          absl::StrFormat("%d days since the last session", days)});
   }
-  std::stable_sort(parts.begin(), parts.end(),
-                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::stable_sort(
+      parts.begin(), parts.end(),
+      [](const auto& a, const auto& b) { return a.first > b.first; });
   double score = 0;
   for (auto& [points, reason] : parts) {
     score += points;

@@ -206,9 +206,11 @@ std::vector<SuggestionCandidate> SuggestProgressions(
     std::vector<std::string> regress_reasons;
     std::vector<const v1::Session*> with_exercise;
     for (const v1::Session* s : recent) {
-      const bool did_it = std::any_of(
-          s->exercises().begin(), s->exercises().end(),
-          [&](const v1::PerformedExercise& e) { return e.exercise() == p.exercise(); });
+      const bool did_it =
+          std::any_of(s->exercises().begin(), s->exercises().end(),
+                      [&](const v1::PerformedExercise& e) {
+                        return e.exercise() == p.exercise();
+                      });
       if (!did_it) continue;
       with_exercise.push_back(s);
       if (!under_this_revision.contains(s)) continue;
@@ -234,9 +236,10 @@ std::vector<SuggestionCandidate> SuggestProgressions(
         adherence_percent < kProgressionAdherencePercent) {
       continue;
     }
-    const bool all_safe = std::all_of(recent.begin(), recent.end(), [](auto* s) {
-      return ExercisePainZone(s->pain_after()) == v1::PAIN_ZONE_SAFE;
-    });
+    const bool all_safe =
+        std::all_of(recent.begin(), recent.end(), [](auto* s) {
+          return ExercisePainZone(s->pain_after()) == v1::PAIN_ZONE_SAFE;
+        });
     if (!all_safe || !flared.empty()) continue;
     const v1::Session* latest = with_exercise.back();
     const bool too_easy = latest->difficulty() == v1::DIFFICULTY_TOO_EASY;
@@ -244,7 +247,8 @@ std::vector<SuggestionCandidate> SuggestProgressions(
         with_exercise.begin(), with_exercise.end(), [&](const v1::Session* s) {
           return std::any_of(s->exercises().begin(), s->exercises().end(),
                              [&](const v1::PerformedExercise& e) {
-                               return e.exercise() == p.exercise() && DidAll(e, p);
+                               return e.exercise() == p.exercise() &&
+                                      DidAll(e, p);
                              });
         });
     if (!too_easy && !all_done) continue;
@@ -257,11 +261,11 @@ std::vector<SuggestionCandidate> SuggestProgressions(
                         kProgressionAdherencePercent),
         absl::StrCat("pain after every session was ", kMaxSafeExercisePain,
                      "/10 or less, with no flare")};
-    reasons.push_back(too_easy ? absl::StrCat("the patient rated ",
-                                              Describe(*latest), " too easy")
-                               : absl::StrCat("every prescribed rep was done in ",
-                                              with_exercise.size(),
-                                              " sessions"));
+    reasons.push_back(
+        too_easy
+            ? absl::StrCat("the patient rated ", Describe(*latest), " too easy")
+            : absl::StrCat("every prescribed rep was done in ",
+                           with_exercise.size(), " sessions"));
     suggestions.push_back(
         {v1::SUGGESTION_KIND_PROGRESS, p, *harder, std::move(reasons)});
   }

@@ -1,4 +1,3 @@
-#include "absl/strings/string_view.h"
 #include "server/domain/resource_names.h"
 
 #include <array>
@@ -10,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "server/common/status.h"
 #include "server/domain/text.h"
@@ -20,12 +20,13 @@ namespace {
 // Splits `name` into the ids that follow each of `collections`, in order:
 // for {"clinics", "patients"}, "clinics/a/patients/b" gives {"a", "b"}.
 absl::StatusOr<std::vector<std::string>> ParseSegments(
-    absl::string_view name, std::initializer_list<absl::string_view> collections,
+    absl::string_view name,
+    std::initializer_list<absl::string_view> collections,
     absl::string_view field) {
   std::vector<std::string> pattern;
   for (absl::string_view collection : collections) {
-    pattern.push_back(absl::StrCat(collection, "/{", collection.substr(
-        0, collection.size() - 1), "}"));
+    pattern.push_back(absl::StrCat(
+        collection, "/{", collection.substr(0, collection.size() - 1), "}"));
   }
   const std::string expected = absl::StrJoin(pattern, "/");
   if (name.empty()) {
@@ -62,7 +63,8 @@ bool IsValidResourceId(absl::string_view id) {
   if (id.empty() || id.size() > 63) return false;
   if (id.front() < 'a' || id.front() > 'z' || id.back() == '-') return false;
   for (char c : id) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+    const bool ok =
+        (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
     if (!ok) return false;
   }
   return true;
@@ -135,7 +137,8 @@ absl::StatusOr<ProgramName> ProgramName::ParseWithRevision(
     return InvalidFieldError(
         std::string(field),
         absl::StrCat("the revision after '@' must be a whole number >= 1 "
-                     "(got ", QuoteForMessage(revision), ")"));
+                     "(got ",
+                     QuoteForMessage(revision), ")"));
   }
   return program;
 }

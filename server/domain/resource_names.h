@@ -13,8 +13,8 @@
 #include <cstdint>
 #include <string>
 
-#include "absl/strings/string_view.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace glutecare {
 
@@ -106,7 +106,8 @@ struct PainReportName {
                                               absl::string_view field);
   PatientName parent() const { return {clinic, patient}; }
   std::string ToString() const;
-  friend bool operator==(const PainReportName&, const PainReportName&) = default;
+  friend bool operator==(const PainReportName&,
+                         const PainReportName&) = default;
 };
 
 // `clinics/{clinic}/patients/{patient}/alerts/{alert}`

@@ -1,9 +1,9 @@
-#include "absl/strings/string_view.h"
 #include "server/domain/text.h"
 
 #include <cstdint>
 
 #include "absl/strings/str_format.h"
+#include "absl/strings/string_view.h"
 
 namespace glutecare {
 

@@ -3,10 +3,11 @@
 #ifndef GLUTECARE_SERVER_DOMAIN_TEXT_H_
 #define GLUTECARE_SERVER_DOMAIN_TEXT_H_
 
-#include "absl/strings/string_view.h"
 #include <cstddef>
 #include <optional>
 #include <string>
+
+#include "absl/strings/string_view.h"
 
 namespace glutecare {
 

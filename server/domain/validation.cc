@@ -1,4 +1,3 @@
-#include "absl/strings/string_view.h"
 #include "server/domain/validation.h"
 
 #include <cmath>
@@ -7,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "google/protobuf/util/field_mask_util.h"
 #include "server/domain/calendar.h"
@@ -27,8 +27,9 @@ std::string Indexed(absl::string_view prefix, absl::string_view field, int i) {
 
 // Checks text that may be empty unless `required`, against a length limit in
 // characters, for valid UTF-8 and control characters.
-void CheckText(absl::string_view value, absl::string_view field, size_t max_chars,
-               bool required, bool multi_line, Violations& violations) {
+void CheckText(absl::string_view value, absl::string_view field,
+               size_t max_chars, bool required, bool multi_line,
+               Violations& violations) {
   const std::optional<size_t> length = Utf8Length(value);
   if (!length.has_value()) {
     violations.Add(std::string(field), "must be valid UTF-8");
@@ -47,9 +48,9 @@ void CheckIntRange(int64_t value, int64_t min, int64_t max,
                    absl::string_view field, absl::string_view unit,
                    Violations& violations) {
   if (value < min || value > max) {
-    violations.Add(std::string(field),
-                   absl::StrCat("must be ", min, "-", max, unit, " (got ",
-                                value, ")"));
+    violations.Add(
+        std::string(field),
+        absl::StrCat("must be ", min, "-", max, unit, " (got ", value, ")"));
   }
 }
 
@@ -70,8 +71,7 @@ void CheckRequiredEnum(int value, bool (*is_valid)(int),
   if (value == 0) {
     violations.Add(std::string(field), "required");
   } else if (!is_valid(value)) {
-    violations.Add(std::string(field),
-                   absl::StrCat("unknown value ", value));
+    violations.Add(std::string(field), absl::StrCat("unknown value ", value));
   }
 }
 
@@ -118,16 +118,16 @@ void CheckLoad(const v1::Load& load, const v1::Exercise* exercise,
       load.type() == v1::LOAD_TYPE_UNSPECIFIED) {
     return;
   }
-  if (exercise != nullptr && !ExerciseCatalog::AllowsLoad(*exercise, load.type())) {
+  if (exercise != nullptr &&
+      !ExerciseCatalog::AllowsLoad(*exercise, load.type())) {
     std::vector<std::string> allowed;
     for (int type : exercise->load_types()) {
       allowed.push_back(v1::LoadType_Name(static_cast<v1::LoadType>(type)));
     }
-    violations.Add(type_field,
-                   absl::StrCat(v1::LoadType_Name(load.type()),
-                                " does not apply to ", exercise->name(),
-                                " (allowed: ", absl::StrJoin(allowed, ", "),
-                                ")"));
+    violations.Add(type_field, absl::StrCat(v1::LoadType_Name(load.type()),
+                                            " does not apply to ",
+                                            exercise->name(), " (allowed: ",
+                                            absl::StrJoin(allowed, ", "), ")"));
   }
   const double kg = load.weight_kg();
   if (load.type() == v1::LOAD_TYPE_EXTERNAL_WEIGHT) {
@@ -195,8 +195,8 @@ absl::StatusOr<int32_t> EffectivePageSize(int32_t requested) {
   if (requested == 0) return kDefaultPageSize;
   if (requested < 0 || requested > kMaxPageSize) {
     return InvalidFieldError(
-        "page_size", absl::StrCat("must be 0-", kMaxPageSize, " (got ",
-                                  requested, ")"));
+        "page_size",
+        absl::StrCat("must be 0-", kMaxPageSize, " (got ", requested, ")"));
   }
   return requested;
 }
@@ -300,8 +300,8 @@ void CheckPatient(const v1::Patient& patient, const ClinicName& clinic,
     }
   }
 
-  CheckTherapistInClinic(patient.therapist(), clinic,
-                         Path(prefix, "therapist"), violations);
+  CheckTherapistInClinic(patient.therapist(), clinic, Path(prefix, "therapist"),
+                         violations);
   CheckPain(patient.has_baseline_pain(), patient.baseline_pain(),
             Path(prefix, "baseline_pain"), violations);
 }
@@ -311,9 +311,8 @@ void CheckProgram(const v1::Program& program, const ExerciseCatalog& catalog,
                   Violations& violations) {
   CheckDisplayName(program.display_name(), Path(prefix, "display_name"),
                    violations);
-  CheckRequiredEnum(program.status(),
-                                       v1::ProgramStatus_IsValid,
-                                       Path(prefix, "status"), violations);
+  CheckRequiredEnum(program.status(), v1::ProgramStatus_IsValid,
+                    Path(prefix, "status"), violations);
 
   const std::string start_field = Path(prefix, "start_date");
   absl::StatusOr<absl::CivilDay> start =
@@ -351,10 +350,9 @@ void CheckProgram(const v1::Program& program, const ExerciseCatalog& catalog,
     }
     CheckIntRange(p.sets(), 1, 10, Path(item, "sets"), "", violations);
     CheckDose(p.reps(), p.hold_seconds(), 100, 300, item, violations);
-    CheckLoad(p.load(), exercise, p.has_load(), Path(item, "load"),
-              violations);
-    CheckIntRange(p.sessions_per_week(), 1, 14,
-                  Path(item, "sessions_per_week"), " per week", violations);
+    CheckLoad(p.load(), exercise, p.has_load(), Path(item, "load"), violations);
+    CheckIntRange(p.sessions_per_week(), 1, 14, Path(item, "sessions_per_week"),
+                  " per week", violations);
     CheckText(p.notes(), Path(item, "notes"), kMaxShortNoteChars, false, true,
               violations);
   }
@@ -363,8 +361,8 @@ void CheckProgram(const v1::Program& program, const ExerciseCatalog& catalog,
     CheckTherapistInClinic(program.therapist(), clinic,
                            Path(prefix, "therapist"), violations);
   }
-  CheckText(program.notes(), Path(prefix, "notes"), kMaxNotesChars, false,
-            true, violations);
+  CheckText(program.notes(), Path(prefix, "notes"), kMaxNotesChars, false, true,
+            violations);
   CheckIntRange(program.missed_session_alert_days(), 0, 30,
                 Path(prefix, "missed_session_alert_days"), " days", violations);
 }
@@ -386,12 +384,12 @@ void CheckSession(const v1::Session& session, const ExerciseCatalog& catalog,
     } else if (at < earliest) {
       violations.Add(time_field, "must not be before 2000-01-01");
     } else if (at > latest) {
-      violations.Add(time_field,
-                     absl::StrCat("must not be in the future (got ",
-                                  absl::FormatTime(at, absl::UTCTimeZone()),
-                                  ", server time ",
-                                  absl::FormatTime(now, absl::UTCTimeZone()),
-                                  ")"));
+      violations.Add(
+          time_field,
+          absl::StrCat("must not be in the future (got ",
+                       absl::FormatTime(at, absl::UTCTimeZone()),
+                       ", server time ",
+                       absl::FormatTime(now, absl::UTCTimeZone()), ")"));
     }
   }
   if (!session.local_date().empty()) {
@@ -419,9 +417,9 @@ void CheckSession(const v1::Session& session, const ExerciseCatalog& catalog,
   if (session.exercises().empty()) {
     violations.Add(list_field, "required: at least one exercise");
   } else if (session.exercises_size() > kMaxExercises) {
-    violations.Add(list_field, absl::StrCat("at most ", kMaxExercises,
-                                            " exercises (got ",
-                                            session.exercises_size(), ")"));
+    violations.Add(list_field,
+                   absl::StrCat("at most ", kMaxExercises, " exercises (got ",
+                                session.exercises_size(), ")"));
   }
   for (int i = 0; i < session.exercises_size() && i < kMaxExercises; ++i) {
     const v1::PerformedExercise& e = session.exercises(i);
@@ -438,11 +436,10 @@ void CheckSession(const v1::Session& session, const ExerciseCatalog& catalog,
   CheckPain(session.has_pain_after(), session.pain_after(),
             Path(prefix, "pain_after"), violations);
   CheckPainArea(session.pain_area(), Path(prefix, "pain_area"), violations);
-  CheckRequiredEnum(session.difficulty(),
-                                    v1::Difficulty_IsValid,
-                                    Path(prefix, "difficulty"), violations);
-  CheckText(session.notes(), Path(prefix, "notes"), kMaxNotesChars, false,
-            true, violations);
+  CheckRequiredEnum(session.difficulty(), v1::Difficulty_IsValid,
+                    Path(prefix, "difficulty"), violations);
+  CheckText(session.notes(), Path(prefix, "notes"), kMaxNotesChars, false, true,
+            violations);
 }
 
 void CheckPainReport(const v1::PainReport& report, absl::string_view prefix,
@@ -512,10 +509,10 @@ absl::StatusOr<DateRange> ResolveReportRange(absl::string_view start_date,
       violations.Add("start_date", absl::StrCat("must not be after end_date ",
                                                 FormatDate(range.end)));
     } else if (range.end - range.start + 1 > kMaxReportDays) {
-      violations.Add("start_date",
-                     absl::StrCat("the range may cover at most ",
-                                  kMaxReportDays, " days (got ",
-                                  range.end - range.start + 1, ")"));
+      violations.Add(
+          "start_date",
+          absl::StrCat("the range may cover at most ", kMaxReportDays,
+                       " days (got ", range.end - range.start + 1, ")"));
     }
   }
   GLUTECARE_RETURN_IF_ERROR(violations.ToStatus());

@@ -189,26 +189,25 @@ grpc::ServerUnaryReactor* AlertServiceImpl::ListAlerts(
       GLUTECARE_ASSIGN_OR_RETURN(filter.clinic,
                                  ClinicName::Parse(clinic, "parent"));
     } else {
-      GLUTECARE_ASSIGN_OR_RETURN(PatientName patient,
-                                 PatientName::Parse(request->parent(), "parent"));
+      GLUTECARE_ASSIGN_OR_RETURN(
+          PatientName patient, PatientName::Parse(request->parent(), "parent"));
       filter.clinic = patient.parent();
       filter.patient = std::move(patient);
     }
     GLUTECARE_ASSIGN_OR_RETURN(
-        filter.therapist, ParseTherapistFilter(request->therapist(), filter.clinic, "therapist"));
+        filter.therapist,
+        ParseTherapistFilter(request->therapist(), filter.clinic, "therapist"));
     if (!v1::AlertState_IsValid(request->state())) {
-      return InvalidFieldError("state",
-                               absl::StrCat("unknown value ", request->state()));
+      return InvalidFieldError(
+          "state", absl::StrCat("unknown value ", request->state()));
     }
     filter.state = request->state();
-    GLUTECARE_ASSIGN_OR_RETURN(int32_t page_size,
-                               EffectivePageSize(request->page_size()));
-    GLUTECARE_ASSIGN_OR_RETURN(
-        Page<v1::Alert> page,
-        store_.ListAlerts(filter, {page_size, request->page_token()}));
-    MovePageInto(page, response->mutable_alerts(),
-                 response->mutable_next_page_token());
-    return absl::OkStatus();
+    return ListInto(
+        request->page_size(), request->page_token(),
+        [&](const PageRequest& page) {
+          return store_.ListAlerts(filter, page);
+        },
+        response->mutable_alerts(), response->mutable_next_page_token());
   });
 }
 

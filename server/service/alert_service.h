@@ -24,11 +24,10 @@ class AlertServiceImpl final : public v1::AlertService::CallbackService {
       v1::ListAlertsResponse* response) override;
   grpc::ServerUnaryReactor* AcknowledgeAlert(
       grpc::CallbackServerContext* context,
-      const v1::AcknowledgeAlertRequest* request,
-      v1::Alert* response) override;
-  grpc::ServerUnaryReactor* ResolveAlert(
-      grpc::CallbackServerContext* context,
-      const v1::ResolveAlertRequest* request, v1::Alert* response) override;
+      const v1::AcknowledgeAlertRequest* request, v1::Alert* response) override;
+  grpc::ServerUnaryReactor* ResolveAlert(grpc::CallbackServerContext* context,
+                                         const v1::ResolveAlertRequest* request,
+                                         v1::Alert* response) override;
   grpc::ServerWriteReactor<v1::Alert>* WatchAlerts(
       grpc::CallbackServerContext* context,
       const v1::WatchAlertsRequest* request) override;

@@ -24,9 +24,8 @@ grpc::ServerUnaryReactor* ClinicServiceImpl::CreateClinic(
     GLUTECARE_RETURN_IF_ERROR(violations.ToStatus());
 
     v1::Clinic clinic = request->clinic();
-    const std::string id = request->clinic_id().empty()
-                               ? GenerateResourceId()
-                               : request->clinic_id();
+    const std::string id = request->clinic_id().empty() ? GenerateResourceId()
+                                                        : request->clinic_id();
     clinic.set_name(ClinicName{id}.ToString());
     *clinic.mutable_create_time() = TimeUtil::GetCurrentTime();
     GLUTECARE_ASSIGN_OR_RETURN(*response, store_.CreateClinic(clinic));
@@ -46,17 +45,13 @@ grpc::ServerUnaryReactor* ClinicServiceImpl::GetClinic(
 }
 
 grpc::ServerUnaryReactor* ClinicServiceImpl::ListClinics(
-    grpc::CallbackServerContext* context,
-    const v1::ListClinicsRequest* request, v1::ListClinicsResponse* response) {
+    grpc::CallbackServerContext* context, const v1::ListClinicsRequest* request,
+    v1::ListClinicsResponse* response) {
   return RunOnExecutor(executor_, context, [=, this]() -> absl::Status {
-    GLUTECARE_ASSIGN_OR_RETURN(int32_t page_size,
-                               EffectivePageSize(request->page_size()));
-    GLUTECARE_ASSIGN_OR_RETURN(
-        Page<v1::Clinic> page,
-        store_.ListClinics({page_size, request->page_token()}));
-    MovePageInto(page, response->mutable_clinics(),
-                 response->mutable_next_page_token());
-    return absl::OkStatus();
+    return ListInto(
+        request->page_size(), request->page_token(),
+        [&](const PageRequest& page) { return store_.ListClinics(page); },
+        response->mutable_clinics(), response->mutable_next_page_token());
   });
 }
 
@@ -101,14 +96,12 @@ grpc::ServerUnaryReactor* ClinicServiceImpl::ListTherapists(
   return RunOnExecutor(executor_, context, [=, this]() -> absl::Status {
     GLUTECARE_ASSIGN_OR_RETURN(ClinicName clinic,
                                ClinicName::Parse(request->parent(), "parent"));
-    GLUTECARE_ASSIGN_OR_RETURN(int32_t page_size,
-                               EffectivePageSize(request->page_size()));
-    GLUTECARE_ASSIGN_OR_RETURN(
-        Page<v1::Therapist> page,
-        store_.ListTherapists(clinic, {page_size, request->page_token()}));
-    MovePageInto(page, response->mutable_therapists(),
-                 response->mutable_next_page_token());
-    return absl::OkStatus();
+    return ListInto(
+        request->page_size(), request->page_token(),
+        [&](const PageRequest& page) {
+          return store_.ListTherapists(clinic, page);
+        },
+        response->mutable_therapists(), response->mutable_next_page_token());
   });
 }
 

@@ -14,9 +14,9 @@ class ClinicServiceImpl final : public v1::ClinicService::CallbackService {
   ClinicServiceImpl(Store& store, Executor& executor)
       : store_(store), executor_(executor) {}
 
-  grpc::ServerUnaryReactor* CreateClinic(
-      grpc::CallbackServerContext* context,
-      const v1::CreateClinicRequest* request, v1::Clinic* response) override;
+  grpc::ServerUnaryReactor* CreateClinic(grpc::CallbackServerContext* context,
+                                         const v1::CreateClinicRequest* request,
+                                         v1::Clinic* response) override;
   grpc::ServerUnaryReactor* GetClinic(grpc::CallbackServerContext* context,
                                       const v1::GetClinicRequest* request,
                                       v1::Clinic* response) override;
@@ -28,10 +28,9 @@ class ClinicServiceImpl final : public v1::ClinicService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::CreateTherapistRequest* request,
       v1::Therapist* response) override;
-  grpc::ServerUnaryReactor* GetTherapist(
-      grpc::CallbackServerContext* context,
-      const v1::GetTherapistRequest* request,
-      v1::Therapist* response) override;
+  grpc::ServerUnaryReactor* GetTherapist(grpc::CallbackServerContext* context,
+                                         const v1::GetTherapistRequest* request,
+                                         v1::Therapist* response) override;
   grpc::ServerUnaryReactor* ListTherapists(
       grpc::CallbackServerContext* context,
       const v1::ListTherapistsRequest* request,

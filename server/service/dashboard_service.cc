@@ -19,15 +19,12 @@ grpc::ServerUnaryReactor* DashboardServiceImpl::ListPatientStatuses(
     GLUTECARE_ASSIGN_OR_RETURN(
         std::optional<TherapistName> therapist,
         ParseTherapistFilter(request->therapist(), clinic, "therapist"));
-    GLUTECARE_ASSIGN_OR_RETURN(int32_t page_size,
-                               EffectivePageSize(request->page_size()));
-    GLUTECARE_ASSIGN_OR_RETURN(
-        Page<v1::PatientStatus> page,
-        store_.ListPatientStatuses(clinic, therapist,
-                                   {page_size, request->page_token()}));
-    MovePageInto(page, response->mutable_statuses(),
-                 response->mutable_next_page_token());
-    return absl::OkStatus();
+    return ListInto(
+        request->page_size(), request->page_token(),
+        [&](const PageRequest& page) {
+          return store_.ListPatientStatuses(clinic, therapist, page);
+        },
+        response->mutable_statuses(), response->mutable_next_page_token());
   });
 }
 

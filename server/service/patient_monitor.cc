@@ -109,16 +109,17 @@ absl::Status PatientMonitor::EvaluatePatient(const PatientName& name,
   }
   const v1::AdherenceReport adherence = ComputeAdherence(adherence_input);
   PainTrendInput pain_input{.start = first_day, .end = today};
-  if (patient.has_baseline_pain()) pain_input.baseline = patient.baseline_pain();
+  if (patient.has_baseline_pain())
+    pain_input.baseline = patient.baseline_pain();
   pain_input.scores = PainScoresOf(activity.sessions, activity.pain_reports);
   const v1::PainTrendReport pain = ComputePainTrend(pain_input);
   GLUTECARE_ASSIGN_OR_RETURN(int32_t unresolved,
                              store_.CountUnresolvedAlerts(name));
-  v1::PatientStatus status = ComputePatientStatus(
-      {.patient = patient,
-       .adherence = adherence,
-       .pain = pain,
-       .unresolved_alerts = unresolved});
+  v1::PatientStatus status =
+      ComputePatientStatus({.patient = patient,
+                            .adherence = adherence,
+                            .pain = pain,
+                            .unresolved_alerts = unresolved});
   *status.mutable_update_time() = stamp;
   return store_.PutPatientStatus(name, status);
 }
@@ -127,8 +128,8 @@ void PatientMonitor::EvaluatePatientAfterWrite(const PatientName& patient,
                                                absl::Time now) {
   absl::Status status = EvaluatePatient(patient, now);
   if (!status.ok()) {
-    Log(LogSeverity::kWarning,
-        absl::StrCat("rules for ", patient.ToString(), ": ", status.ToString()));
+    Log(LogSeverity::kWarning, absl::StrCat("rules for ", patient.ToString(),
+                                            ": ", status.ToString()));
   }
 }
 

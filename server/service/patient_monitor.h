@@ -38,8 +38,8 @@ class PatientMonitor final {
   // (checked between patients, so a shutdown does not wait for a whole
   // sweep). Keeps going past a patient that fails and returns the first
   // error.
-  absl::Status EvaluateAll(absl::Time now,
-                           absl::FunctionRef<bool()> stop = [] { return false; });
+  absl::Status EvaluateAll(
+      absl::Time now, absl::FunctionRef<bool()> stop = [] { return false; });
 
  private:
   Store& store_;

@@ -35,9 +35,8 @@ grpc::ServerUnaryReactor* PatientServiceImpl::CreatePatient(
     CheckPatient(request->patient(), clinic, "patient", violations);
     GLUTECARE_RETURN_IF_ERROR(violations.ToStatus());
     GLUTECARE_RETURN_IF_ERROR(store_.GetClinic(clinic).status());
-    GLUTECARE_RETURN_IF_ERROR(
-        CheckTherapistExists(store_, request->patient().therapist(),
-                             "patient.therapist"));
+    GLUTECARE_RETURN_IF_ERROR(CheckTherapistExists(
+        store_, request->patient().therapist(), "patient.therapist"));
 
     v1::Patient patient = request->patient();
     const std::string id = request->patient_id().empty()
@@ -75,15 +74,12 @@ grpc::ServerUnaryReactor* PatientServiceImpl::ListPatients(
     GLUTECARE_ASSIGN_OR_RETURN(
         std::optional<TherapistName> therapist,
         ParseTherapistFilter(request->therapist(), clinic, "therapist"));
-    GLUTECARE_ASSIGN_OR_RETURN(int32_t page_size,
-                               EffectivePageSize(request->page_size()));
-    GLUTECARE_ASSIGN_OR_RETURN(
-        Page<v1::Patient> page,
-        store_.ListPatients(clinic, therapist,
-                            {page_size, request->page_token()}));
-    MovePageInto(page, response->mutable_patients(),
-                 response->mutable_next_page_token());
-    return absl::OkStatus();
+    return ListInto(
+        request->page_size(), request->page_token(),
+        [&](const PageRequest& page) {
+          return store_.ListPatients(clinic, therapist, page);
+        },
+        response->mutable_patients(), response->mutable_next_page_token());
   });
 }
 
@@ -103,8 +99,8 @@ grpc::ServerUnaryReactor* PatientServiceImpl::UpdatePatient(
     CheckPatient(updated, name.parent(), "patient", violations);
     GLUTECARE_RETURN_IF_ERROR(violations.ToStatus());
     if (updated.therapist() != current.therapist()) {
-      GLUTECARE_RETURN_IF_ERROR(
-          CheckTherapistExists(store_, updated.therapist(), "patient.therapist"));
+      GLUTECARE_RETURN_IF_ERROR(CheckTherapistExists(
+          store_, updated.therapist(), "patient.therapist"));
     }
     // Without an etag from the client the update is still safe against a
     // concurrent one: it applies only to the version it was merged onto.

@@ -31,8 +31,8 @@ grpc::ServerUnaryReactor* ProgramServiceImpl::CreateProgram(
                                PatientName::Parse(request->parent(), "parent"));
     Violations violations;
     CheckOptionalResourceId(request->program_id(), "program_id", violations);
-    CheckProgram(request->program(), catalog_, patient_name.parent(),
-                 "program", violations);
+    CheckProgram(request->program(), catalog_, patient_name.parent(), "program",
+                 violations);
     GLUTECARE_RETURN_IF_ERROR(violations.ToStatus());
     GLUTECARE_ASSIGN_OR_RETURN(v1::Patient patient,
                                store_.GetPatient(patient_name));
@@ -47,8 +47,8 @@ grpc::ServerUnaryReactor* ProgramServiceImpl::CreateProgram(
     const std::string id = request->program_id().empty()
                                ? GenerateResourceId()
                                : request->program_id();
-    program.set_name(ProgramName{patient_name.clinic, patient_name.patient, id}
-                         .ToString());
+    program.set_name(
+        ProgramName{patient_name.clinic, patient_name.patient, id}.ToString());
     *program.mutable_create_time() = TimeUtil::GetCurrentTime();
     *program.mutable_revision_create_time() = program.create_time();
     GLUTECARE_ASSIGN_OR_RETURN(*response, store_.CreateProgram(program));
@@ -61,9 +61,8 @@ grpc::ServerUnaryReactor* ProgramServiceImpl::GetProgram(
     grpc::CallbackServerContext* context, const v1::GetProgramRequest* request,
     v1::Program* response) {
   return RunOnExecutor(executor_, context, [=, this]() -> absl::Status {
-    GLUTECARE_ASSIGN_OR_RETURN(
-        ProgramName name,
-        ProgramName::ParseWithRevision(request->name(), "name"));
+    GLUTECARE_ASSIGN_OR_RETURN(ProgramName name, ProgramName::ParseWithRevision(
+                                                     request->name(), "name"));
     GLUTECARE_ASSIGN_OR_RETURN(*response, store_.GetProgram(name));
     return absl::OkStatus();
   });
@@ -76,14 +75,12 @@ grpc::ServerUnaryReactor* ProgramServiceImpl::ListPrograms(
   return RunOnExecutor(executor_, context, [=, this]() -> absl::Status {
     GLUTECARE_ASSIGN_OR_RETURN(PatientName patient,
                                PatientName::Parse(request->parent(), "parent"));
-    GLUTECARE_ASSIGN_OR_RETURN(int32_t page_size,
-                               EffectivePageSize(request->page_size()));
-    GLUTECARE_ASSIGN_OR_RETURN(
-        Page<v1::Program> page,
-        store_.ListPrograms(patient, {page_size, request->page_token()}));
-    MovePageInto(page, response->mutable_programs(),
-                 response->mutable_next_page_token());
-    return absl::OkStatus();
+    return ListInto(
+        request->page_size(), request->page_token(),
+        [&](const PageRequest& page) {
+          return store_.ListPrograms(patient, page);
+        },
+        response->mutable_programs(), response->mutable_next_page_token());
   });
 }
 
@@ -114,8 +111,8 @@ grpc::ServerUnaryReactor* ProgramServiceImpl::UpdateProgram(
                                            ? current.etag()
                                            : request->program().etag();
     *updated.mutable_revision_create_time() = TimeUtil::GetCurrentTime();
-    GLUTECARE_ASSIGN_OR_RETURN(*response,
-                               store_.AddProgramRevision(updated, expected_etag));
+    GLUTECARE_ASSIGN_OR_RETURN(
+        *response, store_.AddProgramRevision(updated, expected_etag));
     monitor_.EvaluatePatientAfterWrite(name.parent(), absl::Now());
     return absl::OkStatus();
   });
@@ -128,14 +125,12 @@ grpc::ServerUnaryReactor* ProgramServiceImpl::ListProgramRevisions(
   return RunOnExecutor(executor_, context, [=, this]() -> absl::Status {
     GLUTECARE_ASSIGN_OR_RETURN(ProgramName name,
                                ProgramName::Parse(request->name(), "name"));
-    GLUTECARE_ASSIGN_OR_RETURN(int32_t page_size,
-                               EffectivePageSize(request->page_size()));
-    GLUTECARE_ASSIGN_OR_RETURN(
-        Page<v1::Program> page,
-        store_.ListProgramRevisions(name, {page_size, request->page_token()}));
-    MovePageInto(page, response->mutable_programs(),
-                 response->mutable_next_page_token());
-    return absl::OkStatus();
+    return ListInto(
+        request->page_size(), request->page_token(),
+        [&](const PageRequest& page) {
+          return store_.ListProgramRevisions(name, page);
+        },
+        response->mutable_programs(), response->mutable_next_page_token());
   });
 }
 

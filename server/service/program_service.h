@@ -15,7 +15,10 @@ class ProgramServiceImpl final : public v1::ProgramService::CallbackService {
   // The arguments must outlive the service.
   ProgramServiceImpl(Store& store, Executor& executor,
                      const ExerciseCatalog& catalog, PatientMonitor& monitor)
-      : store_(store), executor_(executor), catalog_(catalog), monitor_(monitor) {}
+      : store_(store),
+        executor_(executor),
+        catalog_(catalog),
+        monitor_(monitor) {}
 
   grpc::ServerUnaryReactor* CreateProgram(
       grpc::CallbackServerContext* context,

@@ -1,9 +1,9 @@
-#include "absl/strings/string_view.h"
 #include "server/service/references.h"
 
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "server/common/status.h"
 #include "server/domain/resource_names.h"
 

@@ -4,13 +4,12 @@
 #ifndef GLUTECARE_SERVER_SERVICE_REFERENCES_H_
 #define GLUTECARE_SERVER_SERVICE_REFERENCES_H_
 
-
-#include "absl/strings/string_view.h"
 #include <optional>
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "server/domain/resource_names.h"
 #include "server/storage/store.h"
 

@@ -11,18 +11,18 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "server/common/log.h"
 #include "server/common/status.h"
 #include "server/domain/exercise_catalog.h"
-#include "server/common/log.h"
 #include "server/service/alert_service.h"
 #include "server/service/clinic_service.h"
 #include "server/service/dashboard_service.h"
-#include "server/service/suggestion_service.h"
 #include "server/service/exercise_service.h"
 #include "server/service/patient_service.h"
 #include "server/service/program_service.h"
 #include "server/service/report_service.h"
 #include "server/service/session_service.h"
+#include "server/service/suggestion_service.h"
 #include "server/storage/sqlite_store.h"
 
 namespace glutecare {
@@ -69,7 +69,8 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
   grpc::SslServerCredentialsOptions ssl;
   GLUTECARE_ASSIGN_OR_RETURN(std::string cert,
                              ReadFile(tls.cert_file, "TLS certificate"));
-  GLUTECARE_ASSIGN_OR_RETURN(std::string key, ReadFile(tls.key_file, "TLS key"));
+  GLUTECARE_ASSIGN_OR_RETURN(std::string key,
+                             ReadFile(tls.key_file, "TLS key"));
   ssl.pem_key_cert_pairs.push_back({std::move(key), std::move(cert)});
   if (!tls.client_ca_file.empty()) {
     GLUTECARE_ASSIGN_OR_RETURN(ssl.pem_root_certs,
@@ -105,15 +106,16 @@ bool IsLoopbackListenAddress(absl::string_view listen_address) {
 absl::StatusOr<std::unique_ptr<GlutecareServer>> GlutecareServer::Start(
     const ServerOptions& options) {
   // Checked before the database is touched.
-  GLUTECARE_ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials,
-                             Credentials(options));
+  GLUTECARE_ASSIGN_OR_RETURN(
+      std::shared_ptr<grpc::ServerCredentials> credentials,
+      Credentials(options));
   std::unique_ptr<GlutecareServer> server(new GlutecareServer());
   GLUTECARE_ASSIGN_OR_RETURN(
       server->store_,
       OpenSqliteStore({.path = options.db_path,
                        .read_connections = options.worker_threads}));
-  server->executor_ =
-      std::make_unique<Executor>(Executor::Options{.threads = options.worker_threads});
+  server->executor_ = std::make_unique<Executor>(
+      Executor::Options{.threads = options.worker_threads});
 
   server->alert_hub_ = std::make_unique<AlertHub>();
   server->monitor_ = std::make_unique<PatientMonitor>(
@@ -129,8 +131,8 @@ absl::StatusOr<std::unique_ptr<GlutecareServer>> GlutecareServer::Start(
   server->services_.push_back(std::make_unique<ExerciseServiceImpl>(catalog));
   server->services_.push_back(
       std::make_unique<ProgramServiceImpl>(store, executor, catalog, monitor));
-  server->services_.push_back(std::make_unique<SessionServiceImpl>(
-      store, executor, catalog, monitor));
+  server->services_.push_back(
+      std::make_unique<SessionServiceImpl>(store, executor, catalog, monitor));
   server->services_.push_back(std::make_unique<AlertServiceImpl>(
       store, executor, *server->alert_hub_, monitor));
   server->services_.push_back(std::make_unique<SuggestionServiceImpl>(
@@ -143,11 +145,11 @@ absl::StatusOr<std::unique_ptr<GlutecareServer>> GlutecareServer::Start(
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options.listen_address, credentials,
-                           &server->port_);
+  builder.AddListeningPort(options.listen_address, credentials, &server->port_);
   builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
   builder.SetMaxSendMessageSize(options.max_send_message_bytes);
-  for (auto& service : server->services_) builder.RegisterService(service.get());
+  for (auto& service : server->services_)
+    builder.RegisterService(service.get());
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(
@@ -156,8 +158,10 @@ absl::StatusOr<std::unique_ptr<GlutecareServer>> GlutecareServer::Start(
   }
   if (options.alert_sweep_interval > absl::ZeroDuration()) {
     GlutecareServer* raw = server.get();
-    server->sweeper_ = std::thread(
-        [raw, interval = options.alert_sweep_interval] { raw->SweepLoop(interval); });
+    server->sweeper_ =
+        std::thread([raw, interval = options.alert_sweep_interval] {
+          raw->SweepLoop(interval);
+        });
   }
   return server;
 }

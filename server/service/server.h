@@ -20,11 +20,11 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "absl/time/time.h"
 #include "absl/synchronization/mutex.h"
-#include "server/service/patient_monitor.h"
+#include "absl/time/time.h"
 #include "server/service/alert_hub.h"
 #include "server/service/executor.h"
+#include "server/service/patient_monitor.h"
 #include "server/storage/store.h"
 
 namespace glutecare {

@@ -1,8 +1,8 @@
 #include "server/service/session_service.h"
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "google/protobuf/util/time_util.h"
-#include "absl/strings/str_cat.h"
 #include "server/common/log.h"
 #include "server/common/status.h"
 #include "server/domain/calendar.h"
@@ -74,14 +74,12 @@ grpc::ServerUnaryReactor* SessionServiceImpl::ListSessions(
   return RunOnExecutor(executor_, context, [=, this]() -> absl::Status {
     GLUTECARE_ASSIGN_OR_RETURN(PatientName patient,
                                PatientName::Parse(request->parent(), "parent"));
-    GLUTECARE_ASSIGN_OR_RETURN(int32_t page_size,
-                               EffectivePageSize(request->page_size()));
-    GLUTECARE_ASSIGN_OR_RETURN(
-        Page<v1::Session> page,
-        store_.ListSessions(patient, {page_size, request->page_token()}));
-    MovePageInto(page, response->mutable_sessions(),
-                 response->mutable_next_page_token());
-    return absl::OkStatus();
+    return ListInto(
+        request->page_size(), request->page_token(),
+        [&](const PageRequest& page) {
+          return store_.ListSessions(patient, page);
+        },
+        response->mutable_sessions(), response->mutable_next_page_token());
   });
 }
 
@@ -126,14 +124,12 @@ grpc::ServerUnaryReactor* SessionServiceImpl::ListPainReports(
   return RunOnExecutor(executor_, context, [=, this]() -> absl::Status {
     GLUTECARE_ASSIGN_OR_RETURN(PatientName patient,
                                PatientName::Parse(request->parent(), "parent"));
-    GLUTECARE_ASSIGN_OR_RETURN(int32_t page_size,
-                               EffectivePageSize(request->page_size()));
-    GLUTECARE_ASSIGN_OR_RETURN(
-        Page<v1::PainReport> page,
-        store_.ListPainReports(patient, {page_size, request->page_token()}));
-    MovePageInto(page, response->mutable_pain_reports(),
-                 response->mutable_next_page_token());
-    return absl::OkStatus();
+    return ListInto(
+        request->page_size(), request->page_token(),
+        [&](const PageRequest& page) {
+          return store_.ListPainReports(patient, page);
+        },
+        response->mutable_pain_reports(), response->mutable_next_page_token());
   });
 }
 

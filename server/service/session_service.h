@@ -6,8 +6,8 @@
 
 #include "glutecare/v1/session_service.grpc.pb.h"
 #include "server/domain/exercise_catalog.h"
-#include "server/service/patient_monitor.h"
 #include "server/service/executor.h"
+#include "server/service/patient_monitor.h"
 #include "server/storage/store.h"
 
 namespace glutecare {
@@ -17,7 +17,10 @@ class SessionServiceImpl final : public v1::SessionService::CallbackService {
   // The arguments must outlive the service.
   SessionServiceImpl(Store& store, Executor& executor,
                      const ExerciseCatalog& catalog, PatientMonitor& monitor)
-      : store_(store), executor_(executor), catalog_(catalog), monitor_(monitor) {}
+      : store_(store),
+        executor_(executor),
+        catalog_(catalog),
+        monitor_(monitor) {}
 
   grpc::ServerUnaryReactor* CreateSession(
       grpc::CallbackServerContext* context,

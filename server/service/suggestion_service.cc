@@ -38,18 +38,16 @@ grpc::ServerUnaryReactor* SuggestionServiceImpl::ListSuggestions(
       filter.program = std::move(program);
     }
     if (!v1::SuggestionState_IsValid(request->state())) {
-      return InvalidFieldError("state",
-                               absl::StrCat("unknown value ", request->state()));
+      return InvalidFieldError(
+          "state", absl::StrCat("unknown value ", request->state()));
     }
     filter.state = request->state();
-    GLUTECARE_ASSIGN_OR_RETURN(int32_t page_size,
-                               EffectivePageSize(request->page_size()));
-    GLUTECARE_ASSIGN_OR_RETURN(
-        Page<v1::Suggestion> page,
-        store_.ListSuggestions(filter, {page_size, request->page_token()}));
-    MovePageInto(page, response->mutable_suggestions(),
-                 response->mutable_next_page_token());
-    return absl::OkStatus();
+    return ListInto(
+        request->page_size(), request->page_token(),
+        [&](const PageRequest& page) {
+          return store_.ListSuggestions(filter, page);
+        },
+        response->mutable_suggestions(), response->mutable_next_page_token());
   });
 }
 
@@ -73,16 +71,16 @@ grpc::ServerUnaryReactor* SuggestionServiceImpl::AcceptSuggestion(
     CheckProgram(revised, catalog_, name.parent().parent().parent(), "program",
                  violations);
     if (!violations.empty()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "the suggested program is no longer valid: ",
-          violations.ToStatus().message()));
+      return absl::FailedPreconditionError(
+          absl::StrCat("the suggested program is no longer valid: ",
+                       violations.ToStatus().message()));
     }
     *revised.mutable_revision_create_time() = TimeUtil::GetCurrentTime();
     // The store checks, in the same transaction, that the suggestion is still
     // open and the program still at the revision it was based on.
     GLUTECARE_ASSIGN_OR_RETURN(
-        *response, store_.AcceptSuggestion(name, revised,
-                                           revised.revision_create_time()));
+        *response,
+        store_.AcceptSuggestion(name, revised, revised.revision_create_time()));
     monitor_.EvaluatePatientAfterWrite(name.parent().parent(), absl::Now());
     return absl::OkStatus();
   });
@@ -95,8 +93,7 @@ grpc::ServerUnaryReactor* SuggestionServiceImpl::DismissSuggestion(
     GLUTECARE_ASSIGN_OR_RETURN(SuggestionName name,
                                SuggestionName::Parse(request->name(), "name"));
     GLUTECARE_ASSIGN_OR_RETURN(
-        *response,
-        store_.DismissSuggestion(name, TimeUtil::GetCurrentTime()));
+        *response, store_.DismissSuggestion(name, TimeUtil::GetCurrentTime()));
     return absl::OkStatus();
   });
 }

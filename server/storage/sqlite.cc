@@ -1,17 +1,17 @@
-#include "absl/strings/string_view.h"
 #include "server/storage/sqlite.h"
 
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 
 namespace glutecare::sqlite {
 
 absl::Status SqliteStatus(int code, absl::string_view what,
                           absl::string_view detail) {
   const std::string message =
-      absl::StrCat(what, ": ", sqlite3_errstr(code),
-                   detail.empty() ? "" : " (", detail, detail.empty() ? "" : ")");
+      absl::StrCat(what, ": ", sqlite3_errstr(code), detail.empty() ? "" : " (",
+                   detail, detail.empty() ? "" : ")");
   switch (code & 0xFF) {
     case SQLITE_OK:
     case SQLITE_ROW:
@@ -32,8 +32,9 @@ absl::Status SqliteStatus(int code, absl::string_view what,
           absl::StrCat(message, "; the disk is full, writes are refused"));
     case SQLITE_READONLY:
       return absl::UnavailableError(
-          absl::StrCat(message, "; the database is read-only, writes are "
-                                "refused"));
+          absl::StrCat(message,
+                       "; the database is read-only, writes are "
+                       "refused"));
     case SQLITE_IOERR:
     case SQLITE_CANTOPEN:
     case SQLITE_PROTOCOL:
@@ -89,8 +90,7 @@ Statement& Statement::BindTextOrNull(int index, absl::string_view value) {
 
 absl::StatusOr<bool> Statement::Step() {
   if (bind_error_ != SQLITE_OK) {
-    return SqliteStatus(bind_error_, "binding a parameter",
-                        sqlite3_sql(stmt_));
+    return SqliteStatus(bind_error_, "binding a parameter", sqlite3_sql(stmt_));
   }
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
@@ -118,7 +118,8 @@ absl::string_view Statement::ColumnText(int column) const {
 }
 
 absl::string_view Statement::ColumnBlob(int column) const {
-  const auto* data = static_cast<const char*>(sqlite3_column_blob(stmt_, column));
+  const auto* data =
+      static_cast<const char*>(sqlite3_column_blob(stmt_, column));
   if (data == nullptr) return {};
   return {data, static_cast<size_t>(sqlite3_column_bytes(stmt_, column))};
 }
@@ -134,14 +135,14 @@ int Statement::ColumnType(int column) const {
 absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
     const Options& options) {
   sqlite3* db = nullptr;
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
-              SQLITE_OPEN_EXRESCODE;
+  int flags =
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
   if (!options.read_only) flags |= SQLITE_OPEN_CREATE;
   const int rc = sqlite3_open_v2(options.path.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
-    absl::Status status = SqliteStatus(
-        rc, absl::StrCat("opening database ", options.path),
-        db != nullptr ? sqlite3_errmsg(db) : "");
+    absl::Status status =
+        SqliteStatus(rc, absl::StrCat("opening database ", options.path),
+                     db != nullptr ? sqlite3_errmsg(db) : "");
     sqlite3_close_v2(db);
     return status;
   }
@@ -169,7 +170,8 @@ Connection::~Connection() {
 absl::Status Connection::Exec(absl::string_view sql) {
   char* error = nullptr;
   const std::string sql_string(sql);
-  const int rc = sqlite3_exec(db_, sql_string.c_str(), nullptr, nullptr, &error);
+  const int rc =
+      sqlite3_exec(db_, sql_string.c_str(), nullptr, nullptr, &error);
   if (rc == SQLITE_OK) return absl::OkStatus();
   absl::Status status = SqliteStatus(sqlite3_extended_errcode(db_),
                                      "executing SQL", error ? error : "");
@@ -193,8 +195,8 @@ absl::StatusOr<Statement> Connection::Prepare(const char* sql) {
 
 absl::StatusOr<Transaction> Transaction::Begin(Connection& connection,
                                                Mode mode) {
-  absl::Status status = connection.Exec(
-      mode == Mode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN");
+  absl::Status status =
+      connection.Exec(mode == Mode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN");
   if (!status.ok()) return status;
   return Transaction(&connection);
 }

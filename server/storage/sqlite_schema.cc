@@ -1,9 +1,9 @@
-#include "absl/strings/string_view.h"
 #include "server/storage/sqlite_schema.h"
 
 #include <array>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "server/common/status.h"
 
 namespace glutecare::sqlite {
@@ -187,8 +187,8 @@ absl::Status Migrate(Connection& connection) {
         Transaction txn,
         Transaction::Begin(connection, Transaction::Mode::kWrite));
     GLUTECARE_RETURN_IF_ERROR(connection.Exec(kMigrations[version]));
-    GLUTECARE_RETURN_IF_ERROR(connection.Exec(
-        absl::StrCat("PRAGMA user_version = ", version + 1)));
+    GLUTECARE_RETURN_IF_ERROR(
+        connection.Exec(absl::StrCat("PRAGMA user_version = ", version + 1)));
     GLUTECARE_RETURN_IF_ERROR(txn.Commit());
   }
   return absl::OkStatus();

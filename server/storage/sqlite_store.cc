@@ -1,4 +1,3 @@
-#include "absl/strings/string_view.h"
 #include "server/storage/sqlite_store.h"
 
 #include <cmath>
@@ -7,11 +6,12 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "google/protobuf/timestamp.pb.h"
+#include "server/common/page_token.h"
 #include "server/common/status.h"
 #include "server/domain/text.h"
-#include "server/common/page_token.h"
 #include "server/storage/sqlite.h"
 #include "server/storage/sqlite_schema.h"
 
@@ -209,8 +209,7 @@ class SqliteStore final : public Store {
   // Runs `fn` on the write connection inside BEGIN IMMEDIATE and commits when
   // it succeeds; rolls everything back when it fails.
   template <typename T>
-  absl::StatusOr<T> Write(
-      absl::FunctionRef<absl::StatusOr<T>(Connection&)> fn);
+  absl::StatusOr<T> Write(absl::FunctionRef<absl::StatusOr<T>(Connection&)> fn);
 
   // Key lookups on a connection the caller holds. NOT_FOUND when missing.
   static absl::StatusOr<int64_t> ClinicPk(Connection& db,
@@ -289,7 +288,8 @@ absl::StatusOr<T> SqliteStore::Write(
 absl::StatusOr<int64_t> SqliteStore::ClinicPk(Connection& db,
                                               const ClinicName& name) {
   GLUTECARE_ASSIGN_OR_RETURN(
-      Statement stmt, db.Prepare("SELECT pk FROM clinics WHERE clinic_id = ?1"));
+      Statement stmt,
+      db.Prepare("SELECT pk FROM clinics WHERE clinic_id = ?1"));
   stmt.BindText(1, name.clinic);
   GLUTECARE_ASSIGN_OR_RETURN(bool found, stmt.Step());
   if (!found) {
@@ -408,10 +408,9 @@ absl::StatusOr<Page<v1::Clinic>> SqliteStore::ListClinics(
   return Read<Page<v1::Clinic>>(
       [&](Connection& db) -> absl::StatusOr<Page<v1::Clinic>> {
         GLUTECARE_ASSIGN_OR_RETURN(
-            Statement stmt,
-            db.Prepare("SELECT pk, pk, body FROM clinics "
-                       "WHERE ?2 IS NULL OR pk > ?3 "
-                       "ORDER BY pk LIMIT ?4"));
+            Statement stmt, db.Prepare("SELECT pk, pk, body FROM clinics "
+                                       "WHERE ?2 IS NULL OR pk > ?3 "
+                                       "ORDER BY pk LIMIT ?4"));
         return RunListQuery<v1::Clinic>(stmt, "clinics", page,
                                         BodyAt<v1::Clinic>(2));
       });
@@ -480,22 +479,22 @@ absl::StatusOr<Page<v1::Therapist>> SqliteStore::ListTherapists(
 
 absl::StatusOr<v1::Patient> SqliteStore::CreatePatient(
     const v1::Patient& patient) {
-  GLUTECARE_ASSIGN_OR_RETURN(PatientName name,
-                             PatientName::Parse(patient.name(), "patient.name"));
+  GLUTECARE_ASSIGN_OR_RETURN(
+      PatientName name, PatientName::Parse(patient.name(), "patient.name"));
   GLUTECARE_ASSIGN_OR_RETURN(
       TherapistName therapist,
       TherapistName::Parse(patient.therapist(), "patient.therapist"));
   return Write<v1::Patient>([&](Connection& db) -> absl::StatusOr<v1::Patient> {
     GLUTECARE_ASSIGN_OR_RETURN(int64_t clinic_pk, ClinicPk(db, name.parent()));
-    GLUTECARE_ASSIGN_OR_RETURN(int64_t therapist_pk, TherapistPk(db, therapist));
+    GLUTECARE_ASSIGN_OR_RETURN(int64_t therapist_pk,
+                               TherapistPk(db, therapist));
     if (FindPatient(db, name).ok()) {
       return absl::AlreadyExistsError(
           absl::StrCat(name.ToString(), " already exists"));
     }
-    GLUTECARE_ASSIGN_OR_RETURN(
-        Statement taken,
-        db.Prepare("SELECT patient_id FROM patients "
-                   "WHERE clinic_pk = ?1 AND mrn = ?2"));
+    GLUTECARE_ASSIGN_OR_RETURN(Statement taken,
+                               db.Prepare("SELECT patient_id FROM patients "
+                                          "WHERE clinic_pk = ?1 AND mrn = ?2"));
     taken.BindInt64(1, clinic_pk).BindText(2, patient.mrn());
     GLUTECARE_ASSIGN_OR_RETURN(bool mrn_taken, taken.Step());
     if (mrn_taken) {
@@ -544,9 +543,9 @@ absl::StatusOr<Page<v1::Patient>> SqliteStore::ListPatients(
                        "AND (?5 = 0 OR therapist_pk = ?5) "
                        "ORDER BY pk LIMIT ?4"));
         stmt.BindInt64(1, clinic_pk).BindInt64(5, therapist_pk);
-        const std::string query = absl::StrCat(
-            "patients:", clinic.ToString(), ":",
-            therapist.has_value() ? therapist->ToString() : "");
+        const std::string query =
+            absl::StrCat("patients:", clinic.ToString(), ":",
+                         therapist.has_value() ? therapist->ToString() : "");
         return RunListQuery<v1::Patient>(
             stmt, query, page,
             [](const Statement& row) -> absl::StatusOr<v1::Patient> {
@@ -561,8 +560,8 @@ absl::StatusOr<Page<v1::Patient>> SqliteStore::ListPatients(
 
 absl::StatusOr<v1::Patient> SqliteStore::UpdatePatient(
     const v1::Patient& patient, absl::string_view expected_etag) {
-  GLUTECARE_ASSIGN_OR_RETURN(PatientName name,
-                             PatientName::Parse(patient.name(), "patient.name"));
+  GLUTECARE_ASSIGN_OR_RETURN(
+      PatientName name, PatientName::Parse(patient.name(), "patient.name"));
   GLUTECARE_ASSIGN_OR_RETURN(
       TherapistName therapist,
       TherapistName::Parse(patient.therapist(), "patient.therapist"));
@@ -571,7 +570,8 @@ absl::StatusOr<v1::Patient> SqliteStore::UpdatePatient(
     if (row.patient.etag() != expected_etag) {
       return StaleEtag(name.ToString(), expected_etag, row.patient.etag());
     }
-    GLUTECARE_ASSIGN_OR_RETURN(int64_t therapist_pk, TherapistPk(db, therapist));
+    GLUTECARE_ASSIGN_OR_RETURN(int64_t therapist_pk,
+                               TherapistPk(db, therapist));
     GLUTECARE_ASSIGN_OR_RETURN(
         Statement taken,
         db.Prepare("SELECT patient_id FROM patients "
@@ -605,8 +605,8 @@ absl::StatusOr<v1::Patient> SqliteStore::UpdatePatient(
 
 absl::StatusOr<v1::Program> SqliteStore::CreateProgram(
     const v1::Program& program) {
-  GLUTECARE_ASSIGN_OR_RETURN(ProgramName name,
-                             ProgramName::Parse(program.name(), "program.name"));
+  GLUTECARE_ASSIGN_OR_RETURN(
+      ProgramName name, ProgramName::Parse(program.name(), "program.name"));
   return Write<v1::Program>([&](Connection& db) -> absl::StatusOr<v1::Program> {
     GLUTECARE_ASSIGN_OR_RETURN(PatientRow patient,
                                FindPatient(db, name.parent()));
@@ -678,8 +678,8 @@ absl::StatusOr<Page<v1::Program>> SqliteStore::ListPrograms(
         return RunListQuery<v1::Program>(
             stmt, absl::StrCat("programs:", patient.ToString()), page,
             [](const Statement& r) -> absl::StatusOr<v1::Program> {
-              GLUTECARE_ASSIGN_OR_RETURN(v1::Program program,
-                                         ParseBody<v1::Program>(r.ColumnBlob(3)));
+              GLUTECARE_ASSIGN_OR_RETURN(
+                  v1::Program program, ParseBody<v1::Program>(r.ColumnBlob(3)));
               program.set_etag(EtagOf(r.ColumnInt64(2)));
               return program;
             });
@@ -688,8 +688,8 @@ absl::StatusOr<Page<v1::Program>> SqliteStore::ListPrograms(
 
 absl::StatusOr<v1::Program> SqliteStore::AddProgramRevision(
     const v1::Program& program, absl::string_view expected_etag) {
-  GLUTECARE_ASSIGN_OR_RETURN(ProgramName name,
-                             ProgramName::Parse(program.name(), "program.name"));
+  GLUTECARE_ASSIGN_OR_RETURN(
+      ProgramName name, ProgramName::Parse(program.name(), "program.name"));
   return Write<v1::Program>([&](Connection& db) -> absl::StatusOr<v1::Program> {
     GLUTECARE_ASSIGN_OR_RETURN(ProgramRow row, FindProgram(db, name));
     if (EtagOf(row.latest_revision) != expected_etag) {
@@ -721,10 +721,9 @@ absl::StatusOr<v1::Program> SqliteStore::InsertNextRevision(
   GLUTECARE_RETURN_IF_ERROR(bump.Run());
 
   // Open suggestions about the older revision can no longer be accepted.
-  GLUTECARE_ASSIGN_OR_RETURN(
-      Statement open,
-      db.Prepare("SELECT pk, body FROM suggestions "
-                 "WHERE program_pk = ?1 AND state = 1"));
+  GLUTECARE_ASSIGN_OR_RETURN(Statement open,
+                             db.Prepare("SELECT pk, body FROM suggestions "
+                                        "WHERE program_pk = ?1 AND state = 1"));
   open.BindInt64(1, row.pk);
   std::vector<std::pair<int64_t, v1::Suggestion>> outdated;
   while (true) {
@@ -761,8 +760,8 @@ absl::StatusOr<Page<v1::Program>> SqliteStore::ListProgramRevisions(
         return RunListQuery<v1::Program>(
             stmt, absl::StrCat("revisions:", name.ToString()), page,
             [&](const Statement& r) -> absl::StatusOr<v1::Program> {
-              GLUTECARE_ASSIGN_OR_RETURN(v1::Program program,
-                                         ParseBody<v1::Program>(r.ColumnBlob(2)));
+              GLUTECARE_ASSIGN_OR_RETURN(
+                  v1::Program program, ParseBody<v1::Program>(r.ColumnBlob(2)));
               program.set_etag(latest_etag);
               return program;
             });
@@ -773,8 +772,8 @@ absl::StatusOr<Page<v1::Program>> SqliteStore::ListProgramRevisions(
 
 absl::StatusOr<v1::Session> SqliteStore::CreateSession(
     const v1::Session& session, absl::string_view request_id) {
-  GLUTECARE_ASSIGN_OR_RETURN(SessionName name,
-                             SessionName::Parse(session.name(), "session.name"));
+  GLUTECARE_ASSIGN_OR_RETURN(
+      SessionName name, SessionName::Parse(session.name(), "session.name"));
   GLUTECARE_ASSIGN_OR_RETURN(
       ProgramName revision,
       ProgramName::ParseWithRevision(session.program_revision(),
@@ -793,9 +792,8 @@ absl::StatusOr<v1::Session> SqliteStore::CreateSession(
     GLUTECARE_ASSIGN_OR_RETURN(ProgramRow program, FindProgram(db, revision));
     if (revision.revision_id < 1 ||
         revision.revision_id > program.latest_revision) {
-      return absl::NotFoundError(
-          absl::StrCat(revision.ToString(), " has no revision ",
-                       revision.revision_id));
+      return absl::NotFoundError(absl::StrCat(
+          revision.ToString(), " has no revision ", revision.revision_id));
     }
     GLUTECARE_ASSIGN_OR_RETURN(
         Statement stmt,
@@ -906,77 +904,74 @@ absl::StatusOr<Page<v1::PainReport>> SqliteStore::ListPainReports(
 
 absl::StatusOr<PatientActivity> SqliteStore::GetPatientActivity(
     const PatientName& patient, const ActivityQuery& query) {
-  return Read<PatientActivity>(
-      [&](Connection& db) -> absl::StatusOr<PatientActivity> {
-        GLUTECARE_ASSIGN_OR_RETURN(PatientRow row, FindPatient(db, patient));
-        PatientActivity activity;
+  return Read<PatientActivity>([&](Connection& db)
+                                   -> absl::StatusOr<PatientActivity> {
+    GLUTECARE_ASSIGN_OR_RETURN(PatientRow row, FindPatient(db, patient));
+    PatientActivity activity;
 
-        GLUTECARE_ASSIGN_OR_RETURN(
-            Statement programs,
-            db.Prepare("SELECT g.pk, r.body FROM programs g "
-                       "JOIN program_revisions r ON r.program_pk = g.pk "
-                       "WHERE g.patient_pk = ?1 "
-                       "ORDER BY g.pk, r.revision_id"));
-        programs.BindInt64(1, row.pk);
-        int64_t current_program = -1;
-        while (true) {
-          GLUTECARE_ASSIGN_OR_RETURN(bool has_row, programs.Step());
-          if (!has_row) break;
-          if (programs.ColumnInt64(0) != current_program) {
-            current_program = programs.ColumnInt64(0);
-            activity.programs.emplace_back();
-          }
-          GLUTECARE_ASSIGN_OR_RETURN(
-              v1::Program revision,
-              ParseBody<v1::Program>(programs.ColumnBlob(1)));
-          activity.programs.back().push_back(std::move(revision));
-        }
+    GLUTECARE_ASSIGN_OR_RETURN(
+        Statement programs,
+        db.Prepare("SELECT g.pk, r.body FROM programs g "
+                   "JOIN program_revisions r ON r.program_pk = g.pk "
+                   "WHERE g.patient_pk = ?1 "
+                   "ORDER BY g.pk, r.revision_id"));
+    programs.BindInt64(1, row.pk);
+    int64_t current_program = -1;
+    while (true) {
+      GLUTECARE_ASSIGN_OR_RETURN(bool has_row, programs.Step());
+      if (!has_row) break;
+      if (programs.ColumnInt64(0) != current_program) {
+        current_program = programs.ColumnInt64(0);
+        activity.programs.emplace_back();
+      }
+      GLUTECARE_ASSIGN_OR_RETURN(
+          v1::Program revision, ParseBody<v1::Program>(programs.ColumnBlob(1)));
+      activity.programs.back().push_back(std::move(revision));
+    }
 
-        GLUTECARE_ASSIGN_OR_RETURN(
-            Statement sessions,
-            db.Prepare("SELECT body FROM sessions WHERE patient_pk = ?1 "
-                       "AND local_date BETWEEN ?2 AND ?3 "
-                       "ORDER BY local_date, perform_time_us"));
-        sessions.BindInt64(1, row.pk).BindText(2, query.from).BindText(3, query.to);
-        GLUTECARE_RETURN_IF_ERROR(AppendBodies(sessions, &activity.sessions));
+    GLUTECARE_ASSIGN_OR_RETURN(
+        Statement sessions,
+        db.Prepare("SELECT body FROM sessions WHERE patient_pk = ?1 "
+                   "AND local_date BETWEEN ?2 AND ?3 "
+                   "ORDER BY local_date, perform_time_us"));
+    sessions.BindInt64(1, row.pk).BindText(2, query.from).BindText(3, query.to);
+    GLUTECARE_RETURN_IF_ERROR(AppendBodies(sessions, &activity.sessions));
 
-        if (!query.history_from.empty()) {
-          GLUTECARE_ASSIGN_OR_RETURN(
-              Statement dates,
-              db.Prepare("SELECT local_date FROM sessions "
-                         "WHERE patient_pk = ?1 "
-                         "AND local_date BETWEEN ?2 AND ?3 "
-                         "ORDER BY local_date"));
-          dates.BindInt64(1, row.pk)
-              .BindText(2, query.history_from)
-              .BindText(3, query.to);
-          while (true) {
-            GLUTECARE_ASSIGN_OR_RETURN(bool has_row, dates.Step());
-            if (!has_row) break;
-            activity.session_dates.emplace_back(dates.ColumnText(0));
-          }
-        }
+    if (!query.history_from.empty()) {
+      GLUTECARE_ASSIGN_OR_RETURN(Statement dates,
+                                 db.Prepare("SELECT local_date FROM sessions "
+                                            "WHERE patient_pk = ?1 "
+                                            "AND local_date BETWEEN ?2 AND ?3 "
+                                            "ORDER BY local_date"));
+      dates.BindInt64(1, row.pk)
+          .BindText(2, query.history_from)
+          .BindText(3, query.to);
+      while (true) {
+        GLUTECARE_ASSIGN_OR_RETURN(bool has_row, dates.Step());
+        if (!has_row) break;
+        activity.session_dates.emplace_back(dates.ColumnText(0));
+      }
+    }
 
-        GLUTECARE_ASSIGN_OR_RETURN(
-            Statement last,
-            db.Prepare("SELECT max(local_date) FROM sessions "
-                       "WHERE patient_pk = ?1 AND local_date <= ?2"));
-        last.BindInt64(1, row.pk).BindText(2, query.to);
-        GLUTECARE_ASSIGN_OR_RETURN(bool has_last, last.Step());
-        if (has_last && !last.ColumnIsNull(0)) {
-          activity.last_session_date = std::string(last.ColumnText(0));
-        }
+    GLUTECARE_ASSIGN_OR_RETURN(
+        Statement last,
+        db.Prepare("SELECT max(local_date) FROM sessions "
+                   "WHERE patient_pk = ?1 AND local_date <= ?2"));
+    last.BindInt64(1, row.pk).BindText(2, query.to);
+    GLUTECARE_ASSIGN_OR_RETURN(bool has_last, last.Step());
+    if (has_last && !last.ColumnIsNull(0)) {
+      activity.last_session_date = std::string(last.ColumnText(0));
+    }
 
-        GLUTECARE_ASSIGN_OR_RETURN(
-            Statement reports,
-            db.Prepare("SELECT body FROM pain_reports WHERE patient_pk = ?1 "
-                       "AND local_date BETWEEN ?2 AND ?3 "
-                       "ORDER BY local_date, pk"));
-        reports.BindInt64(1, row.pk).BindText(2, query.from).BindText(3, query.to);
-        GLUTECARE_RETURN_IF_ERROR(
-            AppendBodies(reports, &activity.pain_reports));
-        return activity;
-      });
+    GLUTECARE_ASSIGN_OR_RETURN(
+        Statement reports,
+        db.Prepare("SELECT body FROM pain_reports WHERE patient_pk = ?1 "
+                   "AND local_date BETWEEN ?2 AND ?3 "
+                   "ORDER BY local_date, pk"));
+    reports.BindInt64(1, row.pk).BindText(2, query.from).BindText(3, query.to);
+    GLUTECARE_RETURN_IF_ERROR(AppendBodies(reports, &activity.pain_reports));
+    return activity;
+  });
 }
 
 // ---- Alerts -----------------------------------------------------------------
@@ -992,11 +987,11 @@ absl::StatusOr<v1::Alert> AlertFromRow(const Statement& row, int pk_column,
 
 absl::StatusOr<std::pair<int64_t, v1::Alert>> SqliteStore::FindAlert(
     Connection& db, const AlertName& name) {
-  GLUTECARE_ASSIGN_OR_RETURN(PatientRow patient, FindPatient(db, name.parent()));
+  GLUTECARE_ASSIGN_OR_RETURN(PatientRow patient,
+                             FindPatient(db, name.parent()));
   GLUTECARE_ASSIGN_OR_RETURN(
-      Statement stmt,
-      db.Prepare("SELECT pk, body FROM alerts "
-                 "WHERE patient_pk = ?1 AND alert_id = ?2"));
+      Statement stmt, db.Prepare("SELECT pk, body FROM alerts "
+                                 "WHERE patient_pk = ?1 AND alert_id = ?2"));
   stmt.BindInt64(1, patient.pk).BindText(2, name.alert);
   GLUTECARE_ASSIGN_OR_RETURN(bool found, stmt.Step());
   if (!found) {
@@ -1050,12 +1045,14 @@ absl::StatusOr<std::vector<v1::Alert>> SqliteStore::RecordAlerts(
             GLUTECARE_ASSIGN_OR_RETURN(
                 Statement update,
                 db.Prepare("UPDATE alerts SET body = ?2 WHERE pk = ?1"));
-            update.BindInt64(1, alert_pk).BindBlob(2, alert.SerializeAsString());
+            update.BindInt64(1, alert_pk)
+                .BindBlob(2, alert.SerializeAsString());
             GLUTECARE_RETURN_IF_ERROR(update.Run());
           } else {
             v1::Alert alert;
             const std::string id = GenerateResourceId();
-            alert.set_name(AlertName{patient.clinic, patient.patient, id}.ToString());
+            alert.set_name(
+                AlertName{patient.clinic, patient.patient, id}.ToString());
             alert.set_rule(candidate.rule);
             alert.set_state(v1::ALERT_STATE_OPEN);
             alert.set_summary(candidate.summary);
@@ -1133,41 +1130,40 @@ absl::StatusOr<v1::Alert> SqliteStore::SetAlertState(
 
 absl::StatusOr<Page<v1::Alert>> SqliteStore::ListAlerts(
     const AlertFilter& filter, const PageRequest& page) {
-  return Read<Page<v1::Alert>>(
-      [&](Connection& db) -> absl::StatusOr<Page<v1::Alert>> {
-        GLUTECARE_ASSIGN_OR_RETURN(int64_t clinic_pk, ClinicPk(db, filter.clinic));
-        // 0 means "no filter" for the optional keys below.
-        int64_t patient_pk = 0;
-        if (filter.patient.has_value()) {
-          GLUTECARE_ASSIGN_OR_RETURN(PatientRow row,
-                                     FindPatient(db, *filter.patient));
-          patient_pk = row.pk;
-        }
-        GLUTECARE_ASSIGN_OR_RETURN(int64_t therapist_pk,
-                                   TherapistFilter(db, filter.therapist));
-        GLUTECARE_ASSIGN_OR_RETURN(
-            Statement stmt,
-            db.Prepare("SELECT a.pk, a.pk, a.body FROM alerts a "
-                       "JOIN patients p ON p.pk = a.patient_pk "
-                       "WHERE a.clinic_pk = ?1 AND (?2 IS NULL OR a.pk < ?3) "
-                       "AND (?5 = 0 OR a.patient_pk = ?5) "
-                       "AND (?6 = 0 OR p.therapist_pk = ?6) "
-                       "AND (?7 = 0 OR a.state = ?7) "
-                       "ORDER BY a.pk DESC LIMIT ?4"));
-        stmt.BindInt64(1, clinic_pk)
-            .BindInt64(5, patient_pk)
-            .BindInt64(6, therapist_pk)
-            .BindInt64(7, filter.state);
-        const std::string query = absl::StrCat(
-            "alerts:", filter.clinic.ToString(), ":",
-            filter.patient ? filter.patient->ToString() : "-", ":",
-            filter.therapist ? filter.therapist->ToString() : "", ":",
-            filter.state);
-        return RunListQuery<v1::Alert>(
-            stmt, query, page, [](const Statement& row) {
-              return AlertFromRow(row, 1, 2);
-            });
-      });
+  return Read<Page<v1::Alert>>([&](Connection& db)
+                                   -> absl::StatusOr<Page<v1::Alert>> {
+    GLUTECARE_ASSIGN_OR_RETURN(int64_t clinic_pk, ClinicPk(db, filter.clinic));
+    // 0 means "no filter" for the optional keys below.
+    int64_t patient_pk = 0;
+    if (filter.patient.has_value()) {
+      GLUTECARE_ASSIGN_OR_RETURN(PatientRow row,
+                                 FindPatient(db, *filter.patient));
+      patient_pk = row.pk;
+    }
+    GLUTECARE_ASSIGN_OR_RETURN(int64_t therapist_pk,
+                               TherapistFilter(db, filter.therapist));
+    GLUTECARE_ASSIGN_OR_RETURN(
+        Statement stmt,
+        db.Prepare("SELECT a.pk, a.pk, a.body FROM alerts a "
+                   "JOIN patients p ON p.pk = a.patient_pk "
+                   "WHERE a.clinic_pk = ?1 AND (?2 IS NULL OR a.pk < ?3) "
+                   "AND (?5 = 0 OR a.patient_pk = ?5) "
+                   "AND (?6 = 0 OR p.therapist_pk = ?6) "
+                   "AND (?7 = 0 OR a.state = ?7) "
+                   "ORDER BY a.pk DESC LIMIT ?4"));
+    stmt.BindInt64(1, clinic_pk)
+        .BindInt64(5, patient_pk)
+        .BindInt64(6, therapist_pk)
+        .BindInt64(7, filter.state);
+    const std::string query =
+        absl::StrCat("alerts:", filter.clinic.ToString(), ":",
+                     filter.patient ? filter.patient->ToString() : "-", ":",
+                     filter.therapist ? filter.therapist->ToString() : "", ":",
+                     filter.state);
+    return RunListQuery<v1::Alert>(stmt, query, page, [](const Statement& row) {
+      return AlertFromRow(row, 1, 2);
+    });
+  });
 }
 
 absl::StatusOr<std::vector<v1::Alert>> SqliteStore::ListAlertsAfter(
@@ -1179,12 +1175,11 @@ absl::StatusOr<std::vector<v1::Alert>> SqliteStore::ListAlertsAfter(
         GLUTECARE_ASSIGN_OR_RETURN(int64_t therapist_pk,
                                    TherapistFilter(db, therapist));
         GLUTECARE_ASSIGN_OR_RETURN(
-            Statement stmt,
-            db.Prepare("SELECT a.pk, a.body FROM alerts a "
-                       "JOIN patients p ON p.pk = a.patient_pk "
-                       "WHERE a.clinic_pk = ?1 AND a.pk > ?2 "
-                       "AND (?3 = 0 OR p.therapist_pk = ?3) "
-                       "ORDER BY a.pk LIMIT ?4"));
+            Statement stmt, db.Prepare("SELECT a.pk, a.body FROM alerts a "
+                                       "JOIN patients p ON p.pk = a.patient_pk "
+                                       "WHERE a.clinic_pk = ?1 AND a.pk > ?2 "
+                                       "AND (?3 = 0 OR p.therapist_pk = ?3) "
+                                       "ORDER BY a.pk LIMIT ?4"));
         stmt.BindInt64(1, clinic_pk)
             .BindInt64(2, after_sequence)
             .BindInt64(3, therapist_pk)
@@ -1205,9 +1200,8 @@ absl::StatusOr<int32_t> SqliteStore::CountUnresolvedAlerts(
   return Read<int32_t>([&](Connection& db) -> absl::StatusOr<int32_t> {
     GLUTECARE_ASSIGN_OR_RETURN(PatientRow row, FindPatient(db, patient));
     GLUTECARE_ASSIGN_OR_RETURN(
-        Statement stmt,
-        db.Prepare("SELECT count(*) FROM alerts "
-                   "WHERE patient_pk = ?1 AND state != 3"));
+        Statement stmt, db.Prepare("SELECT count(*) FROM alerts "
+                                   "WHERE patient_pk = ?1 AND state != 3"));
     stmt.BindInt64(1, row.pk);
     GLUTECARE_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
     return has_row ? static_cast<int32_t>(stmt.ColumnInt64(0)) : 0;
@@ -1218,7 +1212,8 @@ absl::StatusOr<int32_t> SqliteStore::CountUnresolvedAlerts(
 
 absl::StatusOr<std::pair<int64_t, v1::Suggestion>> SqliteStore::FindSuggestion(
     Connection& db, const SuggestionName& name) {
-  GLUTECARE_ASSIGN_OR_RETURN(ProgramRow program, FindProgram(db, name.parent()));
+  GLUTECARE_ASSIGN_OR_RETURN(ProgramRow program,
+                             FindProgram(db, name.parent()));
   GLUTECARE_ASSIGN_OR_RETURN(
       Statement stmt,
       db.Prepare("SELECT pk, body FROM suggestions "
@@ -1272,15 +1267,17 @@ absl::StatusOr<std::vector<v1::Suggestion>> SqliteStore::RecordSuggestions(
 
           GLUTECARE_ASSIGN_OR_RETURN(
               Statement open,
-              db.Prepare("SELECT pk, body FROM suggestions WHERE program_pk = ?1 "
-                         "AND exercise = ?2 AND state = 1"));
+              db.Prepare(
+                  "SELECT pk, body FROM suggestions WHERE program_pk = ?1 "
+                  "AND exercise = ?2 AND state = 1"));
           open.BindInt64(1, row.pk).BindText(2, exercise);
           GLUTECARE_ASSIGN_OR_RETURN(bool has_open, open.Step());
           if (has_open) {
             // The newer finding replaces the older one.
             const int64_t open_pk = open.ColumnInt64(0);
-            GLUTECARE_ASSIGN_OR_RETURN(v1::Suggestion old,
-                                       ParseBody<v1::Suggestion>(open.ColumnBlob(1)));
+            GLUTECARE_ASSIGN_OR_RETURN(
+                v1::Suggestion old,
+                ParseBody<v1::Suggestion>(open.ColumnBlob(1)));
             old.set_state(v1::SUGGESTION_STATE_DISMISSED);
             old.add_reasons("superseded by a newer suggestion");
             *old.mutable_update_time() = now;
@@ -1354,10 +1351,10 @@ absl::StatusOr<Page<v1::Suggestion>> SqliteStore::ListSuggestions(
         stmt.BindInt64(1, patient.pk)
             .BindInt64(5, program_pk)
             .BindInt64(6, filter.state);
-        const std::string query = absl::StrCat(
-            "suggestions:", filter.patient.ToString(), ":",
-            filter.program ? filter.program->ToString() : "-", ":",
-            filter.state);
+        const std::string query =
+            absl::StrCat("suggestions:", filter.patient.ToString(), ":",
+                         filter.program ? filter.program->ToString() : "-", ":",
+                         filter.state);
         return RunListQuery<v1::Suggestion>(stmt, query, page,
                                             BodyAt<v1::Suggestion>(2));
       });
@@ -1403,7 +1400,8 @@ absl::StatusOr<v1::Suggestion> SqliteStore::DismissSuggestion(
         }
         suggestion.set_state(v1::SUGGESTION_STATE_DISMISSED);
         *suggestion.mutable_update_time() = now;
-        GLUTECARE_RETURN_IF_ERROR(UpdateSuggestion(db, found.first, suggestion));
+        GLUTECARE_RETURN_IF_ERROR(
+            UpdateSuggestion(db, found.first, suggestion));
         return suggestion;
       });
 }
@@ -1453,9 +1451,9 @@ absl::StatusOr<Page<v1::PatientStatus>> SqliteStore::ListPatientStatuses(
                        "ORDER BY s.attention_milli DESC, s.patient_pk "
                        "LIMIT ?4"));
         stmt.BindInt64(1, clinic_pk).BindInt64(5, therapist_pk);
-        const std::string query = absl::StrCat(
-            "statuses:", clinic.ToString(), ":",
-            therapist ? therapist->ToString() : "");
+        const std::string query =
+            absl::StrCat("statuses:", clinic.ToString(), ":",
+                         therapist ? therapist->ToString() : "");
         return RunListQuery<v1::PatientStatus>(stmt, query, page,
                                                BodyAt<v1::PatientStatus>(2));
       });

@@ -21,14 +21,14 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/string_view.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "glutecare/v1/alert.pb.h"
 #include "glutecare/v1/clinic.pb.h"
 #include "glutecare/v1/dashboard.pb.h"
-#include "glutecare/v1/suggestion.pb.h"
 #include "glutecare/v1/program.pb.h"
 #include "glutecare/v1/session.pb.h"
+#include "glutecare/v1/suggestion.pb.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "server/domain/alert_rules.h"
 #include "server/domain/progression.h"

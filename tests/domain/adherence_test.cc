@@ -105,9 +105,9 @@ TEST(ComputeAdherence, PausedProgramsAndDaysOutsideTheProgramPrescribeNothing) {
   // Starts on Thursday and ends on Saturday: 3 active days.
   v1::Program program = Program(7, "2026-11-05");
   program.set_end_date("2026-11-07");
-  input.programs = {{{kMonday, program}},
-                    {{kMonday, Program(3, "2026-11-01",
-                                       v1::PROGRAM_STATUS_PAUSED)}}};
+  input.programs = {
+      {{kMonday, program}},
+      {{kMonday, Program(3, "2026-11-01", v1::PROGRAM_STATUS_PAUSED)}}};
   const v1::AdherenceReport report = ComputeAdherence(input);
   EXPECT_NEAR(report.prescribed_sessions(), 3.0, 1e-9);
   EXPECT_EQ(report.completed_sessions(), 1);
@@ -141,11 +141,17 @@ TEST(ComputeAdherence, StreakCountsMetWeeksBackFromTheLastOne) {
   const absl::CivilDay w0 = kMonday, w1 = kMonday + 7, w2 = kMonday + 14;
   const Case cases[] = {
       {"three met weeks, current week in progress",
-       {w0, w0 + 1, w0 + 2, w1, w1 + 1, w1 + 2, w2}, w2 + 2, 2},
+       {w0, w0 + 1, w0 + 2, w1, w1 + 1, w1 + 2, w2},
+       w2 + 2,
+       2},
       {"current week already met counts",
-       {w0, w0 + 1, w0 + 2, w1, w1 + 1, w1 + 2, w2, w2 + 1, w2 + 2}, w2 + 3, 3},
-      {"a missed week breaks it", {w0, w0 + 1, w0 + 2, w1, w2, w2 + 1, w2 + 2},
-       w2 + 6, 1},
+       {w0, w0 + 1, w0 + 2, w1, w1 + 1, w1 + 2, w2, w2 + 1, w2 + 2},
+       w2 + 3,
+       3},
+      {"a missed week breaks it",
+       {w0, w0 + 1, w0 + 2, w1, w2, w2 + 1, w2 + 2},
+       w2 + 6,
+       1},
       {"two of three is not met", {w1, w1 + 1, w2, w2 + 1}, w2 + 6, 0},
   };
   for (const Case& c : cases) {

@@ -94,8 +94,8 @@ TEST(EvaluateAlerts, FlareWhenNextDayPainRisesMoreThanTheUsualTenPercent) {
     int day_after;
     bool flare;
   };
-  const Case cases[] = {{4, 4, false}, {4, 5, true}, {3, 2, false},
-                        {0, 1, true}};
+  const Case cases[] = {
+      {4, 4, false}, {4, 5, true}, {3, 2, false}, {0, 1, true}};
   for (const Case& c : cases) {
     SCOPED_TRACE(testing::Message() << c.day_before << " -> " << c.day_after);
     AlertInput input{.today = kToday, .baseline = 9};
@@ -128,7 +128,8 @@ TEST(EvaluateAlerts, SevenDayMeanTwoPointsAboveBaseline) {
     input.pain_reports = {CheckIn(kToday - 1, score), CheckIn(kToday, score)};
     const std::vector<AlertCandidate> fired = EvaluateAlerts(input);
     if (score == 7) {
-      ASSERT_THAT(Rules(fired), ElementsAre(v1::ALERT_RULE_PAIN_ABOVE_BASELINE));
+      ASSERT_THAT(Rules(fired),
+                  ElementsAre(v1::ALERT_RULE_PAIN_ABOVE_BASELINE));
       EXPECT_EQ(fired[0].trigger_key, "lower-back@" + FormatDate(kToday));
     } else {
       EXPECT_THAT(Rules(fired), IsEmpty());
@@ -144,8 +145,8 @@ TEST(EvaluateAlerts, MissedSessionsAfterTheProgramsLimit) {
   };
   // The last session was `days_since_last` days ago; today is not over, so
   // the days missed are those in between.
-  const Case cases[] = {{3, 0, false}, {4, 0, true}, {2, 1, true},
-                        {5, 5, false}, {6, 5, true}};
+  const Case cases[] = {
+      {3, 0, false}, {4, 0, true}, {2, 1, true}, {5, 5, false}, {6, 5, true}};
   for (const Case& c : cases) {
     SCOPED_TRACE(testing::Message() << c.days_since_last << " / " << c.limit);
     AlertInput input{.today = kToday};
@@ -154,9 +155,9 @@ TEST(EvaluateAlerts, MissedSessionsAfterTheProgramsLimit) {
     input.programs = {{{kToday - 60, program}}};
     input.last_session_day = kToday - c.days_since_last;
     const std::vector<v1::AlertRule> rules = Rules(EvaluateAlerts(input));
-    EXPECT_EQ(std::count(rules.begin(), rules.end(),
-                         v1::ALERT_RULE_MISSED_SESSIONS),
-              c.fires ? 1 : 0);
+    EXPECT_EQ(
+        std::count(rules.begin(), rules.end(), v1::ALERT_RULE_MISSED_SESSIONS),
+        c.fires ? 1 : 0);
   }
 }
 
@@ -208,8 +209,7 @@ TEST(EvaluateAlerts, PainRightAfterTheNextSessionIsNotAFlare) {
 // Regression test: a session on the first day of the data has no known day
 // before; it must not fall back to its pain_before and raise an old flare.
 TEST(EvaluateAlerts, NoFlareForASessionOnTheFirstDayOfTheData) {
-  AlertInput input{.today = kToday, .baseline = 9,
-                   .data_from = kToday - 5};
+  AlertInput input{.today = kToday, .baseline = 9, .data_from = kToday - 5};
   input.sessions = {Session(kToday - 5, 3, 3)};
   input.last_session_day = kToday - 5;
   input.pain_reports = {CheckIn(kToday - 4, 5)};

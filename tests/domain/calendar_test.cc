@@ -17,10 +17,10 @@ TEST(ParseDate, AcceptsStrictIsoDates) {
 }
 
 TEST(ParseDate, RejectsMalformedAndImpossibleDates) {
-  const std::string cases[] = {"",           "2026-2-28",  "2026/02/28",
-                               "2026-02-30", "2027-02-29", "2026-13-01",
-                               "1999-12-31", "2200-01-01", "+026-02-28",
-                               "2026-02-28T00:00:00"};
+  const std::string cases[] = {
+      "",           "2026-2-28",          "2026/02/28", "2026-02-30",
+      "2027-02-29", "2026-13-01",         "1999-12-31", "2200-01-01",
+      "+026-02-28", "2026-02-28T00:00:00"};
   for (const std::string& text : cases) {
     SCOPED_TRACE(text);
     absl::StatusOr<absl::CivilDay> day = ParseDate(text, "session.local_date");
@@ -35,11 +35,12 @@ TEST(LoadTimeZone, LoadsIanaNamesOnly) {
   EXPECT_TRUE(LoadTimeZone("Europe/Berlin", "tz").ok());
   EXPECT_TRUE(LoadTimeZone("America/Argentina/Buenos_Aires", "tz").ok());
   EXPECT_TRUE(LoadTimeZone("UTC", "tz").ok());
-  for (const char* bad : {"", "Mars/Olympus_Mons", "../../etc/passwd",
-                          "/etc/localtime", "localtime", "Europe//Berlin",
-                          "Europe/Berlin\n"}) {
+  for (const char* bad :
+       {"", "Mars/Olympus_Mons", "../../etc/passwd", "/etc/localtime",
+        "localtime", "Europe//Berlin", "Europe/Berlin\n"}) {
     SCOPED_TRACE(bad);
-    absl::StatusOr<absl::TimeZone> zone = LoadTimeZone(bad, "patient.time_zone");
+    absl::StatusOr<absl::TimeZone> zone =
+        LoadTimeZone(bad, "patient.time_zone");
     ASSERT_FALSE(zone.ok());
     EXPECT_EQ(FieldViolationsOf(zone.status())[0].field, "patient.time_zone");
   }

@@ -25,7 +25,7 @@ TEST(ComputePainTrend, DailyMeansAndRollingMeansPerArea) {
   EXPECT_EQ(back.days(0).date(), "2026-11-01");
   EXPECT_DOUBLE_EQ(back.days(0).mean(), 5.0);
   EXPECT_EQ(back.days(0).reports(), 2);
-  EXPECT_DOUBLE_EQ(back.days(0).rolling_7_day_mean(), 6.0);  // (8+6+4)/3
+  EXPECT_DOUBLE_EQ(back.days(0).rolling_7_day_mean(), 6.0);   // (8+6+4)/3
   EXPECT_DOUBLE_EQ(back.days(1).rolling_7_day_mean(), 5.75);  // (8+6+4+5)/4
   EXPECT_DOUBLE_EQ(back.days(2).rolling_7_day_mean(), 3.0);   // only day 12
   // From baseline 6 to 3: -3 points, improved.

@@ -29,9 +29,11 @@ TEST(ComputePatientStatus, ScoresEachPartAndExplainsIt) {
   patient.set_name("clinics/c/patients/p");
   const v1::AdherenceReport adherence = Adherence(40, 12, 6);
   const v1::PainTrendReport pain = Pain(7.5, 5);
-  const v1::PatientStatus status = ComputePatientStatus(
-      {.patient = patient, .adherence = adherence, .pain = pain,
-       .unresolved_alerts = 2});
+  const v1::PatientStatus status =
+      ComputePatientStatus({.patient = patient,
+                            .adherence = adherence,
+                            .pain = pain,
+                            .unresolved_alerts = 2});
   // 2 alerts = 20, 60% missing = 6, 2.5 points above baseline = 7.5,
   // 6 days without a session = 3.
   EXPECT_DOUBLE_EQ(status.attention_score(), 20 + 6 + 7.5 + 3);

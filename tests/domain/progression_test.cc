@@ -38,14 +38,20 @@ TEST(HarderStep, ClimbsTheLadderThenVolumeThenVariantThenWeight) {
     std::string to;
   };
   const Case cases[] = {
-      {Rx("glute-bridge", v1::LOAD_TYPE_BODYWEIGHT, 3, 12), "glute-bridge:3x12@BAND_LIGHT"},
-      {Rx("glute-bridge", v1::LOAD_TYPE_BAND_HEAVY, 3, 12), "glute-bridge:3x12@EXTERNAL_WEIGHT/2kg"},
+      {Rx("glute-bridge", v1::LOAD_TYPE_BODYWEIGHT, 3, 12),
+       "glute-bridge:3x12@BAND_LIGHT"},
+      {Rx("glute-bridge", v1::LOAD_TYPE_BAND_HEAVY, 3, 12),
+       "glute-bridge:3x12@EXTERNAL_WEIGHT/2kg"},
       // Clamshells take no weight: more reps, then a set, then the variant.
-      {Rx("clamshell", v1::LOAD_TYPE_BAND_HEAVY, 3, 12), "clamshell:3x15@BAND_HEAVY"},
-      {Rx("clamshell", v1::LOAD_TYPE_BAND_HEAVY, 3, 15), "clamshell:4x15@BAND_HEAVY"},
-      {Rx("clamshell", v1::LOAD_TYPE_BAND_HEAVY, 4, 15), "banded-clamshell:3x10@BAND_LIGHT"},
+      {Rx("clamshell", v1::LOAD_TYPE_BAND_HEAVY, 3, 12),
+       "clamshell:3x15@BAND_HEAVY"},
+      {Rx("clamshell", v1::LOAD_TYPE_BAND_HEAVY, 3, 15),
+       "clamshell:4x15@BAND_HEAVY"},
+      {Rx("clamshell", v1::LOAD_TYPE_BAND_HEAVY, 4, 15),
+       "banded-clamshell:3x10@BAND_LIGHT"},
       // Split squat is the last variant: 10% more weight.
-      {Rx("split-squat", v1::LOAD_TYPE_EXTERNAL_WEIGHT, 4, 15, 10), "split-squat:4x15@EXTERNAL_WEIGHT/11kg"},
+      {Rx("split-squat", v1::LOAD_TYPE_EXTERNAL_WEIGHT, 4, 15, 10),
+       "split-squat:4x15@EXTERNAL_WEIGHT/11kg"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(Spec(c.from));
@@ -62,12 +68,18 @@ TEST(EasierStep, ComesDownTheSameLadder) {
     std::string to;
   };
   const Case cases[] = {
-      {Rx("goblet-squat", v1::LOAD_TYPE_EXTERNAL_WEIGHT, 3, 10, 10), "goblet-squat:3x10@EXTERNAL_WEIGHT/8kg"},
-      {Rx("glute-bridge", v1::LOAD_TYPE_EXTERNAL_WEIGHT, 3, 10, 2), "glute-bridge:3x10@BAND_HEAVY"},
-      {Rx("clamshell", v1::LOAD_TYPE_BAND_MEDIUM, 3, 15), "clamshell:3x15@BAND_LIGHT"},
-      {Rx("clamshell", v1::LOAD_TYPE_BODYWEIGHT, 3, 15), "clamshell:3x12@BODYWEIGHT"},
-      {Rx("clamshell", v1::LOAD_TYPE_BODYWEIGHT, 2, 5), "clamshell:1x5@BODYWEIGHT"},
-      {Rx("banded-clamshell", v1::LOAD_TYPE_BAND_LIGHT, 1, 5), "clamshell:1x5@BODYWEIGHT"},
+      {Rx("goblet-squat", v1::LOAD_TYPE_EXTERNAL_WEIGHT, 3, 10, 10),
+       "goblet-squat:3x10@EXTERNAL_WEIGHT/8kg"},
+      {Rx("glute-bridge", v1::LOAD_TYPE_EXTERNAL_WEIGHT, 3, 10, 2),
+       "glute-bridge:3x10@BAND_HEAVY"},
+      {Rx("clamshell", v1::LOAD_TYPE_BAND_MEDIUM, 3, 15),
+       "clamshell:3x15@BAND_LIGHT"},
+      {Rx("clamshell", v1::LOAD_TYPE_BODYWEIGHT, 3, 15),
+       "clamshell:3x12@BODYWEIGHT"},
+      {Rx("clamshell", v1::LOAD_TYPE_BODYWEIGHT, 2, 5),
+       "clamshell:1x5@BODYWEIGHT"},
+      {Rx("banded-clamshell", v1::LOAD_TYPE_BAND_LIGHT, 1, 5),
+       "clamshell:1x5@BODYWEIGHT"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(Spec(c.from));
@@ -75,9 +87,9 @@ TEST(EasierStep, ComesDownTheSameLadder) {
     ASSERT_TRUE(easier.has_value());
     EXPECT_EQ(Spec(*easier), c.to);
   }
-  EXPECT_FALSE(EasierStep(Rx("glute-bridge", v1::LOAD_TYPE_BODYWEIGHT, 1, 5),
-                          catalog)
-                   .has_value());
+  EXPECT_FALSE(
+      EasierStep(Rx("glute-bridge", v1::LOAD_TYPE_BODYWEIGHT, 1, 5), catalog)
+          .has_value());
 }
 
 v1::Session Done(absl::CivilDay day, int pain_after, int reps,
@@ -133,15 +145,26 @@ TEST(SuggestProgressions, HoldsBackWhenAConditionFails) {
     std::function<void(ProgressionInput&)> change;
   };
   const Case cases[] = {
-      {"revision too new", [](ProgressionInput& in) { in.revision_from = kToday - 5; }},
-      {"adherence below 80%", [](ProgressionInput& in) { in.sessions.resize(4); }},
-      {"pain after 4 is not safe", [](ProgressionInput& in) { in.sessions[2].set_pain_after(4); }},
-      {"reps missed, not too easy", [](ProgressionInput& in) { in.sessions[3].mutable_exercises(0)->set_reps(8); }},
-      {"paused", [](ProgressionInput& in) { in.revision.set_status(v1::PROGRAM_STATUS_PAUSED); }},
+      {"revision too new",
+       [](ProgressionInput& in) { in.revision_from = kToday - 5; }},
+      {"adherence below 80%",
+       [](ProgressionInput& in) { in.sessions.resize(4); }},
+      {"pain after 4 is not safe",
+       [](ProgressionInput& in) { in.sessions[2].set_pain_after(4); }},
+      {"reps missed, not too easy",
+       [](ProgressionInput& in) {
+         in.sessions[3].mutable_exercises(0)->set_reps(8);
+       }},
+      {"paused",
+       [](ProgressionInput& in) {
+         in.revision.set_status(v1::PROGRAM_STATUS_PAUSED);
+       }},
       // Regression test: another program's sessions do not count here.
-      {"sessions of another program", [](ProgressionInput& in) {
+      {"sessions of another program",
+       [](ProgressionInput& in) {
          for (int i = 2; i < 6; ++i) {
-           in.sessions[i].set_program_revision("clinics/c/patients/p/programs/other@1");
+           in.sessions[i].set_program_revision(
+               "clinics/c/patients/p/programs/other@1");
          }
        }},
   };
@@ -208,13 +231,16 @@ TEST(SuggestProgressions, RegressesOnlyForSessionsUnderThisRevision) {
 
 TEST(ApplySuggestion, ReplacesThePrescription) {
   v1::Program program = Input(30).revision;
-  *program.add_prescriptions() = Rx("clamshell", v1::LOAD_TYPE_BAND_LIGHT, 3, 15);
+  *program.add_prescriptions() =
+      Rx("clamshell", v1::LOAD_TYPE_BAND_LIGHT, 3, 15);
   v1::Suggestion suggestion;
   suggestion.set_exercise("exercises/glute-bridge");
-  *suggestion.mutable_proposed() = Rx("single-leg-bridge", v1::LOAD_TYPE_BODYWEIGHT, 3, 10);
+  *suggestion.mutable_proposed() =
+      Rx("single-leg-bridge", v1::LOAD_TYPE_BODYWEIGHT, 3, 10);
   absl::StatusOr<v1::Program> applied = ApplySuggestion(program, suggestion);
   ASSERT_TRUE(applied.ok()) << applied.status();
-  EXPECT_EQ(applied->prescriptions(0).exercise(), "exercises/single-leg-bridge");
+  EXPECT_EQ(applied->prescriptions(0).exercise(),
+            "exercises/single-leg-bridge");
   EXPECT_EQ(applied->prescriptions(1).exercise(), "exercises/clamshell");
 
   suggestion.set_exercise("exercises/bodyweight-squat");

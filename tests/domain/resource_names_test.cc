@@ -19,8 +19,9 @@ TEST(ResourceId, AcceptsAipIds) {
 }
 
 TEST(ResourceId, RejectsOtherIds) {
-  const std::string cases[] = {"",      "1abc", "-abc", "abc-", "ABC",
-                               "a_b",   "a/b",  "a.b",  "é",    std::string(64, 'a')};
+  const std::string cases[] = {
+      "",    "1abc", "-abc", "abc-", "ABC",
+      "a_b", "a/b",  "a.b",  "é",    std::string(64, 'a')};
   for (const std::string& id : cases) {
     SCOPED_TRACE(id);
     EXPECT_FALSE(IsValidResourceId(id));
@@ -70,8 +71,8 @@ TEST(PatientName, RejectsMalformedNamesNamingTheField) {
 }
 
 TEST(ProgramName, ParsesRevisions) {
-  absl::StatusOr<ProgramName> latest = ProgramName::ParseWithRevision(
-      "clinics/c/patients/p/programs/g", "name");
+  absl::StatusOr<ProgramName> latest =
+      ProgramName::ParseWithRevision("clinics/c/patients/p/programs/g", "name");
   ASSERT_TRUE(latest.ok());
   EXPECT_EQ(latest->revision_id, 0);
 
@@ -82,18 +83,22 @@ TEST(ProgramName, ParsesRevisions) {
   EXPECT_EQ(third->ToString(), "clinics/c/patients/p/programs/g");
   EXPECT_EQ(third->ToRevisionString(), "clinics/c/patients/p/programs/g@3");
 
-  for (const char* bad : {"clinics/c/patients/p/programs/g@", "clinics/c/patients/p/programs/g@0",
-                          "clinics/c/patients/p/programs/g@-1", "clinics/c/patients/p/programs/g@+2",
-                          "clinics/c/patients/p/programs/g@x", "clinics/c/patients/p/programs/g@1@2"}) {
+  for (const char* bad :
+       {"clinics/c/patients/p/programs/g@", "clinics/c/patients/p/programs/g@0",
+        "clinics/c/patients/p/programs/g@-1",
+        "clinics/c/patients/p/programs/g@+2",
+        "clinics/c/patients/p/programs/g@x",
+        "clinics/c/patients/p/programs/g@1@2"}) {
     SCOPED_TRACE(bad);
     EXPECT_FALSE(ProgramName::ParseWithRevision(bad, "name").ok());
   }
-  EXPECT_FALSE(ProgramName::Parse("clinics/c/patients/p/programs/g@3", "name").ok());
+  EXPECT_FALSE(
+      ProgramName::Parse("clinics/c/patients/p/programs/g@3", "name").ok());
 }
 
 TEST(PainReportName, UsesCamelCaseCollection) {
-  absl::StatusOr<PainReportName> name = PainReportName::Parse(
-      "clinics/c/patients/p/painReports/r1", "name");
+  absl::StatusOr<PainReportName> name =
+      PainReportName::Parse("clinics/c/patients/p/painReports/r1", "name");
   ASSERT_TRUE(name.ok()) << name.status();
   EXPECT_EQ(name->ToString(), "clinics/c/patients/p/painReports/r1");
 }

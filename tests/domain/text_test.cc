@@ -13,11 +13,8 @@ TEST(Utf8Length, CountsCodePointsOfValidText) {
     size_t length;
   };
   const Case cases[] = {
-      {"", 0},
-      {"glute bridge", 12},
-      {"Müller", 6},
-      {"日本語", 3},
-      {"\xF0\x9F\x92\xAA", 1},  // U+1F4AA, four bytes
+      {"", 0},       {"glute bridge", 12},    {"Müller", 6},
+      {"日本語", 3}, {"\xF0\x9F\x92\xAA", 1},  // U+1F4AA, four bytes
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.text);

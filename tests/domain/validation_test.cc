@@ -16,8 +16,8 @@ using ::testing::IsEmpty;
 
 const ClinicName kClinic{"demo"};
 const PatientName kPatient{"demo", "p1"};
-const absl::Time kNow = absl::FromCivil(absl::CivilSecond(2026, 11, 23, 12, 0, 0),
-                                        absl::UTCTimeZone());
+const absl::Time kNow = absl::FromCivil(
+    absl::CivilSecond(2026, 11, 23, 12, 0, 0), absl::UTCTimeZone());
 
 std::vector<std::string> FieldsOf(const Violations& violations) {
   std::vector<std::string> fields;
@@ -51,9 +51,12 @@ v1::Program ValidProgram() {
   program.set_display_name("Glute strength, phase 1");
   program.set_status(v1::PROGRAM_STATUS_ACTIVE);
   program.set_start_date("2026-11-23");
-  *program.add_prescriptions() = Prescribe("glute-bridge", v1::LOAD_TYPE_BODYWEIGHT);
-  *program.add_prescriptions() = Prescribe("clamshell", v1::LOAD_TYPE_BAND_LIGHT);
-  *program.add_prescriptions() = Prescribe("bodyweight-squat", v1::LOAD_TYPE_BODYWEIGHT);
+  *program.add_prescriptions() =
+      Prescribe("glute-bridge", v1::LOAD_TYPE_BODYWEIGHT);
+  *program.add_prescriptions() =
+      Prescribe("clamshell", v1::LOAD_TYPE_BAND_LIGHT);
+  *program.add_prescriptions() =
+      Prescribe("bodyweight-squat", v1::LOAD_TYPE_BODYWEIGHT);
   return program;
 }
 
@@ -81,8 +84,9 @@ TEST(EffectivePageSize, DefaultsAndBounds) {
   EXPECT_EQ(*EffectivePageSize(kMaxPageSize), kMaxPageSize);
   EXPECT_EQ(EffectivePageSize(-1).status().code(),
             absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(FieldViolationsOf(EffectivePageSize(kMaxPageSize + 1).status())[0].field,
-            "page_size");
+  EXPECT_EQ(
+      FieldViolationsOf(EffectivePageSize(kMaxPageSize + 1).status())[0].field,
+      "page_size");
 }
 
 TEST(CheckPatient, AcceptsAValidPatient) {
@@ -98,25 +102,50 @@ TEST(CheckPatient, NamesEachBadField) {
     const char* field;
   };
   const Case cases[] = {
-      {"empty name", [](v1::Patient& p) { p.clear_display_name(); }, "patient.display_name"},
-      {"blank name", [](v1::Patient& p) { p.set_display_name("   "); }, "patient.display_name"},
-      {"long name", [](v1::Patient& p) { p.set_display_name(std::string(201, 'x')); }, "patient.display_name"},
-      {"invalid utf-8", [](v1::Patient& p) { p.set_display_name("Ada \xC3"); }, "patient.display_name"},
-      {"control char", [](v1::Patient& p) { p.set_display_name("Ada\nLovelace"); }, "patient.display_name"},
+      {"empty name", [](v1::Patient& p) { p.clear_display_name(); },
+       "patient.display_name"},
+      {"blank name", [](v1::Patient& p) { p.set_display_name("   "); },
+       "patient.display_name"},
+      {"long name",
+       [](v1::Patient& p) { p.set_display_name(std::string(201, 'x')); },
+       "patient.display_name"},
+      {"invalid utf-8", [](v1::Patient& p) { p.set_display_name("Ada \xC3"); },
+       "patient.display_name"},
+      {"control char",
+       [](v1::Patient& p) { p.set_display_name("Ada\nLovelace"); },
+       "patient.display_name"},
       {"no mrn", [](v1::Patient& p) { p.clear_mrn(); }, "patient.mrn"},
-      {"mrn with space", [](v1::Patient& p) { p.set_mrn("MRN 1"); }, "patient.mrn"},
-      {"long mrn", [](v1::Patient& p) { p.set_mrn(std::string(65, '1')); }, "patient.mrn"},
-      {"unknown zone", [](v1::Patient& p) { p.set_time_zone("Europe/Atlantis"); }, "patient.time_zone"},
-      {"no zone", [](v1::Patient& p) { p.clear_time_zone(); }, "patient.time_zone"},
-      {"no areas", [](v1::Patient& p) { p.clear_pain_areas(); }, "patient.pain_areas"},
-      {"unspecified area", [](v1::Patient& p) { p.add_pain_areas(v1::PAIN_AREA_UNSPECIFIED); }, "patient.pain_areas[1]"},
-      {"unknown area", [](v1::Patient& p) { p.add_pain_areas(static_cast<v1::PainArea>(42)); }, "patient.pain_areas[1]"},
-      {"duplicate area", [](v1::Patient& p) { p.add_pain_areas(v1::PAIN_AREA_LOWER_BACK); }, "patient.pain_areas[1]"},
-      {"no therapist", [](v1::Patient& p) { p.clear_therapist(); }, "patient.therapist"},
-      {"other clinic", [](v1::Patient& p) { p.set_therapist("clinics/other/therapists/t1"); }, "patient.therapist"},
-      {"no baseline", [](v1::Patient& p) { p.clear_baseline_pain(); }, "patient.baseline_pain"},
-      {"baseline 11", [](v1::Patient& p) { p.set_baseline_pain(11); }, "patient.baseline_pain"},
-      {"baseline -1", [](v1::Patient& p) { p.set_baseline_pain(-1); }, "patient.baseline_pain"},
+      {"mrn with space", [](v1::Patient& p) { p.set_mrn("MRN 1"); },
+       "patient.mrn"},
+      {"long mrn", [](v1::Patient& p) { p.set_mrn(std::string(65, '1')); },
+       "patient.mrn"},
+      {"unknown zone",
+       [](v1::Patient& p) { p.set_time_zone("Europe/Atlantis"); },
+       "patient.time_zone"},
+      {"no zone", [](v1::Patient& p) { p.clear_time_zone(); },
+       "patient.time_zone"},
+      {"no areas", [](v1::Patient& p) { p.clear_pain_areas(); },
+       "patient.pain_areas"},
+      {"unspecified area",
+       [](v1::Patient& p) { p.add_pain_areas(v1::PAIN_AREA_UNSPECIFIED); },
+       "patient.pain_areas[1]"},
+      {"unknown area",
+       [](v1::Patient& p) { p.add_pain_areas(static_cast<v1::PainArea>(42)); },
+       "patient.pain_areas[1]"},
+      {"duplicate area",
+       [](v1::Patient& p) { p.add_pain_areas(v1::PAIN_AREA_LOWER_BACK); },
+       "patient.pain_areas[1]"},
+      {"no therapist", [](v1::Patient& p) { p.clear_therapist(); },
+       "patient.therapist"},
+      {"other clinic",
+       [](v1::Patient& p) { p.set_therapist("clinics/other/therapists/t1"); },
+       "patient.therapist"},
+      {"no baseline", [](v1::Patient& p) { p.clear_baseline_pain(); },
+       "patient.baseline_pain"},
+      {"baseline 11", [](v1::Patient& p) { p.set_baseline_pain(11); },
+       "patient.baseline_pain"},
+      {"baseline -1", [](v1::Patient& p) { p.set_baseline_pain(-1); },
+       "patient.baseline_pain"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
@@ -152,31 +181,101 @@ TEST(CheckProgram, NamesEachBadField) {
     const char* field;
   };
   const Case cases[] = {
-      {"no title", [](v1::Program& p) { p.clear_display_name(); }, "program.display_name"},
+      {"no title", [](v1::Program& p) { p.clear_display_name(); },
+       "program.display_name"},
       {"no status", [](v1::Program& p) { p.clear_status(); }, "program.status"},
-      {"unknown status", [](v1::Program& p) { p.set_status(static_cast<v1::ProgramStatus>(9)); }, "program.status"},
-      {"no start", [](v1::Program& p) { p.clear_start_date(); }, "program.start_date"},
-      {"bad start", [](v1::Program& p) { p.set_start_date("23.11.2026"); }, "program.start_date"},
-      {"end before start", [](v1::Program& p) { p.set_end_date("2026-11-22"); }, "program.end_date"},
-      {"no exercises", [](v1::Program& p) { p.clear_prescriptions(); }, "program.prescriptions"},
-      {"unknown exercise", [](v1::Program& p) { p.mutable_prescriptions(0)->set_exercise("exercises/deadlift"); }, "program.prescriptions[0].exercise"},
-      {"malformed exercise", [](v1::Program& p) { p.mutable_prescriptions(0)->set_exercise("glute-bridge"); }, "program.prescriptions[0].exercise"},
-      {"duplicate exercise", [](v1::Program& p) { *p.add_prescriptions() = p.prescriptions(0); }, "program.prescriptions[3].exercise"},
-      {"zero sets", [](v1::Program& p) { p.mutable_prescriptions(1)->set_sets(0); }, "program.prescriptions[1].sets"},
-      {"11 sets", [](v1::Program& p) { p.mutable_prescriptions(1)->set_sets(11); }, "program.prescriptions[1].sets"},
-      {"no reps", [](v1::Program& p) { p.mutable_prescriptions(1)->set_reps(0); }, "program.prescriptions[1].reps"},
-      {"101 reps", [](v1::Program& p) { p.mutable_prescriptions(1)->set_reps(101); }, "program.prescriptions[1].reps"},
-      {"reps and hold", [](v1::Program& p) { p.mutable_prescriptions(0)->set_hold_seconds(30); }, "program.prescriptions[0].hold_seconds"},
-      {"hold too long", [](v1::Program& p) { p.mutable_prescriptions(0)->clear_reps(); p.mutable_prescriptions(0)->set_hold_seconds(301); }, "program.prescriptions[0].hold_seconds"},
-      {"no load", [](v1::Program& p) { p.mutable_prescriptions(0)->clear_load(); }, "program.prescriptions[0].load"},
-      {"load not for exercise", [](v1::Program& p) { p.mutable_prescriptions(1)->mutable_load()->set_type(v1::LOAD_TYPE_EXTERNAL_WEIGHT); p.mutable_prescriptions(1)->mutable_load()->set_weight_kg(5); }, "program.prescriptions[1].load.type"},
-      {"weight without kg", [](v1::Program& p) { p.mutable_prescriptions(0)->mutable_load()->set_type(v1::LOAD_TYPE_EXTERNAL_WEIGHT); }, "program.prescriptions[0].load.weight_kg"},
-      {"kg on a band", [](v1::Program& p) { p.mutable_prescriptions(1)->mutable_load()->set_weight_kg(2); }, "program.prescriptions[1].load.weight_kg"},
-      {"odd kg", [](v1::Program& p) { p.mutable_prescriptions(0)->mutable_load()->set_type(v1::LOAD_TYPE_EXTERNAL_WEIGHT); p.mutable_prescriptions(0)->mutable_load()->set_weight_kg(2.1); }, "program.prescriptions[0].load.weight_kg"},
-      {"nan kg", [](v1::Program& p) { p.mutable_prescriptions(0)->mutable_load()->set_type(v1::LOAD_TYPE_EXTERNAL_WEIGHT); p.mutable_prescriptions(0)->mutable_load()->set_weight_kg(std::nan("")); }, "program.prescriptions[0].load.weight_kg"},
-      {"15 per week", [](v1::Program& p) { p.mutable_prescriptions(2)->set_sessions_per_week(15); }, "program.prescriptions[2].sessions_per_week"},
-      {"other clinic therapist", [](v1::Program& p) { p.set_therapist("clinics/x/therapists/t"); }, "program.therapist"},
-      {"long notes", [](v1::Program& p) { p.set_notes(std::string(2001, 'n')); }, "program.notes"},
+      {"unknown status",
+       [](v1::Program& p) { p.set_status(static_cast<v1::ProgramStatus>(9)); },
+       "program.status"},
+      {"no start", [](v1::Program& p) { p.clear_start_date(); },
+       "program.start_date"},
+      {"bad start", [](v1::Program& p) { p.set_start_date("23.11.2026"); },
+       "program.start_date"},
+      {"end before start", [](v1::Program& p) { p.set_end_date("2026-11-22"); },
+       "program.end_date"},
+      {"no exercises", [](v1::Program& p) { p.clear_prescriptions(); },
+       "program.prescriptions"},
+      {"unknown exercise",
+       [](v1::Program& p) {
+         p.mutable_prescriptions(0)->set_exercise("exercises/deadlift");
+       },
+       "program.prescriptions[0].exercise"},
+      {"malformed exercise",
+       [](v1::Program& p) {
+         p.mutable_prescriptions(0)->set_exercise("glute-bridge");
+       },
+       "program.prescriptions[0].exercise"},
+      {"duplicate exercise",
+       [](v1::Program& p) { *p.add_prescriptions() = p.prescriptions(0); },
+       "program.prescriptions[3].exercise"},
+      {"zero sets",
+       [](v1::Program& p) { p.mutable_prescriptions(1)->set_sets(0); },
+       "program.prescriptions[1].sets"},
+      {"11 sets",
+       [](v1::Program& p) { p.mutable_prescriptions(1)->set_sets(11); },
+       "program.prescriptions[1].sets"},
+      {"no reps",
+       [](v1::Program& p) { p.mutable_prescriptions(1)->set_reps(0); },
+       "program.prescriptions[1].reps"},
+      {"101 reps",
+       [](v1::Program& p) { p.mutable_prescriptions(1)->set_reps(101); },
+       "program.prescriptions[1].reps"},
+      {"reps and hold",
+       [](v1::Program& p) { p.mutable_prescriptions(0)->set_hold_seconds(30); },
+       "program.prescriptions[0].hold_seconds"},
+      {"hold too long",
+       [](v1::Program& p) {
+         p.mutable_prescriptions(0)->clear_reps();
+         p.mutable_prescriptions(0)->set_hold_seconds(301);
+       },
+       "program.prescriptions[0].hold_seconds"},
+      {"no load",
+       [](v1::Program& p) { p.mutable_prescriptions(0)->clear_load(); },
+       "program.prescriptions[0].load"},
+      {"load not for exercise",
+       [](v1::Program& p) {
+         p.mutable_prescriptions(1)->mutable_load()->set_type(
+             v1::LOAD_TYPE_EXTERNAL_WEIGHT);
+         p.mutable_prescriptions(1)->mutable_load()->set_weight_kg(5);
+       },
+       "program.prescriptions[1].load.type"},
+      {"weight without kg",
+       [](v1::Program& p) {
+         p.mutable_prescriptions(0)->mutable_load()->set_type(
+             v1::LOAD_TYPE_EXTERNAL_WEIGHT);
+       },
+       "program.prescriptions[0].load.weight_kg"},
+      {"kg on a band",
+       [](v1::Program& p) {
+         p.mutable_prescriptions(1)->mutable_load()->set_weight_kg(2);
+       },
+       "program.prescriptions[1].load.weight_kg"},
+      {"odd kg",
+       [](v1::Program& p) {
+         p.mutable_prescriptions(0)->mutable_load()->set_type(
+             v1::LOAD_TYPE_EXTERNAL_WEIGHT);
+         p.mutable_prescriptions(0)->mutable_load()->set_weight_kg(2.1);
+       },
+       "program.prescriptions[0].load.weight_kg"},
+      {"nan kg",
+       [](v1::Program& p) {
+         p.mutable_prescriptions(0)->mutable_load()->set_type(
+             v1::LOAD_TYPE_EXTERNAL_WEIGHT);
+         p.mutable_prescriptions(0)->mutable_load()->set_weight_kg(
+             std::nan(""));
+       },
+       "program.prescriptions[0].load.weight_kg"},
+      {"15 per week",
+       [](v1::Program& p) {
+         p.mutable_prescriptions(2)->set_sessions_per_week(15);
+       },
+       "program.prescriptions[2].sessions_per_week"},
+      {"other clinic therapist",
+       [](v1::Program& p) { p.set_therapist("clinics/x/therapists/t"); },
+       "program.therapist"},
+      {"long notes",
+       [](v1::Program& p) { p.set_notes(std::string(2001, 'n')); },
+       "program.notes"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
@@ -193,7 +292,8 @@ TEST(CheckProgram, AcceptsHoldsAndExternalWeights) {
   v1::Program program = ValidProgram();
   program.mutable_prescriptions(0)->clear_reps();
   program.mutable_prescriptions(0)->set_hold_seconds(30);
-  *program.add_prescriptions() = Prescribe("goblet-squat", v1::LOAD_TYPE_EXTERNAL_WEIGHT);
+  *program.add_prescriptions() =
+      Prescribe("goblet-squat", v1::LOAD_TYPE_EXTERNAL_WEIGHT);
   program.mutable_prescriptions(3)->mutable_load()->set_weight_kg(8.25);
   program.set_end_date("2026-11-23");  // a one-day program is allowed
   Violations violations;
@@ -216,34 +316,74 @@ TEST(CheckSession, NamesEachBadField) {
     const char* field;
   };
   const Case cases[] = {
-      {"no time", [](v1::Session& s) { s.clear_perform_time(); }, "session.perform_time"},
-      {"in the future", [](v1::Session& s) { s.mutable_perform_time()->set_seconds(absl::ToUnixSeconds(kNow + absl::Hours(1))); }, "session.perform_time"},
-      {"far future", [](v1::Session& s) { s.mutable_perform_time()->set_seconds(253402300799); }, "session.perform_time"},
-      {"before 2000", [](v1::Session& s) { s.mutable_perform_time()->set_seconds(0); }, "session.perform_time"},
-      {"bad nanos", [](v1::Session& s) { s.mutable_perform_time()->set_nanos(-1); }, "session.perform_time"},
-      {"bad local date", [](v1::Session& s) { s.set_local_date("2026-11-31"); }, "session.local_date"},
-      {"no revision", [](v1::Session& s) { s.clear_program_revision(); }, "session.program_revision"},
-      {"revision missing @", [](v1::Session& s) { s.set_program_revision("clinics/demo/patients/p1/programs/g1"); }, "session.program_revision"},
-      {"other patient's program", [](v1::Session& s) { s.set_program_revision("clinics/demo/patients/p2/programs/g1@1"); }, "session.program_revision"},
-      {"no exercises", [](v1::Session& s) { s.clear_exercises(); }, "session.exercises"},
-      {"unknown exercise", [](v1::Session& s) { s.mutable_exercises(0)->set_exercise("exercises/burpee"); }, "session.exercises[0].exercise"},
-      {"zero sets", [](v1::Session& s) { s.mutable_exercises(0)->set_sets(0); }, "session.exercises[0].sets"},
-      {"201 reps", [](v1::Session& s) { s.mutable_exercises(0)->set_reps(201); }, "session.exercises[0].reps"},
-      {"no pain before", [](v1::Session& s) { s.clear_pain_before(); }, "session.pain_before"},
-      {"pain before 11", [](v1::Session& s) { s.set_pain_before(11); }, "session.pain_before"},
-      {"pain after -1", [](v1::Session& s) { s.set_pain_after(-1); }, "session.pain_after"},
-      {"no area", [](v1::Session& s) { s.clear_pain_area(); }, "session.pain_area"},
-      {"no difficulty", [](v1::Session& s) { s.clear_difficulty(); }, "session.difficulty"},
-      {"unknown difficulty", [](v1::Session& s) { s.set_difficulty(static_cast<v1::Difficulty>(7)); }, "session.difficulty"},
-      {"bad notes", [](v1::Session& s) { s.set_notes("\xFF"); }, "session.notes"},
+      {"no time", [](v1::Session& s) { s.clear_perform_time(); },
+       "session.perform_time"},
+      {"in the future",
+       [](v1::Session& s) {
+         s.mutable_perform_time()->set_seconds(
+             absl::ToUnixSeconds(kNow + absl::Hours(1)));
+       },
+       "session.perform_time"},
+      {"far future",
+       [](v1::Session& s) {
+         s.mutable_perform_time()->set_seconds(253402300799);
+       },
+       "session.perform_time"},
+      {"before 2000",
+       [](v1::Session& s) { s.mutable_perform_time()->set_seconds(0); },
+       "session.perform_time"},
+      {"bad nanos",
+       [](v1::Session& s) { s.mutable_perform_time()->set_nanos(-1); },
+       "session.perform_time"},
+      {"bad local date", [](v1::Session& s) { s.set_local_date("2026-11-31"); },
+       "session.local_date"},
+      {"no revision", [](v1::Session& s) { s.clear_program_revision(); },
+       "session.program_revision"},
+      {"revision missing @",
+       [](v1::Session& s) {
+         s.set_program_revision("clinics/demo/patients/p1/programs/g1");
+       },
+       "session.program_revision"},
+      {"other patient's program",
+       [](v1::Session& s) {
+         s.set_program_revision("clinics/demo/patients/p2/programs/g1@1");
+       },
+       "session.program_revision"},
+      {"no exercises", [](v1::Session& s) { s.clear_exercises(); },
+       "session.exercises"},
+      {"unknown exercise",
+       [](v1::Session& s) {
+         s.mutable_exercises(0)->set_exercise("exercises/burpee");
+       },
+       "session.exercises[0].exercise"},
+      {"zero sets", [](v1::Session& s) { s.mutable_exercises(0)->set_sets(0); },
+       "session.exercises[0].sets"},
+      {"201 reps",
+       [](v1::Session& s) { s.mutable_exercises(0)->set_reps(201); },
+       "session.exercises[0].reps"},
+      {"no pain before", [](v1::Session& s) { s.clear_pain_before(); },
+       "session.pain_before"},
+      {"pain before 11", [](v1::Session& s) { s.set_pain_before(11); },
+       "session.pain_before"},
+      {"pain after -1", [](v1::Session& s) { s.set_pain_after(-1); },
+       "session.pain_after"},
+      {"no area", [](v1::Session& s) { s.clear_pain_area(); },
+       "session.pain_area"},
+      {"no difficulty", [](v1::Session& s) { s.clear_difficulty(); },
+       "session.difficulty"},
+      {"unknown difficulty",
+       [](v1::Session& s) { s.set_difficulty(static_cast<v1::Difficulty>(7)); },
+       "session.difficulty"},
+      {"bad notes", [](v1::Session& s) { s.set_notes("\xFF"); },
+       "session.notes"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
     v1::Session session = ValidSession();
     c.mutate(session);
     Violations violations;
-    CheckSession(session, ExerciseCatalog::Default(), kPatient, kNow,
-                 "session", violations);
+    CheckSession(session, ExerciseCatalog::Default(), kPatient, kNow, "session",
+                 violations);
     EXPECT_THAT(FieldsOf(violations), ElementsAre(c.field));
   }
 }
@@ -262,7 +402,8 @@ TEST(CheckSession, ReportsEveryBadFieldAtOnce) {
   absl::Status status = violations.ToStatus();
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(FieldViolationsOf(status).size(), 3u);
-  EXPECT_NE(status.message().find("session.pain_before"), absl::string_view::npos);
+  EXPECT_NE(status.message().find("session.pain_before"),
+            absl::string_view::npos);
 }
 
 TEST(SessionLocalDate, DerivesTheLocalDayAndChecksAGivenOne) {
@@ -270,8 +411,9 @@ TEST(SessionLocalDate, DerivesTheLocalDayAndChecksAGivenOne) {
   ASSERT_TRUE(absl::LoadTimeZone("America/Los_Angeles", &los_angeles));
   v1::Session session = ValidSession();
   // 2026-11-23 23:30 in Los Angeles is 2026-11-24 07:30 UTC.
-  session.mutable_perform_time()->set_seconds(absl::ToUnixSeconds(
-      absl::FromCivil(absl::CivilSecond(2026, 11, 23, 23, 30, 0), los_angeles)));
+  session.mutable_perform_time()->set_seconds(
+      absl::ToUnixSeconds(absl::FromCivil(
+          absl::CivilSecond(2026, 11, 23, 23, 30, 0), los_angeles)));
   EXPECT_EQ(*SessionLocalDate(session, los_angeles, "session"), "2026-11-23");
   session.set_local_date("2026-11-23");
   EXPECT_TRUE(SessionLocalDate(session, los_angeles, "session").ok());
@@ -295,9 +437,9 @@ TEST(PainReportLocalDate, DefaultsToTodayAndRefusesTomorrow) {
   report.set_local_date("2026-11-24");
   EXPECT_FALSE(PainReportLocalDate(report, tokyo, kNow, "pain_report").ok());
   // At 16:00 UTC it is already the 24th in Tokyo.
-  EXPECT_TRUE(PainReportLocalDate(report, tokyo, kNow + absl::Hours(4),
-                                  "pain_report")
-                  .ok());
+  EXPECT_TRUE(
+      PainReportLocalDate(report, tokyo, kNow + absl::Hours(4), "pain_report")
+          .ok());
 }
 
 TEST(CheckPainReport, NamesEachBadField) {
@@ -321,7 +463,8 @@ TEST(CheckPainReport, NamesEachBadField) {
 }
 
 TEST(CheckRequestId, AcceptsUuidsAndRejectsOthers) {
-  for (const char* ok : {"", "8f14e45f-ceea-4e7a-9f0e-2b0e5f4a1c2d", "retry_1"}) {
+  for (const char* ok :
+       {"", "8f14e45f-ceea-4e7a-9f0e-2b0e5f4a1c2d", "retry_1"}) {
     Violations violations;
     CheckRequestId(ok, "request_id", violations);
     EXPECT_TRUE(violations.empty()) << ok;

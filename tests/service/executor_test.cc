@@ -23,10 +23,12 @@ TEST(Executor, RefusesWorkBeyondItsQueueLimit) {
   Executor executor({.threads = 1, .max_queued = 2});
   absl::Notification release;
   absl::Notification started;
-  ASSERT_TRUE(executor.Submit([&] {
-    started.Notify();
-    release.WaitForNotification();
-  }).ok());
+  ASSERT_TRUE(executor
+                  .Submit([&] {
+                    started.Notify();
+                    release.WaitForNotification();
+                  })
+                  .ok());
   started.WaitForNotification();  // the worker is busy; the queue is empty
   EXPECT_TRUE(executor.Submit([] {}).ok());
   EXPECT_TRUE(executor.Submit([] {}).ok());

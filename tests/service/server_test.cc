@@ -10,16 +10,16 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "gmock/gmock.h"
 #include "glutecare/v1/alert_service.grpc.pb.h"
 #include "glutecare/v1/clinic_service.grpc.pb.h"
 #include "glutecare/v1/dashboard_service.grpc.pb.h"
-#include "glutecare/v1/suggestion_service.grpc.pb.h"
 #include "glutecare/v1/exercise_service.grpc.pb.h"
 #include "glutecare/v1/patient_service.grpc.pb.h"
 #include "glutecare/v1/program_service.grpc.pb.h"
 #include "glutecare/v1/report_service.grpc.pb.h"
 #include "glutecare/v1/session_service.grpc.pb.h"
+#include "glutecare/v1/suggestion_service.grpc.pb.h"
+#include "gmock/gmock.h"
 #include "google/protobuf/util/time_util.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -99,18 +99,22 @@ class ServerTest : public ::testing::Test {
     clinic.set_clinic_id("demo");
     clinic.mutable_clinic()->set_display_name("Demo clinic");
     v1::Clinic created_clinic;
-    ASSERT_TRUE(clinics_->CreateClinic(Context().get(), clinic, &created_clinic).ok());
+    ASSERT_TRUE(
+        clinics_->CreateClinic(Context().get(), clinic, &created_clinic).ok());
 
     v1::CreateTherapistRequest therapist;
     therapist.set_parent("clinics/demo");
     therapist.set_therapist_id("t1");
     therapist.mutable_therapist()->set_display_name("Tess Therapist");
     v1::Therapist created_therapist;
-    ASSERT_TRUE(clinics_->CreateTherapist(Context().get(), therapist,
-                                          &created_therapist).ok());
+    ASSERT_TRUE(
+        clinics_
+            ->CreateTherapist(Context().get(), therapist, &created_therapist)
+            .ok());
 
     v1::CreatePatientRequest patient = PatientRequest("p1", "MRN-1");
-    ASSERT_TRUE(patients_->CreatePatient(Context().get(), patient, &patient_).ok());
+    ASSERT_TRUE(
+        patients_->CreatePatient(Context().get(), patient, &patient_).ok());
 
     v1::CreateProgramRequest program;
     program.set_parent("clinics/demo/patients/p1");
@@ -119,7 +123,8 @@ class ServerTest : public ::testing::Test {
     p->set_display_name("Glute strength, phase 1");
     p->set_status(v1::PROGRAM_STATUS_ACTIVE);
     p->set_start_date("2026-11-01");
-    for (const char* exercise : {"glute-bridge", "clamshell", "bodyweight-squat"}) {
+    for (const char* exercise :
+         {"glute-bridge", "clamshell", "bodyweight-squat"}) {
       v1::Prescription* rx = p->add_prescriptions();
       rx->set_exercise(absl::StrCat("exercises/", exercise));
       rx->set_sets(3);
@@ -174,7 +179,8 @@ class ServerTest : public ::testing::Test {
     request.set_parent("clinics/demo/patients/p1");
     request.set_page_size(1000);
     v1::ListSessionsResponse response;
-    grpc::Status status = sessions_->ListSessions(Context().get(), request, &response);
+    grpc::Status status =
+        sessions_->ListSessions(Context().get(), request, &response);
     EXPECT_TRUE(status.ok()) << status.error_message();
     return response.sessions_size();
   }
@@ -215,7 +221,8 @@ TEST_F(ServerTest, ServesTheExerciseCatalog) {
   std::vector<std::string> names;
   for (int page = 0; page < 10; ++page) {
     v1::ListExercisesResponse response;
-    ASSERT_TRUE(exercises_->ListExercises(Context().get(), request, &response).ok());
+    ASSERT_TRUE(
+        exercises_->ListExercises(Context().get(), request, &response).ok());
     for (const auto& e : response.exercises()) names.push_back(e.name());
     if (response.next_page_token().empty()) break;
     request.set_page_token(response.next_page_token());
@@ -231,18 +238,20 @@ TEST_F(ServerTest, ServesTheExerciseCatalog) {
   EXPECT_THAT(clamshell.target_muscles(),
               ::testing::Contains(v1::MUSCLE_GLUTEUS_MEDIUS));
   get.set_name("exercises/deadlift");
-  EXPECT_EQ(exercises_->GetExercise(Context().get(), get, &clamshell).error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(
+      exercises_->GetExercise(Context().get(), get, &clamshell).error_code(),
+      grpc::StatusCode::NOT_FOUND);
 }
 
 TEST_F(ServerTest, SessionSubmissionDerivesTheLocalDate) {
   v1::CreateSessionRequest request = SessionRequest("r1");
   // 2026-11-20 03:30 UTC is still 2026-11-19 in New York.
   request.mutable_session()->mutable_perform_time()->set_seconds(
-      absl::ToUnixSeconds(absl::FromCivil(absl::CivilSecond(2026, 11, 20, 3, 30, 0),
-                                          absl::UTCTimeZone())));
+      absl::ToUnixSeconds(absl::FromCivil(
+          absl::CivilSecond(2026, 11, 20, 3, 30, 0), absl::UTCTimeZone())));
   v1::Session session;
-  grpc::Status status = sessions_->CreateSession(Context().get(), request, &session);
+  grpc::Status status =
+      sessions_->CreateSession(Context().get(), request, &session);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(session.local_date(), "2026-11-19");
   EXPECT_THAT(session.name(), HasSubstr("clinics/demo/patients/p1/sessions/"));
@@ -256,8 +265,12 @@ TEST_F(ServerTest, SessionSubmissionDerivesTheLocalDate) {
 
 TEST_F(ServerTest, RetriedSubmissionReturnsTheOriginal) {
   v1::Session first, second;
-  ASSERT_TRUE(sessions_->CreateSession(Context().get(), SessionRequest("same"), &first).ok());
-  ASSERT_TRUE(sessions_->CreateSession(Context().get(), SessionRequest("same"), &second).ok());
+  ASSERT_TRUE(
+      sessions_->CreateSession(Context().get(), SessionRequest("same"), &first)
+          .ok());
+  ASSERT_TRUE(
+      sessions_->CreateSession(Context().get(), SessionRequest("same"), &second)
+          .ok());
   EXPECT_EQ(first.name(), second.name());
   EXPECT_EQ(CountSessions(), 1);
 }
@@ -265,10 +278,12 @@ TEST_F(ServerTest, RetriedSubmissionReturnsTheOriginal) {
 TEST_F(ServerTest, BadSessionIsRejectedWithFieldViolationsAndNotStored) {
   v1::CreateSessionRequest request = SessionRequest("bad");
   request.mutable_session()->set_pain_before(11);
-  request.mutable_session()->mutable_exercises(0)->set_exercise("exercises/burpee");
+  request.mutable_session()->mutable_exercises(0)->set_exercise(
+      "exercises/burpee");
   request.mutable_session()->clear_difficulty();
   v1::Session session;
-  grpc::Status status = sessions_->CreateSession(Context().get(), request, &session);
+  grpc::Status status =
+      sessions_->CreateSession(Context().get(), request, &session);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(ViolatedFields(status),
               ElementsAre("session.exercises[0].exercise",
@@ -281,7 +296,8 @@ TEST_F(ServerTest, BadSessionIsRejectedWithFieldViolationsAndNotStored) {
 TEST_F(ServerTest, UnknownReferencesAreFieldErrorsAndMissingParentsNotFound) {
   v1::Session session;
   v1::CreateSessionRequest no_revision = SessionRequest("x", 7);
-  grpc::Status status = sessions_->CreateSession(Context().get(), no_revision, &session);
+  grpc::Status status =
+      sessions_->CreateSession(Context().get(), no_revision, &session);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(ViolatedFields(status), ElementsAre("session.program_revision"));
 
@@ -289,11 +305,13 @@ TEST_F(ServerTest, UnknownReferencesAreFieldErrorsAndMissingParentsNotFound) {
   no_patient.set_parent("clinics/demo/patients/nobody");
   no_patient.mutable_session()->set_program_revision(
       "clinics/demo/patients/nobody/programs/g1@1");
-  EXPECT_EQ(sessions_->CreateSession(Context().get(), no_patient, &session).error_code(),
+  EXPECT_EQ(sessions_->CreateSession(Context().get(), no_patient, &session)
+                .error_code(),
             grpc::StatusCode::NOT_FOUND);
 
   v1::CreatePatientRequest ghost_therapist = PatientRequest("p2", "MRN-2");
-  ghost_therapist.mutable_patient()->set_therapist("clinics/demo/therapists/ghost");
+  ghost_therapist.mutable_patient()->set_therapist(
+      "clinics/demo/therapists/ghost");
   v1::Patient patient;
   status = patients_->CreatePatient(Context().get(), ghost_therapist, &patient);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
@@ -301,8 +319,10 @@ TEST_F(ServerTest, UnknownReferencesAreFieldErrorsAndMissingParentsNotFound) {
 
   v1::CreatePatientRequest other_clinic = PatientRequest("p2", "MRN-2");
   other_clinic.set_parent("clinics/elsewhere");
-  other_clinic.mutable_patient()->set_therapist("clinics/elsewhere/therapists/t1");
-  EXPECT_EQ(patients_->CreatePatient(Context().get(), other_clinic, &patient).error_code(),
+  other_clinic.mutable_patient()->set_therapist(
+      "clinics/elsewhere/therapists/t1");
+  EXPECT_EQ(patients_->CreatePatient(Context().get(), other_clinic, &patient)
+                .error_code(),
             grpc::StatusCode::NOT_FOUND);
 
   v1::GetPatientRequest malformed;
@@ -318,8 +338,8 @@ TEST_F(ServerTest, DuplicatesAreAlreadyExists) {
       Context().get(), PatientRequest("p2", "MRN-1"), &patient);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::ALREADY_EXISTS);
   EXPECT_THAT(status.error_message(), HasSubstr("MRN-1"));
-  status = patients_->CreatePatient(Context().get(), PatientRequest("p1", "MRN-9"),
-                                    &patient);
+  status = patients_->CreatePatient(Context().get(),
+                                    PatientRequest("p1", "MRN-9"), &patient);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::ALREADY_EXISTS);
 }
 
@@ -330,7 +350,8 @@ TEST_F(ServerTest, ProgramUpdateCreatesARevisionAndOldRevisionsStayUsable) {
       v1::LOAD_TYPE_BAND_LIGHT);
   update.mutable_update_mask()->add_paths("prescriptions");
   v1::Program revised;
-  grpc::Status status = programs_->UpdateProgram(Context().get(), update, &revised);
+  grpc::Status status =
+      programs_->UpdateProgram(Context().get(), update, &revised);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(revised.revision_id(), 2);
   EXPECT_NE(revised.etag(), program_.etag());
@@ -343,17 +364,22 @@ TEST_F(ServerTest, ProgramUpdateCreatesARevisionAndOldRevisionsStayUsable) {
   v1::ListProgramRevisionsRequest list;
   list.set_name(program_.name());
   v1::ListProgramRevisionsResponse revisions;
-  ASSERT_TRUE(programs_->ListProgramRevisions(Context().get(), list, &revisions).ok());
+  ASSERT_TRUE(
+      programs_->ListProgramRevisions(Context().get(), list, &revisions).ok());
   ASSERT_EQ(revisions.programs_size(), 2);
   EXPECT_EQ(revisions.programs(0).revision_id(), 2);
   EXPECT_EQ(revisions.programs(1).prescriptions(1).load().type(),
             v1::LOAD_TYPE_BODYWEIGHT);
 
   v1::Session session;
-  EXPECT_TRUE(sessions_->CreateSession(Context().get(), SessionRequest("old", 1),
-                                       &session).ok());
-  EXPECT_TRUE(sessions_->CreateSession(Context().get(), SessionRequest("new", 2),
-                                       &session).ok());
+  EXPECT_TRUE(
+      sessions_
+          ->CreateSession(Context().get(), SessionRequest("old", 1), &session)
+          .ok());
+  EXPECT_TRUE(
+      sessions_
+          ->CreateSession(Context().get(), SessionRequest("new", 2), &session)
+          .ok());
 }
 
 TEST_F(ServerTest, InvalidProgramUpdateWritesNoRevision) {
@@ -362,7 +388,8 @@ TEST_F(ServerTest, InvalidProgramUpdateWritesNoRevision) {
   update.mutable_program()->set_end_date("2026-10-01");  // before the start
   update.mutable_update_mask()->add_paths("end_date");
   v1::Program revised;
-  grpc::Status status = programs_->UpdateProgram(Context().get(), update, &revised);
+  grpc::Status status =
+      programs_->UpdateProgram(Context().get(), update, &revised);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(ViolatedFields(status), ElementsAre("program.end_date"));
 
@@ -388,8 +415,9 @@ TEST_F(ServerTest, UpdatePatientAppliesTheMask) {
   EXPECT_EQ(updated.display_name(), "Pat Patient");
 
   update.mutable_patient()->set_etag(patient_.etag());  // stale now
-  EXPECT_EQ(patients_->UpdatePatient(Context().get(), update, &updated).error_code(),
-            grpc::StatusCode::ABORTED);
+  EXPECT_EQ(
+      patients_->UpdatePatient(Context().get(), update, &updated).error_code(),
+      grpc::StatusCode::ABORTED);
 }
 
 TEST_F(ServerTest, PainReportDefaultsToThePatientsToday) {
@@ -399,7 +427,8 @@ TEST_F(ServerTest, PainReportDefaultsToThePatientsToday) {
   request.mutable_pain_report()->set_area(v1::PAIN_AREA_LOWER_BACK);
   request.mutable_pain_report()->set_score(5);
   v1::PainReport report;
-  ASSERT_TRUE(sessions_->CreatePainReport(Context().get(), request, &report).ok());
+  ASSERT_TRUE(
+      sessions_->CreatePainReport(Context().get(), request, &report).ok());
   absl::TimeZone new_york;
   ASSERT_TRUE(absl::LoadTimeZone("America/New_York", &new_york));
   const absl::CivilDay today = absl::ToCivilDay(absl::Now(), new_york);
@@ -410,7 +439,8 @@ TEST_F(ServerTest, PainReportDefaultsToThePatientsToday) {
 
   request.set_request_id("pain-2");
   request.mutable_pain_report()->set_score(12);
-  grpc::Status status = sessions_->CreatePainReport(Context().get(), request, &report);
+  grpc::Status status =
+      sessions_->CreatePainReport(Context().get(), request, &report);
   EXPECT_THAT(ViolatedFields(status), ElementsAre("pain_report.score"));
 
   v1::ListPainReportsRequest list;
@@ -432,9 +462,11 @@ TEST_F(ServerTest, ConcurrentSubmissionsAllLandOnce) {
         grpc::ClientContext context;
         context.set_deadline(std::chrono::system_clock::now() +
                              std::chrono::seconds(20));
-        if (!sessions_->CreateSession(&context,
-                                      SessionRequest(absl::StrCat("t", t, "-", i)),
-                                      &session).ok()) {
+        if (!sessions_
+                 ->CreateSession(&context,
+                                 SessionRequest(absl::StrCat("t", t, "-", i)),
+                                 &session)
+                 .ok()) {
           failures.fetch_add(1);
         }
       }
@@ -449,8 +481,9 @@ TEST_F(ServerTest, OversizedRequestsAreRefused) {
   v1::CreateSessionRequest request = SessionRequest("huge");
   request.mutable_session()->set_notes(std::string(2 << 20, 'x'));
   v1::Session session;
-  EXPECT_EQ(sessions_->CreateSession(Context().get(), request, &session).error_code(),
-            grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(
+      sessions_->CreateSession(Context().get(), request, &session).error_code(),
+      grpc::StatusCode::RESOURCE_EXHAUSTED);
   EXPECT_EQ(CountSessions(), 0);
 }
 
@@ -459,7 +492,8 @@ TEST_F(ServerTest, BadPageTokensAndSizesAreFieldErrors) {
   request.set_parent("clinics/demo/patients/p1");
   request.set_page_token("garbage");
   v1::ListSessionsResponse response;
-  grpc::Status status = sessions_->ListSessions(Context().get(), request, &response);
+  grpc::Status status =
+      sessions_->ListSessions(Context().get(), request, &response);
   EXPECT_THAT(ViolatedFields(status), ElementsAre("page_token"));
   request.clear_page_token();
   request.set_page_size(-5);
@@ -487,11 +521,13 @@ class ReportTest : public ServerTest {
     v1::CreateSessionRequest request =
         SessionRequest(absl::StrCat("r-", absl::FormatCivilTime(day)));
     request.mutable_session()->mutable_perform_time()->set_seconds(
-        absl::ToUnixSeconds(absl::FromCivil(absl::CivilHour(day) + 12, new_york)));
+        absl::ToUnixSeconds(
+            absl::FromCivil(absl::CivilHour(day) + 12, new_york)));
     request.mutable_session()->set_pain_before(pain_before);
     request.mutable_session()->set_pain_after(pain_after);
     v1::Session session;
-    grpc::Status status = sessions_->CreateSession(Context().get(), request, &session);
+    grpc::Status status =
+        sessions_->CreateSession(Context().get(), request, &session);
     ASSERT_TRUE(status.ok()) << status.error_message();
   }
 
@@ -511,8 +547,8 @@ TEST_F(ReportTest, AdherenceAndPainOverAFixedRange) {
   adherence_request.set_start_date("2026-11-02");
   adherence_request.set_end_date("2026-11-08");
   v1::AdherenceReport adherence;
-  grpc::Status status =
-      reports_->GetAdherenceReport(Context().get(), adherence_request, &adherence);
+  grpc::Status status = reports_->GetAdherenceReport(
+      Context().get(), adherence_request, &adherence);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(adherence.patient(), "clinics/demo/patients/p1");
   ASSERT_EQ(adherence.weeks_size(), 1);
@@ -536,14 +572,16 @@ TEST_F(ReportTest, AdherenceAndPainOverAFixedRange) {
   EXPECT_EQ(pain.sessions_acceptable(), 1);
   EXPECT_EQ(pain.sessions_unacceptable(), 1);
   // Baseline 6; the 7-day mean on Nov 6 is (6+4+5+3+4+7)/6 = 4.83.
-  EXPECT_NEAR(pain.areas(0).change_from_baseline().points(), 29.0 / 6 - 6, 1e-9);
+  EXPECT_NEAR(pain.areas(0).change_from_baseline().points(), 29.0 / 6 - 6,
+              1e-9);
 }
 
 TEST_F(ReportTest, DefaultsToTheLast28DaysAndValidatesRanges) {
   v1::GetAdherenceReportRequest request;
   request.set_patient("clinics/demo/patients/p1");
   v1::AdherenceReport report;
-  ASSERT_TRUE(reports_->GetAdherenceReport(Context().get(), request, &report).ok());
+  ASSERT_TRUE(
+      reports_->GetAdherenceReport(Context().get(), request, &report).ok());
   absl::StatusOr<absl::CivilDay> start, end;
   absl::CivilDay start_day, end_day;
   ASSERT_TRUE(absl::ParseCivilTime(report.start_date(), &start_day));
@@ -552,7 +590,8 @@ TEST_F(ReportTest, DefaultsToTheLast28DaysAndValidatesRanges) {
 
   request.set_start_date("2026-11-10");
   request.set_end_date("2026-11-01");
-  grpc::Status status = reports_->GetAdherenceReport(Context().get(), request, &report);
+  grpc::Status status =
+      reports_->GetAdherenceReport(Context().get(), request, &report);
   EXPECT_THAT(ViolatedFields(status), ElementsAre("start_date"));
   request.set_start_date("2024-01-01");
   status = reports_->GetAdherenceReport(Context().get(), request, &report);
@@ -563,7 +602,8 @@ TEST_F(ReportTest, DefaultsToTheLast28DaysAndValidatesRanges) {
   EXPECT_THAT(ViolatedFields(status), ElementsAre("end_date"));
   request.set_end_date("");
   request.set_patient("clinics/demo/patients/nobody");
-  EXPECT_EQ(reports_->GetAdherenceReport(Context().get(), request, &report).error_code(),
+  EXPECT_EQ(reports_->GetAdherenceReport(Context().get(), request, &report)
+                .error_code(),
             grpc::StatusCode::NOT_FOUND);
 }
 
@@ -584,18 +624,21 @@ class AlertTest : public ServerTest {
     v1::CreateSessionRequest request = SessionRequest(request_id);
     request.mutable_session()->set_pain_after(pain_after);
     v1::Session session;
-    grpc::Status status = sessions_->CreateSession(Context().get(), request, &session);
+    grpc::Status status =
+        sessions_->CreateSession(Context().get(), request, &session);
     EXPECT_TRUE(status.ok()) << status.error_message();
     return session;
   }
 
-  std::vector<v1::Alert> List(const std::string& parent,
-                              v1::AlertState state = v1::ALERT_STATE_UNSPECIFIED) {
+  std::vector<v1::Alert> List(
+      const std::string& parent,
+      v1::AlertState state = v1::ALERT_STATE_UNSPECIFIED) {
     v1::ListAlertsRequest request;
     request.set_parent(parent);
     request.set_state(state);
     v1::ListAlertsResponse response;
-    grpc::Status status = alerts_->ListAlerts(Context().get(), request, &response);
+    grpc::Status status =
+        alerts_->ListAlerts(Context().get(), request, &response);
     EXPECT_TRUE(status.ok()) << status.error_message();
     return {response.alerts().begin(), response.alerts().end()};
   }
@@ -614,8 +657,8 @@ class AlertTest : public ServerTest {
 
 TEST_F(AlertTest, HighPainAfterASessionRaisesOneAlertPerRuleUntilResolved) {
   const v1::Session first = Submit("s1", 7);
-  std::vector<v1::Alert> pain =
-      OfRule(List("clinics/demo/patients/p1"), v1::ALERT_RULE_POST_EXERCISE_PAIN);
+  std::vector<v1::Alert> pain = OfRule(List("clinics/demo/patients/p1"),
+                                       v1::ALERT_RULE_POST_EXERCISE_PAIN);
   ASSERT_EQ(pain.size(), 1u);
   EXPECT_EQ(pain[0].state(), v1::ALERT_STATE_OPEN);
   EXPECT_THAT(pain[0].evidence(), ElementsAre(first.name()));
@@ -625,7 +668,8 @@ TEST_F(AlertTest, HighPainAfterASessionRaisesOneAlertPerRuleUntilResolved) {
 
   // Another one while the first is open: more evidence, no second alert.
   const v1::Session second = Submit("s2", 8);
-  pain = OfRule(List("clinics/demo/patients/-"), v1::ALERT_RULE_POST_EXERCISE_PAIN);
+  pain = OfRule(List("clinics/demo/patients/-"),
+                v1::ALERT_RULE_POST_EXERCISE_PAIN);
   ASSERT_EQ(pain.size(), 1u);
   EXPECT_THAT(pain[0].evidence(), ElementsAre(first.name(), second.name()));
 
@@ -636,24 +680,30 @@ TEST_F(AlertTest, HighPainAfterASessionRaisesOneAlertPerRuleUntilResolved) {
   EXPECT_EQ(updated.state(), v1::ALERT_STATE_ACKNOWLEDGED);
   Submit("s3", 9);  // still one unresolved alert of the rule
   EXPECT_EQ(OfRule(List("clinics/demo/patients/p1"),
-                   v1::ALERT_RULE_POST_EXERCISE_PAIN).size(), 1u);
+                   v1::ALERT_RULE_POST_EXERCISE_PAIN)
+                .size(),
+            1u);
 
   v1::ResolveAlertRequest resolve;
   resolve.set_name(pain[0].name());
   ASSERT_TRUE(alerts_->ResolveAlert(Context().get(), resolve, &updated).ok());
   EXPECT_EQ(updated.state(), v1::ALERT_STATE_RESOLVED);
-  EXPECT_EQ(alerts_->AcknowledgeAlert(Context().get(), ack, &updated).error_code(),
-            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(
+      alerts_->AcknowledgeAlert(Context().get(), ack, &updated).error_code(),
+      grpc::StatusCode::FAILED_PRECONDITION);
 
   // Resolved: the next event of the rule raises a new alert; the old events
   // do not come back.
   Submit("s4", 6);
-  pain = OfRule(List("clinics/demo/patients/p1"), v1::ALERT_RULE_POST_EXERCISE_PAIN);
+  pain = OfRule(List("clinics/demo/patients/p1"),
+                v1::ALERT_RULE_POST_EXERCISE_PAIN);
   ASSERT_EQ(pain.size(), 2u);
   EXPECT_EQ(pain[0].state(), v1::ALERT_STATE_OPEN);
   EXPECT_EQ(pain[0].evidence_size(), 1);
   EXPECT_EQ(OfRule(List("clinics/demo/patients/p1", v1::ALERT_STATE_RESOLVED),
-                   v1::ALERT_RULE_POST_EXERCISE_PAIN).size(), 1u);
+                   v1::ALERT_RULE_POST_EXERCISE_PAIN)
+                .size(),
+            1u);
 }
 
 TEST_F(AlertTest, SweepRaisesMissedSessions) {
@@ -664,8 +714,10 @@ TEST_F(AlertTest, SweepRaisesMissedSessions) {
   ASSERT_EQ(missed.size(), 1u);
   EXPECT_THAT(missed[0].summary(), HasSubstr("No session for"));
   ASSERT_TRUE(server_->SweepAlerts().ok());  // nothing new the second time
-  EXPECT_EQ(OfRule(List("clinics/demo/patients/p1"),
-                   v1::ALERT_RULE_MISSED_SESSIONS).size(), 1u);
+  EXPECT_EQ(
+      OfRule(List("clinics/demo/patients/p1"), v1::ALERT_RULE_MISSED_SESSIONS)
+          .size(),
+      1u);
 }
 
 TEST_F(AlertTest, BadRequestsAreFieldErrors) {
@@ -673,17 +725,20 @@ TEST_F(AlertTest, BadRequestsAreFieldErrors) {
   list.set_parent("clinics/demo/patients/-");
   list.set_state(static_cast<v1::AlertState>(42));
   v1::ListAlertsResponse response;
-  EXPECT_THAT(ViolatedFields(alerts_->ListAlerts(Context().get(), list, &response)),
-              ElementsAre("state"));
+  EXPECT_THAT(
+      ViolatedFields(alerts_->ListAlerts(Context().get(), list, &response)),
+      ElementsAre("state"));
   list.set_state(v1::ALERT_STATE_OPEN);
   list.set_therapist("clinics/other/therapists/t1");
-  EXPECT_THAT(ViolatedFields(alerts_->ListAlerts(Context().get(), list, &response)),
-              ElementsAre("therapist"));
+  EXPECT_THAT(
+      ViolatedFields(alerts_->ListAlerts(Context().get(), list, &response)),
+      ElementsAre("therapist"));
   v1::AcknowledgeAlertRequest ack;
   ack.set_name("clinics/demo/patients/p1/alerts/nope");
   v1::Alert alert;
-  EXPECT_EQ(alerts_->AcknowledgeAlert(Context().get(), ack, &alert).error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(
+      alerts_->AcknowledgeAlert(Context().get(), ack, &alert).error_code(),
+      grpc::StatusCode::NOT_FOUND);
 }
 
 // Reads alerts from a WatchAlerts stream until `count` arrived or the call's
@@ -710,7 +765,8 @@ TEST_F(AlertTest, WatchPushesNewAlertsAndResumesAfterASequence) {
   request.set_therapist("clinics/demo/therapists/t1");
   request.set_after_sequence(start_after);
   grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(20));
   std::unique_ptr<grpc::ClientReader<v1::Alert>> reader =
       alerts_->WatchAlerts(&context, request);
   // Wait until the stream is established, so the alert below is raised
@@ -742,7 +798,8 @@ TEST_F(AlertTest, WatchPushesNewAlertsAndResumesAfterASequence) {
   // Reconnect after the last sequence seen: exactly the alerts after it.
   request.set_after_sequence(seen);
   grpc::ClientContext again;
-  again.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+  again.set_deadline(std::chrono::system_clock::now() +
+                     std::chrono::seconds(20));
   std::unique_ptr<grpc::ClientReader<v1::Alert>> resumed =
       alerts_->WatchAlerts(&again, request);
   received = ReadAlerts(*resumed, expected);
@@ -759,7 +816,8 @@ TEST_F(AlertTest, ShutdownEndsWatchStreams) {
   v1::WatchAlertsRequest request;
   request.set_parent("clinics/demo");
   grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(20));
   std::unique_ptr<grpc::ClientReader<v1::Alert>> reader =
       alerts_->WatchAlerts(&context, request);
   reader->WaitForInitialMetadata();
@@ -800,7 +858,8 @@ class SuggestionTest : public AlertTest {
   std::unique_ptr<v1::DashboardService::Stub> dashboard_;
 };
 
-TEST_F(SuggestionTest, UnacceptablePainSuggestsARegressionThatAcceptingApplies) {
+TEST_F(SuggestionTest,
+       UnacceptablePainSuggestsARegressionThatAcceptingApplies) {
   Submit("hurt", 8);  // glute-bridge 3x12 at body weight, pain after 8
   std::vector<v1::Suggestion> open = ListSuggestions(v1::SUGGESTION_STATE_OPEN);
   ASSERT_EQ(open.size(), 1u);
@@ -839,14 +898,16 @@ TEST_F(SuggestionTest, DismissedSuggestionsStayDismissedForTheirRevision) {
   dismiss.set_name(open[0].name());
   v1::Suggestion dismissed;
   ASSERT_TRUE(
-      suggestions_->DismissSuggestion(Context().get(), dismiss, &dismissed).ok());
+      suggestions_->DismissSuggestion(Context().get(), dismiss, &dismissed)
+          .ok());
   EXPECT_EQ(dismissed.state(), v1::SUGGESTION_STATE_DISMISSED);
 
   Submit("hurt-2", 7);  // the same finding for the same revision
   EXPECT_TRUE(ListSuggestions(v1::SUGGESTION_STATE_OPEN).empty());
-  EXPECT_EQ(suggestions_->DismissSuggestion(Context().get(), dismiss, &dismissed)
-                .error_code(),
-            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(
+      suggestions_->DismissSuggestion(Context().get(), dismiss, &dismissed)
+          .error_code(),
+      grpc::StatusCode::FAILED_PRECONDITION);
 
   v1::ListSuggestionsRequest bad;
   bad.set_parent("clinics/demo/patients/p1");
@@ -869,7 +930,8 @@ TEST_F(SuggestionTest, ANewRevisionDismissesOpenSuggestionsOfTheOldOne) {
   ASSERT_TRUE(programs_->UpdateProgram(Context().get(), update, &revised).ok());
   // The finding still holds for revision 2 (only the notes changed), so it
   // is made again about revision 2; the one about revision 1 is dismissed.
-  for (const v1::Suggestion& open : ListSuggestions(v1::SUGGESTION_STATE_OPEN)) {
+  for (const v1::Suggestion& open :
+       ListSuggestions(v1::SUGGESTION_STATE_OPEN)) {
     EXPECT_EQ(open.based_on_revision(), 2);
   }
   std::vector<v1::Suggestion> dismissed =
@@ -882,8 +944,10 @@ TEST_F(SuggestionTest, ANewRevisionDismissesOpenSuggestionsOfTheOldOne) {
 
 TEST_F(SuggestionTest, DashboardPutsPatientsNeedingAttentionFirst) {
   v1::Patient calm;
-  ASSERT_TRUE(patients_->CreatePatient(Context().get(),
-                                       PatientRequest("p2", "MRN-2"), &calm).ok());
+  ASSERT_TRUE(
+      patients_
+          ->CreatePatient(Context().get(), PatientRequest("p2", "MRN-2"), &calm)
+          .ok());
   Submit("hurt", 9);  // p1: a post-exercise pain alert
 
   v1::ListPatientStatusesRequest request;
@@ -903,9 +967,11 @@ TEST_F(SuggestionTest, DashboardPutsPatientsNeedingAttentionFirst) {
   // Paging one at a time gives the same order.
   request.set_page_size(1);
   v1::ListPatientStatusesResponse first, second;
-  ASSERT_TRUE(dashboard_->ListPatientStatuses(Context().get(), request, &first).ok());
+  ASSERT_TRUE(
+      dashboard_->ListPatientStatuses(Context().get(), request, &first).ok());
   request.set_page_token(first.next_page_token());
-  ASSERT_TRUE(dashboard_->ListPatientStatuses(Context().get(), request, &second).ok());
+  ASSERT_TRUE(
+      dashboard_->ListPatientStatuses(Context().get(), request, &second).ok());
   EXPECT_EQ(first.statuses(0).patient(), "clinics/demo/patients/p1");
   EXPECT_EQ(second.statuses(0).patient(), "clinics/demo/patients/p2");
   EXPECT_TRUE(second.next_page_token().empty());
@@ -915,11 +981,14 @@ TEST_F(SuggestionTest, DashboardPutsPatientsNeedingAttentionFirst) {
     v1::ResolveAlertRequest resolve;
     resolve.set_name(alert.name());
     v1::Alert resolved;
-    ASSERT_TRUE(alerts_->ResolveAlert(Context().get(), resolve, &resolved).ok());
+    ASSERT_TRUE(
+        alerts_->ResolveAlert(Context().get(), resolve, &resolved).ok());
   }
   request.clear_page_token();
   request.set_page_size(10);
-  ASSERT_TRUE(dashboard_->ListPatientStatuses(Context().get(), request, &response).ok());
+  ASSERT_TRUE(
+      dashboard_->ListPatientStatuses(Context().get(), request, &response)
+          .ok());
   for (const v1::PatientStatus& s : response.statuses()) {
     EXPECT_EQ(s.unresolved_alerts(), 0) << s.patient();
   }

@@ -20,8 +20,8 @@ namespace {
 using testing::ReadTextFile;
 
 TEST(IsLoopbackListenAddress, AcceptsOnlyThisMachine) {
-  for (const char* yes : {"127.0.0.1:50051", "127.1.2.3:0", "localhost:1",
-                          "[::1]:50051"}) {
+  for (const char* yes :
+       {"127.0.0.1:50051", "127.1.2.3:0", "localhost:1", "[::1]:50051"}) {
     EXPECT_TRUE(IsLoopbackListenAddress(yes)) << yes;
   }
   for (const char* no : {"0.0.0.0:50051", "[::]:50051", "10.0.0.5:1",
@@ -35,7 +35,8 @@ class TlsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_FALSE(dir_.path().empty());
-    const std::string error = testing::MakeTestCertificates(dir_.path().string());
+    const std::string error =
+        testing::MakeTestCertificates(dir_.path().string());
     ASSERT_TRUE(error.empty()) << error;
   }
 

@@ -16,15 +16,16 @@ TEST(PageToken, RoundTripsIntegerAndTextKeys) {
   EXPECT_EQ(std::get<int64_t>(cursor->sort_key), -42);
   EXPECT_EQ(cursor->pk, 7);
 
-  const std::string text = EncodePageToken(
-      "pain", {.sort_key = std::string("2026-11-23"), .pk = 9});
+  const std::string text =
+      EncodePageToken("pain", {.sort_key = std::string("2026-11-23"), .pk = 9});
   cursor = DecodePageToken("pain", text);
   ASSERT_TRUE(cursor.ok()) << cursor.status();
   EXPECT_EQ(std::get<std::string>(cursor->sort_key), "2026-11-23");
 }
 
 TEST(PageToken, RejectsTokensOfOtherQueriesAndGarbage) {
-  const std::string token = EncodePageToken("sessions:a", {.sort_key = int64_t{1}, .pk = 1});
+  const std::string token =
+      EncodePageToken("sessions:a", {.sort_key = int64_t{1}, .pk = 1});
   for (const std::string& bad :
        {EncodePageToken("sessions:b", {.sort_key = int64_t{1}, .pk = 1}),
         std::string("not base64!"), std::string("dGVzdA"), token + "x",

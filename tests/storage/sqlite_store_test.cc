@@ -115,7 +115,8 @@ TEST_F(SqliteStoreTest, CreatesTheLatestSchemaInWalMode) {
     sqlite3_stmt* stmt = nullptr;
     EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr), SQLITE_OK);
     EXPECT_EQ(sqlite3_step(stmt), SQLITE_ROW);
-    std::string value(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)));
+    std::string value(
+        reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)));
     sqlite3_finalize(stmt);
     return value;
   };
@@ -137,8 +138,9 @@ TEST_F(SqliteStoreTest, RefusesADatabaseFromANewerServer) {
   store_.reset();
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(dir_.File("glutecare.db").c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "PRAGMA user_version = 99", nullptr, nullptr, nullptr),
-            SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_exec(db, "PRAGMA user_version = 99", nullptr, nullptr, nullptr),
+      SQLITE_OK);
   sqlite3_close(db);
   absl::StatusOr<std::unique_ptr<Store>> store =
       OpenSqliteStore({.path = dir_.File("glutecare.db")});
@@ -173,8 +175,9 @@ TEST_F(SqliteStoreTest, DuplicateIdsAndMrnsAreRejectedWithoutWriting) {
 }
 
 TEST_F(SqliteStoreTest, PatientWithUnknownTherapistIsNotWritten) {
-  EXPECT_EQ(store_->CreatePatient(Patient("p2", "MRN-2", "ghost")).status().code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_EQ(
+      store_->CreatePatient(Patient("p2", "MRN-2", "ghost")).status().code(),
+      absl::StatusCode::kNotFound);
   EXPECT_EQ(store_->GetPatient({"demo", "p2"}).status().code(),
             absl::StatusCode::kNotFound);
 }
@@ -218,11 +221,14 @@ TEST_F(SqliteStoreTest, ProgramUpdatesKeepEveryRevision) {
   EXPECT_EQ(stored->revision_id(), 2);
   EXPECT_EQ(stored->etag(), "2");
 
-  EXPECT_EQ(store_->GetProgram({"demo", "p1", "g1"})->prescriptions(0).sets(), 4);
-  EXPECT_EQ(store_->GetProgram({"demo", "p1", "g1", 1})->prescriptions(0).sets(), 3);
+  EXPECT_EQ(store_->GetProgram({"demo", "p1", "g1"})->prescriptions(0).sets(),
+            4);
+  EXPECT_EQ(
+      store_->GetProgram({"demo", "p1", "g1", 1})->prescriptions(0).sets(), 3);
 
-  EXPECT_EQ(store_->AddProgramRevision(Program("p1", "g1", 5), "1").status().code(),
-            absl::StatusCode::kAborted);
+  EXPECT_EQ(
+      store_->AddProgramRevision(Program("p1", "g1", 5), "1").status().code(),
+      absl::StatusCode::kAborted);
 
   absl::StatusOr<Page<v1::Program>> revisions =
       store_->ListProgramRevisions({"demo", "p1", "g1"}, {.page_size = 10});
@@ -247,7 +253,8 @@ TEST_F(SqliteStoreTest, SessionRetryWithSameRequestIdReturnsTheFirst) {
   EXPECT_EQ(retry->name(), first->name());
   EXPECT_EQ(CountSessions(), 1);
 
-  ASSERT_TRUE(store_->CreateSession(Session("s3", 1'700'000'100), "req-2").ok());
+  ASSERT_TRUE(
+      store_->CreateSession(Session("s3", 1'700'000'100), "req-2").ok());
   ASSERT_TRUE(store_->CreateSession(Session("s4", 1'700'000'200), "").ok());
   EXPECT_EQ(CountSessions(), 3);
 }
@@ -268,8 +275,11 @@ TEST_F(SqliteStoreTest, PagesThroughSessionsNewestFirstWithoutGapsOrRepeats) {
   // Two sessions share a perform_time, so the pk breaks the tie.
   const int64_t times[] = {100, 500, 300, 300, 700, 200, 600};
   for (int i = 0; i < 7; ++i) {
-    ASSERT_TRUE(store_->CreateSession(
-        Session("s" + std::to_string(i), 1'700'000'000 + times[i]), "").ok());
+    ASSERT_TRUE(
+        store_
+            ->CreateSession(
+                Session("s" + std::to_string(i), 1'700'000'000 + times[i]), "")
+            .ok());
   }
   std::vector<int64_t> seen;
   PageRequest request{.page_size = 3};
@@ -286,8 +296,8 @@ TEST_F(SqliteStoreTest, PagesThroughSessionsNewestFirstWithoutGapsOrRepeats) {
   EXPECT_EQ(seen, (std::vector<int64_t>{700, 600, 500, 300, 300, 200, 100}));
 
   // A token of this list is refused for another patient's list.
-  request.page_token = store_->ListSessions({"demo", "p1"}, {.page_size = 1})
-                           ->next_page_token;
+  request.page_token =
+      store_->ListSessions({"demo", "p1"}, {.page_size = 1})->next_page_token;
   ASSERT_TRUE(store_->CreatePatient(Patient("p2", "MRN-2")).ok());
   EXPECT_EQ(store_->ListSessions({"demo", "p2"}, request).status().code(),
             absl::StatusCode::kInvalidArgument);
@@ -302,8 +312,10 @@ TEST_F(SqliteStoreTest, PainReportsAreIdempotentAndNewestDateFirst) {
     r.set_score(score);
     return r;
   };
-  ASSERT_TRUE(store_->CreatePainReport(report("r1", "2026-11-01", 5), "a").ok());
-  ASSERT_TRUE(store_->CreatePainReport(report("r2", "2026-11-03", 4), "b").ok());
+  ASSERT_TRUE(
+      store_->CreatePainReport(report("r1", "2026-11-01", 5), "a").ok());
+  ASSERT_TRUE(
+      store_->CreatePainReport(report("r2", "2026-11-03", 4), "b").ok());
   absl::StatusOr<v1::PainReport> again =
       store_->CreatePainReport(report("r3", "2026-11-03", 9), "b");
   ASSERT_TRUE(again.ok());

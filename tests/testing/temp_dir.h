@@ -15,8 +15,8 @@ class TempDir final {
  public:
   TempDir() {
     const char* base = std::getenv("TEST_TMPDIR");
-    std::string pattern = std::string(base != nullptr ? base : "/tmp") +
-                          "/glutecare-test-XXXXXX";
+    std::string pattern =
+        std::string(base != nullptr ? base : "/tmp") + "/glutecare-test-XXXXXX";
     if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;
   }
   TempDir(const TempDir&) = delete;

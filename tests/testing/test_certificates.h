@@ -26,7 +26,8 @@ inline std::string ReadTextFile(const std::string& path) {
 inline std::string MakeTestCertificates(const std::string& dir) {
   const std::string log = dir + "/openssl.log";
   const std::string script =
-      "(set -e; cd '" + dir + "'; "
+      "(set -e; cd '" + dir +
+      "'; "
       "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=test-ca "
       "-keyout ca.key -out ca.pem; "
       "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=rogue-ca "
@@ -43,7 +44,8 @@ inline std::string MakeTestCertificates(const std::string& dir) {
       "openssl req -newkey rsa:2048 -nodes -subj /CN=intruder "
       "-keyout intruder.key -out intruder.csr; "
       "openssl x509 -req -in intruder.csr -CA rogue.pem -CAkey rogue.key "
-      "-CAcreateserial -days 1 -out intruder.pem) > '" + log + "' 2>&1";
+      "-CAcreateserial -days 1 -out intruder.pem) > '" +
+      log + "' 2>&1";
   if (std::system(script.c_str()) == 0) return "";
   const std::string output = ReadTextFile(log);
   return output.empty() ? "openssl failed" : output;
