@@ -18,24 +18,37 @@ using google::protobuf::util::TimeUtil;
 
 }  // namespace
 
+absl::StatusOr<SessionServiceImpl::Submitter>
+SessionServiceImpl::ValidateSubmission(
+    const std::string& parent, const std::string& request_id,
+    absl::FunctionRef<void(const PatientName&, Violations&)> check_body) {
+  GLUTECARE_ASSIGN_OR_RETURN(PatientName patient,
+                             PatientName::Parse(parent, "parent"));
+  Violations violations;
+  CheckRequestId(request_id, "request_id", violations);
+  check_body(patient, violations);
+  GLUTECARE_RETURN_IF_ERROR(violations.ToStatus());
+  GLUTECARE_ASSIGN_OR_RETURN(v1::Patient stored, store_.GetPatient(patient));
+  GLUTECARE_ASSIGN_OR_RETURN(
+      absl::TimeZone zone,
+      LoadTimeZone(stored.time_zone(), "patient.time_zone"));
+  return Submitter{std::move(patient), zone};
+}
+
 grpc::ServerUnaryReactor* SessionServiceImpl::CreateSession(
     grpc::CallbackServerContext* context,
     const v1::CreateSessionRequest* request, v1::Session* response) {
   return RunOnExecutor(executor_, context, [=, this]() -> absl::Status {
     const absl::Time now = absl::Now();
-    GLUTECARE_ASSIGN_OR_RETURN(PatientName patient_name,
-                               PatientName::Parse(request->parent(), "parent"));
-    Violations violations;
-    CheckRequestId(request->request_id(), "request_id", violations);
-    CheckSession(request->session(), catalog_, patient_name, now, "session",
-                 violations);
-    GLUTECARE_RETURN_IF_ERROR(violations.ToStatus());
-
-    GLUTECARE_ASSIGN_OR_RETURN(v1::Patient patient,
-                               store_.GetPatient(patient_name));
     GLUTECARE_ASSIGN_OR_RETURN(
-        absl::TimeZone zone,
-        LoadTimeZone(patient.time_zone(), "patient.time_zone"));
+        Submitter submitter,
+        ValidateSubmission(request->parent(), request->request_id(),
+                           [&](const PatientName& patient, Violations& v) {
+                             CheckSession(request->session(), catalog_, patient,
+                                          now, "session", v);
+                           }));
+    const PatientName& patient_name = submitter.patient;
+    const absl::TimeZone zone = submitter.zone;
     GLUTECARE_ASSIGN_OR_RETURN(
         std::string local_date,
         SessionLocalDate(request->session(), zone, "session"));
@@ -88,18 +101,15 @@ grpc::ServerUnaryReactor* SessionServiceImpl::CreatePainReport(
     const v1::CreatePainReportRequest* request, v1::PainReport* response) {
   return RunOnExecutor(executor_, context, [=, this]() -> absl::Status {
     const absl::Time now = absl::Now();
-    GLUTECARE_ASSIGN_OR_RETURN(PatientName patient_name,
-                               PatientName::Parse(request->parent(), "parent"));
-    Violations violations;
-    CheckRequestId(request->request_id(), "request_id", violations);
-    CheckPainReport(request->pain_report(), "pain_report", violations);
-    GLUTECARE_RETURN_IF_ERROR(violations.ToStatus());
-
-    GLUTECARE_ASSIGN_OR_RETURN(v1::Patient patient,
-                               store_.GetPatient(patient_name));
     GLUTECARE_ASSIGN_OR_RETURN(
-        absl::TimeZone zone,
-        LoadTimeZone(patient.time_zone(), "patient.time_zone"));
+        Submitter submitter,
+        ValidateSubmission(request->parent(), request->request_id(),
+                           [&](const PatientName&, Violations& v) {
+                             CheckPainReport(request->pain_report(),
+                                             "pain_report", v);
+                           }));
+    const PatientName& patient_name = submitter.patient;
+    const absl::TimeZone zone = submitter.zone;
     GLUTECARE_ASSIGN_OR_RETURN(
         std::string local_date,
         PainReportLocalDate(request->pain_report(), zone, now, "pain_report"));

@@ -4,8 +4,13 @@
 #ifndef GLUTECARE_SERVER_SERVICE_SESSION_SERVICE_H_
 #define GLUTECARE_SERVER_SERVICE_SESSION_SERVICE_H_
 
+#include "absl/functional/function_ref.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "glutecare/v1/session_service.grpc.pb.h"
+#include "server/common/status.h"
 #include "server/domain/exercise_catalog.h"
+#include "server/domain/resource_names.h"
 #include "server/service/executor.h"
 #include "server/service/patient_monitor.h"
 #include "server/storage/store.h"
@@ -42,6 +47,19 @@ class SessionServiceImpl final : public v1::SessionService::CallbackService {
       v1::ListPainReportsResponse* response) override;
 
  private:
+  // The patient a submission is for, once its request is valid.
+  struct Submitter {
+    PatientName patient;
+    absl::TimeZone zone;  // the patient's calendar
+  };
+
+  // Checks a submission's parent, request_id and body (`check_body` adds the
+  // body's violations), then finds the patient: INVALID_ARGUMENT with every
+  // bad field, or NOT_FOUND for a missing patient.
+  absl::StatusOr<Submitter> ValidateSubmission(
+      const std::string& parent, const std::string& request_id,
+      absl::FunctionRef<void(const PatientName&, Violations&)> check_body);
+
   Store& store_;
   Executor& executor_;
   const ExerciseCatalog& catalog_;

@@ -211,6 +211,15 @@ class SqliteStore final : public Store {
   template <typename T>
   absl::StatusOr<T> Write(absl::FunctionRef<absl::StatusOr<T>(Connection&)> fn);
 
+  // A page of one patient's records: `sql` selects as RunListQuery requires,
+  // with the patient's pk as ?1 and the body as column 2. `sql` is a literal
+  // (the statement cache's key); `kind` names the list in page tokens.
+  template <typename Message>
+  absl::StatusOr<Page<Message>> ListOfPatient(const PatientName& patient,
+                                              const char* sql,
+                                              absl::string_view kind,
+                                              const PageRequest& page);
+
   // Key lookups on a connection the caller holds. NOT_FOUND when missing.
   static absl::StatusOr<int64_t> ClinicPk(Connection& db,
                                           const ClinicName& name);
@@ -833,22 +842,30 @@ absl::StatusOr<v1::Session> SqliteStore::GetSession(const SessionName& name) {
   });
 }
 
+template <typename Message>
+absl::StatusOr<Page<Message>> SqliteStore::ListOfPatient(
+    const PatientName& patient, const char* sql, absl::string_view kind,
+    const PageRequest& page) {
+  return Read<Page<Message>>(
+      [&](Connection& db) -> absl::StatusOr<Page<Message>> {
+        GLUTECARE_ASSIGN_OR_RETURN(PatientRow row, FindPatient(db, patient));
+        GLUTECARE_ASSIGN_OR_RETURN(Statement stmt, db.Prepare(sql));
+        stmt.BindInt64(1, row.pk);
+        return RunListQuery<Message>(
+            stmt, absl::StrCat(kind, ":", patient.ToString()), page,
+            BodyAt<Message>(2));
+      });
+}
+
 absl::StatusOr<Page<v1::Session>> SqliteStore::ListSessions(
     const PatientName& patient, const PageRequest& page) {
-  return Read<Page<v1::Session>>(
-      [&](Connection& db) -> absl::StatusOr<Page<v1::Session>> {
-        GLUTECARE_ASSIGN_OR_RETURN(PatientRow row, FindPatient(db, patient));
-        GLUTECARE_ASSIGN_OR_RETURN(
-            Statement stmt,
-            db.Prepare("SELECT perform_time_us, pk, body FROM sessions "
-                       "WHERE patient_pk = ?1 AND (?2 IS NULL OR "
-                       "(perform_time_us, pk) < (?2, ?3)) "
-                       "ORDER BY perform_time_us DESC, pk DESC LIMIT ?4"));
-        stmt.BindInt64(1, row.pk);
-        return RunListQuery<v1::Session>(
-            stmt, absl::StrCat("sessions:", patient.ToString()), page,
-            BodyAt<v1::Session>(2));
-      });
+  return ListOfPatient<v1::Session>(
+      patient,
+      "SELECT perform_time_us, pk, body FROM sessions "
+      "WHERE patient_pk = ?1 AND (?2 IS NULL OR "
+      "(perform_time_us, pk) < (?2, ?3)) "
+      "ORDER BY perform_time_us DESC, pk DESC LIMIT ?4",
+      "sessions", page);
 }
 
 absl::StatusOr<v1::PainReport> SqliteStore::CreatePainReport(
@@ -884,20 +901,13 @@ absl::StatusOr<v1::PainReport> SqliteStore::CreatePainReport(
 
 absl::StatusOr<Page<v1::PainReport>> SqliteStore::ListPainReports(
     const PatientName& patient, const PageRequest& page) {
-  return Read<Page<v1::PainReport>>(
-      [&](Connection& db) -> absl::StatusOr<Page<v1::PainReport>> {
-        GLUTECARE_ASSIGN_OR_RETURN(PatientRow row, FindPatient(db, patient));
-        GLUTECARE_ASSIGN_OR_RETURN(
-            Statement stmt,
-            db.Prepare("SELECT local_date, pk, body FROM pain_reports "
-                       "WHERE patient_pk = ?1 AND (?2 IS NULL OR "
-                       "(local_date, pk) < (?2, ?3)) "
-                       "ORDER BY local_date DESC, pk DESC LIMIT ?4"));
-        stmt.BindInt64(1, row.pk);
-        return RunListQuery<v1::PainReport>(
-            stmt, absl::StrCat("pain_reports:", patient.ToString()), page,
-            BodyAt<v1::PainReport>(2));
-      });
+  return ListOfPatient<v1::PainReport>(
+      patient,
+      "SELECT local_date, pk, body FROM pain_reports "
+      "WHERE patient_pk = ?1 AND (?2 IS NULL OR "
+      "(local_date, pk) < (?2, ?3)) "
+      "ORDER BY local_date DESC, pk DESC LIMIT ?4",
+      "pain_reports", page);
 }
 
 // ---- Reports ----------------------------------------------------------------
