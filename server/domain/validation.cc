@@ -225,6 +225,13 @@ void CheckRequestId(absl::string_view request_id, absl::string_view field,
   }
 }
 
+absl::Status CheckEnumFilter(int value, bool (*is_valid)(int),
+                             absl::string_view field) {
+  if (is_valid(value)) return absl::OkStatus();
+  return InvalidFieldError(std::string(field),
+                           absl::StrCat("unknown value ", value));
+}
+
 void CheckDisplayName(absl::string_view value, absl::string_view field,
                       Violations& violations) {
   CheckText(value, field, kMaxDisplayNameChars, /*required=*/true,

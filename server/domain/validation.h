@@ -63,6 +63,11 @@ void CheckOptionalResourceId(absl::string_view id, absl::string_view field,
 void CheckRequestId(absl::string_view request_id, absl::string_view field,
                     Violations& violations);
 
+// An optional enum filter of a List request: unset (0) or a value this
+// server knows. INVALID_ARGUMENT naming `field` otherwise.
+absl::Status CheckEnumFilter(int value, bool (*is_valid)(int),
+                             absl::string_view field);
+
 // A required display name: 1-200 characters of printable UTF-8.
 void CheckDisplayName(absl::string_view value, absl::string_view field,
                       Violations& violations);

@@ -197,10 +197,8 @@ grpc::ServerUnaryReactor* AlertServiceImpl::ListAlerts(
     GLUTECARE_ASSIGN_OR_RETURN(
         filter.therapist,
         ParseTherapistFilter(request->therapist(), filter.clinic, "therapist"));
-    if (!v1::AlertState_IsValid(request->state())) {
-      return InvalidFieldError(
-          "state", absl::StrCat("unknown value ", request->state()));
-    }
+    GLUTECARE_RETURN_IF_ERROR(
+        CheckEnumFilter(request->state(), v1::AlertState_IsValid, "state"));
     filter.state = request->state();
     return ListInto(
         request->page_size(), request->page_token(),

@@ -37,10 +37,8 @@ grpc::ServerUnaryReactor* SuggestionServiceImpl::ListSuggestions(
       filter.patient = program.parent();
       filter.program = std::move(program);
     }
-    if (!v1::SuggestionState_IsValid(request->state())) {
-      return InvalidFieldError(
-          "state", absl::StrCat("unknown value ", request->state()));
-    }
+    GLUTECARE_RETURN_IF_ERROR(CheckEnumFilter(
+        request->state(), v1::SuggestionState_IsValid, "state"));
     filter.state = request->state();
     return ListInto(
         request->page_size(), request->page_token(),
