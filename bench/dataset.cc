@@ -6,6 +6,7 @@
 #include "server/common/status.h"
 #include "server/domain/calendar.h"
 #include "server/domain/resource_names.h"
+#include "server/service/access_tokens.h"
 
 namespace glutecare::bench {
 namespace {
@@ -130,6 +131,13 @@ absl::StatusOr<Dataset> LoadDataset(Store& store, const DatasetOptions& options,
       }
     }
   }
+  v1::AccessToken token;
+  token.set_role(v1::ROLE_THERAPIST);
+  token.set_subject(TherapistName{"bench", "t0"}.ToString());
+  token.set_display_name("glutecare-bench");
+  GLUTECARE_ASSIGN_OR_RETURN(
+      MintedToken minted, MintAccessToken(store, clinic, token, "bench", now));
+  dataset.therapist_token = std::move(minted.secret);
   return dataset;
 }
 

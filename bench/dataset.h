@@ -26,6 +26,9 @@ struct Dataset {
   std::vector<std::string> patients;  // resource names
   int64_t sessions = 0;
   int64_t pain_reports = 0;
+  // The bearer secret of a token of therapist t0, who (like every
+  // therapist) may read every patient of the clinic.
+  std::string therapist_token;
 };
 
 // Loads the dataset into `store`, with history ending on the day before

@@ -79,10 +79,17 @@ absl::StatusOr<Timing> Time(const std::string& name, int n,
   return timing;
 }
 
+// Set once the dataset is loaded: every call is the bench therapist's.
+std::string bearer_token;
+
 std::unique_ptr<grpc::ClientContext> Context() {
   auto context = std::make_unique<grpc::ClientContext>();
   context->set_deadline(std::chrono::system_clock::now() +
                         std::chrono::seconds(60));
+  if (!bearer_token.empty()) {
+    context->AddMetadata("authorization",
+                         absl::StrCat("Bearer ", bearer_token));
+  }
   return context;
 }
 
@@ -125,6 +132,7 @@ int Run() {
     return 1;
   }
   const double load_s = absl::ToDoubleSeconds(absl::Now() - load_start);
+  bearer_token = dataset->therapist_token;
 
   // 2. A server on it, and every patient's status.
   absl::StatusOr<std::unique_ptr<GlutecareServer>> server =

@@ -10,6 +10,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
+#include "client/access_token.h"
 #include "client/connection.h"
 #include "client/errors.h"
 
@@ -26,9 +27,11 @@ namespace {
 class AlertStream final : public grpc::ClientReadReactor<v1::Alert> {
  public:
   AlertStream(v1::AlertService::StubInterface& stub,
-              const v1::WatchAlertsRequest& request)
+              const v1::WatchAlertsRequest& request,
+              const std::string& access_token)
       : request_(request) {
     context_.set_wait_for_ready(false);
+    AddBearerToken(access_token, context_);
     stub.async()->WatchAlerts(&context_, &request_, this);
     AddHold();
     {
@@ -163,7 +166,7 @@ absl::Status WatchAlerts(v1::AlertService::StubInterface& stub,
   while (!stopper.stopped()) {
     grpc::Status status;
     {
-      AlertStream stream(stub, request);
+      AlertStream stream(stub, request, options.access_token);
       const Stopper::Hook cancel_on_stop =
           stopper.OnStop([&stream] { stream.Cancel(); });
       if (stream.AwaitConnected()) {

@@ -16,6 +16,7 @@
 #include <grpcpp/support/status.h>
 
 #include <cstdint>
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
@@ -25,6 +26,9 @@
 namespace glutecare::client {
 
 struct AlertWatchOptions {
+  // The caller's access token, sent with every stream (see AddBearerToken in
+  // client/access_token.h); none when empty.
+  std::string access_token;
   // Stop after this many alerts; 0 for no limit.
   int max_alerts = 0;
   // The wait before reconnecting after the first failure in a row; it
@@ -61,7 +65,8 @@ bool ShouldReconnect(grpc::StatusCode code);
 // OK), or until a stream fails with a status that ShouldReconnect() rejects:
 // that status, as FromGrpcStatus() (client/errors.h) makes it. Calls carry no
 // deadline and fail at once when the server is unreachable (no
-// wait-for-ready), so that the backoff is the watch's own.
+// wait-for-ready), so that the backoff is the watch's own. A token the server
+// rejects (UNAUTHENTICATED, PERMISSION_DENIED) ends the watch.
 absl::Status WatchAlerts(v1::AlertService::StubInterface& stub,
                          v1::WatchAlertsRequest request,
                          const AlertWatchOptions& options, Stopper& stopper,

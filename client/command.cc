@@ -1,11 +1,12 @@
 #include "client/command.h"
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
-
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "client/access_token.h"
 #include "client/errors.h"
 #include "client/names.h"
 #include "common/status_macros.h"
@@ -39,6 +40,13 @@ void AddGlobalOptions(CLI::App& app, GlobalOptions& options) {
                  "How often a failed call that is safe to repeat is repeated")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str()
+      ->group(std::string(kGroup));
+  // Its value is a path; the token itself is never an option, so that
+  // neither --help nor the command line shows it.
+  app.add_option("--token-file", options.token_file,
+                 "File holding your access token (default: the token in "
+                 "GLUTECARE_TOKEN)")
+      ->envname(std::string(kTokenFileVariable))
       ->group(std::string(kGroup));
   app.add_option("--clinic", options.clinic,
                  "Your clinic: clinics/ID or the ID")
@@ -100,6 +108,11 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentialsFor(
                                ReadPem(options.tls_key, "--tls-key"));
   }
   return grpc::SslCredentials(ssl);
+}
+
+absl::StatusOr<std::string> AccessTokenFor(const GlobalOptions& options) {
+  return ChooseAccessToken(options.token_file,
+                           std::getenv(std::string(kTokenVariable).c_str()));
 }
 
 absl::StatusOr<std::string> CommandContext::Clinic() const {
@@ -172,8 +185,9 @@ void AddGlobalOptionsFooter(CLI::App& root) {
        root.get_subcommands([](CLI::App*) { return true; })) {
     command->footer(
         "Global options go before or after the command: --server, --json, "
-        "--timeout, --retries, --clinic, --therapist, --patient "
-        "(see glutecare --help).");
+        "--timeout, --retries, --token-file, --clinic, --therapist, "
+        "--patient (see glutecare --help). The access token comes from "
+        "--token-file or GLUTECARE_TOKEN.");
     AddGlobalOptionsFooter(*command);
   }
 }

@@ -12,14 +12,13 @@
 #ifndef GLUTECARE_CLIENT_COMMAND_H_
 #define GLUTECARE_CLIENT_COMMAND_H_
 
+#include <grpcpp/security/credentials.h>
+
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <ostream>
-#include <grpcpp/security/credentials.h>
-
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -42,7 +41,13 @@ struct GlobalOptions {
   double timeout_seconds = 10;
   // --retries: how often a failed call that is safe to repeat is repeated.
   int retries = 4;
-  // The caller's identity, until the API has authentication.
+  // --token-file / GLUTECARE_TOKEN_FILE: a file holding the caller's access
+  // token; unset, the token is the value of GLUTECARE_TOKEN. There is no
+  // flag for the token itself: a command line is visible to every user of
+  // the machine (ps).
+  std::string token_file;
+  // Whom and what the commands are about. The access token decides what the
+  // caller may do; these name the resources.
   // --clinic / GLUTECARE_CLINIC: `clinics/{clinic}` or the id.
   std::string clinic;
   // --therapist / GLUTECARE_THERAPIST: full name or the id within the clinic.
@@ -64,6 +69,11 @@ struct GlobalOptions {
 // cannot be read or only one of certificate and key is given.
 absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentialsFor(
     const GlobalOptions& options);
+
+// The access token `options` and the environment give (see
+// ChooseAccessToken in client/access_token.h): a usage error when there is
+// none.
+absl::StatusOr<std::string> AccessTokenFor(const GlobalOptions& options);
 
 // Adds the global options to the root command `app`.
 void AddGlobalOptions(CLI::App& app, GlobalOptions& options);
@@ -197,8 +207,9 @@ struct LeafCommand {
 // its flags, which live as long as the action. The caller declares the flags:
 //
 //   auto [create, flags] = AddLeafCommand(group, chosen, "create",
-//                                         "Creates a clinic", CreateClinic);
-//   create.add_option("--id", flags.id, "The clinic's id")->required();
+//                                         "Creates a therapist",
+//                                         CreateTherapist);
+//   create.add_option("--name", flags.display_name, "Name")->required();
 template <typename Flags>
 LeafCommand<Flags> AddLeafCommand(CLI::App& group, ChosenAction& chosen,
                                   std::string name, std::string description,

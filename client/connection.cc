@@ -10,6 +10,7 @@
 
 #include "absl/random/random.h"
 #include "absl/strings/str_format.h"
+#include "client/access_token.h"
 #include "client/errors.h"
 
 namespace glutecare::client {
@@ -24,11 +25,11 @@ std::shared_ptr<grpc::Channel> OpenChannel(const ConnectionOptions& options) {
   arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS,
                    static_cast<int>(absl::ToInt64Milliseconds(
                        options.max_reconnect_backoff)));
-  return grpc::CreateCustomChannel(
-      options.target,
-      options.credentials != nullptr ? options.credentials
-                                     : grpc::InsecureChannelCredentials(),
-      arguments);
+  return grpc::CreateCustomChannel(options.target,
+                                   options.credentials != nullptr
+                                       ? options.credentials
+                                       : grpc::InsecureChannelCredentials(),
+                                   arguments);
 }
 
 }  // namespace
@@ -42,6 +43,12 @@ bool ShouldRetry(grpc::StatusCode code, Idempotency idempotency) {
     case grpc::StatusCode::DEADLINE_EXCEEDED:
       // The server may have applied the call before the deadline hit.
       return idempotency == Idempotency::kIdempotent;
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      // Too many calls in flight for the token, or a full work queue: the
+      // caller should slow down, not come back in 200 ms.
+    case grpc::StatusCode::UNAUTHENTICATED:
+    case grpc::StatusCode::PERMISSION_DENIED:
+      // The same token gets the same answer.
     default:
       return false;
   }
@@ -82,7 +89,9 @@ Connection::Connection(ConnectionOptions options)
              v1::ReportService::NewStub(channel_),
              v1::AlertService::NewStub(channel_),
              v1::SuggestionService::NewStub(channel_),
-             v1::DashboardService::NewStub(channel_)) {}
+             v1::DashboardService::NewStub(channel_),
+             v1::AccessService::NewStub(channel_),
+             v1::AuditService::NewStub(channel_)) {}
 
 absl::Status Connection::CallWithRetries(
     Idempotency idempotency,
@@ -92,6 +101,7 @@ absl::Status Connection::CallWithRetries(
     grpc::ClientContext context;
     context.set_deadline(
         absl::ToChronoTime(absl::Now() + options_.call_timeout));
+    AddBearerToken(options_.access_token, context);
     const grpc::Status status = attempt(&context);
     if (status.ok()) return absl::OkStatus();
     if (retry >= options_.max_retries ||

@@ -8,10 +8,11 @@
 //       &v1::PatientService::Stub::GetPatient, request,
 //       Idempotency::kIdempotent);
 //
-// Every attempt has its own deadline (ConnectionOptions::call_timeout). A
-// failed attempt is repeated, after an exponential backoff, when ShouldRetry()
-// says so and retries are left. Errors come back as FromGrpcStatus() makes
-// them (client/errors.h).
+// Every attempt carries the access token (ConnectionOptions::access_token)
+// and has its own deadline (ConnectionOptions::call_timeout). A failed attempt
+// is repeated, after an exponential backoff, when ShouldRetry() says so and
+// retries are left. Errors come back as FromGrpcStatus() makes them
+// (client/errors.h).
 #ifndef GLUTECARE_CLIENT_CONNECTION_H_
 #define GLUTECARE_CLIENT_CONNECTION_H_
 
@@ -27,7 +28,9 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "glutecare/v1/access_service.grpc.pb.h"
 #include "glutecare/v1/alert_service.grpc.pb.h"
+#include "glutecare/v1/audit_service.grpc.pb.h"
 #include "glutecare/v1/clinic_service.grpc.pb.h"
 #include "glutecare/v1/dashboard_service.grpc.pb.h"
 #include "glutecare/v1/exercise_service.grpc.pb.h"
@@ -41,16 +44,21 @@ namespace glutecare::client {
 
 // Whether a call may safely run twice, which decides what is retried.
 enum class Idempotency {
-  // Reads (Get, List) and creates that carry a request_id (CreateSession,
-  // CreatePainReport): retried on UNAVAILABLE and DEADLINE_EXCEEDED.
+  // Reads (Get, List), creates that carry a request_id (CreateSession,
+  // CreatePainReport) and state changes that may be repeated
+  // (RevokeAccessToken, AcknowledgeAlert): retried on UNAVAILABLE and
+  // DEADLINE_EXCEEDED.
   kIdempotent,
-  // Other writes (CreateClinic, CreatePatient, UpdateProgram, ...): a call
-  // that timed out may have been applied, so they are retried on UNAVAILABLE
-  // only.
+  // Other writes (CreateTherapist, CreatePatient, CreateAccessToken,
+  // UpdateProgram, ...): a call that timed out may have been applied, so they
+  // are retried on UNAVAILABLE only.
   kNotIdempotent,
 };
 
-// True when an attempt that failed with `code` should be made again.
+// True when an attempt that failed with `code` should be made again. Access
+// failures (UNAUTHENTICATED, PERMISSION_DENIED) are final, and so is
+// RESOURCE_EXHAUSTED: the server refused the call because the token or the
+// server is busy, and repeating it at once adds to that load.
 bool ShouldRetry(grpc::StatusCode code, Idempotency idempotency);
 
 struct ConnectionOptions {
@@ -58,6 +66,9 @@ struct ConnectionOptions {
   std::string target = "127.0.0.1:50051";
   // Plaintext unless set (ChannelCredentialsFor in command.h).
   std::shared_ptr<grpc::ChannelCredentials> credentials;
+  // The caller's access token, sent as `authorization: Bearer {token}` with
+  // every call that Call() makes; none when empty.
+  std::string access_token;
   // The deadline of each attempt.
   absl::Duration call_timeout = absl::Seconds(10);
   // How many times a failed call may be repeated (0: tried once).
@@ -113,15 +124,20 @@ class Connection final {
   }
 
   // The stub of a glutecare.v1 service, for calls that Call() does not make
-  // (server streams): they get no deadline and no retries from here.
+  // (server streams): they get no deadline, no retries and no access token
+  // from here; add the token with AddBearerToken(access_token(), context)
+  // (client/access_token.h).
   template <typename Stub>
   Stub& stub() {
     return *std::get<std::unique_ptr<Stub>>(stubs_);
   }
 
+  // ConnectionOptions::access_token.
+  const std::string& access_token() const { return options_.access_token; }
+
  private:
-  // Calls `attempt` with a fresh context (deadline set) until it succeeds,
-  // fails for good, or runs out of retries.
+  // Calls `attempt` with a fresh context (deadline and token set) until it
+  // succeeds, fails for good, or runs out of retries.
   absl::Status CallWithRetries(
       Idempotency idempotency,
       absl::FunctionRef<grpc::Status(grpc::ClientContext*)> attempt) const;
@@ -136,7 +152,9 @@ class Connection final {
              std::unique_ptr<v1::ReportService::Stub>,
              std::unique_ptr<v1::AlertService::Stub>,
              std::unique_ptr<v1::SuggestionService::Stub>,
-             std::unique_ptr<v1::DashboardService::Stub>>
+             std::unique_ptr<v1::DashboardService::Stub>,
+             std::unique_ptr<v1::AccessService::Stub>,
+             std::unique_ptr<v1::AuditService::Stub>>
       stubs_;
 };
 

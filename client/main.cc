@@ -2,8 +2,12 @@
 // therapists and their patients. Builds the command tree, parses the command
 // line, and runs the chosen command; see `glutecare --help`.
 //
+// Every call carries the caller's access token, from --token-file or
+// GLUTECARE_TOKEN; only --help works without one.
+//
 // Exit codes: 0 success, 1 the server answered with an error (or could not be
-// reached), 2 a usage error. Errors are one line on stderr.
+// reached), 2 a usage error (a missing token too). Errors are one line on
+// stderr.
 #include <CLI/CLI.hpp>
 #include <exception>
 #include <iostream>
@@ -55,6 +59,8 @@ int RunCli(int argc, char** argv) {
   AddAlertCommands(app, chosen);
   AddSuggestionCommands(app, chosen);
   AddDashboardCommand(app, chosen);
+  AddTokenCommands(app, chosen);
+  AddAuditCommands(app, chosen);
   AddGlobalOptionsFooter(app);
 
   try {
@@ -66,12 +72,15 @@ int RunCli(int argc, char** argv) {
         absl::StrCat(error.what(), " (see '", HelpCommandFor(app), "')")));
   }
 
+  absl::StatusOr<std::string> access_token = AccessTokenFor(options);
+  if (!access_token.ok()) return Report(access_token.status());
   absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
       ChannelCredentialsFor(options);
   if (!credentials.ok()) return Report(credentials.status());
   Connection connection({
       .target = options.server,
       .credentials = *std::move(credentials),
+      .access_token = *std::move(access_token),
       .call_timeout = absl::Seconds(options.timeout_seconds),
       .max_retries = options.retries,
   });

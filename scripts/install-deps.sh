@@ -14,6 +14,7 @@ packages=(
   protobuf-compiler libprotobuf-dev
   libgrpc++-dev protobuf-compiler-grpc grpc-proto
   libabsl-dev libsqlite3-dev sqlite3 tzdata
+  libssl-dev   # access tokens: OpenSSL RAND_bytes and SHA-256
   libcli11-dev
   golang-github-gogo-googleapis-dev   # google/rpc/status.proto, error_details.proto
   libgtest-dev libgmock-dev

@@ -6,6 +6,13 @@
 //
 // Prints "glutecare-server listening on HOST:PORT" on stdout once it serves,
 // and shuts down gracefully on SIGINT or SIGTERM.
+//
+//   glutecare-server bootstrap --db data/glutecare.db --clinic demo \
+//       --clinic-name "Demo clinic" --token-file admin.token
+//
+// creates a clinic (unless it exists) and an admin token for it, written to
+// --token-file with mode 0600; the admin then makes every other token with
+// `glutecare token create`.
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -14,9 +21,14 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/secret_file.h"
+#include "google/protobuf/util/time_util.h"
 #include "server/common/log.h"
+#include "server/service/access_tokens.h"
 #include "server/service/server.h"
+#include "server/storage/sqlite_store.h"
 
 namespace {
 
@@ -28,6 +40,54 @@ struct Flags {
   double shutdown_grace_seconds = 10;
   double alert_sweep_minutes = 15;
 };
+
+struct BootstrapFlags {
+  std::string db_path = "data/glutecare.db";
+  glutecare::BootstrapRequest request;
+  std::string token_file;
+};
+
+int Bootstrap(const BootstrapFlags& flags) {
+  const std::filesystem::path db = flags.db_path;
+  if (db.has_parent_path()) {
+    std::error_code error;
+    std::filesystem::create_directories(db.parent_path(), error);
+  }
+  // Opened first: a path that cannot be written fails before a token exists.
+  auto token_file = glutecare::SecretFile::Create(flags.token_file);
+  if (!token_file.ok()) {
+    Log(LogSeverity::kError,
+        absl::StrCat("--token-file: ", token_file.status().message()));
+    return 1;
+  }
+  auto store = glutecare::OpenSqliteStore(
+      {.path = flags.db_path, .read_connections = 1});
+  if (!store.ok()) {
+    Log(LogSeverity::kError, store.status().ToString());
+    return 1;
+  }
+  auto result = glutecare::BootstrapClinic(**store, flags.request, absl::Now());
+  if (!result.ok()) {
+    Log(LogSeverity::kError, result.status().ToString());
+    return 1;
+  }
+  if (absl::Status written = token_file->Write(result->admin.secret);
+      !written.ok()) {
+    Log(LogSeverity::kError,
+        absl::StrCat(written.ToString(), "; the token ",
+                     result->admin.token.name(),
+                     " was made but is unusable: run bootstrap again"));
+    return 1;
+  }
+  std::printf("%s %s\nadmin token %s (expires %s) written to %s\n",
+              result->clinic_created ? "created" : "existing clinic",
+              result->clinic.name().c_str(), result->admin.token.name().c_str(),
+              google::protobuf::util::TimeUtil::ToString(
+                  result->admin.token.expire_time())
+                  .c_str(),
+              flags.token_file.c_str());
+  return 0;
+}
 
 int Run(Flags flags) {
   // Block the shutdown signals in every thread (the gRPC and worker threads
@@ -120,10 +180,46 @@ int main(int argc, char** argv) {
   app.add_flag("--insecure", s.allow_insecure,
                "allow plaintext on a non-loopback address (never for real "
                "patient data)");
+  app.add_option("--max-calls-per-principal", s.max_calls_per_principal,
+                 "calls one token may have in flight; more answer "
+                 "RESOURCE_EXHAUSTED")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+
+  BootstrapFlags bootstrap;
+  CLI::App* bootstrap_command = app.add_subcommand(
+      "bootstrap",
+      "Creates a clinic (unless it exists) and an admin token for it, and "
+      "exits. The token is written to --token-file (mode 0600), never "
+      "printed.");
+  bootstrap_command
+      ->add_option("--db", bootstrap.db_path, "SQLite database file")
+      ->capture_default_str();
+  bootstrap_command
+      ->add_option("--clinic", bootstrap.request.clinic_id,
+                   "the clinic's id, such as `demo` (names it clinics/demo)")
+      ->required();
+  bootstrap_command
+      ->add_option("--clinic-name", bootstrap.request.display_name,
+                   "the clinic's display name")
+      ->required();
+  bootstrap_command->add_option(
+      "--identifier-system", bootstrap.request.identifier_system,
+      "the FHIR identifier system of the clinic's MRNs, such as "
+      "urn:oid:1.2.3 (optional)");
+  bootstrap_command
+      ->add_option("--admin-name", bootstrap.request.admin_display_name,
+                   "who holds the admin token")
+      ->capture_default_str();
+  bootstrap_command
+      ->add_option("--token-file", bootstrap.token_file,
+                   "where to write the admin token (mode 0600)")
+      ->required();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
     return app.exit(error);
   }
+  if (*bootstrap_command) return Bootstrap(bootstrap);
   return Run(std::move(flags));
 }

@@ -19,8 +19,8 @@
 #include "client/specs.h"
 #include "client/stop.h"
 #include "client/views/alert.h"
-#include "glutecare/v1/alert_service.grpc.pb.h"
 #include "common/status_macros.h"
+#include "glutecare/v1/alert_service.grpc.pb.h"
 
 namespace glutecare::client {
 namespace {
@@ -168,6 +168,7 @@ absl::Status WatchClinicAlerts(const CommandContext& context,
                              SignalStop::Install(stopper));
   PrintingListener listener(context.output(), request.parent());
   AlertWatchOptions options;
+  options.access_token = context.connection().access_token();
   options.max_alerts = flags.count;
   return WatchAlerts(context.connection().stub<v1::AlertService::Stub>(),
                      std::move(request), options, stopper, listener);

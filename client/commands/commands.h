@@ -10,7 +10,7 @@
 
 namespace glutecare::client {
 
-// `clinic create|list|show`
+// `clinic show`
 void AddClinicCommands(CLI::App& root, ChosenAction& chosen);
 // `therapist create|list|show`
 void AddTherapistCommands(CLI::App& root, ChosenAction& chosen);
@@ -32,6 +32,10 @@ void AddAlertCommands(CLI::App& root, ChosenAction& chosen);
 void AddSuggestionCommands(CLI::App& root, ChosenAction& chosen);
 // `dashboard`
 void AddDashboardCommand(CLI::App& root, ChosenAction& chosen);
+// `token create|list|revoke`
+void AddTokenCommands(CLI::App& root, ChosenAction& chosen);
+// `audit list`
+void AddAuditCommands(CLI::App& root, ChosenAction& chosen);
 
 }  // namespace glutecare::client
 

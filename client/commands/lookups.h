@@ -1,5 +1,5 @@
 // Reads that commands make before their own call: a patient's record (for its
-// time zone or first pain area), a program, and a patient's active programs.
+// time zone), a program, and a patient's active programs.
 // Each is one idempotent call (or one List with all its pages).
 #ifndef GLUTECARE_CLIENT_COMMANDS_LOOKUPS_H_
 #define GLUTECARE_CLIENT_COMMANDS_LOOKUPS_H_

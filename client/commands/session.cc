@@ -16,8 +16,8 @@
 #include "client/names.h"
 #include "client/paging.h"
 #include "client/specs.h"
-#include "glutecare/v1/session_service.grpc.pb.h"
 #include "common/status_macros.h"
+#include "glutecare/v1/session_service.grpc.pb.h"
 
 namespace glutecare::client {
 namespace {
@@ -27,7 +27,8 @@ struct SubmitFlags {
   std::vector<std::string> exercises;
   int pain_before = 0;
   int pain_after = 0;
-  std::optional<std::string> area;  // default: the patient's first pain area
+  std::optional<std::string> area;  // default: the server uses the patient's
+                                    // first pain area
   std::string difficulty;
   std::string notes;
   std::optional<std::string> perform_time;  // default: now
@@ -91,19 +92,6 @@ absl::StatusOr<std::string> ProgramRevisionFollowed(
       "): pass --program"));
 }
 
-// The area of --area, or else the first pain area of `patient`.
-absl::StatusOr<v1::PainArea> PainAreaOf(const CommandContext& context,
-                                        const std::optional<std::string>& area,
-                                        const std::string& patient) {
-  if (area.has_value()) return ParseFriendlyName<v1::PainArea>(*area, "--area");
-  GLUTECARE_ASSIGN_OR_RETURN(const v1::Patient record,
-                             GetPatient(context, patient));
-  if (record.pain_areas().empty()) {
-    return UsageError(absl::StrCat(patient, " has no pain area: pass --area"));
-  }
-  return static_cast<v1::PainArea>(record.pain_areas(0));
-}
-
 absl::Status SubmitSession(const CommandContext& context,
                            const SubmitFlags& flags) {
   v1::CreateSessionRequest request;
@@ -119,16 +107,14 @@ absl::Status SubmitSession(const CommandContext& context,
     GLUTECARE_ASSIGN_OR_RETURN(perform_time,
                                ParseInstant(*flags.perform_time, "--at"));
   }
+  v1::PainArea pain_area = v1::PAIN_AREA_UNSPECIFIED;
   if (flags.area.has_value()) {
-    // A bad --area is a usage error before any call.
-    GLUTECARE_RETURN_IF_ERROR(
-        ParseFriendlyName<v1::PainArea>(*flags.area, "--area").status());
+    GLUTECARE_ASSIGN_OR_RETURN(
+        pain_area, ParseFriendlyName<v1::PainArea>(*flags.area, "--area"));
   }
   GLUTECARE_ASSIGN_OR_RETURN(*session.mutable_program_revision(),
                              ProgramRevisionFollowed(context, flags.program));
   request.set_parent(std::string(ParentOf(session.program_revision())));
-  GLUTECARE_ASSIGN_OR_RETURN(const v1::PainArea pain_area,
-                             PainAreaOf(context, flags.area, request.parent()));
   *session.mutable_perform_time() = ToTimestamp(perform_time);
   session.set_pain_before(flags.pain_before);
   session.set_pain_after(flags.pain_after);

@@ -117,6 +117,17 @@ std::string PatientName::ToString() const {
   return absl::StrCat("clinics/", clinic, "/patients/", patient);
 }
 
+absl::StatusOr<AccessTokenName> AccessTokenName::Parse(
+    absl::string_view name, absl::string_view field) {
+  GLUTECARE_ASSIGN_OR_RETURN(
+      auto ids, ParseSegments(name, {"clinics", "accessTokens"}, field));
+  return AccessTokenName{std::move(ids[0]), std::move(ids[1])};
+}
+
+std::string AccessTokenName::ToString() const {
+  return absl::StrCat("clinics/", clinic, "/accessTokens/", access_token);
+}
+
 absl::StatusOr<ProgramName> ProgramName::Parse(absl::string_view name,
                                                absl::string_view field) {
   GLUTECARE_ASSIGN_OR_RETURN(

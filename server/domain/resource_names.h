@@ -138,6 +138,19 @@ struct SuggestionName {
                          const SuggestionName&) = default;
 };
 
+// `clinics/{clinic}/accessTokens/{access_token}`
+struct AccessTokenName {
+  std::string clinic;
+  std::string access_token;
+
+  static absl::StatusOr<AccessTokenName> Parse(absl::string_view name,
+                                               absl::string_view field);
+  ClinicName parent() const { return {clinic}; }
+  std::string ToString() const;
+  friend bool operator==(const AccessTokenName&,
+                         const AccessTokenName&) = default;
+};
+
 // `exercises/{exercise}`
 struct ExerciseName {
   std::string exercise;

@@ -191,6 +191,25 @@ absl::StatusOr<absl::CivilDay> ParseOptionalDate(absl::string_view text,
 
 }  // namespace
 
+absl::Time CheckTimestamp(const google::protobuf::Timestamp& timestamp,
+                          absl::string_view field, Violations& violations) {
+  // 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z, the range of
+  // google.protobuf.Timestamp.
+  constexpr int64_t kMinSeconds = -62135596800;
+  constexpr int64_t kMaxSeconds = 253402300799;
+  if (timestamp.seconds() < kMinSeconds || timestamp.seconds() > kMaxSeconds) {
+    violations.Add(std::string(field),
+                   "must be between 0001-01-01 and 9999-12-31");
+    return absl::InfinitePast();
+  }
+  if (timestamp.nanos() < 0 || timestamp.nanos() > 999'999'999) {
+    violations.Add(std::string(field), "nanos must be 0-999999999");
+    return absl::InfinitePast();
+  }
+  return absl::FromUnixSeconds(timestamp.seconds()) +
+         absl::Nanoseconds(timestamp.nanos());
+}
+
 absl::StatusOr<int32_t> EffectivePageSize(int32_t requested) {
   if (requested == 0) return kDefaultPageSize;
   if (requested < 0 || requested > kMaxPageSize) {
@@ -442,7 +461,10 @@ void CheckSession(const v1::Session& session, const ExerciseCatalog& catalog,
             Path(prefix, "pain_before"), violations);
   CheckPain(session.has_pain_after(), session.pain_after(),
             Path(prefix, "pain_after"), violations);
-  CheckPainArea(session.pain_area(), Path(prefix, "pain_area"), violations);
+  // Unset means the patient's first pain area (the service fills it in).
+  if (session.pain_area() != v1::PAIN_AREA_UNSPECIFIED) {
+    CheckPainArea(session.pain_area(), Path(prefix, "pain_area"), violations);
+  }
   CheckRequiredEnum(session.difficulty(), v1::Difficulty_IsValid,
                     Path(prefix, "difficulty"), violations);
   CheckText(session.notes(), Path(prefix, "notes"), kMaxNotesChars, false, true,
@@ -554,6 +576,55 @@ absl::Status ApplyUpdateMaskTo(
   options.set_replace_repeated_fields(true);
   FieldMaskUtil::MergeMessageTo(update, effective, options, target);
   return absl::OkStatus();
+}
+
+void CheckNewAccessToken(const v1::AccessToken& token, const ClinicName& clinic,
+                         absl::Time now, absl::string_view prefix,
+                         Violations& violations) {
+  const std::string subject_field = Path(prefix, "subject");
+  switch (token.role()) {
+    case v1::ROLE_ADMIN:
+    case v1::ROLE_INTEGRATION:
+      if (!token.subject().empty()) {
+        violations.Add(subject_field,
+                       "must be empty for admin and integration tokens");
+      }
+      break;
+    case v1::ROLE_THERAPIST:
+      CheckTherapistInClinic(token.subject(), clinic, subject_field,
+                             violations);
+      break;
+    case v1::ROLE_PATIENT: {
+      absl::StatusOr<PatientName> patient =
+          PatientName::Parse(token.subject(), subject_field);
+      if (!patient.ok()) {
+        for (auto& v : FieldViolationsOf(patient.status())) {
+          violations.Add(std::move(v.field), std::move(v.description));
+        }
+      } else if (patient->parent() != clinic) {
+        violations.Add(subject_field, absl::StrCat("must be a patient of ",
+                                                   clinic.ToString()));
+      }
+      break;
+    }
+    default:
+      violations.Add(Path(prefix, "role"),
+                     "required: ROLE_ADMIN, ROLE_THERAPIST, ROLE_PATIENT or "
+                     "ROLE_INTEGRATION");
+  }
+  CheckDisplayName(token.display_name(), Path(prefix, "display_name"),
+                   violations);
+  if (token.has_expire_time()) {
+    const std::string field = Path(prefix, "expire_time");
+    const absl::Time expire =
+        CheckTimestamp(token.expire_time(), field, violations);
+    if (expire == absl::InfinitePast()) return;
+    if (expire <= now) {
+      violations.Add(field, "must be in the future");
+    } else if (expire > now + kMaxTokenLifetime) {
+      violations.Add(field, "must be at most 400 days from now");
+    }
+  }
 }
 
 }  // namespace glutecare

@@ -19,10 +19,12 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "glutecare/v1/access.pb.h"
 #include "glutecare/v1/clinic.pb.h"
 #include "glutecare/v1/program.pb.h"
 #include "glutecare/v1/session.pb.h"
 #include "google/protobuf/field_mask.pb.h"
+#include "google/protobuf/timestamp.pb.h"
 #include "server/common/status.h"
 #include "server/domain/exercise_catalog.h"
 #include "server/domain/resource_names.h"
@@ -50,6 +52,12 @@ inline constexpr int32_t kMaxPageSize = 1000;
 // clocks drift); anything later is a typo or a broken clock.
 inline constexpr absl::Duration kMaxClockSkew = absl::Minutes(10);
 
+// Access tokens live 90 days unless their creator says otherwise, and at
+// most 400 days: long enough for a course of care or an integration's
+// yearly rotation, short enough that a forgotten token dies.
+inline constexpr absl::Duration kDefaultTokenLifetime = absl::Hours(24 * 90);
+inline constexpr absl::Duration kMaxTokenLifetime = absl::Hours(24 * 400);
+
 // The page size to use for a List request: `requested`, or kDefaultPageSize
 // for 0. INVALID_ARGUMENT naming "page_size" outside 0-kMaxPageSize.
 absl::StatusOr<int32_t> EffectivePageSize(int32_t requested);
@@ -71,6 +79,21 @@ absl::Status CheckEnumFilter(int value, bool (*is_valid)(int),
 // A required display name: 1-200 characters of printable UTF-8.
 void CheckDisplayName(absl::string_view value, absl::string_view field,
                       Violations& violations);
+
+// A timestamp field: seconds from 0001-01-01 to 9999-12-31 and nanos
+// 0-999999999. Returns the time, or adds a violation and returns
+// absl::InfinitePast().
+absl::Time CheckTimestamp(const google::protobuf::Timestamp& timestamp,
+                          absl::string_view field, Violations& violations);
+
+// The writable fields of an access token of `clinic` created at `now`: a
+// role, a subject that fits it (a therapist or patient of `clinic`, or empty
+// for admins and integrations), a display name, and an optional expire_time
+// after `now` and at most kMaxTokenLifetime later. Whether the subject exists
+// is the caller's to check.
+void CheckNewAccessToken(const v1::AccessToken& token, const ClinicName& clinic,
+                         absl::Time now, absl::string_view prefix,
+                         Violations& violations);
 
 // The writable fields of a clinic.
 void CheckClinic(const v1::Clinic& clinic, absl::string_view prefix,

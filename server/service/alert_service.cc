@@ -29,37 +29,36 @@ class FailedWriter final : public grpc::ServerWriteReactor<v1::Alert> {
   void OnDone() override { delete this; }
 };
 
-// One WatchAlerts stream. It reads alerts after the last sequence it sent from
-// the store, a batch at a time, and writes them one by one; a signal from the
-// hub only marks it dirty. So it never holds more than one batch, however
-// slow the client, and misses nothing, however many alerts arrive meanwhile.
+// One WatchAlerts stream. It first passes the gate on the executor (the
+// token is checked in the store), then reads alerts after the last sequence
+// it sent from the store, a batch at a time, and writes them one by one; a
+// signal from the hub only marks it dirty. So it never holds more than one
+// batch, however slow the client, and misses nothing, however many alerts
+// arrive meanwhile. It holds its caller's in-flight slot while it lives, and
+// its outcome goes to the audit trail when it finishes.
 //
-// Lifetime: deletes itself once gRPC is done with it (OnDone) and no store
-// read it scheduled is still running.
+// Lifetime: deletes itself once gRPC is done with it (OnDone) and no task it
+// scheduled on the executor is still running.
 class AlertWatcher final : public grpc::ServerWriteReactor<v1::Alert>,
                            public AlertListener {
  public:
-  AlertWatcher(Store& store, Executor& executor, AlertHub& hub,
-               ClinicName clinic, std::optional<TherapistName> therapist,
-               int64_t after_sequence)
+  AlertWatcher(Store& store, CallRunner& calls, AlertHub& hub,
+               Gate::Ticket ticket, const v1::WatchAlertsRequest& request)
       : store_(store),
-        executor_(executor),
+        calls_(calls),
         hub_(hub),
-        clinic_(std::move(clinic)),
-        therapist_(std::move(therapist)),
-        last_sequence_(after_sequence) {}
+        ticket_(std::move(ticket)),
+        request_(request),
+        last_sequence_(request.after_sequence()) {}
 
   void Start() {
-    // Headers go out at once, so the client knows the watch is live before
-    // the first alert.
-    StartSendInitialMetadata();
-    if (!hub_.Subscribe(clinic_.ToString(), this)) {
-      absl::MutexLock lock(&mu_);
-      FinishLocked(absl::UnavailableError("the server is shutting down"));
-      return;
-    }
     absl::MutexLock lock(&mu_);
-    MaybeFetchLocked();
+    fetching_ = true;
+    absl::Status queued = calls_.executor().Submit([this] { Admit(); });
+    if (!queued.ok()) {
+      fetching_ = false;
+      FinishLocked(queued);
+    }
   }
 
   void OnNewAlerts() override {
@@ -91,24 +90,90 @@ class AlertWatcher final : public grpc::ServerWriteReactor<v1::Alert>,
   }
 
   void OnDone() override {
-    hub_.Unsubscribe(clinic_.ToString(), this);
+    bool subscribed;
     bool delete_now;
     {
       absl::MutexLock lock(&mu_);
       done_ = true;
+      subscribed = subscribed_;
       delete_now = !fetching_;
     }
+    if (subscribed) hub_.Unsubscribe(clinic_.ToString(), this);
     if (delete_now) delete this;
   }
 
  private:
+  // On the executor: the gate, then the request's own checks, then the
+  // subscription and the first read. `fetching_` stays set until the
+  // subscription is recorded, so OnDone leaves the deleting to this.
+  void Admit() {
+    Gate::Admission admission = calls_.gate().Admit(ticket_, request_);
+    absl::Status status = admission.status;
+    if (status.ok()) status = ParseRequest();
+    bool subscribe = false;
+    {
+      absl::MutexLock lock(&mu_);
+      admission_ = std::move(admission);
+      if (done_) {
+        fetching_ = false;
+      } else if (!status.ok()) {
+        fetching_ = false;
+        FinishLocked(status);
+        return;
+      } else if (finished_) {
+        fetching_ = false;
+        return;
+      } else {
+        // Headers go out at once, so the client knows the watch is live
+        // before the first alert.
+        StartSendInitialMetadata();
+        subscribe = true;
+      }
+    }
+    if (!subscribe) {  // gRPC is done with the call already
+      delete this;
+      return;
+    }
+    // Not under mu_: the hub calls OnNewAlerts with its own lock held.
+    const bool subscribed = hub_.Subscribe(clinic_.ToString(), this);
+    bool delete_now = false;
+    {
+      absl::MutexLock lock(&mu_);
+      fetching_ = false;
+      subscribed_ = subscribed;
+      if (done_) {
+        delete_now = true;
+      } else if (!subscribed) {
+        FinishLocked(absl::UnavailableError("the server is shutting down"));
+      } else {
+        MaybeFetchLocked();
+      }
+    }
+    if (delete_now) {
+      if (subscribed) hub_.Unsubscribe(clinic_.ToString(), this);
+      delete this;
+    }
+  }
+
+  absl::Status ParseRequest() {
+    GLUTECARE_ASSIGN_OR_RETURN(clinic_,
+                               ClinicName::Parse(request_.parent(), "parent"));
+    GLUTECARE_ASSIGN_OR_RETURN(
+        therapist_,
+        ParseTherapistFilter(request_.therapist(), clinic_, "therapist"));
+    if (request_.after_sequence() < 0) {
+      return InvalidFieldError("after_sequence", "must not be negative");
+    }
+    return absl::OkStatus();
+  }
+
   void MaybeFetchLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (fetching_ || writing_ || finished_ || !dirty_ || !batch_.empty()) {
       return;
     }
     dirty_ = false;
     fetching_ = true;
-    absl::Status queued = executor_.Submit([this] { Fetch(); });
+    absl::Status queued = calls_.executor().Submit([this] { Fetch(); });
     if (!queued.ok()) {
       fetching_ = false;
       FinishLocked(queued);
@@ -155,16 +220,23 @@ class AlertWatcher final : public grpc::ServerWriteReactor<v1::Alert>,
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (finished_) return;
     finished_ = true;
-    Finish(ToGrpcStatus(status));
+    grpc::Status result = ToGrpcStatus(status);
+    calls_.gate().Audit(ticket_, admission_, result.error_code());
+    Finish(result);
   }
 
   Store& store_;
-  Executor& executor_;
+  CallRunner& calls_;
   AlertHub& hub_;
-  const ClinicName clinic_;
-  const std::optional<TherapistName> therapist_;
+  const Gate::Ticket ticket_;
+  const v1::WatchAlertsRequest request_;
+  // Set by Admit before anything reads them.
+  ClinicName clinic_;
+  std::optional<TherapistName> therapist_;
 
   absl::Mutex mu_;
+  bool subscribed_ ABSL_GUARDED_BY(mu_) = false;
+  Gate::Admission admission_ ABSL_GUARDED_BY(mu_);
   int64_t last_sequence_ ABSL_GUARDED_BY(mu_);
   std::deque<v1::Alert> batch_ ABSL_GUARDED_BY(mu_);
   // Starts dirty: the first read replays everything after the start.
@@ -180,7 +252,7 @@ class AlertWatcher final : public grpc::ServerWriteReactor<v1::Alert>,
 grpc::ServerUnaryReactor* AlertServiceImpl::ListAlerts(
     grpc::CallbackServerContext* context, const v1::ListAlertsRequest* request,
     v1::ListAlertsResponse* response) {
-  return RunOnExecutor(executor_, context, [=, this]() -> absl::Status {
+  return calls_.Run(context, *request, [=, this]() -> absl::Status {
     AlertFilter filter;
     // `clinics/{clinic}/patients/-` lists the whole clinic (AIP-159).
     if (absl::EndsWith(request->parent(), "/patients/-")) {
@@ -212,20 +284,22 @@ grpc::ServerUnaryReactor* AlertServiceImpl::ListAlerts(
 grpc::ServerUnaryReactor* AlertServiceImpl::AcknowledgeAlert(
     grpc::CallbackServerContext* context,
     const v1::AcknowledgeAlertRequest* request, v1::Alert* response) {
-  return SetState(context, request->name(), v1::ALERT_STATE_ACKNOWLEDGED,
-                  response);
+  return SetState(context, *request, request->name(),
+                  v1::ALERT_STATE_ACKNOWLEDGED, response);
 }
 
 grpc::ServerUnaryReactor* AlertServiceImpl::ResolveAlert(
     grpc::CallbackServerContext* context,
     const v1::ResolveAlertRequest* request, v1::Alert* response) {
-  return SetState(context, request->name(), v1::ALERT_STATE_RESOLVED, response);
+  return SetState(context, *request, request->name(), v1::ALERT_STATE_RESOLVED,
+                  response);
 }
 
 grpc::ServerUnaryReactor* AlertServiceImpl::SetState(
-    grpc::CallbackServerContext* context, const std::string& alert,
+    grpc::CallbackServerContext* context,
+    const google::protobuf::Message& request, const std::string& alert,
     v1::AlertState state, v1::Alert* response) {
-  return RunOnExecutor(executor_, context, [=, this]() -> absl::Status {
+  return calls_.Run(context, request, [=, &alert, this]() -> absl::Status {
     GLUTECARE_ASSIGN_OR_RETURN(AlertName name, AlertName::Parse(alert, "name"));
     GLUTECARE_ASSIGN_OR_RETURN(
         *response,
@@ -239,19 +313,10 @@ grpc::ServerUnaryReactor* AlertServiceImpl::SetState(
 grpc::ServerWriteReactor<v1::Alert>* AlertServiceImpl::WatchAlerts(
     grpc::CallbackServerContext* context,
     const v1::WatchAlertsRequest* request) {
-  absl::StatusOr<ClinicName> clinic =
-      ClinicName::Parse(request->parent(), "parent");
-  if (!clinic.ok()) return new FailedWriter(clinic.status());
-  absl::StatusOr<std::optional<TherapistName>> therapist =
-      ParseTherapistFilter(request->therapist(), *clinic, "therapist");
-  if (!therapist.ok()) return new FailedWriter(therapist.status());
-  if (request->after_sequence() < 0) {
-    return new FailedWriter(
-        InvalidFieldError("after_sequence", "must not be negative"));
-  }
+  absl::StatusOr<Gate::Ticket> ticket = calls_.gate().Arrive(*context);
+  if (!ticket.ok()) return new FailedWriter(ticket.status());
   auto* watcher =
-      new AlertWatcher(store_, executor_, hub_, *std::move(clinic),
-                       *std::move(therapist), request->after_sequence());
+      new AlertWatcher(store_, calls_, hub_, *std::move(ticket), *request);
   watcher->Start();
   return watcher;
 }

@@ -5,7 +5,7 @@
 
 #include "glutecare/v1/alert_service.grpc.pb.h"
 #include "server/service/alert_hub.h"
-#include "server/service/executor.h"
+#include "server/service/call.h"
 #include "server/service/patient_monitor.h"
 #include "server/storage/store.h"
 
@@ -14,9 +14,9 @@ namespace glutecare {
 class AlertServiceImpl final : public v1::AlertService::CallbackService {
  public:
   // The arguments must outlive the service.
-  AlertServiceImpl(Store& store, Executor& executor, AlertHub& hub,
+  AlertServiceImpl(Store& store, CallRunner& calls, AlertHub& hub,
                    PatientMonitor& monitor)
-      : store_(store), executor_(executor), hub_(hub), monitor_(monitor) {}
+      : store_(store), calls_(calls), hub_(hub), monitor_(monitor) {}
 
   grpc::ServerUnaryReactor* ListAlerts(
       grpc::CallbackServerContext* context,
@@ -33,13 +33,14 @@ class AlertServiceImpl final : public v1::AlertService::CallbackService {
       const v1::WatchAlertsRequest* request) override;
 
  private:
-  // Moves the alert named `alert` to `state`.
+  // Moves the alert named `alert` (a field of `request`) to `state`.
   grpc::ServerUnaryReactor* SetState(grpc::CallbackServerContext* context,
+                                     const google::protobuf::Message& request,
                                      const std::string& alert,
                                      v1::AlertState state, v1::Alert* response);
 
   Store& store_;
-  Executor& executor_;
+  CallRunner& calls_;
   AlertHub& hub_;
   PatientMonitor& monitor_;
 };

@@ -1,62 +1,93 @@
 // Glue between gRPC's callback API and the blocking handlers of the services:
-// a handler runs on the Executor, never on a gRPC thread, and the call
-// finishes with the handler's status translated by ToGrpcStatus.
+// every call passes the Gate (token, policy, in-flight limit) before its
+// handler runs, the handler runs on the Executor, never on a gRPC thread, the
+// call finishes with the handler's status translated by ToGrpcStatus, and
+// the outcome goes to the audit trail.
 //
 //   grpc::ServerUnaryReactor* GetPatient(grpc::CallbackServerContext* context,
 //                                        const v1::GetPatientRequest* request,
 //                                        v1::Patient* response) override {
-//     return RunOnExecutor(executor_, context, [=, this] {
+//     return calls_.Run(context, *request, [=, this] {
 //       ...
 //       return absl::OkStatus();
 //     });
 //   }
+//
+// A handler that needs the caller takes `const Principal&`.
 #ifndef GLUTECARE_SERVER_SERVICE_CALL_H_
 #define GLUTECARE_SERVER_SERVICE_CALL_H_
 
 #include <grpcpp/grpcpp.h>
 
+#include <type_traits>
 #include <utility>
 
 #include "absl/status/status.h"
+#include "google/protobuf/message.h"
 #include "google/protobuf/repeated_ptr_field.h"
 #include "server/common/status.h"
+#include "server/domain/access_policy.h"
 #include "server/domain/validation.h"
 #include "server/service/executor.h"
+#include "server/service/gate.h"
 #include "server/service/grpc_status.h"
 #include "server/storage/store.h"
 
 namespace glutecare {
 
-// Runs `handler` (returning absl::Status) on `executor` and finishes the call
-// with its status. A call cancelled, or past its deadline, before its turn
-// comes is finished without running the handler.
-template <typename Handler>
-grpc::ServerUnaryReactor* RunOnExecutor(Executor& executor,
-                                        grpc::CallbackServerContext* context,
-                                        Handler handler) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  absl::Status queued = executor.Submit(
-      [context, reactor, handler = std::move(handler)]() mutable {
-        if (context->IsCancelled()) {
-          reactor->Finish(grpc::Status(
-              grpc::StatusCode::CANCELLED,
-              "the call was cancelled or timed out before it ran"));
-          return;
-        }
-        reactor->Finish(ToGrpcStatus(handler()));
-      });
-  if (!queued.ok()) reactor->Finish(ToGrpcStatus(queued));
-  return reactor;
-}
+// Runs unary calls through the gate on the executor. Thread-safe.
+class CallRunner final {
+ public:
+  CallRunner(Gate& gate, Executor& executor)
+      : gate_(gate), executor_(executor) {}
 
-// Runs a handler that needs no blocking work on the calling gRPC thread.
-template <typename Handler>
-grpc::ServerUnaryReactor* RunInline(grpc::CallbackServerContext* context,
-                                    Handler handler) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(ToGrpcStatus(handler()));
-  return reactor;
-}
+  Gate& gate() { return gate_; }
+  Executor& executor() { return executor_; }
+
+  // Admits the call (see Gate), then runs `handler` (returning absl::Status,
+  // taking nothing or the caller's Principal) on the executor and finishes
+  // the call with its status. A call cancelled, or past its deadline, before
+  // its turn comes is finished without running anything.
+  template <typename Handler>
+  grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* context,
+                                const google::protobuf::Message& request,
+                                Handler handler) {
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    absl::StatusOr<Gate::Ticket> ticket = gate_.Arrive(*context);
+    if (!ticket.ok()) {
+      reactor->Finish(ToGrpcStatus(ticket.status()));
+      return reactor;
+    }
+    absl::Status queued = executor_.Submit(
+        [this, context, reactor, &request, ticket = *std::move(ticket),
+         handler = std::move(handler)]() mutable {
+          if (context->IsCancelled()) {
+            reactor->Finish(grpc::Status(
+                grpc::StatusCode::CANCELLED,
+                "the call was cancelled or timed out before it ran"));
+            return;
+          }
+          Gate::Admission admission = gate_.Admit(ticket, request);
+          absl::Status status = admission.status;
+          if (status.ok()) {
+            if constexpr (std::is_invocable_v<Handler&, const Principal&>) {
+              status = handler(*admission.principal);
+            } else {
+              status = handler();
+            }
+          }
+          grpc::Status result = ToGrpcStatus(status);
+          gate_.Audit(ticket, admission, result.error_code());
+          reactor->Finish(result);
+        });
+    if (!queued.ok()) reactor->Finish(ToGrpcStatus(queued));
+    return reactor;
+  }
+
+ private:
+  Gate& gate_;
+  Executor& executor_;
+};
 
 // The body of a List method: validates the requested page size, asks
 // `list` (a callable taking a PageRequest and returning

@@ -3,27 +3,20 @@
 #define GLUTECARE_SERVER_SERVICE_CLINIC_SERVICE_H_
 
 #include "glutecare/v1/clinic_service.grpc.pb.h"
-#include "server/service/executor.h"
+#include "server/service/call.h"
 #include "server/storage/store.h"
 
 namespace glutecare {
 
 class ClinicServiceImpl final : public v1::ClinicService::CallbackService {
  public:
-  // `store` and `executor` must outlive the service.
-  ClinicServiceImpl(Store& store, Executor& executor)
-      : store_(store), executor_(executor) {}
+  // `store` and `calls` must outlive the service.
+  ClinicServiceImpl(Store& store, CallRunner& calls)
+      : store_(store), calls_(calls) {}
 
-  grpc::ServerUnaryReactor* CreateClinic(grpc::CallbackServerContext* context,
-                                         const v1::CreateClinicRequest* request,
-                                         v1::Clinic* response) override;
   grpc::ServerUnaryReactor* GetClinic(grpc::CallbackServerContext* context,
                                       const v1::GetClinicRequest* request,
                                       v1::Clinic* response) override;
-  grpc::ServerUnaryReactor* ListClinics(
-      grpc::CallbackServerContext* context,
-      const v1::ListClinicsRequest* request,
-      v1::ListClinicsResponse* response) override;
   grpc::ServerUnaryReactor* CreateTherapist(
       grpc::CallbackServerContext* context,
       const v1::CreateTherapistRequest* request,
@@ -38,7 +31,7 @@ class ClinicServiceImpl final : public v1::ClinicService::CallbackService {
 
  private:
   Store& store_;
-  Executor& executor_;
+  CallRunner& calls_;
 };
 
 }  // namespace glutecare

@@ -13,7 +13,7 @@ grpc::ServerUnaryReactor* DashboardServiceImpl::ListPatientStatuses(
     grpc::CallbackServerContext* context,
     const v1::ListPatientStatusesRequest* request,
     v1::ListPatientStatusesResponse* response) {
-  return RunOnExecutor(executor_, context, [=, this]() -> absl::Status {
+  return calls_.Run(context, *request, [=, this]() -> absl::Status {
     GLUTECARE_ASSIGN_OR_RETURN(ClinicName clinic,
                                ClinicName::Parse(request->parent(), "parent"));
     GLUTECARE_ASSIGN_OR_RETURN(

@@ -5,7 +5,7 @@
 #define GLUTECARE_SERVER_SERVICE_DASHBOARD_SERVICE_H_
 
 #include "glutecare/v1/dashboard_service.grpc.pb.h"
-#include "server/service/executor.h"
+#include "server/service/call.h"
 #include "server/storage/store.h"
 
 namespace glutecare {
@@ -13,9 +13,9 @@ namespace glutecare {
 class DashboardServiceImpl final
     : public v1::DashboardService::CallbackService {
  public:
-  // `store` and `executor` must outlive the service.
-  DashboardServiceImpl(Store& store, Executor& executor)
-      : store_(store), executor_(executor) {}
+  // `store` and `calls` must outlive the service.
+  DashboardServiceImpl(Store& store, CallRunner& calls)
+      : store_(store), calls_(calls) {}
 
   grpc::ServerUnaryReactor* ListPatientStatuses(
       grpc::CallbackServerContext* context,
@@ -24,7 +24,7 @@ class DashboardServiceImpl final
 
  private:
   Store& store_;
-  Executor& executor_;
+  CallRunner& calls_;
 };
 
 }  // namespace glutecare

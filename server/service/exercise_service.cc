@@ -17,7 +17,7 @@ constexpr char kListQuery[] = "exercises";
 grpc::ServerUnaryReactor* ExerciseServiceImpl::GetExercise(
     grpc::CallbackServerContext* context, const v1::GetExerciseRequest* request,
     v1::Exercise* response) {
-  return RunInline(context, [=, this]() -> absl::Status {
+  return calls_.Run(context, *request, [=, this]() -> absl::Status {
     GLUTECARE_RETURN_IF_ERROR(
         ExerciseName::Parse(request->name(), "name").status());
     const v1::Exercise* exercise = catalog_.Find(request->name());
@@ -33,7 +33,7 @@ grpc::ServerUnaryReactor* ExerciseServiceImpl::ListExercises(
     grpc::CallbackServerContext* context,
     const v1::ListExercisesRequest* request,
     v1::ListExercisesResponse* response) {
-  return RunInline(context, [=, this]() -> absl::Status {
+  return calls_.Run(context, *request, [=, this]() -> absl::Status {
     GLUTECARE_ASSIGN_OR_RETURN(int32_t page_size,
                                EffectivePageSize(request->page_size()));
     // The cursor is the index of the first exercise of the page.

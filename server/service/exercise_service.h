@@ -5,14 +5,15 @@
 
 #include "glutecare/v1/exercise_service.grpc.pb.h"
 #include "server/domain/exercise_catalog.h"
+#include "server/service/call.h"
 
 namespace glutecare {
 
 class ExerciseServiceImpl final : public v1::ExerciseService::CallbackService {
  public:
-  // `catalog` must outlive the service.
-  explicit ExerciseServiceImpl(const ExerciseCatalog& catalog)
-      : catalog_(catalog) {}
+  // `catalog` and `calls` must outlive the service.
+  ExerciseServiceImpl(const ExerciseCatalog& catalog, CallRunner& calls)
+      : catalog_(catalog), calls_(calls) {}
 
   grpc::ServerUnaryReactor* GetExercise(grpc::CallbackServerContext* context,
                                         const v1::GetExerciseRequest* request,
@@ -24,6 +25,7 @@ class ExerciseServiceImpl final : public v1::ExerciseService::CallbackService {
 
  private:
   const ExerciseCatalog& catalog_;
+  CallRunner& calls_;
 };
 
 }  // namespace glutecare

@@ -27,7 +27,7 @@ const absl::flat_hash_set<std::string>& UpdatablePatientFields() {
 grpc::ServerUnaryReactor* PatientServiceImpl::CreatePatient(
     grpc::CallbackServerContext* context,
     const v1::CreatePatientRequest* request, v1::Patient* response) {
-  return RunOnExecutor(executor_, context, [=, this]() -> absl::Status {
+  return calls_.Run(context, *request, [=, this]() -> absl::Status {
     GLUTECARE_ASSIGN_OR_RETURN(ClinicName clinic,
                                ClinicName::Parse(request->parent(), "parent"));
     Violations violations;
@@ -56,7 +56,7 @@ grpc::ServerUnaryReactor* PatientServiceImpl::CreatePatient(
 grpc::ServerUnaryReactor* PatientServiceImpl::GetPatient(
     grpc::CallbackServerContext* context, const v1::GetPatientRequest* request,
     v1::Patient* response) {
-  return RunOnExecutor(executor_, context, [=, this]() -> absl::Status {
+  return calls_.Run(context, *request, [=, this]() -> absl::Status {
     GLUTECARE_ASSIGN_OR_RETURN(PatientName name,
                                PatientName::Parse(request->name(), "name"));
     GLUTECARE_ASSIGN_OR_RETURN(*response, store_.GetPatient(name));
@@ -68,7 +68,7 @@ grpc::ServerUnaryReactor* PatientServiceImpl::ListPatients(
     grpc::CallbackServerContext* context,
     const v1::ListPatientsRequest* request,
     v1::ListPatientsResponse* response) {
-  return RunOnExecutor(executor_, context, [=, this]() -> absl::Status {
+  return calls_.Run(context, *request, [=, this]() -> absl::Status {
     GLUTECARE_ASSIGN_OR_RETURN(ClinicName clinic,
                                ClinicName::Parse(request->parent(), "parent"));
     GLUTECARE_ASSIGN_OR_RETURN(
@@ -86,7 +86,7 @@ grpc::ServerUnaryReactor* PatientServiceImpl::ListPatients(
 grpc::ServerUnaryReactor* PatientServiceImpl::UpdatePatient(
     grpc::CallbackServerContext* context,
     const v1::UpdatePatientRequest* request, v1::Patient* response) {
-  return RunOnExecutor(executor_, context, [=, this]() -> absl::Status {
+  return calls_.Run(context, *request, [=, this]() -> absl::Status {
     GLUTECARE_ASSIGN_OR_RETURN(
         PatientName name,
         PatientName::Parse(request->patient().name(), "patient.name"));

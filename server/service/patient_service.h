@@ -3,7 +3,7 @@
 #define GLUTECARE_SERVER_SERVICE_PATIENT_SERVICE_H_
 
 #include "glutecare/v1/patient_service.grpc.pb.h"
-#include "server/service/executor.h"
+#include "server/service/call.h"
 #include "server/service/patient_monitor.h"
 #include "server/storage/store.h"
 
@@ -11,9 +11,9 @@ namespace glutecare {
 
 class PatientServiceImpl final : public v1::PatientService::CallbackService {
  public:
-  // `store` and `executor` must outlive the service.
-  PatientServiceImpl(Store& store, Executor& executor, PatientMonitor& monitor)
-      : store_(store), executor_(executor), monitor_(monitor) {}
+  // `store` and `calls` must outlive the service.
+  PatientServiceImpl(Store& store, CallRunner& calls, PatientMonitor& monitor)
+      : store_(store), calls_(calls), monitor_(monitor) {}
 
   grpc::ServerUnaryReactor* CreatePatient(
       grpc::CallbackServerContext* context,
@@ -31,7 +31,7 @@ class PatientServiceImpl final : public v1::PatientService::CallbackService {
 
  private:
   Store& store_;
-  Executor& executor_;
+  CallRunner& calls_;
   PatientMonitor& monitor_;
 };
 

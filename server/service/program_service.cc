@@ -26,7 +26,7 @@ const absl::flat_hash_set<std::string>& UpdatableProgramFields() {
 grpc::ServerUnaryReactor* ProgramServiceImpl::CreateProgram(
     grpc::CallbackServerContext* context,
     const v1::CreateProgramRequest* request, v1::Program* response) {
-  return RunOnExecutor(executor_, context, [=, this]() -> absl::Status {
+  return calls_.Run(context, *request, [=, this]() -> absl::Status {
     GLUTECARE_ASSIGN_OR_RETURN(PatientName patient_name,
                                PatientName::Parse(request->parent(), "parent"));
     Violations violations;
@@ -60,7 +60,7 @@ grpc::ServerUnaryReactor* ProgramServiceImpl::CreateProgram(
 grpc::ServerUnaryReactor* ProgramServiceImpl::GetProgram(
     grpc::CallbackServerContext* context, const v1::GetProgramRequest* request,
     v1::Program* response) {
-  return RunOnExecutor(executor_, context, [=, this]() -> absl::Status {
+  return calls_.Run(context, *request, [=, this]() -> absl::Status {
     GLUTECARE_ASSIGN_OR_RETURN(ProgramName name, ProgramName::ParseWithRevision(
                                                      request->name(), "name"));
     GLUTECARE_ASSIGN_OR_RETURN(*response, store_.GetProgram(name));
@@ -72,7 +72,7 @@ grpc::ServerUnaryReactor* ProgramServiceImpl::ListPrograms(
     grpc::CallbackServerContext* context,
     const v1::ListProgramsRequest* request,
     v1::ListProgramsResponse* response) {
-  return RunOnExecutor(executor_, context, [=, this]() -> absl::Status {
+  return calls_.Run(context, *request, [=, this]() -> absl::Status {
     GLUTECARE_ASSIGN_OR_RETURN(PatientName patient,
                                PatientName::Parse(request->parent(), "parent"));
     return ListInto(
@@ -87,7 +87,7 @@ grpc::ServerUnaryReactor* ProgramServiceImpl::ListPrograms(
 grpc::ServerUnaryReactor* ProgramServiceImpl::UpdateProgram(
     grpc::CallbackServerContext* context,
     const v1::UpdateProgramRequest* request, v1::Program* response) {
-  return RunOnExecutor(executor_, context, [=, this]() -> absl::Status {
+  return calls_.Run(context, *request, [=, this]() -> absl::Status {
     GLUTECARE_ASSIGN_OR_RETURN(
         ProgramName name,
         ProgramName::Parse(request->program().name(), "program.name"));
@@ -122,7 +122,7 @@ grpc::ServerUnaryReactor* ProgramServiceImpl::ListProgramRevisions(
     grpc::CallbackServerContext* context,
     const v1::ListProgramRevisionsRequest* request,
     v1::ListProgramRevisionsResponse* response) {
-  return RunOnExecutor(executor_, context, [=, this]() -> absl::Status {
+  return calls_.Run(context, *request, [=, this]() -> absl::Status {
     GLUTECARE_ASSIGN_OR_RETURN(ProgramName name,
                                ProgramName::Parse(request->name(), "name"));
     return ListInto(

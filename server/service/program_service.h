@@ -4,7 +4,7 @@
 
 #include "glutecare/v1/program_service.grpc.pb.h"
 #include "server/domain/exercise_catalog.h"
-#include "server/service/executor.h"
+#include "server/service/call.h"
 #include "server/service/patient_monitor.h"
 #include "server/storage/store.h"
 
@@ -13,12 +13,9 @@ namespace glutecare {
 class ProgramServiceImpl final : public v1::ProgramService::CallbackService {
  public:
   // The arguments must outlive the service.
-  ProgramServiceImpl(Store& store, Executor& executor,
+  ProgramServiceImpl(Store& store, CallRunner& calls,
                      const ExerciseCatalog& catalog, PatientMonitor& monitor)
-      : store_(store),
-        executor_(executor),
-        catalog_(catalog),
-        monitor_(monitor) {}
+      : store_(store), calls_(calls), catalog_(catalog), monitor_(monitor) {}
 
   grpc::ServerUnaryReactor* CreateProgram(
       grpc::CallbackServerContext* context,
@@ -40,7 +37,7 @@ class ProgramServiceImpl final : public v1::ProgramService::CallbackService {
 
  private:
   Store& store_;
-  Executor& executor_;
+  CallRunner& calls_;
   const ExerciseCatalog& catalog_;
   PatientMonitor& monitor_;
 };

@@ -54,7 +54,7 @@ grpc::ServerUnaryReactor* ReportServiceImpl::GetAdherenceReport(
     grpc::CallbackServerContext* context,
     const v1::GetAdherenceReportRequest* request,
     v1::AdherenceReport* response) {
-  return RunOnExecutor(executor_, context, [=, this]() -> absl::Status {
+  return calls_.Run(context, *request, [=, this]() -> absl::Status {
     GLUTECARE_ASSIGN_OR_RETURN(
         ReportScope scope,
         ResolveScope(store_, request->patient(), request->start_date(),
@@ -87,7 +87,7 @@ grpc::ServerUnaryReactor* ReportServiceImpl::GetPainTrendReport(
     grpc::CallbackServerContext* context,
     const v1::GetPainTrendReportRequest* request,
     v1::PainTrendReport* response) {
-  return RunOnExecutor(executor_, context, [=, this]() -> absl::Status {
+  return calls_.Run(context, *request, [=, this]() -> absl::Status {
     GLUTECARE_ASSIGN_OR_RETURN(
         ReportScope scope,
         ResolveScope(store_, request->patient(), request->start_date(),

@@ -5,16 +5,16 @@
 #define GLUTECARE_SERVER_SERVICE_REPORT_SERVICE_H_
 
 #include "glutecare/v1/report_service.grpc.pb.h"
-#include "server/service/executor.h"
+#include "server/service/call.h"
 #include "server/storage/store.h"
 
 namespace glutecare {
 
 class ReportServiceImpl final : public v1::ReportService::CallbackService {
  public:
-  // `store` and `executor` must outlive the service.
-  ReportServiceImpl(Store& store, Executor& executor)
-      : store_(store), executor_(executor) {}
+  // `store` and `calls` must outlive the service.
+  ReportServiceImpl(Store& store, CallRunner& calls)
+      : store_(store), calls_(calls) {}
 
   grpc::ServerUnaryReactor* GetAdherenceReport(
       grpc::CallbackServerContext* context,
@@ -27,7 +27,7 @@ class ReportServiceImpl final : public v1::ReportService::CallbackService {
 
  private:
   Store& store_;
-  Executor& executor_;
+  CallRunner& calls_;
 };
 
 }  // namespace glutecare

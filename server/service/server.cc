@@ -14,7 +14,9 @@
 #include "server/common/log.h"
 #include "server/common/status.h"
 #include "server/domain/exercise_catalog.h"
+#include "server/service/access_service.h"
 #include "server/service/alert_service.h"
+#include "server/service/audit_service.h"
 #include "server/service/clinic_service.h"
 #include "server/service/dashboard_service.h"
 #include "server/service/exercise_service.h"
@@ -114,33 +116,64 @@ absl::StatusOr<std::unique_ptr<GlutecareServer>> GlutecareServer::Start(
       server->store_,
       OpenSqliteStore({.path = options.db_path,
                        .read_connections = options.worker_threads}));
+  server->audit_log_ =
+      std::make_unique<AuditLog>(*server->store_, AuditLog::Options{});
+  server->gate_ = std::make_unique<Gate>(
+      *server->store_, *server->audit_log_,
+      Gate::Options{.max_calls_per_principal =
+                        options.max_calls_per_principal});
   server->executor_ = std::make_unique<Executor>(
       Executor::Options{.threads = options.worker_threads});
+  server->calls_ =
+      std::make_unique<CallRunner>(*server->gate_, *server->executor_);
 
   server->alert_hub_ = std::make_unique<AlertHub>();
   server->monitor_ = std::make_unique<PatientMonitor>(
       *server->store_, *server->alert_hub_, ExerciseCatalog::Default());
   Store& store = *server->store_;
-  Executor& executor = *server->executor_;
+  CallRunner& calls = *server->calls_;
   PatientMonitor& monitor = *server->monitor_;
   const ExerciseCatalog& catalog = ExerciseCatalog::Default();
-  server->services_.push_back(
-      std::make_unique<ClinicServiceImpl>(store, executor));
-  server->services_.push_back(
-      std::make_unique<PatientServiceImpl>(store, executor, monitor));
-  server->services_.push_back(std::make_unique<ExerciseServiceImpl>(catalog));
-  server->services_.push_back(
-      std::make_unique<ProgramServiceImpl>(store, executor, catalog, monitor));
-  server->services_.push_back(
-      std::make_unique<SessionServiceImpl>(store, executor, catalog, monitor));
-  server->services_.push_back(std::make_unique<AlertServiceImpl>(
-      store, executor, *server->alert_hub_, monitor));
-  server->services_.push_back(std::make_unique<SuggestionServiceImpl>(
-      store, executor, catalog, monitor));
-  server->services_.push_back(
-      std::make_unique<DashboardServiceImpl>(store, executor));
-  server->services_.push_back(
-      std::make_unique<ReportServiceImpl>(store, executor));
+  auto add = [&](const char* full_name,
+                 std::unique_ptr<grpc::Service> service) {
+    server->service_names_.push_back(full_name);
+    server->services_.push_back(std::move(service));
+  };
+  add(v1::ClinicService::service_full_name(),
+      std::make_unique<ClinicServiceImpl>(store, calls));
+  add(v1::PatientService::service_full_name(),
+      std::make_unique<PatientServiceImpl>(store, calls, monitor));
+  add(v1::ExerciseService::service_full_name(),
+      std::make_unique<ExerciseServiceImpl>(catalog, calls));
+  add(v1::ProgramService::service_full_name(),
+      std::make_unique<ProgramServiceImpl>(store, calls, catalog, monitor));
+  add(v1::SessionService::service_full_name(),
+      std::make_unique<SessionServiceImpl>(store, calls, catalog, monitor));
+  add(v1::AlertService::service_full_name(),
+      std::make_unique<AlertServiceImpl>(store, calls, *server->alert_hub_,
+                                         monitor));
+  add(v1::SuggestionService::service_full_name(),
+      std::make_unique<SuggestionServiceImpl>(store, calls, catalog, monitor));
+  add(v1::DashboardService::service_full_name(),
+      std::make_unique<DashboardServiceImpl>(store, calls));
+  add(v1::ReportService::service_full_name(),
+      std::make_unique<ReportServiceImpl>(store, calls));
+  add(v1::AccessService::service_full_name(),
+      std::make_unique<AccessServiceImpl>(store, calls));
+  add(v1::AuditService::service_full_name(),
+      std::make_unique<AuditServiceImpl>(store, calls, *server->audit_log_));
+  // Every method of every service has its entry in the access policy, or
+  // the server does not start.
+  std::vector<const google::protobuf::ServiceDescriptor*> descriptors;
+  for (const std::string& name : server->service_names_) {
+    descriptors.push_back(
+        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+            name));
+    if (descriptors.back() == nullptr) {
+      return absl::InternalError(absl::StrCat("no descriptor for ", name));
+    }
+  }
+  GLUTECARE_RETURN_IF_ERROR(Gate::CheckPolicyCovers(descriptors));
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -207,6 +240,7 @@ void GlutecareServer::Shutdown(absl::Duration grace) {
     server_->Wait();
   }
   if (executor_ != nullptr) executor_->Shutdown();
+  if (audit_log_ != nullptr) audit_log_->Stop();
   store_.reset();
 }
 

@@ -23,7 +23,10 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "server/service/alert_hub.h"
+#include "server/service/audit_log.h"
+#include "server/service/call.h"
 #include "server/service/executor.h"
+#include "server/service/gate.h"
 #include "server/service/patient_monitor.h"
 #include "server/storage/store.h"
 
@@ -63,6 +66,8 @@ struct ServerOptions {
   int max_receive_message_bytes = 1 << 20;
   // Largest response the server sends, in bytes (a full List page).
   int max_send_message_bytes = 16 << 20;
+  // Calls one principal (one token) may have in flight; see Gate::Options.
+  int max_calls_per_principal = 32;
   // How often every patient is checked for the alerts that fire without new
   // data (missed sessions, low adherence); the first check runs at start-up.
   // Zero disables the periodic check.
@@ -86,6 +91,12 @@ class GlutecareServer final {
   // The port actually bound.
   int port() const { return port_; }
 
+  // The full names of the glutecare.v1 services served, such as
+  // `glutecare.v1.SessionService`.
+  const std::vector<std::string>& service_names() const {
+    return service_names_;
+  }
+
   // Stops accepting calls, ends alert streams, waits up to `grace` for calls
   // in flight (then cancels the rest), finishes queued work and closes the
   // database. Idempotent; call it from one thread.
@@ -100,12 +111,16 @@ class GlutecareServer final {
   void SweepLoop(absl::Duration interval);
 
   // Destroyed in reverse order: the gRPC server goes before the services,
-  // the executor and the store it uses.
+  // the executor, the gate and the store they use.
   std::unique_ptr<Store> store_;
+  std::unique_ptr<AuditLog> audit_log_;
+  std::unique_ptr<Gate> gate_;
   std::unique_ptr<Executor> executor_;
+  std::unique_ptr<CallRunner> calls_;
   std::unique_ptr<AlertHub> alert_hub_;
   std::unique_ptr<PatientMonitor> monitor_;
   std::vector<std::unique_ptr<grpc::Service>> services_;
+  std::vector<std::string> service_names_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   std::atomic<bool> shut_down_{false};

@@ -32,13 +32,18 @@ SessionServiceImpl::ValidateSubmission(
   GLUTECARE_ASSIGN_OR_RETURN(
       absl::TimeZone zone,
       LoadTimeZone(stored.time_zone(), "patient.time_zone"));
-  return Submitter{std::move(patient), zone};
+  return Submitter{
+      .patient = std::move(patient),
+      .zone = zone,
+      .first_pain_area = stored.pain_areas().empty()
+                             ? v1::PAIN_AREA_UNSPECIFIED
+                             : static_cast<v1::PainArea>(stored.pain_areas(0))};
 }
 
 grpc::ServerUnaryReactor* SessionServiceImpl::CreateSession(
     grpc::CallbackServerContext* context,
     const v1::CreateSessionRequest* request, v1::Session* response) {
-  return RunOnExecutor(executor_, context, [=, this]() -> absl::Status {
+  return calls_.Run(context, *request, [=, this]() -> absl::Status {
     const absl::Time now = absl::Now();
     GLUTECARE_ASSIGN_OR_RETURN(
         Submitter submitter,
@@ -61,6 +66,9 @@ grpc::ServerUnaryReactor* SessionServiceImpl::CreateSession(
                                  GenerateResourceId()}
                          .ToString());
     session.set_local_date(local_date);
+    if (session.pain_area() == v1::PAIN_AREA_UNSPECIFIED) {
+      session.set_pain_area(submitter.first_pain_area);
+    }
     *session.mutable_create_time() = TimeUtil::GetCurrentTime();
     GLUTECARE_ASSIGN_OR_RETURN(
         *response, store_.CreateSession(session, request->request_id()));
@@ -72,7 +80,7 @@ grpc::ServerUnaryReactor* SessionServiceImpl::CreateSession(
 grpc::ServerUnaryReactor* SessionServiceImpl::GetSession(
     grpc::CallbackServerContext* context, const v1::GetSessionRequest* request,
     v1::Session* response) {
-  return RunOnExecutor(executor_, context, [=, this]() -> absl::Status {
+  return calls_.Run(context, *request, [=, this]() -> absl::Status {
     GLUTECARE_ASSIGN_OR_RETURN(SessionName name,
                                SessionName::Parse(request->name(), "name"));
     GLUTECARE_ASSIGN_OR_RETURN(*response, store_.GetSession(name));
@@ -84,7 +92,7 @@ grpc::ServerUnaryReactor* SessionServiceImpl::ListSessions(
     grpc::CallbackServerContext* context,
     const v1::ListSessionsRequest* request,
     v1::ListSessionsResponse* response) {
-  return RunOnExecutor(executor_, context, [=, this]() -> absl::Status {
+  return calls_.Run(context, *request, [=, this]() -> absl::Status {
     GLUTECARE_ASSIGN_OR_RETURN(PatientName patient,
                                PatientName::Parse(request->parent(), "parent"));
     return ListInto(
@@ -99,7 +107,7 @@ grpc::ServerUnaryReactor* SessionServiceImpl::ListSessions(
 grpc::ServerUnaryReactor* SessionServiceImpl::CreatePainReport(
     grpc::CallbackServerContext* context,
     const v1::CreatePainReportRequest* request, v1::PainReport* response) {
-  return RunOnExecutor(executor_, context, [=, this]() -> absl::Status {
+  return calls_.Run(context, *request, [=, this]() -> absl::Status {
     const absl::Time now = absl::Now();
     GLUTECARE_ASSIGN_OR_RETURN(
         Submitter submitter,
@@ -131,7 +139,7 @@ grpc::ServerUnaryReactor* SessionServiceImpl::ListPainReports(
     grpc::CallbackServerContext* context,
     const v1::ListPainReportsRequest* request,
     v1::ListPainReportsResponse* response) {
-  return RunOnExecutor(executor_, context, [=, this]() -> absl::Status {
+  return calls_.Run(context, *request, [=, this]() -> absl::Status {
     GLUTECARE_ASSIGN_OR_RETURN(PatientName patient,
                                PatientName::Parse(request->parent(), "parent"));
     return ListInto(

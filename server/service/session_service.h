@@ -11,7 +11,7 @@
 #include "server/common/status.h"
 #include "server/domain/exercise_catalog.h"
 #include "server/domain/resource_names.h"
-#include "server/service/executor.h"
+#include "server/service/call.h"
 #include "server/service/patient_monitor.h"
 #include "server/storage/store.h"
 
@@ -20,12 +20,9 @@ namespace glutecare {
 class SessionServiceImpl final : public v1::SessionService::CallbackService {
  public:
   // The arguments must outlive the service.
-  SessionServiceImpl(Store& store, Executor& executor,
+  SessionServiceImpl(Store& store, CallRunner& calls,
                      const ExerciseCatalog& catalog, PatientMonitor& monitor)
-      : store_(store),
-        executor_(executor),
-        catalog_(catalog),
-        monitor_(monitor) {}
+      : store_(store), calls_(calls), catalog_(catalog), monitor_(monitor) {}
 
   grpc::ServerUnaryReactor* CreateSession(
       grpc::CallbackServerContext* context,
@@ -51,6 +48,8 @@ class SessionServiceImpl final : public v1::SessionService::CallbackService {
   struct Submitter {
     PatientName patient;
     absl::TimeZone zone;  // the patient's calendar
+    // The patient's first pain area: a session's area when it names none.
+    v1::PainArea first_pain_area = v1::PAIN_AREA_UNSPECIFIED;
   };
 
   // Checks a submission's parent, request_id and body (`check_body` adds the
@@ -61,7 +60,7 @@ class SessionServiceImpl final : public v1::SessionService::CallbackService {
       absl::FunctionRef<void(const PatientName&, Violations&)> check_body);
 
   Store& store_;
-  Executor& executor_;
+  CallRunner& calls_;
   const ExerciseCatalog& catalog_;
   PatientMonitor& monitor_;
 };

@@ -23,7 +23,7 @@ grpc::ServerUnaryReactor* SuggestionServiceImpl::ListSuggestions(
     grpc::CallbackServerContext* context,
     const v1::ListSuggestionsRequest* request,
     v1::ListSuggestionsResponse* response) {
-  return RunOnExecutor(executor_, context, [=, this]() -> absl::Status {
+  return calls_.Run(context, *request, [=, this]() -> absl::Status {
     SuggestionFilter filter;
     // `.../patients/{patient}/programs/-` lists every program (AIP-159).
     if (absl::EndsWith(request->parent(), kAllPrograms)) {
@@ -52,7 +52,7 @@ grpc::ServerUnaryReactor* SuggestionServiceImpl::ListSuggestions(
 grpc::ServerUnaryReactor* SuggestionServiceImpl::AcceptSuggestion(
     grpc::CallbackServerContext* context,
     const v1::AcceptSuggestionRequest* request, v1::Program* response) {
-  return RunOnExecutor(executor_, context, [=, this]() -> absl::Status {
+  return calls_.Run(context, *request, [=, this]() -> absl::Status {
     GLUTECARE_ASSIGN_OR_RETURN(SuggestionName name,
                                SuggestionName::Parse(request->name(), "name"));
     GLUTECARE_ASSIGN_OR_RETURN(v1::Suggestion suggestion,
@@ -87,7 +87,7 @@ grpc::ServerUnaryReactor* SuggestionServiceImpl::AcceptSuggestion(
 grpc::ServerUnaryReactor* SuggestionServiceImpl::DismissSuggestion(
     grpc::CallbackServerContext* context,
     const v1::DismissSuggestionRequest* request, v1::Suggestion* response) {
-  return RunOnExecutor(executor_, context, [=, this]() -> absl::Status {
+  return calls_.Run(context, *request, [=, this]() -> absl::Status {
     GLUTECARE_ASSIGN_OR_RETURN(SuggestionName name,
                                SuggestionName::Parse(request->name(), "name"));
     GLUTECARE_ASSIGN_OR_RETURN(

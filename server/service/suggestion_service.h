@@ -6,7 +6,7 @@
 
 #include "glutecare/v1/suggestion_service.grpc.pb.h"
 #include "server/domain/exercise_catalog.h"
-#include "server/service/executor.h"
+#include "server/service/call.h"
 #include "server/service/patient_monitor.h"
 #include "server/storage/store.h"
 
@@ -16,12 +16,9 @@ class SuggestionServiceImpl final
     : public v1::SuggestionService::CallbackService {
  public:
   // The arguments must outlive the service.
-  SuggestionServiceImpl(Store& store, Executor& executor,
+  SuggestionServiceImpl(Store& store, CallRunner& calls,
                         const ExerciseCatalog& catalog, PatientMonitor& monitor)
-      : store_(store),
-        executor_(executor),
-        catalog_(catalog),
-        monitor_(monitor) {}
+      : store_(store), calls_(calls), catalog_(catalog), monitor_(monitor) {}
 
   grpc::ServerUnaryReactor* ListSuggestions(
       grpc::CallbackServerContext* context,
@@ -38,7 +35,7 @@ class SuggestionServiceImpl final
 
  private:
   Store& store_;
-  Executor& executor_;
+  CallRunner& calls_;
   const ExerciseCatalog& catalog_;
   PatientMonitor& monitor_;
 };

@@ -14,7 +14,7 @@ namespace {
 //
 // Every resource is stored as its serialized v1 proto in `body`; the columns
 // beside it are the keys that queries, uniqueness and foreign keys need.
-constexpr std::array<absl::string_view, 4> kMigrations = {
+constexpr std::array<absl::string_view, 5> kMigrations = {
     R"sql(
 CREATE TABLE clinics (
   pk INTEGER PRIMARY KEY,
@@ -159,6 +159,39 @@ CREATE TABLE patient_status (
 ) STRICT;
 CREATE INDEX patient_status_by_attention
   ON patient_status (clinic_pk, attention_milli, patient_pk);
+)sql",
+    // 5: access tokens (only the SHA-256 of each secret) and the audit
+    // trail, which triggers keep append-only.
+    R"sql(
+CREATE TABLE access_tokens (
+  pk INTEGER PRIMARY KEY,
+  clinic_pk INTEGER NOT NULL REFERENCES clinics (pk),
+  access_token_id TEXT NOT NULL,
+  secret_sha256 BLOB NOT NULL UNIQUE,
+  body BLOB NOT NULL,
+  UNIQUE (clinic_pk, access_token_id)
+) STRICT;
+
+CREATE TABLE audit_events (
+  sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+  clinic_pk INTEGER NOT NULL REFERENCES clinics (pk),
+  -- The patient's resource name, or '' for calls about no single patient.
+  patient TEXT NOT NULL,
+  -- Microseconds since the Unix epoch.
+  time_micros INTEGER NOT NULL,
+  body BLOB NOT NULL
+) STRICT;
+CREATE INDEX audit_events_by_clinic ON audit_events (clinic_pk, sequence);
+CREATE INDEX audit_events_by_patient
+  ON audit_events (clinic_pk, patient, sequence) WHERE patient != '';
+CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+BEGIN
+  SELECT RAISE(ABORT, 'the audit trail is append-only');
+END;
+CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+BEGIN
+  SELECT RAISE(ABORT, 'the audit trail is append-only');
+END;
 )sql",
 };
 

@@ -1,6 +1,7 @@
 #include "server/storage/sqlite_store.h"
 
 #include <cmath>
+#include <limits>
 #include <utility>
 #include <vector>
 
@@ -184,6 +185,19 @@ class SqliteStore final : public Store {
   absl::StatusOr<v1::Suggestion> DismissSuggestion(
       const SuggestionName& name,
       const google::protobuf::Timestamp& now) override;
+  absl::StatusOr<v1::AccessToken> CreateAccessToken(
+      const v1::AccessToken& token, absl::string_view secret_sha256) override;
+  absl::StatusOr<v1::AccessToken> FindAccessToken(
+      absl::string_view secret_sha256) override;
+  absl::StatusOr<Page<v1::AccessToken>> ListAccessTokens(
+      const ClinicName& clinic, const PageRequest& page) override;
+  absl::StatusOr<v1::AccessToken> RevokeAccessToken(
+      const AccessTokenName& name,
+      const google::protobuf::Timestamp& now) override;
+  absl::Status AppendAuditEvents(
+      const std::vector<AuditRecord>& records) override;
+  absl::StatusOr<Page<v1::AuditEvent>> ListAuditEvents(
+      const AuditFilter& filter, const PageRequest& page) override;
   absl::Status PutPatientStatus(const PatientName& patient,
                                 const v1::PatientStatus& status) override;
   absl::StatusOr<Page<v1::PatientStatus>> ListPatientStatuses(
@@ -1413,6 +1427,161 @@ absl::StatusOr<v1::Suggestion> SqliteStore::DismissSuggestion(
         GLUTECARE_RETURN_IF_ERROR(
             UpdateSuggestion(db, found.first, suggestion));
         return suggestion;
+      });
+}
+
+// ---- Access tokens ----------------------------------------------------------
+
+absl::StatusOr<v1::AccessToken> SqliteStore::CreateAccessToken(
+    const v1::AccessToken& token, absl::string_view secret_sha256) {
+  GLUTECARE_ASSIGN_OR_RETURN(
+      AccessTokenName name,
+      AccessTokenName::Parse(token.name(), "access_token.name"));
+  return Write<v1::AccessToken>(
+      [&](Connection& db) -> absl::StatusOr<v1::AccessToken> {
+        GLUTECARE_ASSIGN_OR_RETURN(int64_t clinic_pk,
+                                   ClinicPk(db, name.parent()));
+        GLUTECARE_ASSIGN_OR_RETURN(
+            Statement stmt,
+            db.Prepare("INSERT INTO access_tokens (clinic_pk, "
+                       "access_token_id, secret_sha256, body) "
+                       "VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING"));
+        stmt.BindInt64(1, clinic_pk)
+            .BindText(2, name.access_token)
+            .BindBlob(3, secret_sha256)
+            .BindBlob(4, token.SerializeAsString());
+        GLUTECARE_RETURN_IF_ERROR(stmt.Run());
+        if (sqlite3_changes(db.raw()) == 0) {
+          return absl::AlreadyExistsError(
+              absl::StrCat(name.ToString(), " already exists"));
+        }
+        return token;
+      });
+}
+
+absl::StatusOr<v1::AccessToken> SqliteStore::FindAccessToken(
+    absl::string_view secret_sha256) {
+  return Read<v1::AccessToken>([&](Connection& db)
+                                   -> absl::StatusOr<v1::AccessToken> {
+    GLUTECARE_ASSIGN_OR_RETURN(
+        Statement stmt,
+        db.Prepare("SELECT body FROM access_tokens WHERE secret_sha256 = ?1"));
+    stmt.BindBlob(1, secret_sha256);
+    GLUTECARE_ASSIGN_OR_RETURN(bool found, stmt.Step());
+    // The message never names the hash.
+    if (!found) return absl::NotFoundError("no such access token");
+    return ParseBody<v1::AccessToken>(stmt.ColumnBlob(0));
+  });
+}
+
+absl::StatusOr<Page<v1::AccessToken>> SqliteStore::ListAccessTokens(
+    const ClinicName& clinic, const PageRequest& page) {
+  return Read<Page<v1::AccessToken>>(
+      [&](Connection& db) -> absl::StatusOr<Page<v1::AccessToken>> {
+        GLUTECARE_ASSIGN_OR_RETURN(int64_t clinic_pk, ClinicPk(db, clinic));
+        GLUTECARE_ASSIGN_OR_RETURN(
+            Statement stmt,
+            db.Prepare("SELECT pk, pk, body FROM access_tokens "
+                       "WHERE clinic_pk = ?1 AND (?2 IS NULL OR pk < ?3) "
+                       "ORDER BY pk DESC LIMIT ?4"));
+        stmt.BindInt64(1, clinic_pk);
+        return RunListQuery<v1::AccessToken>(
+            stmt, absl::StrCat("access_tokens:", clinic.ToString()), page,
+            BodyAt<v1::AccessToken>(2));
+      });
+}
+
+absl::StatusOr<v1::AccessToken> SqliteStore::RevokeAccessToken(
+    const AccessTokenName& name, const google::protobuf::Timestamp& now) {
+  return Write<v1::AccessToken>([&](Connection& db)
+                                    -> absl::StatusOr<v1::AccessToken> {
+    GLUTECARE_ASSIGN_OR_RETURN(int64_t clinic_pk, ClinicPk(db, name.parent()));
+    GLUTECARE_ASSIGN_OR_RETURN(
+        Statement find,
+        db.Prepare("SELECT pk, body FROM access_tokens "
+                   "WHERE clinic_pk = ?1 AND access_token_id = ?2"));
+    find.BindInt64(1, clinic_pk).BindText(2, name.access_token);
+    GLUTECARE_ASSIGN_OR_RETURN(bool found, find.Step());
+    if (!found) {
+      return absl::NotFoundError(absl::StrCat(name.ToString(), " not found"));
+    }
+    const int64_t pk = find.ColumnInt64(0);
+    GLUTECARE_ASSIGN_OR_RETURN(v1::AccessToken token,
+                               ParseBody<v1::AccessToken>(find.ColumnBlob(1)));
+    if (token.has_revoke_time()) return token;
+    *token.mutable_revoke_time() = now;
+    GLUTECARE_ASSIGN_OR_RETURN(
+        Statement update,
+        db.Prepare("UPDATE access_tokens SET body = ?2 WHERE pk = ?1"));
+    update.BindInt64(1, pk).BindBlob(2, token.SerializeAsString());
+    GLUTECARE_RETURN_IF_ERROR(update.Run());
+    return token;
+  });
+}
+
+// ---- Audit trail ------------------------------------------------------------
+
+absl::Status SqliteStore::AppendAuditEvents(
+    const std::vector<AuditRecord>& records) {
+  if (records.empty()) return absl::OkStatus();
+  return Write<bool>([&](Connection& db) -> absl::StatusOr<bool> {
+           for (const AuditRecord& record : records) {
+             GLUTECARE_ASSIGN_OR_RETURN(int64_t clinic_pk,
+                                        ClinicPk(db, record.clinic));
+             GLUTECARE_ASSIGN_OR_RETURN(
+                 Statement stmt,
+                 db.Prepare("INSERT INTO audit_events (clinic_pk, patient, "
+                            "time_micros, body) VALUES (?1, ?2, ?3, ?4)"));
+             stmt.BindInt64(1, clinic_pk)
+                 .BindText(2, record.event.patient())
+                 .BindInt64(3, UnixMicros(record.event.time()))
+                 .BindBlob(4, record.event.SerializeAsString());
+             GLUTECARE_RETURN_IF_ERROR(stmt.Run());
+           }
+           return true;
+         })
+      .status();
+}
+
+absl::StatusOr<Page<v1::AuditEvent>> SqliteStore::ListAuditEvents(
+    const AuditFilter& filter, const PageRequest& page) {
+  return Read<Page<v1::AuditEvent>>(
+      [&](Connection& db) -> absl::StatusOr<Page<v1::AuditEvent>> {
+        GLUTECARE_ASSIGN_OR_RETURN(int64_t clinic_pk,
+                                   ClinicPk(db, filter.clinic));
+        const std::string patient =
+            filter.patient ? filter.patient->ToString() : "";
+        const int64_t start = filter.start == absl::InfinitePast()
+                                  ? std::numeric_limits<int64_t>::min()
+                                  : absl::ToUnixMicros(filter.start);
+        const int64_t end = filter.end == absl::InfiniteFuture()
+                                ? std::numeric_limits<int64_t>::max()
+                                : absl::ToUnixMicros(filter.end);
+        GLUTECARE_ASSIGN_OR_RETURN(
+            Statement stmt,
+            db.Prepare("SELECT sequence, sequence, body FROM audit_events "
+                       "WHERE clinic_pk = ?1 AND (?2 IS NULL OR sequence < ?3) "
+                       "AND (?5 = '' OR patient = ?5) "
+                       "AND time_micros >= ?6 AND time_micros < ?7 "
+                       "ORDER BY sequence DESC LIMIT ?4"));
+        stmt.BindInt64(1, clinic_pk)
+            .BindText(5, patient)
+            .BindInt64(6, start)
+            .BindInt64(7, end);
+        const std::string query =
+            absl::StrCat("audit:", filter.clinic.ToString(), ":", patient, ":",
+                         start, ":", end);
+        return RunListQuery<v1::AuditEvent>(
+            stmt, query, page,
+            [&filter](const Statement& row) -> absl::StatusOr<v1::AuditEvent> {
+              GLUTECARE_ASSIGN_OR_RETURN(
+                  v1::AuditEvent event,
+                  ParseBody<v1::AuditEvent>(row.ColumnBlob(2)));
+              event.set_sequence(row.ColumnInt64(1));
+              event.set_name(absl::StrCat(filter.clinic.ToString(),
+                                          "/auditEvents/", event.sequence()));
+              return event;
+            });
       });
 }
 

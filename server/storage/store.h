@@ -23,7 +23,10 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "glutecare/v1/access.pb.h"
 #include "glutecare/v1/alert.pb.h"
+#include "glutecare/v1/audit.pb.h"
 #include "glutecare/v1/clinic.pb.h"
 #include "glutecare/v1/dashboard.pb.h"
 #include "glutecare/v1/program.pb.h"
@@ -91,6 +94,23 @@ struct SuggestionFilter {
   std::optional<ProgramName> program;
   // Only suggestions in this state; SUGGESTION_STATE_UNSPECIFIED means any.
   v1::SuggestionState state = v1::SUGGESTION_STATE_UNSPECIFIED;
+};
+
+// Which audit events ListAuditEvents returns.
+struct AuditFilter {
+  ClinicName clinic;
+  // Only events about this patient, when set.
+  std::optional<PatientName> patient;
+  // Only events with start <= time < end.
+  absl::Time start = absl::InfinitePast();
+  absl::Time end = absl::InfiniteFuture();
+};
+
+// One audit event to append, with the clinic whose trail it belongs to.
+struct AuditRecord {
+  ClinicName clinic;
+  // name and sequence are assigned by the store.
+  v1::AuditEvent event;
 };
 
 class Store {
@@ -217,6 +237,31 @@ class Store {
   // Marks an open suggestion dismissed (FAILED_PRECONDITION if not open).
   virtual absl::StatusOr<v1::Suggestion> DismissSuggestion(
       const SuggestionName& name, const google::protobuf::Timestamp& now) = 0;
+
+  // Access tokens. `token.name` holds the new resource name and
+  // `secret_sha256` the hash of its secret (HashTokenSecret). NOT_FOUND if
+  // the clinic does not exist.
+  virtual absl::StatusOr<v1::AccessToken> CreateAccessToken(
+      const v1::AccessToken& token, absl::string_view secret_sha256) = 0;
+  // The token whose secret hashes to `secret_sha256`, revoked and expired
+  // ones included; NOT_FOUND if there is none.
+  virtual absl::StatusOr<v1::AccessToken> FindAccessToken(
+      absl::string_view secret_sha256) = 0;
+  // A clinic's tokens, newest first.
+  virtual absl::StatusOr<Page<v1::AccessToken>> ListAccessTokens(
+      const ClinicName& clinic, const PageRequest& page) = 0;
+  // Sets the token's revoke_time to `now` unless it is already revoked, and
+  // returns it.
+  virtual absl::StatusOr<v1::AccessToken> RevokeAccessToken(
+      const AccessTokenName& name, const google::protobuf::Timestamp& now) = 0;
+
+  // The audit trail, append-only. Appends `records` in one transaction, in
+  // order; NOT_FOUND (and nothing written) if a clinic does not exist.
+  virtual absl::Status AppendAuditEvents(
+      const std::vector<AuditRecord>& records) = 0;
+  // Events matching `filter`, newest first, with name and sequence set.
+  virtual absl::StatusOr<Page<v1::AuditEvent>> ListAuditEvents(
+      const AuditFilter& filter, const PageRequest& page) = 0;
 
   // Dashboard. Replaces the stored status of `patient`.
   virtual absl::Status PutPatientStatus(const PatientName& patient,

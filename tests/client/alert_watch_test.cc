@@ -37,6 +37,8 @@ TEST(ShouldReconnect, OnlyWhenTheServerWentAwayOrTheStreamWasCut) {
       {grpc::StatusCode::INVALID_ARGUMENT, false},
       {grpc::StatusCode::NOT_FOUND, false},
       {grpc::StatusCode::PERMISSION_DENIED, false},
+      {grpc::StatusCode::UNAUTHENTICATED, false},
+      {grpc::StatusCode::RESOURCE_EXHAUSTED, false},
       {grpc::StatusCode::INTERNAL, false},
       {grpc::StatusCode::DEADLINE_EXCEEDED, false},
   };
@@ -106,19 +108,25 @@ class ScriptedWriter final : public grpc::ServerWriteReactor<v1::Alert> {
 };
 
 // Answers the n-th WatchAlerts call with the n-th stream of its script (the
-// last one repeats) and remembers each call's after_sequence.
+// last one repeats) and remembers each call's after_sequence and
+// authorization metadata.
 class ScriptedAlertService final : public v1::AlertService::CallbackService {
  public:
   explicit ScriptedAlertService(std::vector<ScriptedStream> script)
       : script_(std::move(script)) {}
 
   grpc::ServerWriteReactor<v1::Alert>* WatchAlerts(
-      grpc::CallbackServerContext*,
+      grpc::CallbackServerContext* context,
       const v1::WatchAlertsRequest* request) override {
     absl::MutexLock lock(&mutex_);
     const ScriptedStream& stream =
         script_[std::min(after_sequences_.size(), script_.size() - 1)];
     after_sequences_.push_back(request->after_sequence());
+    const auto authorization = context->client_metadata().find("authorization");
+    authorizations_.push_back(authorization == context->client_metadata().end()
+                                  ? ""
+                                  : std::string(authorization->second.data(),
+                                                authorization->second.size()));
     return new ScriptedWriter(stream);
   }
 
@@ -126,11 +134,16 @@ class ScriptedAlertService final : public v1::AlertService::CallbackService {
     absl::MutexLock lock(&mutex_);
     return after_sequences_;
   }
+  std::vector<std::string> authorizations() const {
+    absl::MutexLock lock(&mutex_);
+    return authorizations_;
+  }
 
  private:
   const std::vector<ScriptedStream> script_;
   mutable absl::Mutex mutex_;
   std::vector<int64_t> after_sequences_ ABSL_GUARDED_BY(mutex_);
+  std::vector<std::string> authorizations_ ABSL_GUARDED_BY(mutex_);
 };
 
 // A ScriptedAlertService on a free local port, and a stub to it.
@@ -219,6 +232,33 @@ TEST(WatchAlerts, ResumesAfterTheLastAlertWhenTheStreamBreaks) {
   EXPECT_THAT(listener.backoffs,
               ElementsAre(absl::Milliseconds(1), absl::Milliseconds(1)))
       << "a stream that opened resets the backoff";
+}
+
+TEST(WatchAlerts, SendsTheAccessTokenWithEveryStream) {
+  ScriptedServer server({{{1}, kUnavailable}, {{2}, std::nullopt}});
+  Stopper stopper;
+  RecordingListener listener(stopper);
+  AlertWatchOptions options = FastBackoff(2);
+  options.access_token = "gc1_secret";
+  const absl::Status status = WatchAlerts(
+      server.stub(), v1::WatchAlertsRequest(), options, stopper, listener);
+  EXPECT_TRUE(status.ok()) << status;
+  EXPECT_THAT(server.service().authorizations(),
+              ElementsAre("Bearer gc1_secret", "Bearer gc1_secret"))
+      << "the reconnect too";
+}
+
+TEST(WatchAlerts, ARejectedTokenEndsTheWatch) {
+  ScriptedServer server({{{},
+                          grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
+                                       "the access token was revoked")}});
+  Stopper stopper;
+  RecordingListener listener(stopper);
+  const absl::Status status =
+      WatchAlerts(server.stub(), v1::WatchAlertsRequest(), FastBackoff(0),
+                  stopper, listener);
+  EXPECT_EQ(status.code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_TRUE(listener.reconnect_statuses.empty());
 }
 
 TEST(WatchAlerts, ReconnectsAStreamThatEndsOrIsCut) {

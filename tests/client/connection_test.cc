@@ -1,5 +1,6 @@
 // Tests of client/connection.h: which failures are retried, the backoff, the
-// request ids, and the retry loop against an in-process fake ClinicService.
+// request ids, and the retry loop and the access token against an in-process
+// fake ClinicService.
 #include "client/connection.h"
 
 #include <grpcpp/security/server_credentials.h>
@@ -12,12 +13,16 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace glutecare::client {
 namespace {
+
+using ::testing::ElementsAre;
 
 TEST(ShouldRetry, RetriesTimeoutsOnlyOfIdempotentCalls) {
   struct Case {
@@ -35,6 +40,10 @@ TEST(ShouldRetry, RetriesTimeoutsOnlyOfIdempotentCalls) {
       {grpc::StatusCode::NOT_FOUND, Idempotency::kIdempotent, false},
       {grpc::StatusCode::INTERNAL, Idempotency::kIdempotent, false},
       {grpc::StatusCode::RESOURCE_EXHAUSTED, Idempotency::kIdempotent, false},
+      {grpc::StatusCode::RESOURCE_EXHAUSTED, Idempotency::kNotIdempotent,
+       false},
+      {grpc::StatusCode::UNAUTHENTICATED, Idempotency::kIdempotent, false},
+      {grpc::StatusCode::PERMISSION_DENIED, Idempotency::kIdempotent, false},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(testing::Message()
@@ -85,9 +94,9 @@ TEST(NewRequestId, IsAFreshVersion4Uuid) {
   EXPECT_NE(first, second);
 }
 
-// Answers GetClinic and CreateClinic with scripted statuses, one per call (the
-// last one repeats), and remembers how many calls came and the deadline of
-// the last.
+// Answers GetClinic and CreateTherapist with scripted statuses, one per call
+// (the last one repeats), and remembers how many calls came, the deadline of
+// the last, and the authorization metadata of each.
 class ScriptedClinicService final : public v1::ClinicService::Service {
  public:
   explicit ScriptedClinicService(std::vector<grpc::Status> answers)
@@ -98,10 +107,10 @@ class ScriptedClinicService final : public v1::ClinicService::Service {
                          v1::Clinic* clinic) override {
     return Answer(*context, *clinic);
   }
-  grpc::Status CreateClinic(grpc::ServerContext* context,
-                            const v1::CreateClinicRequest*,
-                            v1::Clinic* clinic) override {
-    return Answer(*context, *clinic);
+  grpc::Status CreateTherapist(grpc::ServerContext* context,
+                               const v1::CreateTherapistRequest*,
+                               v1::Therapist* therapist) override {
+    return Answer(*context, *therapist);
   }
 
   int calls() const {
@@ -112,15 +121,29 @@ class ScriptedClinicService final : public v1::ClinicService::Service {
     absl::MutexLock lock(&mutex_);
     return deadline_left_;
   }
+  // One entry per call: its `authorization` values, joined by ", ".
+  std::vector<std::string> authorizations() const {
+    absl::MutexLock lock(&mutex_);
+    return authorizations_;
+  }
 
  private:
-  grpc::Status Answer(const grpc::ServerContext& context, v1::Clinic& clinic) {
+  // Names the resource `response` (a Clinic or Therapist) on success.
+  template <typename Response>
+  grpc::Status Answer(const grpc::ServerContext& context, Response& response) {
     absl::MutexLock lock(&mutex_);
     deadline_left_ = absl::FromChrono(context.deadline()) - absl::Now();
+    std::vector<std::string> values;
+    const auto [first, last] =
+        context.client_metadata().equal_range("authorization");
+    for (auto it = first; it != last; ++it) {
+      values.emplace_back(it->second.data(), it->second.size());
+    }
+    authorizations_.push_back(absl::StrJoin(values, ", "));
     const grpc::Status& answer =
         answers_[std::min<size_t>(calls_, answers_.size() - 1)];
     ++calls_;
-    if (answer.ok()) clinic.set_name("clinics/c1");
+    if (answer.ok()) response.set_name("clinics/c1");
     return answer;
   }
 
@@ -128,6 +151,7 @@ class ScriptedClinicService final : public v1::ClinicService::Service {
   mutable absl::Mutex mutex_;
   int calls_ ABSL_GUARDED_BY(mutex_) = 0;
   absl::Duration deadline_left_ ABSL_GUARDED_BY(mutex_);
+  std::vector<std::string> authorizations_ ABSL_GUARDED_BY(mutex_);
 };
 
 // A ScriptedClinicService on a free local port.
@@ -164,6 +188,8 @@ const grpc::Status kUnavailable(grpc::StatusCode::UNAVAILABLE, "restarting");
 const grpc::Status kDeadlineExceeded(grpc::StatusCode::DEADLINE_EXCEEDED,
                                      "slow");
 const grpc::Status kInvalid(grpc::StatusCode::INVALID_ARGUMENT, "bad id");
+const grpc::Status kExhausted(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                              "this token already has 8 calls in flight");
 
 TEST(Connection, RetriesWhatIsSafeToRepeatAndNoMore) {
   enum class Method { kGet, kCreate };
@@ -191,6 +217,8 @@ TEST(Connection, RetriesWhatIsSafeToRepeatAndNoMore) {
        Method::kCreate, 4, absl::StatusCode::kOk, 2},
       {"invalid argument is final", {kInvalid, grpc::Status::OK},
        Method::kGet, 4, absl::StatusCode::kInvalidArgument, 1},
+      {"resource exhausted is final", {kExhausted, grpc::Status::OK},
+       Method::kGet, 4, absl::StatusCode::kResourceExhausted, 1},
   };
   // clang-format on
   for (const Case& c : cases) {
@@ -204,10 +232,11 @@ TEST(Connection, RetriesWhatIsSafeToRepeatAndNoMore) {
                          v1::GetClinicRequest(), Idempotency::kIdempotent)
                    .status();
     } else {
-      status = connection
-                   .Call(&v1::ClinicService::Stub::CreateClinic,
-                         v1::CreateClinicRequest(), Idempotency::kNotIdempotent)
-                   .status();
+      status =
+          connection
+              .Call(&v1::ClinicService::Stub::CreateTherapist,
+                    v1::CreateTherapistRequest(), Idempotency::kNotIdempotent)
+              .status();
     }
     EXPECT_EQ(status.code(), c.code) << status;
     EXPECT_EQ(server.service().calls(), c.calls);
@@ -229,6 +258,31 @@ TEST(Connection, ReturnsTheResponseAndSetsADeadlinePerCall) {
   // own reading of the clock: allow it a little more.
   EXPECT_LE(server.service().deadline_left(),
             absl::Seconds(3) + absl::Milliseconds(100));
+}
+
+TEST(Connection, SendsTheAccessTokenWithEveryAttempt) {
+  ScriptedServer server({kUnavailable, grpc::Status::OK});
+  ConnectionOptions options = FastRetries(server.address(), 4);
+  options.access_token = "gc1_secret";
+  Connection connection(options);
+  ASSERT_TRUE(connection
+                  .Call(&v1::ClinicService::Stub::CreateTherapist,
+                        v1::CreateTherapistRequest(),
+                        Idempotency::kNotIdempotent)
+                  .ok());
+  EXPECT_THAT(server.service().authorizations(),
+              ElementsAre("Bearer gc1_secret", "Bearer gc1_secret"))
+      << "once per attempt, the retry included";
+}
+
+TEST(Connection, SendsNoAuthorizationWithoutAToken) {
+  ScriptedServer server({grpc::Status::OK});
+  Connection connection(FastRetries(server.address(), 0));
+  ASSERT_TRUE(connection
+                  .Call(&v1::ClinicService::Stub::GetClinic,
+                        v1::GetClinicRequest(), Idempotency::kIdempotent)
+                  .ok());
+  EXPECT_THAT(server.service().authorizations(), ElementsAre(""));
 }
 
 TEST(Connection, UnreachableServerIsUnavailable) {

@@ -96,6 +96,18 @@ TEST(ErrorLine, IsOneLineNamingTheCodeOrUsage) {
       {absl::DeadlineExceededError(""), "glutecare: DEADLINE_EXCEEDED"},
       {absl::InternalError("line one\nline two"),
        "glutecare: INTERNAL: line one line two"},
+      {absl::UnauthenticatedError(
+           "the access token was revoked at 2025-03-03T10:00:00Z: ask the "
+           "clinic's admin for a new one"),
+       "glutecare: UNAUTHENTICATED: the access token was revoked at "
+       "2025-03-03T10:00:00Z: ask the clinic's admin for a new one"},
+      {absl::PermissionDeniedError(
+           "a patient may not call /glutecare.v1.PatientService/ListPatients"),
+       "glutecare: PERMISSION_DENIED: a patient may not call "
+       "/glutecare.v1.PatientService/ListPatients"},
+      {absl::ResourceExhaustedError("this token already has 8 calls in flight"),
+       "glutecare: RESOURCE_EXHAUSTED: this token already has 8 calls in "
+       "flight"},
       {UsageError("no clinic given: pass --clinic or set GLUTECARE_CLINIC"),
        "glutecare: usage: no clinic given: pass --clinic or set "
        "GLUTECARE_CLINIC"},
@@ -112,6 +124,10 @@ TEST(ExitCodeFor, SeparatesSuccessUsageAndRpcErrors) {
   EXPECT_EQ(ExitCodeFor(absl::InvalidArgumentError("bad field")),
             kExitRpcError);
   EXPECT_EQ(ExitCodeFor(absl::UnavailableError("down")), kExitRpcError);
+  EXPECT_EQ(ExitCodeFor(absl::UnauthenticatedError("revoked")), kExitRpcError);
+  EXPECT_EQ(ExitCodeFor(absl::PermissionDeniedError("not yours")),
+            kExitRpcError);
+  EXPECT_EQ(ExitCodeFor(absl::ResourceExhaustedError("busy")), kExitRpcError);
 }
 
 }  // namespace

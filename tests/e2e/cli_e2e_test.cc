@@ -1,18 +1,23 @@
 // End-to-end tests of the `glutecare` CLI against a real `glutecare-server`:
 // the therapist's and the patient's flows, bad input at each step, idempotent
-// resubmission, program revisions, paging, help, an unreachable server, and
-// what a therapist watches: reports, alerts (also live, through a background
-// `alerts watch`), suggestions and the dashboard.
+// resubmission, program revisions, paging, help, an unreachable server, what
+// a therapist watches (reports, alerts, also live through a background
+// `alerts watch`, suggestions and the dashboard), and access control: what
+// each role's token may do, missing and revoked tokens, token files, and the
+// audit trail.
 //
 // The suite starts one server (on a free port, with a database in a fresh
 // temporary folder) and runs the CLI binary as a child process for each step.
-// Every test makes its own clinic, so the tests do not depend on each other.
+// Every test makes its own clinic with `glutecare-server bootstrap` and its
+// own tokens, so the tests do not depend on each other.
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <optional>
 #include <string>
@@ -25,7 +30,9 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "glutecare/v1/access_service.pb.h"
 #include "glutecare/v1/alert_service.pb.h"
+#include "glutecare/v1/audit_service.pb.h"
 #include "glutecare/v1/clinic_service.pb.h"
 #include "glutecare/v1/dashboard_service.pb.h"
 #include "glutecare/v1/exercise_service.pb.h"
@@ -48,6 +55,8 @@ using ::testing::AssertionSuccess;
 using ::testing::ElementsAre;
 using ::testing::EndsWith;
 using ::testing::HasSubstr;
+using ::testing::MatchesRegex;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 constexpr absl::Duration kServerStartTimeout = absl::Seconds(20);
@@ -60,6 +69,20 @@ constexpr absl::string_view kListeningPrefix = "glutecare-server listening on ";
 // The three core exercises of the article, as the therapist prescribes them.
 const std::vector<std::string> kCoreExercises = {
     "glute-bridge:3x12", "clamshell:3x15@band-light", "bodyweight-squat:3x10"};
+
+// A well-formed token that the server never made: calls with it fail with
+// UNAUTHENTICATED.
+constexpr absl::string_view kUnknownToken =
+    "gc1_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
+// The contents of the token file at `path` without the newline, or "" (and a
+// test failure) when it cannot be read.
+std::string ReadTokenFile(const std::string& path) {
+  std::ifstream in(path);
+  std::string token;
+  EXPECT_TRUE(std::getline(in, token)) << "cannot read " << path;
+  return token;
+}
 
 // `message` parsed from the CLI's --json output; a parse failure fails the
 // test.
@@ -128,6 +151,12 @@ AssertionResult Succeeded(const ProcessResult& result) {
          << "\", stdout \"" << result.out << "\"";
 }
 
+// Whose access token a CLI run carries. Each role's token travels another
+// way, so that every test goes through all three: the admin's with the
+// --token-file flag, the therapist's as the value of GLUTECARE_TOKEN, the
+// patient's as the file GLUTECARE_TOKEN_FILE names.
+enum class As { kNobody, kAdmin, kTherapist, kPatient };
+
 class CliE2eTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -137,9 +166,8 @@ class CliE2eTest : public ::testing::Test {
       return;
     }
     *data_folder_ = folder_template;
-    absl::StatusOr<ChildProcess> server =
-        ChildProcess::Start({GLUTECARE_SERVER_BINARY, "--listen", "127.0.0.1:0",
-                             "--db", *data_folder_ + "/glutecare.db"});
+    absl::StatusOr<ChildProcess> server = ChildProcess::Start(
+        {GLUTECARE_SERVER_BINARY, "--listen", "127.0.0.1:0", "--db", DbPath()});
     if (!server.ok()) {
       *startup_error_ = server.status().ToString();
       return;
@@ -176,15 +204,20 @@ class CliE2eTest : public ::testing::Test {
   void SetUp() override {
     ASSERT_TRUE(startup_error_->empty()) << *startup_error_;
     clinic_id_ = UniqueClinicId();
+    token_folder_ = absl::StrCat(*data_folder_, "/", clinic_id_);
+    ASSERT_TRUE(std::filesystem::create_directory(token_folder_))
+        << token_folder_;
   }
 
-  // Runs `glutecare args...` against the suite's server, with the identity
-  // of this test (see CreateClinicTherapistAndPatient) in the environment;
-  // `overrides` ("NAME=value") replace variables of the same name.
+  // Runs `glutecare args...` against the suite's server with the token of
+  // `as` and the identity of this test (see CreateClinicTherapistAndPatient)
+  // in the environment; `overrides` ("NAME=value") replace variables of the
+  // same name.
   ProcessResult Cli(const std::vector<std::string>& args,
+                    As as = As::kTherapist,
                     const std::vector<std::string>& overrides = {}) const {
-    absl::StatusOr<ProcessResult> result =
-        RunProcess(CliArgv(args), CliEnvironment(overrides), kCliTimeout);
+    absl::StatusOr<ProcessResult> result = RunProcess(
+        CliArgv(args, as), CliEnvironment(as, overrides), kCliTimeout);
     EXPECT_TRUE(result.ok()) << result.status();
     if (!result.ok()) return ProcessResult();
     EXPECT_FALSE(result->timed_out)
@@ -194,41 +227,87 @@ class CliE2eTest : public ::testing::Test {
 
   // Starts `glutecare args...` as Cli() runs it, but in the background and
   // with its stderr captured.
-  absl::StatusOr<ChildProcess> StartCli(
-      const std::vector<std::string>& args) const {
-    return ChildProcess::Start(CliArgv(args), CliEnvironment({}),
+  absl::StatusOr<ChildProcess> StartCli(const std::vector<std::string>& args,
+                                        As as = As::kTherapist) const {
+    return ChildProcess::Start(CliArgv(args, as), CliEnvironment(as, {}),
                                /*capture_stderr=*/true);
   }
 
   // Runs `glutecare --json args...`, expects success and parses the output.
   template <typename Message>
-  Message CliJson(const std::vector<std::string>& args) const {
+  Message CliJson(const std::vector<std::string>& args,
+                  As as = As::kTherapist) const {
     std::vector<std::string> json_args = {"--json"};
     json_args.insert(json_args.end(), args.begin(), args.end());
-    const ProcessResult result = Cli(json_args);
+    const ProcessResult result = Cli(json_args, as);
     EXPECT_TRUE(Succeeded(result)) << absl::StrJoin(args, " ");
     return FromJson<Message>(result.out);
   }
 
-  // Creates this test's clinic, a therapist "t1" and a patient "p1" (pain in
-  // the lower back and the hip), and makes them the identity of later calls.
+  // Makes this test's clinic with `glutecare-server bootstrap`, which writes
+  // the admin's token file. As the admin then: a therapist "t1", a patient
+  // "p1" of t1 (pain in the lower back and the hip), and a token file for
+  // each. Makes them the identity of later calls.
   void CreateClinicTherapistAndPatient() {
-    ASSERT_TRUE(Succeeded(
-        Cli({"clinic", "create", "--id", clinic_id_, "--name", "Glute Clinic",
-             "--identifier-system", "urn:oid:1.2.3.4"})));
+    absl::StatusOr<ProcessResult> bootstrap =
+        RunProcess({GLUTECARE_SERVER_BINARY, "bootstrap", "--db", DbPath(),
+                    "--clinic", clinic_id_, "--clinic-name", "Glute Clinic",
+                    "--token-file", TokenFile(As::kAdmin)},
+                   {}, kCliTimeout);
+    ASSERT_TRUE(bootstrap.ok()) << bootstrap.status();
+    ASSERT_EQ(bootstrap->exit_code, 0) << bootstrap->err;
+    ASSERT_THAT(bootstrap->out, StartsWith("created " + clinic_name() + "\n"));
     identity_ = {"GLUTECARE_CLINIC=" + clinic_id_};
-    ASSERT_TRUE(Succeeded(Cli(
-        {"therapist", "create", "--id", "t1", "--name", "Dr. Dana Physio"})));
-    identity_.push_back("GLUTECARE_THERAPIST=t1");
     ASSERT_TRUE(Succeeded(
-        Cli({"patient", "create", "--id", "p1", "--name", "Pat Example",
-             "--mrn", "MRN-0001", "--time-zone", "Europe/Berlin", "--pain-area",
-             "lower-back", "--pain-area", "hip", "--baseline-pain", "6"})));
+        Cli({"therapist", "create", "--id", "t1", "--name", "Dr. Dana Physio"},
+            As::kAdmin)));
+    ASSERT_TRUE(Succeeded(
+        Cli({"patient", "create", "--id", "p1", "--therapist", "t1", "--name",
+             "Pat Example", "--mrn", "MRN-0001", "--time-zone", "Europe/Berlin",
+             "--pain-area", "lower-back", "--pain-area", "hip",
+             "--baseline-pain", "6"},
+            As::kAdmin)));
+    therapist_token_name_ =
+        CreateTokenFile({"--role", "therapist", "--therapist", "t1"},
+                        TokenFile(As::kTherapist));
+    patient_token_name_ = CreateTokenFile(
+        {"--role", "patient", "--patient", "p1"}, TokenFile(As::kPatient));
+    ASSERT_FALSE(therapist_token_name_.empty());
+    ASSERT_FALSE(patient_token_name_.empty());
+    identity_.push_back("GLUTECARE_THERAPIST=t1");
     identity_.push_back("GLUTECARE_PATIENT=p1");
   }
 
+  // As the admin, makes a token with `role_flags` (--role and its subject)
+  // and writes its secret to `path` (token create --out); returns the
+  // token's name, empty (and a test failure) when that fails.
+  std::string CreateTokenFile(const std::vector<std::string>& role_flags,
+                              const std::string& path) const {
+    std::vector<std::string> args = {"--json",    "token", "create", "--name",
+                                     "E2E token", "--out", path};
+    args.insert(args.end(), role_flags.begin(), role_flags.end());
+    const ProcessResult result = Cli(args, As::kAdmin);
+    EXPECT_TRUE(Succeeded(result)) << absl::StrJoin(role_flags, " ");
+    if (!Succeeded(result)) return "";
+    return FromJson<v1::CreateAccessTokenResponse>(result.out)
+        .access_token()
+        .name();
+  }
+
+  // Creates p2, another patient of t1, as the therapist, and a token file
+  // for p2; returns the file's path.
+  std::string CreateSecondPatientWithToken() const {
+    EXPECT_TRUE(Succeeded(
+        Cli({"patient", "create", "--id", "p2", "--name", "Sam Sample", "--mrn",
+             "MRN-0002", "--time-zone", "Europe/Berlin", "--pain-area", "hip",
+             "--baseline-pain", "5"})));
+    const std::string path = absl::StrCat(token_folder_, "/p2.token");
+    CreateTokenFile({"--role", "patient", "--patient", "p2"}, path);
+    return path;
+  }
+
   // Assigns the program `id` with the three core exercises, 3 times a week,
-  // from `start_date` (default: the patient's today).
+  // from `start_date` (default: the patient's today), as the therapist.
   v1::Program AssignCoreProgram(const std::string& id,
                                 const std::string& start_date = "") {
     std::vector<std::string> args = {"program",    "assign",
@@ -246,9 +325,12 @@ class CliE2eTest : public ::testing::Test {
     return CliJson<v1::Program>(args);
   }
 
-  // Submits a session of the core exercises with `flags` (flag -> value),
-  // by default: pain 4 before and 3 after, difficulty "right".
-  ProcessResult SubmitSession(std::map<std::string, std::string> flags = {}) {
+  // Submits a session of the core exercises with `flags` (flag -> value) as
+  // `as`, by default: pain in the lower back, 4 before and 3 after,
+  // difficulty "right".
+  ProcessResult SubmitSession(std::map<std::string, std::string> flags = {},
+                              As as = As::kPatient) {
+    flags.emplace("--area", "lower-back");
     flags.emplace("--pain-before", "4");
     flags.emplace("--pain-after", "3");
     flags.emplace("--difficulty", "right");
@@ -261,13 +343,21 @@ class CliE2eTest : public ::testing::Test {
       args.push_back(flag);
       args.push_back(value);
     }
-    return Cli(args);
+    return Cli(args, as);
   }
 
+  // The patient's records, as the patient sees them.
   int CountSessions() const {
-    return CliJson<v1::ListSessionsResponse>({"session", "list", "--all"})
+    return CliJson<v1::ListSessionsResponse>({"session", "list", "--all"},
+                                             As::kPatient)
         .sessions_size();
   }
+  int CountPainReports() const {
+    return CliJson<v1::ListPainReportsResponse>({"pain", "list", "--all"},
+                                                As::kPatient)
+        .pain_reports_size();
+  }
+  // The clinic's records, as the therapist sees them.
   int CountPrograms() const {
     return CliJson<v1::ListProgramsResponse>({"program", "list", "--all"})
         .programs_size();
@@ -275,10 +365,6 @@ class CliE2eTest : public ::testing::Test {
   int CountPatients() const {
     return CliJson<v1::ListPatientsResponse>({"patient", "list", "--all"})
         .patients_size();
-  }
-  int CountPainReports() const {
-    return CliJson<v1::ListPainReportsResponse>({"pain", "list", "--all"})
-        .pain_reports_size();
   }
 
   // Assigns the core program from the Monday of a past week (2025-03-03) and
@@ -298,13 +384,34 @@ class CliE2eTest : public ::testing::Test {
     }
   }
 
+  // The token file of `as` in this test's folder (kAdmin: bootstrap's).
+  std::string TokenFile(As as) const {
+    switch (as) {
+      case As::kAdmin:
+        return absl::StrCat(token_folder_, "/admin.token");
+      case As::kTherapist:
+        return absl::StrCat(token_folder_, "/therapist.token");
+      case As::kPatient:
+        return absl::StrCat(token_folder_, "/patient.token");
+      case As::kNobody:
+        break;
+    }
+    return "";
+  }
+
   std::string clinic_name() const { return "clinics/" + clinic_id_; }
   std::string patient_name() const { return clinic_name() + "/patients/p1"; }
 
   std::string clinic_id_;
+  std::string token_folder_;           // this test's token files
   std::vector<std::string> identity_;  // GLUTECARE_CLINIC=... and so on
+  // The resource names of the tokens CreateClinicTherapistAndPatient made.
+  std::string therapist_token_name_;
+  std::string patient_token_name_;
 
  private:
+  static std::string DbPath() { return *data_folder_ + "/glutecare.db"; }
+
   // A clinic id made from the test's name: [a-z0-9-], starting with a letter.
   static std::string UniqueClinicId() {
     std::string id = "c-";
@@ -316,20 +423,33 @@ class CliE2eTest : public ::testing::Test {
     return std::string(absl::StripSuffix(id.substr(0, 60), "-"));
   }
 
-  static std::vector<std::string> CliArgv(
-      const std::vector<std::string>& args) {
+  // The admin's token goes as the --token-file flag, first.
+  std::vector<std::string> CliArgv(const std::vector<std::string>& args,
+                                   As as) const {
     std::vector<std::string> argv = {GLUTECARE_CLI_BINARY};
+    if (as == As::kAdmin) {
+      argv.push_back("--token-file");
+      argv.push_back(TokenFile(As::kAdmin));
+    }
     argv.insert(argv.end(), args.begin(), args.end());
     return argv;
   }
 
-  // The suite's server and this test's identity, then `overrides`, as
+  // The suite's server, this test's identity, the token of `as` (for the
+  // therapist its value, for the patient its file), then `overrides`, as
   // "NAME=value" with one value per name.
   std::vector<std::string> CliEnvironment(
-      const std::vector<std::string>& overrides) const {
+      As as, const std::vector<std::string>& overrides) const {
     std::map<std::string, std::string> variables;
     std::vector<std::string> settings = identity_;
     settings.push_back("GLUTECARE_SERVER=" + *server_address_);
+    if (as == As::kTherapist) {
+      settings.push_back("GLUTECARE_TOKEN=" +
+                         ReadTokenFile(TokenFile(As::kTherapist)));
+    }
+    if (as == As::kPatient) {
+      settings.push_back("GLUTECARE_TOKEN_FILE=" + TokenFile(As::kPatient));
+    }
     settings.insert(settings.end(), overrides.begin(), overrides.end());
     for (const std::string& setting : settings) {
       const std::pair<std::string, std::string> name_and_value =
@@ -368,29 +488,71 @@ TEST_F(CliE2eTest, HelpExitsZeroOnEveryLevel) {
       {"alerts", "watch", "--help"},
       {"suggestions", "accept", "--help"},
       {"dashboard", "--help"},
+      {"token", "create", "--help"},
+      {"token", "revoke", "--help"},
+      {"audit", "list", "--help"},
   };
   for (const std::vector<std::string>& command : commands) {
     SCOPED_TRACE(absl::StrJoin(command, " "));
-    const ProcessResult result = Cli(command);
-    EXPECT_TRUE(Succeeded(result));
+    const ProcessResult result = Cli(command, As::kNobody);
+    EXPECT_TRUE(Succeeded(result)) << "help needs no token";
     EXPECT_THAT(result.out, HasSubstr("Usage: glutecare"));
   }
+  // Help names where the token comes from, never the token.
+  const ProcessResult help =
+      Cli({"--help"}, As::kNobody,
+          {absl::StrCat("GLUTECARE_TOKEN=", kUnknownToken)});
+  ASSERT_TRUE(Succeeded(help));
+  EXPECT_THAT(help.out, HasSubstr("--token-file"));
+  EXPECT_THAT(help.out, HasSubstr("GLUTECARE_TOKEN"));
+  EXPECT_THAT(help.out, Not(HasSubstr(kUnknownToken)));
 }
 
 TEST_F(CliE2eTest, UnreachableServerFailsWithOneUnavailableLine) {
   const ProcessResult result =
       Cli({"--server", absl::StrCat("127.0.0.1:", ClosedPort()), "--retries",
-           "1", "--timeout", "1", "clinic", "list"});
+           "1", "--timeout", "1", "clinic", "show", "c1"},
+          As::kNobody, {absl::StrCat("GLUTECARE_TOKEN=", kUnknownToken)});
   EXPECT_TRUE(IsRpcError(result, "UNAVAILABLE", ""));
 }
 
 TEST_F(CliE2eTest, MissingIdentityIsAUsageErrorNamingTheFlag) {
-  EXPECT_TRUE(IsUsageError(Cli({"patient", "list"}),
+  const std::string token = absl::StrCat("GLUTECARE_TOKEN=", kUnknownToken);
+  EXPECT_TRUE(IsUsageError(Cli({"patient", "list"}, As::kNobody, {token}),
                            "--clinic or set GLUTECARE_CLINIC"));
-  EXPECT_TRUE(IsUsageError(Cli({"session", "list"}, {"GLUTECARE_CLINIC=c1"}),
-                           "--patient or set GLUTECARE_PATIENT"));
-  EXPECT_TRUE(IsUsageError(Cli({"clinic"}), "subcommand"));
-  EXPECT_TRUE(IsUsageError(Cli({"clinic", "create", "--name", "x"}), "--id"));
+  EXPECT_TRUE(IsUsageError(
+      Cli({"session", "list"}, As::kNobody, {token, "GLUTECARE_CLINIC=c1"}),
+      "--patient or set GLUTECARE_PATIENT"));
+  EXPECT_TRUE(
+      IsUsageError(Cli({"clinic"}, As::kNobody, {token}), "subcommand"));
+  EXPECT_TRUE(IsUsageError(
+      Cli({"token", "create", "--name", "x"}, As::kNobody, {token}), "--role"));
+  EXPECT_TRUE(
+      IsUsageError(Cli({"token", "create", "--role", "patient", "--name", "x"},
+                       As::kNobody, {token}),
+                   "--role patient needs --patient ID"));
+  EXPECT_TRUE(IsUsageError(Cli({"token", "create", "--role", "admin",
+                                "--therapist", "t1", "--name", "x"},
+                               As::kNobody, {token}),
+                           "--therapist goes with --role therapist only"));
+  EXPECT_TRUE(
+      IsUsageError(Cli({"token", "create", "--role", "owner", "--name", "x"},
+                       As::kNobody, {token}),
+                   "bad --role \"owner\""));
+}
+
+TEST_F(CliE2eTest, NoTokenIsAUsageErrorBeforeAnyCall) {
+  // The server does not even have to be there.
+  const std::string nowhere =
+      absl::StrCat("GLUTECARE_SERVER=127.0.0.1:", ClosedPort());
+  EXPECT_TRUE(
+      IsUsageError(Cli({"clinic", "show", "c1"}, As::kNobody, {nowhere}),
+                   "no access token: set GLUTECARE_TOKEN or "
+                   "--token-file"));
+  EXPECT_TRUE(IsUsageError(
+      Cli({"clinic", "show", "c1"}, As::kNobody,
+          {nowhere, "GLUTECARE_TOKEN_FILE=" + token_folder_ + "/none.token"}),
+      "--token-file: cannot read " + token_folder_ + "/none.token"));
 }
 
 TEST_F(CliE2eTest, TherapistAndPatientFlowRoundTrips) {
@@ -398,8 +560,7 @@ TEST_F(CliE2eTest, TherapistAndPatientFlowRoundTrips) {
 
   const v1::Clinic clinic = CliJson<v1::Clinic>({"clinic", "show"});
   EXPECT_EQ(clinic.name(), clinic_name());
-  EXPECT_EQ(clinic.display_name(), "Glute Clinic");
-  EXPECT_EQ(clinic.identifier_system(), "urn:oid:1.2.3.4");
+  EXPECT_EQ(clinic.display_name(), "Glute Clinic") << "from bootstrap";
 
   const v1::ListTherapistsResponse therapists =
       CliJson<v1::ListTherapistsResponse>({"therapist", "list"});
@@ -417,8 +578,8 @@ TEST_F(CliE2eTest, TherapistAndPatientFlowRoundTrips) {
   EXPECT_TRUE(patient.has_baseline_pain());
   EXPECT_EQ(patient.baseline_pain(), 6);
 
-  const v1::ListExercisesResponse catalog =
-      CliJson<v1::ListExercisesResponse>({"exercise", "list", "--all"});
+  const v1::ListExercisesResponse catalog = CliJson<v1::ListExercisesResponse>(
+      {"exercise", "list", "--all"}, As::kPatient);
   std::vector<std::string> exercise_names;
   for (const v1::Exercise& exercise : catalog.exercises()) {
     exercise_names.push_back(exercise.name());
@@ -448,8 +609,9 @@ TEST_F(CliE2eTest, TherapistAndPatientFlowRoundTrips) {
     EXPECT_EQ(prescription.sessions_per_week(), 3);
   }
 
-  // The table view of the active programs shows each prescription.
-  const ProcessResult shown = Cli({"program", "show"});
+  // The table view of the active programs shows each prescription, to the
+  // patient too.
+  const ProcessResult shown = Cli({"program", "show"}, As::kPatient);
   ASSERT_TRUE(Succeeded(shown));
   EXPECT_THAT(shown.out, HasSubstr("Glute strength, phase 1"));
   EXPECT_THAT(shown.out, HasSubstr("clamshell"));
@@ -460,7 +622,7 @@ TEST_F(CliE2eTest, TherapistAndPatientFlowRoundTrips) {
   // Global options are accepted after the command as well.
   const ProcessResult options_after =
       Cli({"program", "show", "--json", "--patient", patient_name()},
-          {"GLUTECARE_PATIENT=nobody"});
+          As::kPatient, {"GLUTECARE_PATIENT=nobody"});
   ASSERT_TRUE(Succeeded(options_after));
   const v1::ListProgramsResponse active =
       FromJson<v1::ListProgramsResponse>(options_after.out);
@@ -474,8 +636,7 @@ TEST_F(CliE2eTest, TherapistAndPatientFlowRoundTrips) {
   EXPECT_EQ(session.program_revision(), program.name() + "@1");
   EXPECT_EQ(session.pain_before(), 4);
   EXPECT_EQ(session.pain_after(), 3);
-  EXPECT_EQ(session.pain_area(), v1::PAIN_AREA_LOWER_BACK)
-      << "the patient's first area";
+  EXPECT_EQ(session.pain_area(), v1::PAIN_AREA_LOWER_BACK);
   EXPECT_EQ(session.difficulty(), v1::DIFFICULTY_ABOUT_RIGHT);
   EXPECT_EQ(session.notes(), "felt good");
   EXPECT_FALSE(session.local_date().empty());
@@ -484,17 +645,19 @@ TEST_F(CliE2eTest, TherapistAndPatientFlowRoundTrips) {
 
   const v1::PainReport report =
       CliJson<v1::PainReport>({"pain", "report", "--area", "hip", "--score",
-                               "5", "--note", "after a walk"});
+                               "5", "--note", "after a walk"},
+                              As::kPatient);
   EXPECT_THAT(report.name(), StartsWith(patient_name() + "/painReports/"));
   EXPECT_EQ(report.area(), v1::PAIN_AREA_HIP);
   EXPECT_EQ(report.score(), 5);
   EXPECT_FALSE(report.local_date().empty()) << "the patient's today";
 
   const v1::ListSessionsResponse sessions =
-      CliJson<v1::ListSessionsResponse>({"session", "list"});
+      CliJson<v1::ListSessionsResponse>({"session", "list"}, As::kPatient);
   ASSERT_EQ(sessions.sessions_size(), 1);
   EXPECT_EQ(sessions.sessions(0).name(), session.name());
   EXPECT_EQ(sessions.sessions(0).pain_before(), 4);
+  // The therapist reads them too.
   const v1::ListPainReportsResponse reports =
       CliJson<v1::ListPainReportsResponse>({"pain", "list"});
   ASSERT_EQ(reports.pain_reports_size(), 1);
@@ -504,13 +667,14 @@ TEST_F(CliE2eTest, TherapistAndPatientFlowRoundTrips) {
   // A session shows by id as well as by full name.
   const std::string session_id(
       session.name().substr(session.name().rfind('/') + 1));
-  EXPECT_EQ(CliJson<v1::Session>({"session", "show", session_id}).name(),
+  EXPECT_EQ(CliJson<v1::Session>({"session", "show", session_id}, As::kPatient)
+                .name(),
             session.name());
   EXPECT_EQ(CliJson<v1::Session>({"session", "show", session.name()}).name(),
             session.name());
 
   // The tables name what was stored.
-  const ProcessResult session_table = Cli({"session", "list"});
+  const ProcessResult session_table = Cli({"session", "list"}, As::kPatient);
   ASSERT_TRUE(Succeeded(session_table));
   EXPECT_THAT(session_table.out, StartsWith("ID "));
   EXPECT_THAT(session_table.out, HasSubstr(session_id));
@@ -520,6 +684,284 @@ TEST_F(CliE2eTest, TherapistAndPatientFlowRoundTrips) {
   ASSERT_TRUE(Succeeded(patient_table));
   EXPECT_THAT(patient_table.out, HasSubstr("MRN-0001"));
   EXPECT_THAT(patient_table.out, HasSubstr("lower-back, hip"));
+}
+
+TEST_F(CliE2eTest, EachRoleCallsOnlyWhatItsTokenAllows) {
+  ASSERT_NO_FATAL_FAILURE(CreateClinicTherapistAndPatient());
+  CreateSecondPatientWithToken();
+  AssignCoreProgram("phase-1");
+
+  // A patient: only their own records, and never the clinic's.
+  EXPECT_TRUE(IsRpcError(Cli({"patient", "list"}, As::kPatient),
+                         "PERMISSION_DENIED", "ListPatients"));
+  EXPECT_TRUE(IsRpcError(Cli({"patient", "show"}, As::kPatient),
+                         "PERMISSION_DENIED", "GetPatient"));
+  EXPECT_TRUE(
+      IsRpcError(Cli({"session", "list", "--patient", "p2"}, As::kPatient),
+                 "NOT_FOUND", clinic_name() + "/patients/p2"));
+  EXPECT_TRUE(IsRpcError(
+      Cli({"program", "show", "phase-1", "--patient", "p2"}, As::kPatient),
+      "NOT_FOUND", ""));
+  // The therapist does the clinical work but does not report for patients
+  // or hand out tokens.
+  EXPECT_TRUE(IsRpcError(SubmitSession({}, As::kTherapist), "PERMISSION_DENIED",
+                         "CreateSession"));
+  EXPECT_TRUE(IsRpcError(
+      Cli({"token", "create", "--role", "admin", "--name", "Me, now admin"}),
+      "PERMISSION_DENIED", "CreateAccessToken"));
+  // The admin runs the front office, with no clinical data.
+  EXPECT_TRUE(IsRpcError(Cli({"session", "list"}, As::kAdmin),
+                         "PERMISSION_DENIED", "ListSessions"));
+  EXPECT_TRUE(IsRpcError(Cli({"dashboard"}, As::kAdmin), "PERMISSION_DENIED",
+                         "ListPatientStatuses"));
+  EXPECT_TRUE(Succeeded(Cli({"patient", "list"}, As::kAdmin)));
+
+  // Nothing was written by the calls that were refused.
+  EXPECT_EQ(CountSessions(), 0);
+}
+
+TEST_F(CliE2eTest, TokenFileWinsOverTheTokenVariable) {
+  ASSERT_NO_FATAL_FAILURE(CreateClinicTherapistAndPatient());
+  const std::string unknown = absl::StrCat("GLUTECARE_TOKEN=", kUnknownToken);
+  EXPECT_TRUE(IsRpcError(Cli({"clinic", "show"}, As::kNobody, {unknown}),
+                         "UNAUTHENTICATED", "not valid"));
+  // The therapist's file, as the flag and as the variable.
+  EXPECT_TRUE(Succeeded(
+      Cli({"clinic", "show", "--token-file", TokenFile(As::kTherapist)},
+          As::kNobody, {unknown})));
+  EXPECT_TRUE(Succeeded(
+      Cli({"clinic", "show"}, As::kNobody,
+          {unknown, "GLUTECARE_TOKEN_FILE=" + TokenFile(As::kTherapist)})));
+  // The flag wins over the variable naming a file.
+  EXPECT_TRUE(Succeeded(
+      Cli({"clinic", "show", "--token-file", TokenFile(As::kTherapist)},
+          As::kNobody, {"GLUTECARE_TOKEN_FILE=" + token_folder_ + "/none"})));
+}
+
+TEST_F(CliE2eTest, ARevokedTokenIsUnauthenticatedAndNeverShown) {
+  ASSERT_NO_FATAL_FAILURE(CreateClinicTherapistAndPatient());
+  const std::string secret = ReadTokenFile(TokenFile(As::kTherapist));
+  ASSERT_TRUE(Succeeded(Cli({"patient", "list"})));
+
+  const std::string token_id =
+      therapist_token_name_.substr(therapist_token_name_.rfind('/') + 1);
+  const v1::AccessToken revoked =
+      CliJson<v1::AccessToken>({"token", "revoke", token_id}, As::kAdmin);
+  EXPECT_EQ(revoked.name(), therapist_token_name_);
+  EXPECT_TRUE(revoked.has_revoke_time());
+  // Revoking again changes nothing.
+  EXPECT_EQ(CliJson<v1::AccessToken>({"token", "revoke", therapist_token_name_},
+                                     As::kAdmin)
+                .revoke_time()
+                .seconds(),
+            revoked.revoke_time().seconds());
+
+  const ProcessResult refused = Cli({"patient", "list"});
+  EXPECT_TRUE(IsRpcError(refused, "UNAUTHENTICATED", "revoked"));
+  EXPECT_THAT(refused.err, Not(HasSubstr(secret)));
+  // The stream, too (--after skips the list call before it).
+  absl::StatusOr<ChildProcess> watch =
+      StartCli({"alerts", "watch", "--after", "0"});
+  ASSERT_TRUE(watch.ok()) << watch.status();
+  const absl::StatusOr<std::string> watch_error =
+      watch->ReadErrorLine(kWatchTimeout);
+  ASSERT_TRUE(watch_error.ok()) << watch_error.status();
+  EXPECT_THAT(*watch_error, StartsWith("glutecare: UNAUTHENTICATED: "));
+  const absl::StatusOr<int> watch_exit = watch->AwaitExit(kWatchTimeout);
+  ASSERT_TRUE(watch_exit.ok()) << watch_exit.status();
+  EXPECT_EQ(*watch_exit, 1);
+
+  // The list shows it revoked, and no secret at all.
+  const ProcessResult table = Cli({"token", "list"}, As::kAdmin);
+  ASSERT_TRUE(Succeeded(table));
+  EXPECT_THAT(table.out, StartsWith("ID  "));
+  EXPECT_THAT(table.out, HasSubstr("REVOKED"));
+  EXPECT_THAT(table.out, Not(HasSubstr("gc1_")));
+  const v1::ListAccessTokensResponse tokens =
+      CliJson<v1::ListAccessTokensResponse>({"token", "list", "--all"},
+                                            As::kAdmin);
+  int revoked_tokens = 0;
+  for (const v1::AccessToken& token : tokens.access_tokens()) {
+    if (token.has_revoke_time()) {
+      ++revoked_tokens;
+      EXPECT_EQ(token.name(), therapist_token_name_);
+    }
+  }
+  EXPECT_EQ(revoked_tokens, 1);
+  EXPECT_EQ(tokens.access_tokens_size(), 3) << "admin, therapist, patient";
+  // The other tokens still work.
+  EXPECT_TRUE(Succeeded(Cli({"session", "list"}, As::kPatient)));
+}
+
+TEST_F(CliE2eTest, TokenCreateOutWritesAnOwnerOnlyFileAndPrintsNoSecret) {
+  ASSERT_NO_FATAL_FAILURE(CreateClinicTherapistAndPatient());
+  const std::string path = token_folder_ + "/phone.token";
+  const ProcessResult created =
+      Cli({"token", "create", "--role", "patient", "--patient", "p1", "--name",
+           "Pat's phone", "--expires-in-days", "30", "--out", path},
+          As::kAdmin);
+  ASSERT_TRUE(Succeeded(created));
+  struct stat info = {};
+  ASSERT_EQ(lstat(path.c_str(), &info), 0);
+  EXPECT_TRUE(S_ISREG(info.st_mode));
+  EXPECT_EQ(info.st_mode & 0777, 0600);
+  const std::string secret = ReadTokenFile(path);
+  EXPECT_THAT(secret, MatchesRegex("gc1_[A-Za-z0-9_-]{43}"));
+  EXPECT_THAT(created.out, Not(HasSubstr(secret)));
+  EXPECT_THAT(created.out, Not(HasSubstr("gc1_")));
+  EXPECT_THAT(created.out, HasSubstr("role:          patient\n"));
+  EXPECT_THAT(created.out, HasSubstr("subject:       " + patient_name()));
+  EXPECT_THAT(created.out, HasSubstr("written to " + path + " (mode 0600)"));
+  // The file is the patient's token.
+  EXPECT_TRUE(Succeeded(Cli({"session", "list"}, As::kPatient,
+                            {"GLUTECARE_TOKEN_FILE=" + path})));
+
+  // Under --json, the response without its secret.
+  const ProcessResult json =
+      Cli({"--json", "token", "create", "--role", "integration", "--name",
+           "EHR bridge", "--out", path},
+          As::kAdmin);
+  ASSERT_TRUE(Succeeded(json));
+  const auto response = FromJson<v1::CreateAccessTokenResponse>(json.out);
+  EXPECT_EQ(response.access_token().role(), v1::ROLE_INTEGRATION);
+  EXPECT_TRUE(response.secret().empty());
+  EXPECT_THAT(json.out, Not(HasSubstr(ReadTokenFile(path))));
+
+  // Without --out, the secret is printed once, alone on the last line.
+  const ProcessResult printed =
+      Cli({"token", "create", "--role", "therapist", "--therapist", "t1",
+           "--name", "Front desk PC"},
+          As::kAdmin);
+  ASSERT_TRUE(Succeeded(printed));
+  const std::vector<std::string> lines =
+      absl::StrSplit(absl::StripSuffix(printed.out, "\n"), '\n');
+  ASSERT_GE(lines.size(), 2u);
+  EXPECT_THAT(lines.back(), MatchesRegex("gc1_[A-Za-z0-9_-]{43}"));
+  EXPECT_TRUE(Succeeded(Cli({"patient", "list"}, As::kNobody,
+                            {"GLUTECARE_TOKEN=" + lines.back()})));
+  const auto printed_json = CliJson<v1::CreateAccessTokenResponse>(
+      {"token", "create", "--role", "admin", "--name", "Second admin"},
+      As::kAdmin);
+  EXPECT_THAT(printed_json.secret(), MatchesRegex("gc1_[A-Za-z0-9_-]{43}"));
+
+  // A path that cannot be written fails before a token is made.
+  const int tokens_before = CliJson<v1::ListAccessTokensResponse>(
+                                {"token", "list", "--all"}, As::kAdmin)
+                                .access_tokens_size();
+  EXPECT_TRUE(
+      IsUsageError(Cli({"token", "create", "--role", "admin", "--name", "Lost",
+                        "--out", token_folder_ + "/no/such/folder/x.token"},
+                       As::kAdmin),
+                   "--out: cannot write"));
+  EXPECT_EQ(CliJson<v1::ListAccessTokensResponse>({"token", "list", "--all"},
+                                                  As::kAdmin)
+                .access_tokens_size(),
+            tokens_before);
+}
+
+// The events of `response` by `principal` calling `method` (such as
+// "SessionService/CreateSession").
+std::vector<v1::AuditEvent> EventsOf(
+    const v1::ListAuditEventsResponse& response, const std::string& principal,
+    absl::string_view method) {
+  std::vector<v1::AuditEvent> events;
+  for (const v1::AuditEvent& event : response.audit_events()) {
+    if (event.principal() == principal &&
+        event.method() == absl::StrCat("/glutecare.v1.", method)) {
+      events.push_back(event);
+    }
+  }
+  return events;
+}
+
+TEST_F(CliE2eTest, AuditListShowsWhoCalledWhatAndFiltersByPatient) {
+  ASSERT_NO_FATAL_FAILURE(CreateClinicTherapistAndPatient());
+  CreateSecondPatientWithToken();
+  AssignCoreProgram("phase-1");
+  ASSERT_TRUE(Succeeded(SubmitSession()));
+  ASSERT_TRUE(Succeeded(Cli({"patient", "show", "p2"})));
+  EXPECT_TRUE(IsRpcError(Cli({"patient", "list"}, As::kPatient),
+                         "PERMISSION_DENIED", ""));
+
+  const v1::ListAuditEventsResponse all = CliJson<v1::ListAuditEventsResponse>(
+      {"audit", "list", "--all"}, As::kAdmin);
+  const std::vector<v1::AuditEvent> assigned =
+      EventsOf(all, therapist_token_name_, "ProgramService/CreateProgram");
+  ASSERT_EQ(assigned.size(), 1u);
+  EXPECT_EQ(assigned[0].role(), v1::ROLE_THERAPIST);
+  EXPECT_EQ(assigned[0].subject(), clinic_name() + "/therapists/t1");
+  EXPECT_EQ(assigned[0].resource(), patient_name());
+  EXPECT_EQ(assigned[0].patient(), patient_name());
+  EXPECT_EQ(assigned[0].outcome(), "OK");
+  EXPECT_THAT(assigned[0].peer(), HasSubstr("127.0.0.1"));
+  const std::vector<v1::AuditEvent> submitted =
+      EventsOf(all, patient_token_name_, "SessionService/CreateSession");
+  ASSERT_EQ(submitted.size(), 1u);
+  EXPECT_EQ(submitted[0].role(), v1::ROLE_PATIENT);
+  EXPECT_EQ(submitted[0].outcome(), "OK");
+  const std::vector<v1::AuditEvent> refused =
+      EventsOf(all, patient_token_name_, "PatientService/ListPatients");
+  ASSERT_EQ(refused.size(), 1u);
+  EXPECT_EQ(refused[0].outcome(), "PERMISSION_DENIED");
+  EXPECT_GT(all.audit_events(0).sequence(),
+            all.audit_events(all.audit_events_size() - 1).sequence())
+      << "newest first";
+
+  // The table has the method and the resource of each call.
+  const ProcessResult table = Cli({"audit", "list", "--all"}, As::kAdmin);
+  ASSERT_TRUE(Succeeded(table));
+  EXPECT_THAT(table.out.substr(0, table.out.find('\n')),
+              MatchesRegex("TIME +PRINCIPAL +ROLE +METHOD +RESOURCE +OUTCOME "
+                           "+PEER"));
+  const std::string therapist_id =
+      therapist_token_name_.substr(therapist_token_name_.rfind('/') + 1);
+  const std::string patient_id =
+      patient_token_name_.substr(patient_token_name_.rfind('/') + 1);
+  EXPECT_THAT(table.out, MatchesRegex(absl::StrCat(
+                             "(.|\n)*", therapist_id,
+                             " +therapist +ProgramService/CreateProgram +",
+                             patient_name(), " +OK +ipv4:127.0.0.1:(.|\n)*")));
+  EXPECT_THAT(table.out, MatchesRegex(absl::StrCat(
+                             "(.|\n)*", patient_id,
+                             " +patient +SessionService/CreateSession +",
+                             patient_name(), " +OK (.|\n)*")));
+
+  // --patient keeps the calls about that patient.
+  const v1::ListAuditEventsResponse about_p1 =
+      CliJson<v1::ListAuditEventsResponse>(
+          {"audit", "list", "--patient", "p1", "--all"}, As::kAdmin);
+  EXPECT_FALSE(about_p1.audit_events().empty());
+  EXPECT_LT(about_p1.audit_events_size(), all.audit_events_size());
+  for (const v1::AuditEvent& event : about_p1.audit_events()) {
+    EXPECT_EQ(event.patient(), patient_name()) << event.method();
+  }
+  EXPECT_EQ(
+      EventsOf(about_p1, patient_token_name_, "SessionService/CreateSession")
+          .size(),
+      1u);
+  bool p2_was_shown = false;
+  for (const v1::AuditEvent& event : all.audit_events()) {
+    p2_was_shown |= event.resource() == clinic_name() + "/patients/p2";
+  }
+  EXPECT_TRUE(p2_was_shown) << "and the filter left it out";
+
+  // A time window before the clinic existed is empty; paging works.
+  EXPECT_EQ(CliJson<v1::ListAuditEventsResponse>(
+                {"audit", "list", "--since", "2020-01-01T00:00:00Z", "--until",
+                 "2020-01-02T00:00:00Z"},
+                As::kAdmin)
+                .audit_events_size(),
+            0);
+  EXPECT_EQ(CliJson<v1::ListAuditEventsResponse>(
+                {"audit", "list", "--page-size", "2"}, As::kAdmin)
+                .audit_events_size(),
+            2);
+  EXPECT_TRUE(
+      IsUsageError(Cli({"audit", "list", "--since", "yesterday"}, As::kAdmin),
+                   "bad --since"));
+  // The audit trail is the admin's only.
+  EXPECT_TRUE(IsRpcError(Cli({"audit", "list"}), "PERMISSION_DENIED",
+                         "ListAuditEvents"));
 }
 
 TEST_F(CliE2eTest, BadInputIsRejectedNamingTheFieldAndNothingIsWritten) {
@@ -565,20 +1007,23 @@ TEST_F(CliE2eTest, BadInputIsRejectedNamingTheFieldAndNothingIsWritten) {
   EXPECT_TRUE(IsRpcError(SubmitSession({{"--pain-before", "11"}}),
                          "INVALID_ARGUMENT",
                          "session.pain_before: must be 0-10 (got 11)"));
-  EXPECT_TRUE(IsRpcError(
-      Cli({"session", "submit", "--exercise", "glute-bridge:25x12",
-           "--pain-before", "2", "--pain-after", "2", "--difficulty", "easy"}),
-      "INVALID_ARGUMENT", "session.exercises[0].sets"));
+  EXPECT_TRUE(
+      IsRpcError(Cli({"session", "submit", "--exercise", "glute-bridge:25x12",
+                      "--pain-before", "2", "--pain-after", "2", "--difficulty",
+                      "easy", "--area", "hip"},
+                     As::kPatient),
+                 "INVALID_ARGUMENT", "session.exercises[0].sets"));
   EXPECT_TRUE(IsUsageError(SubmitSession({{"--difficulty", "medium"}}),
                            "bad --difficulty \"medium\""));
   EXPECT_TRUE(IsUsageError(SubmitSession({{"--at", "yesterday"}}), "bad --at"));
   EXPECT_EQ(CountSessions(), 0);
 
-  EXPECT_TRUE(
-      IsRpcError(Cli({"pain", "report", "--area", "hip", "--score", "11"}),
-                 "INVALID_ARGUMENT", "pain_report.score"));
+  EXPECT_TRUE(IsRpcError(
+      Cli({"pain", "report", "--area", "hip", "--score", "11"}, As::kPatient),
+      "INVALID_ARGUMENT", "pain_report.score"));
   EXPECT_TRUE(IsUsageError(Cli({"pain", "report", "--area", "hip", "--score",
-                                "3", "--date", "01.05.2024"}),
+                                "3", "--date", "01.05.2024"},
+                               As::kPatient),
                            "bad --date"));
   EXPECT_EQ(CountPainReports(), 0);
 
@@ -608,8 +1053,8 @@ TEST_F(CliE2eTest, ResubmittingWithTheSameRequestIdStoresOneSession) {
   const std::vector<std::string> same_report = {
       "pain",    "report", "--area",       "lower-back",
       "--score", "3",      "--request-id", "r-1"};
-  EXPECT_EQ(CliJson<v1::PainReport>(same_report).name(),
-            CliJson<v1::PainReport>(same_report).name());
+  EXPECT_EQ(CliJson<v1::PainReport>(same_report, As::kPatient).name(),
+            CliJson<v1::PainReport>(same_report, As::kPatient).name());
   EXPECT_EQ(CountPainReports(), 1);
 }
 
@@ -659,7 +1104,8 @@ TEST_F(CliE2eTest, ProgramUpdateMakesARevisionAndOldRevisionsStayUsable) {
   const ProcessResult on_latest =
       Cli({"--json", "session", "submit", "--exercise",
            "single-leg-bridge:3x10", "--pain-before", "3", "--pain-after", "2",
-           "--difficulty", "hard", "--area", "hip"});
+           "--difficulty", "hard", "--area", "hip"},
+          As::kPatient);
   ASSERT_TRUE(Succeeded(on_latest));
   EXPECT_EQ(FromJson<v1::Session>(on_latest.out).program_revision(),
             first.name() + "@2");
@@ -702,8 +1148,8 @@ TEST_F(CliE2eTest, SessionSubmitNeedsProgramUnlessExactlyOneIsActive) {
 TEST_F(CliE2eTest, ListsPageWithTheNextPageToken) {
   ASSERT_NO_FATAL_FAILURE(CreateClinicTherapistAndPatient());
   for (const std::string score : {"2", "3", "4"}) {
-    ASSERT_TRUE(
-        Succeeded(Cli({"pain", "report", "--area", "knee", "--score", score})));
+    ASSERT_TRUE(Succeeded(Cli(
+        {"pain", "report", "--area", "knee", "--score", score}, As::kPatient)));
   }
   const ProcessResult first_page = Cli({"pain", "list", "--page-size", "2"});
   ASSERT_TRUE(Succeeded(first_page));
@@ -778,7 +1224,8 @@ TEST_F(CliE2eTest, PainReportChartsEachDayAndCountsThePainZones) {
   // The mean of each session's pain before and after: 5, 4 and 2.
   ASSERT_NO_FATAL_FAILURE(FollowTheProgramForAPastWeek());
   ASSERT_TRUE(Succeeded(Cli({"pain", "report", "--area", "hip", "--score", "7",
-                             "--date", "2025-03-04"})));
+                             "--date", "2025-03-04"},
+                            As::kPatient)));
   const std::vector<std::string> range = {"report",     "pain", "--from",
                                           "2025-03-01", "--to", "2025-03-09"};
 
@@ -992,18 +1439,16 @@ TEST_F(CliE2eTest, UnacceptablePainSuggestsRegressingAndAcceptingRevises) {
 
 TEST_F(CliE2eTest, DashboardPutsThePatientWithAnAlertFirst) {
   ASSERT_NO_FATAL_FAILURE(CreateClinicTherapistAndPatient());
-  ASSERT_TRUE(
-      Succeeded(Cli({"patient", "create", "--id", "p2", "--name", "Sam Sample",
-                     "--mrn", "MRN-0002", "--time-zone", "Europe/Berlin",
-                     "--pain-area", "hip", "--baseline-pain", "5"})));
+  const std::string p2_token_file = CreateSecondPatientWithToken();
   AssignCoreProgram("phase-1");
   ASSERT_TRUE(Succeeded(Cli({"--patient", "p2", "program", "assign", "--id",
                              "phase-1", "--title", "Hips", "--per-week", "3",
                              "--exercise", "clamshell:3x15@band-light"})));
-  ASSERT_TRUE(
-      Succeeded(Cli({"--patient", "p2", "session", "submit", "--exercise",
-                     "clamshell:3x15@band-light", "--pain-before", "3",
-                     "--pain-after", "2", "--difficulty", "right"})));
+  ASSERT_TRUE(Succeeded(
+      Cli({"--patient", "p2", "session", "submit", "--exercise",
+           "clamshell:3x15@band-light", "--pain-before", "3", "--pain-after",
+           "2", "--difficulty", "right", "--area", "hip"},
+          As::kPatient, {"GLUTECARE_TOKEN_FILE=" + p2_token_file})));
   ASSERT_TRUE(Succeeded(
       SubmitSession({{"--pain-before", "2"}, {"--pain-after", "8"}})));
 

@@ -1,6 +1,6 @@
 // The CLI against a glutecare-server that serves mTLS (issue 4, section 3):
-// with the CA and a client certificate it works; without a client
-// certificate, or in plaintext, it fails with one line and exit 1.
+// with the CA, a client certificate and an access token it works; without a
+// client certificate, or in plaintext, it fails with one line and exit 1.
 #include <string>
 #include <vector>
 
@@ -23,6 +23,15 @@ class TlsE2eTest : public ::testing::Test {
     ASSERT_FALSE(dir_.path().empty());
     const std::string error = MakeTestCertificates(dir_.path().string());
     ASSERT_TRUE(error.empty()) << error;
+    // The clinic and its admin's token file, before the server opens the
+    // database.
+    absl::StatusOr<ProcessResult> bootstrap = RunProcess(
+        {GLUTECARE_SERVER_BINARY, "bootstrap", "--db",
+         dir_.File("glutecare.db"), "--clinic", "tls", "--clinic-name",
+         "TLS clinic", "--token-file", dir_.File("admin.token")},
+        {}, kTimeout);
+    ASSERT_TRUE(bootstrap.ok()) << bootstrap.status();
+    ASSERT_EQ(bootstrap->exit_code, 0) << bootstrap->err;
     absl::StatusOr<ChildProcess> server = ChildProcess::Start(
         {GLUTECARE_SERVER_BINARY, "--listen", "127.0.0.1:0", "--db",
          dir_.File("glutecare.db"), "--tls-cert", dir_.File("server.pem"),
@@ -47,9 +56,15 @@ class TlsE2eTest : public ::testing::Test {
   }
 
   ProcessResult Cli(std::vector<std::string> flags) {
-    std::vector<std::string> argv = {GLUTECARE_CLI_BINARY, "--server",
-                                     "localhost:" + port_, "--retries", "0",
-                                     "--timeout", "5"};
+    std::vector<std::string> argv = {GLUTECARE_CLI_BINARY,
+                                     "--server",
+                                     "localhost:" + port_,
+                                     "--retries",
+                                     "0",
+                                     "--timeout",
+                                     "5"};
+    argv.push_back("--token-file");
+    argv.push_back(dir_.File("admin.token"));
     argv.insert(argv.end(), flags.begin(), flags.end());
     argv.push_back("exercise");
     argv.push_back("list");
@@ -89,9 +104,8 @@ TEST_F(TlsE2eTest, WithoutAClientCertificateOrInPlaintextItFailsInOneLine) {
 }
 
 TEST_F(TlsE2eTest, HalfAClientIdentityIsAUsageError) {
-  const ProcessResult result =
-      Cli({"--tls-ca", dir_.File("ca.pem"), "--tls-cert",
-           dir_.File("client.pem")});
+  const ProcessResult result = Cli(
+      {"--tls-ca", dir_.File("ca.pem"), "--tls-cert", dir_.File("client.pem")});
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_TRUE(absl::StrContains(result.err, "--tls-key")) << result.err;
 }

@@ -25,6 +25,7 @@
 #include "google/rpc/status.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
+#include "tests/testing/access.h"
 #include "tests/testing/temp_dir.h"
 
 namespace glutecare {
@@ -63,6 +64,10 @@ class ServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_FALSE(dir_.path().empty());
+    absl::StatusOr<std::string> admin =
+        testing::BootstrapAdmin(dir_.File("glutecare.db"), "demo");
+    ASSERT_TRUE(admin.ok()) << admin.status();
+    admin_token_ = *admin;
     absl::StatusOr<std::unique_ptr<GlutecareServer>> server =
         GlutecareServer::Start({.listen_address = "127.0.0.1:0",
                                 .db_path = dir_.File("glutecare.db"),
@@ -86,31 +91,37 @@ class ServerTest : public ::testing::Test {
   }
 
   // Every call carries a deadline, so a broken server fails the test rather
-  // than hanging it.
-  std::unique_ptr<grpc::ClientContext> Context() {
+  // than hanging it, and a token: the therapist's unless another is given.
+  std::unique_ptr<grpc::ClientContext> Context(const std::string& token) {
     auto context = std::make_unique<grpc::ClientContext>();
     context->set_deadline(std::chrono::system_clock::now() +
                           std::chrono::seconds(10));
+    testing::SetBearer(*context, token);
     return context;
+  }
+  std::unique_ptr<grpc::ClientContext> Context() {
+    return Context(therapist_token_);
+  }
+  // Patient p1's: sessions and pain check-ins are the patient's to submit.
+  std::unique_ptr<grpc::ClientContext> PatientContext() {
+    return Context(patient_token_);
   }
 
   void SeedClinic() {
-    v1::CreateClinicRequest clinic;
-    clinic.set_clinic_id("demo");
-    clinic.mutable_clinic()->set_display_name("Demo clinic");
-    v1::Clinic created_clinic;
-    ASSERT_TRUE(
-        clinics_->CreateClinic(Context().get(), clinic, &created_clinic).ok());
-
     v1::CreateTherapistRequest therapist;
     therapist.set_parent("clinics/demo");
     therapist.set_therapist_id("t1");
     therapist.mutable_therapist()->set_display_name("Tess Therapist");
     v1::Therapist created_therapist;
-    ASSERT_TRUE(
-        clinics_
-            ->CreateTherapist(Context().get(), therapist, &created_therapist)
-            .ok());
+    ASSERT_TRUE(clinics_
+                    ->CreateTherapist(Context(admin_token_).get(), therapist,
+                                      &created_therapist)
+                    .ok());
+    absl::StatusOr<std::string> therapist_token =
+        testing::CreateToken(*channel_, admin_token_, "clinics/demo",
+                             v1::ROLE_THERAPIST, "clinics/demo/therapists/t1");
+    ASSERT_TRUE(therapist_token.ok()) << therapist_token.status();
+    therapist_token_ = *therapist_token;
 
     v1::CreatePatientRequest patient = PatientRequest("p1", "MRN-1");
     ASSERT_TRUE(
@@ -135,6 +146,12 @@ class ServerTest : public ::testing::Test {
     grpc::Status status =
         programs_->CreateProgram(Context().get(), program, &program_);
     ASSERT_TRUE(status.ok()) << status.error_message();
+
+    absl::StatusOr<std::string> patient_token =
+        testing::CreateToken(*channel_, admin_token_, "clinics/demo",
+                             v1::ROLE_PATIENT, "clinics/demo/patients/p1");
+    ASSERT_TRUE(patient_token.ok()) << patient_token.status();
+    patient_token_ = *patient_token;
   }
 
   static v1::CreatePatientRequest PatientRequest(const std::string& id,
@@ -195,6 +212,9 @@ class ServerTest : public ::testing::Test {
   std::unique_ptr<v1::SessionService::Stub> sessions_;
   v1::Patient patient_;
   v1::Program program_;
+  std::string admin_token_;
+  std::string therapist_token_;
+  std::string patient_token_;
 };
 
 TEST_F(ServerTest, HealthServiceReportsServing) {
@@ -251,7 +271,7 @@ TEST_F(ServerTest, SessionSubmissionDerivesTheLocalDate) {
           absl::CivilSecond(2026, 11, 20, 3, 30, 0), absl::UTCTimeZone())));
   v1::Session session;
   grpc::Status status =
-      sessions_->CreateSession(Context().get(), request, &session);
+      sessions_->CreateSession(PatientContext().get(), request, &session);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(session.local_date(), "2026-11-19");
   EXPECT_THAT(session.name(), HasSubstr("clinics/demo/patients/p1/sessions/"));
@@ -263,14 +283,26 @@ TEST_F(ServerTest, SessionSubmissionDerivesTheLocalDate) {
   EXPECT_EQ(fetched.SerializeAsString(), session.SerializeAsString());
 }
 
+TEST_F(ServerTest, ASessionWithoutAnAreaTakesThePatientsFirstPainArea) {
+  v1::CreateSessionRequest request = SessionRequest("no-area");
+  request.mutable_session()->clear_pain_area();
+  v1::Session session;
+  grpc::Status status =
+      sessions_->CreateSession(PatientContext().get(), request, &session);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(session.pain_area(), v1::PAIN_AREA_LOWER_BACK);
+}
+
 TEST_F(ServerTest, RetriedSubmissionReturnsTheOriginal) {
   v1::Session first, second;
-  ASSERT_TRUE(
-      sessions_->CreateSession(Context().get(), SessionRequest("same"), &first)
-          .ok());
-  ASSERT_TRUE(
-      sessions_->CreateSession(Context().get(), SessionRequest("same"), &second)
-          .ok());
+  ASSERT_TRUE(sessions_
+                  ->CreateSession(PatientContext().get(),
+                                  SessionRequest("same"), &first)
+                  .ok());
+  ASSERT_TRUE(sessions_
+                  ->CreateSession(PatientContext().get(),
+                                  SessionRequest("same"), &second)
+                  .ok());
   EXPECT_EQ(first.name(), second.name());
   EXPECT_EQ(CountSessions(), 1);
 }
@@ -283,7 +315,7 @@ TEST_F(ServerTest, BadSessionIsRejectedWithFieldViolationsAndNotStored) {
   request.mutable_session()->clear_difficulty();
   v1::Session session;
   grpc::Status status =
-      sessions_->CreateSession(Context().get(), request, &session);
+      sessions_->CreateSession(PatientContext().get(), request, &session);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(ViolatedFields(status),
               ElementsAre("session.exercises[0].exercise",
@@ -297,7 +329,7 @@ TEST_F(ServerTest, UnknownReferencesAreFieldErrorsAndMissingParentsNotFound) {
   v1::Session session;
   v1::CreateSessionRequest no_revision = SessionRequest("x", 7);
   grpc::Status status =
-      sessions_->CreateSession(Context().get(), no_revision, &session);
+      sessions_->CreateSession(PatientContext().get(), no_revision, &session);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(ViolatedFields(status), ElementsAre("session.program_revision"));
 
@@ -305,9 +337,10 @@ TEST_F(ServerTest, UnknownReferencesAreFieldErrorsAndMissingParentsNotFound) {
   no_patient.set_parent("clinics/demo/patients/nobody");
   no_patient.mutable_session()->set_program_revision(
       "clinics/demo/patients/nobody/programs/g1@1");
-  EXPECT_EQ(sessions_->CreateSession(Context().get(), no_patient, &session)
-                .error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(
+      sessions_->CreateSession(PatientContext().get(), no_patient, &session)
+          .error_code(),
+      grpc::StatusCode::NOT_FOUND);
 
   v1::CreatePatientRequest ghost_therapist = PatientRequest("p2", "MRN-2");
   ghost_therapist.mutable_patient()->set_therapist(
@@ -372,14 +405,14 @@ TEST_F(ServerTest, ProgramUpdateCreatesARevisionAndOldRevisionsStayUsable) {
             v1::LOAD_TYPE_BODYWEIGHT);
 
   v1::Session session;
-  EXPECT_TRUE(
-      sessions_
-          ->CreateSession(Context().get(), SessionRequest("old", 1), &session)
-          .ok());
-  EXPECT_TRUE(
-      sessions_
-          ->CreateSession(Context().get(), SessionRequest("new", 2), &session)
-          .ok());
+  EXPECT_TRUE(sessions_
+                  ->CreateSession(PatientContext().get(),
+                                  SessionRequest("old", 1), &session)
+                  .ok());
+  EXPECT_TRUE(sessions_
+                  ->CreateSession(PatientContext().get(),
+                                  SessionRequest("new", 2), &session)
+                  .ok());
 }
 
 TEST_F(ServerTest, InvalidProgramUpdateWritesNoRevision) {
@@ -428,7 +461,8 @@ TEST_F(ServerTest, PainReportDefaultsToThePatientsToday) {
   request.mutable_pain_report()->set_score(5);
   v1::PainReport report;
   ASSERT_TRUE(
-      sessions_->CreatePainReport(Context().get(), request, &report).ok());
+      sessions_->CreatePainReport(PatientContext().get(), request, &report)
+          .ok());
   absl::TimeZone new_york;
   ASSERT_TRUE(absl::LoadTimeZone("America/New_York", &new_york));
   const absl::CivilDay today = absl::ToCivilDay(absl::Now(), new_york);
@@ -440,7 +474,7 @@ TEST_F(ServerTest, PainReportDefaultsToThePatientsToday) {
   request.set_request_id("pain-2");
   request.mutable_pain_report()->set_score(12);
   grpc::Status status =
-      sessions_->CreatePainReport(Context().get(), request, &report);
+      sessions_->CreatePainReport(PatientContext().get(), request, &report);
   EXPECT_THAT(ViolatedFields(status), ElementsAre("pain_report.score"));
 
   v1::ListPainReportsRequest list;
@@ -460,6 +494,7 @@ TEST_F(ServerTest, ConcurrentSubmissionsAllLandOnce) {
       for (int i = 0; i < kPerThread; ++i) {
         v1::Session session;
         grpc::ClientContext context;
+        testing::SetBearer(context, patient_token_);
         context.set_deadline(std::chrono::system_clock::now() +
                              std::chrono::seconds(20));
         if (!sessions_
@@ -481,9 +516,9 @@ TEST_F(ServerTest, OversizedRequestsAreRefused) {
   v1::CreateSessionRequest request = SessionRequest("huge");
   request.mutable_session()->set_notes(std::string(2 << 20, 'x'));
   v1::Session session;
-  EXPECT_EQ(
-      sessions_->CreateSession(Context().get(), request, &session).error_code(),
-      grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(sessions_->CreateSession(PatientContext().get(), request, &session)
+                .error_code(),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
   EXPECT_EQ(CountSessions(), 0);
 }
 
@@ -527,7 +562,7 @@ class ReportTest : public ServerTest {
     request.mutable_session()->set_pain_after(pain_after);
     v1::Session session;
     grpc::Status status =
-        sessions_->CreateSession(Context().get(), request, &session);
+        sessions_->CreateSession(PatientContext().get(), request, &session);
     ASSERT_TRUE(status.ok()) << status.error_message();
   }
 
@@ -625,7 +660,7 @@ class AlertTest : public ServerTest {
     request.mutable_session()->set_pain_after(pain_after);
     v1::Session session;
     grpc::Status status =
-        sessions_->CreateSession(Context().get(), request, &session);
+        sessions_->CreateSession(PatientContext().get(), request, &session);
     EXPECT_TRUE(status.ok()) << status.error_message();
     return session;
   }
@@ -765,6 +800,7 @@ TEST_F(AlertTest, WatchPushesNewAlertsAndResumesAfterASequence) {
   request.set_therapist("clinics/demo/therapists/t1");
   request.set_after_sequence(start_after);
   grpc::ClientContext context;
+  testing::SetBearer(context, therapist_token_);
   context.set_deadline(std::chrono::system_clock::now() +
                        std::chrono::seconds(20));
   std::unique_ptr<grpc::ClientReader<v1::Alert>> reader =
@@ -798,6 +834,7 @@ TEST_F(AlertTest, WatchPushesNewAlertsAndResumesAfterASequence) {
   // Reconnect after the last sequence seen: exactly the alerts after it.
   request.set_after_sequence(seen);
   grpc::ClientContext again;
+  testing::SetBearer(again, therapist_token_);
   again.set_deadline(std::chrono::system_clock::now() +
                      std::chrono::seconds(20));
   std::unique_ptr<grpc::ClientReader<v1::Alert>> resumed =
@@ -816,6 +853,7 @@ TEST_F(AlertTest, ShutdownEndsWatchStreams) {
   v1::WatchAlertsRequest request;
   request.set_parent("clinics/demo");
   grpc::ClientContext context;
+  testing::SetBearer(context, therapist_token_);
   context.set_deadline(std::chrono::system_clock::now() +
                        std::chrono::seconds(20));
   std::unique_ptr<grpc::ClientReader<v1::Alert>> reader =

@@ -329,5 +329,128 @@ TEST_F(SqliteStoreTest, PainReportsAreIdempotentAndNewestDateFirst) {
   EXPECT_EQ(page->items[1].local_date(), "2026-11-01");
 }
 
+v1::AccessToken Token(const std::string& id) {
+  v1::AccessToken token;
+  token.set_name("clinics/demo/accessTokens/" + id);
+  token.set_role(v1::ROLE_THERAPIST);
+  token.set_subject("clinics/demo/therapists/t1");
+  token.set_display_name("Token " + id);
+  token.mutable_expire_time()->set_seconds(4102444800);  // 2100-01-01
+  return token;
+}
+
+TEST_F(SqliteStoreTest, TokensAreFoundByTheirSecretsHashAndRevokedOnce) {
+  ASSERT_TRUE(store_->CreateAccessToken(Token("k1"), "hash-1").ok());
+  ASSERT_TRUE(store_->CreateAccessToken(Token("k2"), "hash-2").ok());
+  EXPECT_EQ(store_->CreateAccessToken(Token("k3"), "hash-1").status().code(),
+            absl::StatusCode::kAlreadyExists);
+  v1::AccessToken other_clinic = Token("k4");
+  other_clinic.set_name("clinics/nowhere/accessTokens/k4");
+  EXPECT_EQ(store_->CreateAccessToken(other_clinic, "hash-4").status().code(),
+            absl::StatusCode::kNotFound);
+
+  absl::StatusOr<v1::AccessToken> found = store_->FindAccessToken("hash-2");
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_EQ(found->name(), "clinics/demo/accessTokens/k2");
+  EXPECT_EQ(store_->FindAccessToken("hash-9").status().code(),
+            absl::StatusCode::kNotFound);
+
+  google::protobuf::Timestamp now;
+  now.set_seconds(1800000000);
+  absl::StatusOr<v1::AccessToken> revoked =
+      store_->RevokeAccessToken({"demo", "k1"}, now);
+  ASSERT_TRUE(revoked.ok()) << revoked.status();
+  EXPECT_EQ(revoked->revoke_time().seconds(), 1800000000);
+  google::protobuf::Timestamp later;
+  later.set_seconds(1900000000);
+  // Revoking again keeps the first revocation.
+  EXPECT_EQ(
+      store_->RevokeAccessToken({"demo", "k1"}, later)->revoke_time().seconds(),
+      1800000000);
+  EXPECT_TRUE(store_->FindAccessToken("hash-1")->has_revoke_time());
+  EXPECT_EQ(store_->RevokeAccessToken({"demo", "nope"}, now).status().code(),
+            absl::StatusCode::kNotFound);
+
+  absl::StatusOr<Page<v1::AccessToken>> page =
+      store_->ListAccessTokens({"demo"}, {.page_size = 1});
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->items.size(), 1u);
+  EXPECT_EQ(page->items[0].name(), "clinics/demo/accessTokens/k2");  // newest
+  page = store_->ListAccessTokens(
+      {"demo"}, {.page_size = 1, .page_token = page->next_page_token});
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->items.size(), 1u);
+  EXPECT_EQ(page->items[0].name(), "clinics/demo/accessTokens/k1");
+  EXPECT_TRUE(page->next_page_token.empty());
+}
+
+AuditRecord Event(const std::string& patient, int64_t seconds) {
+  AuditRecord record{.clinic = {"demo"}};
+  record.event.mutable_time()->set_seconds(seconds);
+  record.event.set_principal("clinics/demo/accessTokens/k1");
+  record.event.set_method("/glutecare.v1.PatientService/GetPatient");
+  record.event.set_resource(patient.empty() ? "clinics/demo" : patient);
+  record.event.set_patient(patient);
+  record.event.set_outcome("OK");
+  return record;
+}
+
+TEST_F(SqliteStoreTest, TheAuditTrailListsNewestFirstByPatientAndTime) {
+  ASSERT_TRUE(store_
+                  ->AppendAuditEvents({Event("clinics/demo/patients/p1", 100),
+                                       Event("", 200),
+                                       Event("clinics/demo/patients/p1", 300)})
+                  .ok());
+  absl::StatusOr<Page<v1::AuditEvent>> all =
+      store_->ListAuditEvents({.clinic = {"demo"}}, {.page_size = 10});
+  ASSERT_TRUE(all.ok()) << all.status();
+  ASSERT_EQ(all->items.size(), 3u);
+  EXPECT_EQ(all->items[0].time().seconds(), 300);
+  EXPECT_EQ(all->items[0].name(), "clinics/demo/auditEvents/" +
+                                      std::to_string(all->items[0].sequence()));
+  EXPECT_GT(all->items[0].sequence(), all->items[1].sequence());
+
+  absl::StatusOr<Page<v1::AuditEvent>> p1 = store_->ListAuditEvents(
+      {.clinic = {"demo"}, .patient = PatientName{"demo", "p1"}},
+      {.page_size = 10});
+  ASSERT_TRUE(p1.ok()) << p1.status();
+  EXPECT_EQ(p1->items.size(), 2u);
+
+  absl::StatusOr<Page<v1::AuditEvent>> window =
+      store_->ListAuditEvents({.clinic = {"demo"},
+                               .start = absl::FromUnixSeconds(150),
+                               .end = absl::FromUnixSeconds(300)},
+                              {.page_size = 10});
+  ASSERT_TRUE(window.ok()) << window.status();
+  ASSERT_EQ(window->items.size(), 1u);
+  EXPECT_EQ(window->items[0].time().seconds(), 200);
+
+  // A batch with an unknown clinic writes nothing.
+  AuditRecord stray = Event("", 400);
+  stray.clinic = {"nowhere"};
+  EXPECT_FALSE(store_->AppendAuditEvents({Event("", 400), stray}).ok());
+  EXPECT_EQ(store_->ListAuditEvents({.clinic = {"demo"}}, {.page_size = 10})
+                ->items.size(),
+            3u);
+}
+
+TEST_F(SqliteStoreTest, TheAuditTrailIsAppendOnly) {
+  ASSERT_TRUE(store_->AppendAuditEvents({Event("", 100)}).ok());
+  store_.reset();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(dir_.File("glutecare.db").c_str(), &db), SQLITE_OK);
+  char* error = nullptr;
+  EXPECT_NE(sqlite3_exec(db, "UPDATE audit_events SET patient = 'x'", nullptr,
+                         nullptr, &error),
+            SQLITE_OK);
+  ASSERT_NE(error, nullptr);
+  EXPECT_NE(std::string(error).find("append-only"), std::string::npos);
+  sqlite3_free(error);
+  EXPECT_NE(
+      sqlite3_exec(db, "DELETE FROM audit_events", nullptr, nullptr, nullptr),
+      SQLITE_OK);
+  sqlite3_close(db);
+}
+
 }  // namespace
 }  // namespace glutecare

@@ -1,0 +1,59 @@
+#include "server/service/access_service.h"
+
+#include "absl/time/clock.h"
+#include "google/protobuf/util/time_util.h"
+#include "server/common/status.h"
+#include "server/domain/resource_names.h"
+#include "server/service/access_tokens.h"
+
+namespace glutecare {
+
+using google::protobuf::util::TimeUtil;
+
+grpc::ServerUnaryReactor* AccessServiceImpl::CreateAccessToken(
+    grpc::CallbackServerContext* context,
+    const v1::CreateAccessTokenRequest* request,
+    v1::CreateAccessTokenResponse* response) {
+  return calls_.Run(
+      context, *request, [=, this](const Principal& caller) -> absl::Status {
+        GLUTECARE_ASSIGN_OR_RETURN(
+            ClinicName clinic, ClinicName::Parse(request->parent(), "parent"));
+        GLUTECARE_ASSIGN_OR_RETURN(
+            MintedToken minted,
+            MintAccessToken(store_, clinic, request->access_token(),
+                            caller.token.ToString(), absl::Now()));
+        *response->mutable_access_token() = std::move(minted.token);
+        response->set_secret(std::move(minted.secret));
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* AccessServiceImpl::ListAccessTokens(
+    grpc::CallbackServerContext* context,
+    const v1::ListAccessTokensRequest* request,
+    v1::ListAccessTokensResponse* response) {
+  return calls_.Run(context, *request, [=, this]() -> absl::Status {
+    GLUTECARE_ASSIGN_OR_RETURN(ClinicName clinic,
+                               ClinicName::Parse(request->parent(), "parent"));
+    return ListInto(
+        request->page_size(), request->page_token(),
+        [&](const PageRequest& page) {
+          return store_.ListAccessTokens(clinic, page);
+        },
+        response->mutable_access_tokens(), response->mutable_next_page_token());
+  });
+}
+
+grpc::ServerUnaryReactor* AccessServiceImpl::RevokeAccessToken(
+    grpc::CallbackServerContext* context,
+    const v1::RevokeAccessTokenRequest* request, v1::AccessToken* response) {
+  return calls_.Run(context, *request, [=, this]() -> absl::Status {
+    GLUTECARE_ASSIGN_OR_RETURN(AccessTokenName name,
+                               AccessTokenName::Parse(request->name(), "name"));
+    GLUTECARE_ASSIGN_OR_RETURN(
+        *response, store_.RevokeAccessToken(name, TimeUtil::GetCurrentTime()));
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace glutecare

@@ -1,0 +1,56 @@
+#include "server/service/audit_service.h"
+
+#include "absl/strings/str_cat.h"
+#include "server/common/status.h"
+#include "server/domain/resource_names.h"
+#include "server/domain/validation.h"
+
+namespace glutecare {
+
+grpc::ServerUnaryReactor* AuditServiceImpl::ListAuditEvents(
+    grpc::CallbackServerContext* context,
+    const v1::ListAuditEventsRequest* request,
+    v1::ListAuditEventsResponse* response) {
+  return calls_.Run(context, *request, [=, this]() -> absl::Status {
+    AuditFilter filter;
+    GLUTECARE_ASSIGN_OR_RETURN(filter.clinic,
+                               ClinicName::Parse(request->parent(), "parent"));
+    Violations violations;
+    if (!request->patient().empty()) {
+      absl::StatusOr<PatientName> patient =
+          PatientName::Parse(request->patient(), "patient");
+      if (!patient.ok()) {
+        for (auto& v : FieldViolationsOf(patient.status())) {
+          violations.Add(std::move(v.field), std::move(v.description));
+        }
+      } else if (patient->parent() != filter.clinic) {
+        violations.Add("patient", absl::StrCat("must be a patient of ",
+                                               filter.clinic.ToString()));
+      } else {
+        filter.patient = *std::move(patient);
+      }
+    }
+    if (request->has_start_time()) {
+      filter.start =
+          CheckTimestamp(request->start_time(), "start_time", violations);
+    }
+    if (request->has_end_time()) {
+      filter.end = CheckTimestamp(request->end_time(), "end_time", violations);
+      if (request->has_start_time() && filter.start != absl::InfinitePast() &&
+          filter.end != absl::InfinitePast() && filter.end <= filter.start) {
+        violations.Add("end_time", "must be after start_time");
+      }
+    }
+    GLUTECARE_RETURN_IF_ERROR(violations.ToStatus());
+    // Every call answered before this one is in the trail it reads.
+    audit_.Flush();
+    return ListInto(
+        request->page_size(), request->page_token(),
+        [&](const PageRequest& page) {
+          return store_.ListAuditEvents(filter, page);
+        },
+        response->mutable_audit_events(), response->mutable_next_page_token());
+  });
+}
+
+}  // namespace glutecare

@@ -1,0 +1,128 @@
+// The gate every call passes before its handler runs: authentication
+// (bearer token), authorization (the policy table of
+// domain/access_policy.h), the per-principal limit on calls in flight, and
+// the audit trail. CallRunner (call.h) drives it for unary calls; the
+// WatchAlerts stream drives it itself.
+//
+//   absl::StatusOr<Gate::Ticket> ticket = gate.Arrive(*context);  // gRPC
+//   thread
+//   ...on the executor:
+//   Gate::Admission admission = gate.Admit(*ticket, *request);
+//   absl::Status status = admission.status.ok() ? handler() : admission.status;
+//   gate.Audit(*ticket, admission, code_of(status));
+#ifndef GLUTECARE_SERVER_SERVICE_GATE_H_
+#define GLUTECARE_SERVER_SERVICE_GATE_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
+#include "server/domain/access_policy.h"
+#include "server/service/audit_log.h"
+#include "server/storage/store.h"
+
+namespace glutecare {
+
+// Thread-safe.
+class Gate final {
+ public:
+  struct Options {
+    // Calls one principal (one token) may have in flight, queued or running,
+    // streams included; the next answers RESOURCE_EXHAUSTED. A therapist's
+    // CLI needs a handful; a clinic system's bulk job should pace itself.
+    int max_calls_per_principal = 32;
+  };
+
+  // What a call presented when it arrived. Holds one in-flight slot of its
+  // token until destroyed. Move-only.
+  class Ticket {
+   public:
+    Ticket(Ticket&& other) noexcept;
+    Ticket& operator=(Ticket&&) = delete;
+    Ticket(const Ticket&) = delete;
+    ~Ticket();
+
+   private:
+    friend class Gate;
+    Ticket(Gate* gate, std::string secret_sha256, std::string peer);
+    Gate* gate_;
+    std::string secret_sha256_;
+    std::string peer_;
+    absl::Time arrival_;
+  };
+
+  // The gate's verdict on one call.
+  struct Admission {
+    // Set once the token is authenticated.
+    std::optional<Principal> principal;
+    const MethodPolicy* policy = nullptr;
+    // What the call is about, for the audit trail: the target as the request
+    // named it, and its patient's name when it has one.
+    std::string resource;
+    std::string patient;
+    // OK when the handler may run; else the status to answer with.
+    absl::Status status;
+  };
+
+  Gate(Store& store, AuditLog& audit, const Options& options);
+  Gate(const Gate&) = delete;
+  Gate& operator=(const Gate&) = delete;
+
+  // OK when every method of `services` has an entry in MethodPolicies()
+  // whose target field is a string field of its request type, and no request
+  // type serves two methods (Admit finds a call's method by its request
+  // type). GlutecareServer refuses to start otherwise.
+  static absl::Status CheckPolicyCovers(
+      const std::vector<const google::protobuf::ServiceDescriptor*>& services);
+
+  // On the gRPC thread, before the call is queued: reads the bearer token
+  // and takes an in-flight slot for it. UNAUTHENTICATED without a
+  // well-formed token, RESOURCE_EXHAUSTED when its principal already has
+  // max_calls_per_principal calls in flight.
+  absl::StatusOr<Ticket> Arrive(const grpc::CallbackServerContext& context);
+
+  // Authenticates the ticket's token (UNAUTHENTICATED if unknown, expired or
+  // revoked) and authorizes `request`, whose type identifies the method.
+  // Reads the store: call it on the executor.
+  Admission Admit(const Ticket& ticket,
+                  const google::protobuf::Message& request);
+
+  // Appends the call to its clinic's audit trail: every authenticated call
+  // about a clinic's data, allowed or not, with how it ended.
+  void Audit(const Ticket& ticket, const Admission& admission,
+             grpc::StatusCode outcome);
+
+ private:
+  struct Route {
+    const MethodPolicy* policy;
+    // The target field, outermost first (`patient`, `name`).
+    std::vector<const google::protobuf::FieldDescriptor*> target_path;
+  };
+
+  void Release(const std::string& secret_sha256);
+  absl::StatusOr<Principal> Authenticate(const Ticket& ticket);
+
+  Store& store_;
+  AuditLog& audit_;
+  const Options options_;
+  // Request type -> method, built from MethodPolicies().
+  absl::flat_hash_map<const google::protobuf::Descriptor*, Route> routes_;
+
+  absl::Mutex mu_;
+  // Calls in flight by token hash; absent means none.
+  absl::flat_hash_map<std::string, int> in_flight_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace glutecare
+
+#endif  // GLUTECARE_SERVER_SERVICE_GATE_H_

@@ -1,0 +1,793 @@
+// Access control end to end, on a real GlutecareServer: the generated matrix
+// of every RPC x every role x own/other clinic x own/other patient, tokens
+// that are missing, malformed, unknown, expired or revoked, the audit trail,
+// and the per-principal limit on calls in flight.
+#include "tests/testing/access.h"
+
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/grpcpp.h>
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "glutecare/v1/access_service.grpc.pb.h"
+#include "glutecare/v1/alert_service.grpc.pb.h"
+#include "glutecare/v1/audit_service.grpc.pb.h"
+#include "glutecare/v1/clinic_service.grpc.pb.h"
+#include "glutecare/v1/patient_service.grpc.pb.h"
+#include "glutecare/v1/program_service.grpc.pb.h"
+#include "glutecare/v1/session_service.grpc.pb.h"
+#include "glutecare/v1/suggestion_service.grpc.pb.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/dynamic_message.h"
+#include "google/protobuf/util/time_util.h"
+#include "gtest/gtest.h"
+#include "server/common/token_secret.h"
+#include "server/service/server.h"
+#include "server/storage/sqlite_store.h"
+#include "tests/testing/temp_dir.h"
+
+namespace glutecare {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+constexpr auto kDeadline = std::chrono::seconds(10);
+
+// What the issue grants each role, written as the issue words it, method by
+// method. The server's policy table (domain/access_policy.cc) must agree
+// with it cell by cell.
+const std::map<v1::Role, std::set<std::string>>& AllowedMethods() {
+  static const auto* const allowed = new std::map<v1::Role,
+                                                  std::set<std::string>>{
+      // Patients read their own program, and submit and read their own
+      // sessions and pain reports (and the public exercise catalog).
+      {v1::ROLE_PATIENT,
+       {"ProgramService/GetProgram", "ProgramService/ListPrograms",
+        "ProgramService/ListProgramRevisions", "SessionService/CreateSession",
+        "SessionService/GetSession", "SessionService/ListSessions",
+        "SessionService/CreatePainReport", "SessionService/ListPainReports",
+        "ExerciseService/GetExercise", "ExerciseService/ListExercises"}},
+      // Admins manage their clinic's users (therapists, patient records)
+      // and tokens, and read the audit trail.
+      {v1::ROLE_ADMIN,
+       {"ClinicService/GetClinic", "ClinicService/CreateTherapist",
+        "ClinicService/GetTherapist", "ClinicService/ListTherapists",
+        "PatientService/CreatePatient", "PatientService/GetPatient",
+        "PatientService/ListPatients", "PatientService/UpdatePatient",
+        "AccessService/CreateAccessToken", "AccessService/ListAccessTokens",
+        "AccessService/RevokeAccessToken", "AuditService/ListAuditEvents",
+        "ExerciseService/GetExercise", "ExerciseService/ListExercises"}},
+      // Integration accounts import and export their clinic's records.
+      {v1::ROLE_INTEGRATION,
+       {"ClinicService/GetClinic", "ClinicService/GetTherapist",
+        "ClinicService/ListTherapists", "PatientService/CreatePatient",
+        "PatientService/GetPatient", "PatientService/ListPatients",
+        "PatientService/UpdatePatient", "ProgramService/GetProgram",
+        "ProgramService/ListPrograms", "ProgramService/ListProgramRevisions",
+        "SessionService/GetSession", "SessionService/ListSessions",
+        "SessionService/ListPainReports", "ExerciseService/GetExercise",
+        "ExerciseService/ListExercises"}},
+      // Therapists act on the patients of their clinic: everything clinical,
+      // but not the clinic's users, tokens or audit trail, and they do not
+      // report sessions or pain for their patients.
+      {v1::ROLE_THERAPIST,
+       {"ClinicService/GetClinic",
+        "ClinicService/GetTherapist",
+        "ClinicService/ListTherapists",
+        "PatientService/CreatePatient",
+        "PatientService/GetPatient",
+        "PatientService/ListPatients",
+        "PatientService/UpdatePatient",
+        "ExerciseService/GetExercise",
+        "ExerciseService/ListExercises",
+        "ProgramService/CreateProgram",
+        "ProgramService/GetProgram",
+        "ProgramService/ListPrograms",
+        "ProgramService/UpdateProgram",
+        "ProgramService/ListProgramRevisions",
+        "SessionService/GetSession",
+        "SessionService/ListSessions",
+        "SessionService/ListPainReports",
+        "ReportService/GetAdherenceReport",
+        "ReportService/GetPainTrendReport",
+        "AlertService/ListAlerts",
+        "AlertService/AcknowledgeAlert",
+        "AlertService/ResolveAlert",
+        "AlertService/WatchAlerts",
+        "SuggestionService/ListSuggestions",
+        "SuggestionService/AcceptSuggestion",
+        "SuggestionService/DismissSuggestion",
+        "DashboardService/ListPatientStatuses"}},
+  };
+  return *allowed;
+}
+
+// The existing resources of one patient, by kind.
+struct PatientRecords {
+  std::string session;
+  std::string alert;
+  std::string suggestion;
+};
+
+// Where each method's request names its resource, and which resource of the
+// cell (clinic {c}, patient {p}) it names: `{session}`, `{alert}`,
+// `{suggestion}` and `{token}` stand for existing records, so an allowed
+// call never fails for want of its target. An empty path: no target.
+struct TargetSpec {
+  std::string field;
+  std::string name;
+};
+const std::map<std::string, TargetSpec>& Targets() {
+  static const auto* const targets = new std::map<std::string, TargetSpec>{
+      {"ClinicService/GetClinic", {"name", "clinics/{c}"}},
+      {"ClinicService/CreateTherapist", {"parent", "clinics/{c}"}},
+      {"ClinicService/GetTherapist", {"name", "clinics/{c}/therapists/t1"}},
+      {"ClinicService/ListTherapists", {"parent", "clinics/{c}"}},
+      {"PatientService/CreatePatient", {"parent", "clinics/{c}"}},
+      {"PatientService/GetPatient", {"name", "clinics/{c}/patients/{p}"}},
+      {"PatientService/ListPatients", {"parent", "clinics/{c}"}},
+      {"PatientService/UpdatePatient",
+       {"patient.name", "clinics/{c}/patients/{p}"}},
+      {"ExerciseService/GetExercise", {"name", "exercises/glute-bridge"}},
+      {"ExerciseService/ListExercises", {"", ""}},
+      {"ProgramService/CreateProgram", {"parent", "clinics/{c}/patients/{p}"}},
+      {"ProgramService/GetProgram",
+       {"name", "clinics/{c}/patients/{p}/programs/g1"}},
+      {"ProgramService/ListPrograms", {"parent", "clinics/{c}/patients/{p}"}},
+      {"ProgramService/UpdateProgram",
+       {"program.name", "clinics/{c}/patients/{p}/programs/g1"}},
+      {"ProgramService/ListProgramRevisions",
+       {"name", "clinics/{c}/patients/{p}/programs/g1"}},
+      {"SessionService/CreateSession", {"parent", "clinics/{c}/patients/{p}"}},
+      {"SessionService/GetSession", {"name", "{session}"}},
+      {"SessionService/ListSessions", {"parent", "clinics/{c}/patients/{p}"}},
+      {"SessionService/CreatePainReport",
+       {"parent", "clinics/{c}/patients/{p}"}},
+      {"SessionService/ListPainReports",
+       {"parent", "clinics/{c}/patients/{p}"}},
+      {"ReportService/GetAdherenceReport",
+       {"patient", "clinics/{c}/patients/{p}"}},
+      {"ReportService/GetPainTrendReport",
+       {"patient", "clinics/{c}/patients/{p}"}},
+      {"AlertService/ListAlerts", {"parent", "clinics/{c}/patients/{p}"}},
+      {"AlertService/AcknowledgeAlert", {"name", "{alert}"}},
+      {"AlertService/ResolveAlert", {"name", "{alert}"}},
+      {"AlertService/WatchAlerts", {"parent", "clinics/{c}"}},
+      {"SuggestionService/ListSuggestions",
+       {"parent", "clinics/{c}/patients/{p}/programs/g1"}},
+      {"SuggestionService/AcceptSuggestion", {"name", "{suggestion}"}},
+      {"SuggestionService/DismissSuggestion", {"name", "{suggestion}"}},
+      {"DashboardService/ListPatientStatuses", {"parent", "clinics/{c}"}},
+      {"AccessService/CreateAccessToken", {"parent", "clinics/{c}"}},
+      {"AccessService/ListAccessTokens", {"parent", "clinics/{c}"}},
+      {"AccessService/RevokeAccessToken", {"name", "{token}"}},
+      {"AuditService/ListAuditEvents", {"parent", "clinics/{c}"}},
+  };
+  return *targets;
+}
+
+// Whether the target of `method` is one patient's record (so a patient's
+// own/other distinction applies) rather than the clinic's.
+bool IsPatientScoped(const TargetSpec& target) {
+  return absl::StrContains(target.name, "{p}") ||
+         (absl::StartsWith(target.name, "{") && target.name != "{token}");
+}
+
+grpc::StatusCode ToCode(const absl::Status& status) {
+  return static_cast<grpc::StatusCode>(status.code());
+}
+
+class AccessTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_FALSE(dir_.path().empty());
+    const std::string db = dir_.File("glutecare.db");
+    for (const char* clinic : {"a", "b"}) {
+      absl::StatusOr<std::string> admin = testing::BootstrapAdmin(db, clinic);
+      ASSERT_TRUE(admin.ok()) << admin.status();
+      admin_[clinic] = *admin;
+    }
+    StartServer(/*max_calls_per_principal=*/32);
+    for (const char* clinic : {"a", "b"}) {
+      ASSERT_NO_FATAL_FAILURE(SeedClinic(clinic));
+    }
+  }
+
+  void TearDown() override {
+    if (server_ != nullptr) server_->Shutdown(absl::Seconds(5));
+  }
+
+  void StartServer(int max_calls_per_principal) {
+    absl::StatusOr<std::unique_ptr<GlutecareServer>> server =
+        GlutecareServer::Start(
+            {.listen_address = "127.0.0.1:0",
+             .db_path = dir_.File("glutecare.db"),
+             .worker_threads = 2,
+             .max_calls_per_principal = max_calls_per_principal,
+             .alert_sweep_interval = absl::ZeroDuration()});
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = std::move(*server);
+    channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
+                                   grpc::InsecureChannelCredentials());
+  }
+
+  std::unique_ptr<grpc::ClientContext> Context(const std::string& token) {
+    auto context = std::make_unique<grpc::ClientContext>();
+    context->set_deadline(std::chrono::system_clock::now() + kDeadline);
+    if (!token.empty()) testing::SetBearer(*context, token);
+    return context;
+  }
+
+  std::string Token(const std::string& clinic, v1::Role role,
+                    const std::string& subject) {
+    absl::StatusOr<std::string> token =
+        testing::CreateToken(*channel_, admin_[clinic],
+                             absl::StrCat("clinics/", clinic), role, subject);
+    EXPECT_TRUE(token.ok()) << token.status();
+    return token.value_or("");
+  }
+
+  // Clinic `clinic`: therapist t1; patients p1 and p2, each with program g1,
+  // a session that hurt (raising an alert and a suggestion) and a pain
+  // check-in; a spare token to revoke; and tokens for every role.
+  void SeedClinic(const std::string& clinic) {
+    const std::string c = absl::StrCat("clinics/", clinic);
+    auto clinics = v1::ClinicService::NewStub(channel_);
+    v1::CreateTherapistRequest therapist;
+    therapist.set_parent(c);
+    therapist.set_therapist_id("t1");
+    therapist.mutable_therapist()->set_display_name("Tess");
+    v1::Therapist created_therapist;
+    grpc::Status status = clinics->CreateTherapist(
+        Context(admin_[clinic]).get(), therapist, &created_therapist);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    tokens_[clinic][v1::ROLE_ADMIN] = admin_[clinic];
+    tokens_[clinic][v1::ROLE_THERAPIST] =
+        Token(clinic, v1::ROLE_THERAPIST, absl::StrCat(c, "/therapists/t1"));
+    tokens_[clinic][v1::ROLE_INTEGRATION] =
+        Token(clinic, v1::ROLE_INTEGRATION, "");
+    absl::StatusOr<std::string> spare =
+        testing::CreateToken(*channel_, admin_[clinic], c, v1::ROLE_INTEGRATION,
+                             "", &spare_token_[clinic]);
+    ASSERT_TRUE(spare.ok()) << spare.status();
+
+    const std::string therapist_token = tokens_[clinic][v1::ROLE_THERAPIST];
+    auto patients = v1::PatientService::NewStub(channel_);
+    auto programs = v1::ProgramService::NewStub(channel_);
+    auto sessions = v1::SessionService::NewStub(channel_);
+    auto alerts = v1::AlertService::NewStub(channel_);
+    auto suggestions = v1::SuggestionService::NewStub(channel_);
+    for (const char* id : {"p1", "p2"}) {
+      const std::string p = absl::StrCat(c, "/patients/", id);
+      v1::CreatePatientRequest patient;
+      patient.set_parent(c);
+      patient.set_patient_id(id);
+      patient.mutable_patient()->set_display_name("Pat");
+      patient.mutable_patient()->set_mrn(absl::StrCat("MRN-", id));
+      patient.mutable_patient()->set_time_zone("Europe/Berlin");
+      patient.mutable_patient()->add_pain_areas(v1::PAIN_AREA_HIP);
+      patient.mutable_patient()->set_therapist(
+          absl::StrCat(c, "/therapists/t1"));
+      patient.mutable_patient()->set_baseline_pain(5);
+      v1::Patient created_patient;
+      status = patients->CreatePatient(Context(therapist_token).get(), patient,
+                                       &created_patient);
+      ASSERT_TRUE(status.ok()) << status.error_message();
+
+      v1::CreateProgramRequest program;
+      program.set_parent(p);
+      program.set_program_id("g1");
+      v1::Program* g = program.mutable_program();
+      g->set_display_name("Phase 1");
+      g->set_status(v1::PROGRAM_STATUS_ACTIVE);
+      g->set_start_date("2026-11-01");
+      v1::Prescription* rx = g->add_prescriptions();
+      rx->set_exercise("exercises/glute-bridge");
+      rx->set_sets(3);
+      rx->set_reps(12);
+      rx->mutable_load()->set_type(v1::LOAD_TYPE_BODYWEIGHT);
+      rx->set_sessions_per_week(3);
+      v1::Program created_program;
+      status = programs->CreateProgram(Context(therapist_token).get(), program,
+                                       &created_program);
+      ASSERT_TRUE(status.ok()) << status.error_message();
+
+      const std::string patient_token = Token(clinic, v1::ROLE_PATIENT, p);
+      if (std::string(id) == "p1") {
+        tokens_[clinic][v1::ROLE_PATIENT] = patient_token;
+      }
+      v1::CreateSessionRequest session;
+      session.set_parent(p);
+      session.set_request_id("seed");
+      v1::Session* s = session.mutable_session();
+      *s->mutable_perform_time() = TimeUtil::GetCurrentTime();
+      s->set_program_revision(absl::StrCat(p, "/programs/g1@1"));
+      v1::PerformedExercise* e = s->add_exercises();
+      e->set_exercise("exercises/glute-bridge");
+      e->set_sets(3);
+      e->set_reps(12);
+      e->mutable_load()->set_type(v1::LOAD_TYPE_BODYWEIGHT);
+      s->set_pain_before(3);
+      s->set_pain_after(8);  // raises an alert and a regression suggestion
+      s->set_pain_area(v1::PAIN_AREA_HIP);
+      s->set_difficulty(v1::DIFFICULTY_ABOUT_RIGHT);
+      v1::Session created_session;
+      status = sessions->CreateSession(Context(patient_token).get(), session,
+                                       &created_session);
+      ASSERT_TRUE(status.ok()) << status.error_message();
+      PatientRecords& records = records_[p];
+      records.session = created_session.name();
+
+      v1::ListAlertsRequest list_alerts;
+      list_alerts.set_parent(p);
+      v1::ListAlertsResponse alert_list;
+      status = alerts->ListAlerts(Context(therapist_token).get(), list_alerts,
+                                  &alert_list);
+      ASSERT_TRUE(status.ok()) << status.error_message();
+      ASSERT_GE(alert_list.alerts_size(), 1);
+      records.alert = alert_list.alerts(0).name();
+
+      v1::ListSuggestionsRequest list_suggestions;
+      list_suggestions.set_parent(absl::StrCat(p, "/programs/g1"));
+      v1::ListSuggestionsResponse suggestion_list;
+      status = suggestions->ListSuggestions(Context(therapist_token).get(),
+                                            list_suggestions, &suggestion_list);
+      ASSERT_TRUE(status.ok()) << status.error_message();
+      ASSERT_GE(suggestion_list.suggestions_size(), 1);
+      records.suggestion = suggestion_list.suggestions(0).name();
+    }
+  }
+
+  // The request of `method` (`Service/Method`) for the cell of clinic
+  // `clinic` and patient `patient`, serialized.
+  std::string RequestFor(const google::protobuf::MethodDescriptor& method,
+                         const TargetSpec& target, const std::string& clinic,
+                         const std::string& patient) {
+    std::unique_ptr<google::protobuf::Message> request(
+        google::protobuf::MessageFactory::generated_factory()
+            ->GetPrototype(method.input_type())
+            ->New());
+    if (target.field.empty()) return request->SerializeAsString();
+    const std::string p =
+        absl::StrCat("clinics/", clinic, "/patients/", patient);
+    const PatientRecords& records = records_[p];
+    const std::string name =
+        absl::StrReplaceAll(target.name, {{"{c}", clinic},
+                                          {"{p}", patient},
+                                          {"{session}", records.session},
+                                          {"{alert}", records.alert},
+                                          {"{suggestion}", records.suggestion},
+                                          {"{token}", spare_token_[clinic]}});
+    google::protobuf::Message* message = request.get();
+    std::vector<std::string> path = absl::StrSplit(target.field, '.');
+    for (size_t i = 0; i < path.size(); ++i) {
+      const auto* field = message->GetDescriptor()->FindFieldByName(path[i]);
+      EXPECT_NE(field, nullptr) << method.full_name() << ": " << target.field;
+      if (field == nullptr) break;
+      if (i + 1 < path.size()) {
+        message = message->GetReflection()->MutableMessage(message, field);
+      } else {
+        message->GetReflection()->SetString(message, field, name);
+      }
+    }
+    return request->SerializeAsString();
+  }
+
+  // Calls `method` with `request` as `token`'s holder. The WatchAlerts
+  // stream replays the clinic's seeded alerts first, so an admitted stream
+  // delivers one at once; it is then cancelled.
+  grpc::Status Call(const google::protobuf::MethodDescriptor& method,
+                    const std::string& request, const std::string& token) {
+    const std::string path =
+        absl::StrCat("/", method.service()->full_name(), "/", method.name());
+    if (method.server_streaming()) {
+      auto alerts = v1::AlertService::NewStub(channel_);
+      v1::WatchAlertsRequest watch;
+      EXPECT_TRUE(watch.ParseFromString(request));
+      std::unique_ptr<grpc::ClientContext> context = Context(token);
+      auto reader = alerts->WatchAlerts(context.get(), watch);
+      v1::Alert alert;
+      if (!reader->Read(&alert)) return reader->Finish();  // refused
+      context->TryCancel();
+      reader->Finish();
+      return grpc::Status::OK;
+    }
+    grpc::GenericStub stub(channel_);
+    grpc::CompletionQueue queue;
+    std::unique_ptr<grpc::ClientContext> context = Context(token);
+    grpc::Slice slice(request);
+    grpc::ByteBuffer request_buffer(&slice, 1);
+    auto call =
+        stub.PrepareUnaryCall(context.get(), path, request_buffer, &queue);
+    call->StartCall();
+    grpc::ByteBuffer response;
+    grpc::Status status;
+    call->Finish(&response, &status, reinterpret_cast<void*>(1));
+    void* tag = nullptr;
+    bool ok = false;
+    EXPECT_TRUE(queue.Next(&tag, &ok));  // bounded by the call's deadline
+    queue.Shutdown();
+    while (queue.Next(&tag, &ok)) {
+    }
+    return status;
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<GlutecareServer> server_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::map<std::string, std::string> admin_;
+  // Clinic -> role -> secret; the patient is p1.
+  std::map<std::string, std::map<v1::Role, std::string>> tokens_;
+  std::map<std::string, std::string> spare_token_;
+  std::map<std::string, PatientRecords> records_;
+};
+
+TEST_F(AccessTest, EveryRpcByEveryRoleClinicAndPatientIsAllowedOrDenied) {
+  int cells = 0;
+  int allowed_cells = 0;
+  std::set<std::string> methods_seen;
+  for (const std::string& service_name : server_->service_names()) {
+    const auto* service =
+        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+            service_name);
+    ASSERT_NE(service, nullptr) << service_name;
+    for (int m = 0; m < service->method_count(); ++m) {
+      const google::protobuf::MethodDescriptor& method = *service->method(m);
+      const std::string key = absl::StrCat(service->name(), "/", method.name());
+      methods_seen.insert(key);
+      // A new RPC must say which resource it names (and the policy table
+      // must grant it, or the server would not have started).
+      auto target = Targets().find(key);
+      ASSERT_NE(target, Targets().end())
+          << key
+          << " is not in this test's matrix: add its target to "
+             "Targets() and its roles to AllowedMethods()";
+      for (const auto& [role, allowed] : AllowedMethods()) {
+        const bool role_allowed = allowed.contains(key);
+        for (const char* clinic : {"a", "b"}) {
+          for (const char* patient : {"p1", "p2"}) {
+            ++cells;
+            const std::string request =
+                RequestFor(method, target->second, clinic, patient);
+            const grpc::Status status =
+                Call(method, request, tokens_["a"][role]);
+            SCOPED_TRACE(absl::StrCat(
+                key, " as ", v1::Role_Name(role), " of clinic a on clinic ",
+                clinic, ", patient ", patient, ": ", status.error_code(), " ",
+                status.error_message()));
+            const bool clinic_data =
+                !target->second.field.empty() &&
+                !absl::StartsWith(target->second.name, "exercises/");
+            if (!role_allowed) {
+              EXPECT_EQ(status.error_code(),
+                        grpc::StatusCode::PERMISSION_DENIED);
+            } else if (clinic_data && std::string(clinic) != "a") {
+              EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+            } else if (clinic_data && role == v1::ROLE_PATIENT &&
+                       !IsPatientScoped(target->second)) {
+              EXPECT_EQ(status.error_code(),
+                        grpc::StatusCode::PERMISSION_DENIED);
+            } else if (clinic_data && role == v1::ROLE_PATIENT &&
+                       std::string(patient) != "p1") {
+              EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+            } else {
+              // Allowed: the handler ran on an existing target. It may
+              // still refuse the (empty) request body, but never as an
+              // access decision.
+              ++allowed_cells;
+              EXPECT_THAT(
+                  status.error_code(),
+                  Not(::testing::AnyOf(grpc::StatusCode::UNAUTHENTICATED,
+                                       grpc::StatusCode::PERMISSION_DENIED,
+                                       grpc::StatusCode::NOT_FOUND)));
+            }
+          }
+        }
+      }
+    }
+  }
+  // Every method of the test's matrix is served: the matrix is not stale.
+  for (const auto& [key, target] : Targets()) {
+    EXPECT_TRUE(methods_seen.contains(key)) << key << " is not served";
+  }
+  EXPECT_EQ(cells, static_cast<int>(methods_seen.size()) * 4 * 2 * 2);
+  EXPECT_GT(allowed_cells, 0);
+}
+
+TEST_F(AccessTest, CallsWithoutAValidTokenAreUnauthenticated) {
+  auto patients = v1::PatientService::NewStub(channel_);
+  v1::ListPatientsRequest request;
+  request.set_parent("clinics/a");
+  v1::ListPatientsResponse response;
+
+  grpc::Status status =
+      patients->ListPatients(Context("").get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_THAT(status.error_message(), HasSubstr("no access token"));
+
+  status =
+      patients->ListPatients(Context("gc1_short").get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_THAT(status.error_message(), Not(HasSubstr("gc1_short")));
+
+  const std::string unknown = GenerateTokenSecret();
+  status = patients->ListPatients(Context(unknown).get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_THAT(status.error_message(), Not(HasSubstr(unknown)));
+
+  grpc::ClientContext basic;
+  basic.set_deadline(std::chrono::system_clock::now() + kDeadline);
+  basic.AddMetadata("authorization", "Basic dXNlcjpwYXNz");
+  status = patients->ListPatients(&basic, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+
+  status = patients->ListPatients(
+      Context(tokens_["a"][v1::ROLE_THERAPIST]).get(), request, &response);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+}
+
+TEST_F(AccessTest, RevokedTokensStopWorkingAtOnce) {
+  const std::string therapist = tokens_["a"][v1::ROLE_THERAPIST];
+  auto access = v1::AccessService::NewStub(channel_);
+  v1::ListAccessTokensRequest list;
+  list.set_parent("clinics/a");
+  list.set_page_size(1000);
+  v1::ListAccessTokensResponse tokens;
+  ASSERT_TRUE(
+      access->ListAccessTokens(Context(admin_["a"]).get(), list, &tokens).ok());
+  std::string therapist_token_name;
+  for (const v1::AccessToken& token : tokens.access_tokens()) {
+    if (token.role() == v1::ROLE_THERAPIST) therapist_token_name = token.name();
+    // The secret is never listed, and no field holds it.
+    EXPECT_THAT(token.DebugString(), Not(HasSubstr("gc1_")));
+  }
+  ASSERT_FALSE(therapist_token_name.empty());
+
+  v1::RevokeAccessTokenRequest revoke;
+  revoke.set_name(therapist_token_name);
+  v1::AccessToken revoked;
+  ASSERT_TRUE(
+      access->RevokeAccessToken(Context(admin_["a"]).get(), revoke, &revoked)
+          .ok());
+  EXPECT_TRUE(revoked.has_revoke_time());
+
+  auto clinics = v1::ClinicService::NewStub(channel_);
+  v1::GetClinicRequest get;
+  get.set_name("clinics/a");
+  v1::Clinic clinic;
+  grpc::Status status =
+      clinics->GetClinic(Context(therapist).get(), get, &clinic);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_THAT(status.error_message(), HasSubstr("revoked"));
+
+  // Another clinic's admin cannot revoke (or even see) clinic a's tokens.
+  revoke.set_name(spare_token_["a"]);
+  status =
+      access->RevokeAccessToken(Context(admin_["b"]).get(), revoke, &revoked);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(AccessTest, ExpiredTokensAreUnauthenticated) {
+  // A token that expired a minute ago, stored as the server would store it.
+  const std::string secret = GenerateTokenSecret();
+  {
+    absl::StatusOr<std::unique_ptr<Store>> store = OpenSqliteStore(
+        {.path = dir_.File("glutecare.db"), .read_connections = 1});
+    ASSERT_TRUE(store.ok()) << store.status();
+    v1::AccessToken token;
+    token.set_name("clinics/a/accessTokens/expired");
+    token.set_role(v1::ROLE_THERAPIST);
+    token.set_subject("clinics/a/therapists/t1");
+    token.set_display_name("Old laptop");
+    *token.mutable_create_time() = TimeUtil::NanosecondsToTimestamp(
+        absl::ToUnixNanos(absl::Now() - absl::Hours(24)));
+    *token.mutable_expire_time() = TimeUtil::NanosecondsToTimestamp(
+        absl::ToUnixNanos(absl::Now() - absl::Minutes(1)));
+    ASSERT_TRUE(
+        (*store)->CreateAccessToken(token, HashTokenSecret(secret)).ok());
+  }
+  auto clinics = v1::ClinicService::NewStub(channel_);
+  v1::GetClinicRequest get;
+  get.set_name("clinics/a");
+  v1::Clinic clinic;
+  grpc::Status status = clinics->GetClinic(Context(secret).get(), get, &clinic);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_THAT(status.error_message(), HasSubstr("expired"));
+}
+
+TEST_F(AccessTest, TokensAreValidatedAndOnlyShownOnce) {
+  auto access = v1::AccessService::NewStub(channel_);
+  v1::CreateAccessTokenRequest request;
+  request.set_parent("clinics/a");
+  v1::AccessToken* token = request.mutable_access_token();
+  token->set_role(v1::ROLE_PATIENT);
+  token->set_subject("clinics/b/patients/p1");  // another clinic's patient
+  token->set_display_name("Pat's phone");
+  *token->mutable_expire_time() = TimeUtil::NanosecondsToTimestamp(
+      absl::ToUnixNanos(absl::Now() + absl::Hours(24 * 500)));
+  v1::CreateAccessTokenResponse response;
+  grpc::Status status =
+      access->CreateAccessToken(Context(admin_["a"]).get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("access_token.subject"));
+  EXPECT_THAT(status.error_message(), HasSubstr("access_token.expire_time"));
+
+  token->set_subject("clinics/a/patients/nobody");
+  token->clear_expire_time();
+  status =
+      access->CreateAccessToken(Context(admin_["a"]).get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+
+  token->set_subject("clinics/a/patients/p2");
+  status =
+      access->CreateAccessToken(Context(admin_["a"]).get(), request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_THAT(response.secret(), ::testing::StartsWith("gc1_"));
+  EXPECT_EQ(response.secret().size(), 47u);
+  EXPECT_THAT(response.access_token().creator(),
+              ::testing::StartsWith("clinics/a/accessTokens/"));
+  // 90 days by default.
+  EXPECT_EQ(TimeUtil::DurationToSeconds(response.access_token().expire_time() -
+                                        response.access_token().create_time()),
+            90 * 24 * 3600);
+
+  // The new token works for p2's records and nobody else's.
+  auto sessions = v1::SessionService::NewStub(channel_);
+  v1::ListSessionsRequest list;
+  list.set_parent("clinics/a/patients/p2");
+  v1::ListSessionsResponse listed;
+  EXPECT_TRUE(
+      sessions->ListSessions(Context(response.secret()).get(), list, &listed)
+          .ok());
+  list.set_parent("clinics/a/patients/p1");
+  EXPECT_EQ(
+      sessions->ListSessions(Context(response.secret()).get(), list, &listed)
+          .error_code(),
+      grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(AccessTest, AuditTrailRecordsReadsWritesAndDenials) {
+  auto patients = v1::PatientService::NewStub(channel_);
+  v1::GetPatientRequest get;
+  get.set_name("clinics/a/patients/p2");
+  v1::Patient patient;
+  ASSERT_TRUE(patients
+                  ->GetPatient(Context(tokens_["a"][v1::ROLE_THERAPIST]).get(),
+                               get, &patient)
+                  .ok());
+  auto sessions = v1::SessionService::NewStub(channel_);
+  v1::CreatePainReportRequest pain;
+  pain.set_parent("clinics/a/patients/p1");
+  pain.mutable_pain_report()->set_area(v1::PAIN_AREA_HIP);
+  pain.mutable_pain_report()->set_score(2);
+  v1::PainReport report;
+  ASSERT_TRUE(
+      sessions
+          ->CreatePainReport(Context(tokens_["a"][v1::ROLE_PATIENT]).get(),
+                             pain, &report)
+          .ok());
+  // Denied: the patient reads p2's sessions.
+  v1::ListSessionsRequest other;
+  other.set_parent("clinics/a/patients/p2");
+  v1::ListSessionsResponse listed;
+  EXPECT_EQ(sessions
+                ->ListSessions(Context(tokens_["a"][v1::ROLE_PATIENT]).get(),
+                               other, &listed)
+                .error_code(),
+            grpc::StatusCode::NOT_FOUND);
+
+  auto audit = v1::AuditService::NewStub(channel_);
+  v1::ListAuditEventsRequest request;
+  request.set_parent("clinics/a");
+  request.set_page_size(1000);
+  *request.mutable_start_time() =
+      TimeUtil::GetCurrentTime() - TimeUtil::SecondsToDuration(600);
+  v1::ListAuditEventsResponse events;
+  grpc::Status status =
+      audit->ListAuditEvents(Context(admin_["a"]).get(), request, &events);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  bool saw_read = false, saw_write = false, saw_denial = false;
+  int64_t previous = std::numeric_limits<int64_t>::max();
+  for (const v1::AuditEvent& event : events.audit_events()) {
+    EXPECT_LT(event.sequence(), previous);  // newest first
+    previous = event.sequence();
+    EXPECT_THAT(event.name(), ::testing::StartsWith("clinics/a/auditEvents/"));
+    EXPECT_THAT(event.principal(),
+                ::testing::StartsWith("clinics/a/accessTokens/"));
+    EXPECT_THAT(event.peer(), HasSubstr("127.0.0.1"));
+    EXPECT_TRUE(event.has_time());
+    EXPECT_THAT(event.DebugString(), Not(HasSubstr("gc1_")));
+    if (event.method() == "/glutecare.v1.PatientService/GetPatient" &&
+        event.resource() == "clinics/a/patients/p2") {
+      saw_read = true;
+      EXPECT_EQ(event.role(), v1::ROLE_THERAPIST);
+      EXPECT_EQ(event.subject(), "clinics/a/therapists/t1");
+      EXPECT_EQ(event.patient(), "clinics/a/patients/p2");
+      EXPECT_EQ(event.outcome(), "OK");
+    }
+    if (event.method() == "/glutecare.v1.SessionService/CreatePainReport") {
+      saw_write = true;
+      EXPECT_EQ(event.role(), v1::ROLE_PATIENT);
+      EXPECT_EQ(event.patient(), "clinics/a/patients/p1");
+      EXPECT_EQ(event.outcome(), "OK");
+    }
+    if (event.method() == "/glutecare.v1.SessionService/ListSessions" &&
+        event.role() == v1::ROLE_PATIENT &&
+        event.resource() == "clinics/a/patients/p2") {
+      saw_denial = true;
+      EXPECT_EQ(event.outcome(), "NOT_FOUND");
+    }
+    // Clinic b's calls stay in clinic b's trail.
+    EXPECT_THAT(event.resource(), Not(::testing::StartsWith("clinics/b")));
+  }
+  EXPECT_TRUE(saw_read);
+  EXPECT_TRUE(saw_write);
+  EXPECT_TRUE(saw_denial);
+
+  // Filtered by patient: only p2's events.
+  request.set_patient("clinics/a/patients/p2");
+  ASSERT_TRUE(
+      audit->ListAuditEvents(Context(admin_["a"]).get(), request, &events)
+          .ok());
+  ASSERT_GT(events.audit_events_size(), 0);
+  for (const v1::AuditEvent& event : events.audit_events()) {
+    EXPECT_EQ(event.patient(), "clinics/a/patients/p2");
+  }
+  // Filtered by time: the server began less than an hour ago.
+  request.clear_patient();
+  request.clear_start_time();
+  *request.mutable_end_time() =
+      TimeUtil::GetCurrentTime() - TimeUtil::SecondsToDuration(3600);
+  ASSERT_TRUE(
+      audit->ListAuditEvents(Context(admin_["a"]).get(), request, &events)
+          .ok());
+  EXPECT_EQ(events.audit_events_size(), 0);
+
+  // Bad filters are field errors.
+  request.set_patient("clinics/b/patients/p1");
+  status = audit->ListAuditEvents(Context(admin_["a"]).get(), request, &events);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("patient"));
+}
+
+TEST_F(AccessTest, APrincipalOverItsCallLimitIsRefusedAndOthersAreNot) {
+  server_->Shutdown(absl::Seconds(5));
+  server_.reset();
+  ASSERT_NO_FATAL_FAILURE(StartServer(/*max_calls_per_principal=*/1));
+  const std::string therapist = tokens_["a"][v1::ROLE_THERAPIST];
+
+  // A live alert stream holds the therapist's only slot.
+  auto alerts = v1::AlertService::NewStub(channel_);
+  v1::WatchAlertsRequest watch;
+  watch.set_parent("clinics/a");
+  std::unique_ptr<grpc::ClientContext> stream_context = Context(therapist);
+  auto reader = alerts->WatchAlerts(stream_context.get(), watch);
+  reader->WaitForInitialMetadata();
+
+  auto clinics = v1::ClinicService::NewStub(channel_);
+  v1::GetClinicRequest get;
+  get.set_name("clinics/a");
+  v1::Clinic clinic;
+  grpc::Status status =
+      clinics->GetClinic(Context(therapist).get(), get, &clinic);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  status = clinics->GetClinic(Context(admin_["a"]).get(), get, &clinic);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+
+  stream_context->TryCancel();
+  reader->Finish();
+}
+
+}  // namespace
+}  // namespace glutecare
