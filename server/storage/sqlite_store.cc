@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -220,10 +221,35 @@ class SqliteStore final : public Store {
   template <typename T>
   absl::StatusOr<T> Read(absl::FunctionRef<absl::StatusOr<T>(Connection&)> fn);
 
-  // Runs `fn` on the write connection inside BEGIN IMMEDIATE and commits when
-  // it succeeds; rolls everything back when it fails.
+  // Runs `fn` on the write connection inside a savepoint of a write
+  // transaction and returns once that transaction has committed; when `fn`
+  // fails, everything it wrote is rolled back and the rest of the
+  // transaction is unaffected. Group commit: writes that arrive while a
+  // transaction commits wait and then share the next one (one BEGIN
+  // IMMEDIATE, one COMMIT, one disk sync), each in its own savepoint, so
+  // concurrent writers pay for one sync between them, not one each. A
+  // commit that fails fails every write of its transaction. `fn` must not
+  // call Write.
   template <typename T>
   absl::StatusOr<T> Write(absl::FunctionRef<absl::StatusOr<T>(Connection&)> fn);
+
+  // One caller's write, queued for group commit.
+  struct PendingWrite {
+    // Runs the caller's function in the open transaction.
+    absl::FunctionRef<absl::Status(Connection&)> run;
+    // The outcome once `done`: run's error, the transaction's, or OK.
+    absl::Status status;
+    bool done = false;
+  };
+
+  // Queues `write` and returns its outcome once its transaction ended. The
+  // first waiting caller that finds no transaction running becomes the
+  // leader: it takes the whole queue and runs it as one transaction
+  // (RunBatch) while later callers queue up for the next.
+  absl::Status CommitInGroup(PendingWrite& write);
+  // Runs `batch` in one write transaction on writer_, a savepoint per write,
+  // and sets each write's status. REQUIRES: the caller is the leader.
+  void RunBatch(const std::vector<PendingWrite*>& batch);
 
   // A page of one patient's records: `sql` selects as RunListQuery requires,
   // with the patient's pk as ?1 and the body as column 2. `sql` is a literal
@@ -266,7 +292,11 @@ class SqliteStore final : public Store {
       absl::string_view request_id);
 
   absl::Mutex write_mu_;
-  const std::unique_ptr<Connection> writer_ ABSL_PT_GUARDED_BY(write_mu_);
+  // Writes waiting for the next transaction, in arrival order.
+  std::vector<PendingWrite*> write_queue_ ABSL_GUARDED_BY(write_mu_);
+  // A leader is running a transaction; only it uses writer_.
+  bool writing_ ABSL_GUARDED_BY(write_mu_) = false;
+  const std::unique_ptr<Connection> writer_;
 
   absl::Mutex read_mu_;
   const std::vector<std::unique_ptr<Connection>> readers_;
@@ -300,12 +330,84 @@ absl::StatusOr<T> SqliteStore::Read(
 template <typename T>
 absl::StatusOr<T> SqliteStore::Write(
     absl::FunctionRef<absl::StatusOr<T>(Connection&)> fn) {
+  std::optional<absl::StatusOr<T>> result;
+  auto run = [&](Connection& db) -> absl::Status {
+    result.emplace(fn(db));
+    return result->status();
+  };
+  PendingWrite write{.run = run};
+  GLUTECARE_RETURN_IF_ERROR(CommitInGroup(write));
+  return *std::move(result);
+}
+
+absl::Status SqliteStore::CommitInGroup(PendingWrite& write) {
   absl::MutexLock lock(&write_mu_);
-  GLUTECARE_ASSIGN_OR_RETURN(
-      Transaction txn, Transaction::Begin(*writer_, Transaction::Mode::kWrite));
-  GLUTECARE_ASSIGN_OR_RETURN(T value, fn(*writer_));
-  GLUTECARE_RETURN_IF_ERROR(txn.Commit());
-  return value;
+  write_queue_.push_back(&write);
+  struct Wait {
+    SqliteStore* store;
+    PendingWrite* write;
+  } wait{this, &write};
+  while (!write.done) {
+    if (writing_) {
+      write_mu_.Await(absl::Condition(
+          +[](Wait* w) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+            return w->write->done || !w->store->writing_;
+          },
+          &wait));
+      continue;
+    }
+    // The leader: this write is in the batch it takes.
+    writing_ = true;
+    std::vector<PendingWrite*> batch;
+    batch.swap(write_queue_);
+    write_mu_.Unlock();
+    RunBatch(batch);
+    write_mu_.Lock();
+    for (PendingWrite* done : batch) done->done = true;
+    writing_ = false;
+  }
+  return write.status;
+}
+
+void SqliteStore::RunBatch(const std::vector<PendingWrite*>& batch) {
+  Connection& db = *writer_;
+  auto fail_all = [&](const absl::Status& status) {
+    for (PendingWrite* write : batch) write->status = status;
+  };
+  absl::StatusOr<Transaction> txn =
+      Transaction::Begin(db, Transaction::Mode::kWrite);
+  if (!txn.ok()) return fail_all(txn.status());
+  for (PendingWrite* write : batch) {
+    if (absl::Status status = db.Exec("SAVEPOINT w"); !status.ok()) {
+      return fail_all(status);
+    }
+    write->status = write->run(db);
+    if (write->status.ok()) {
+      if (absl::Status status = db.Exec("RELEASE w"); !status.ok()) {
+        return fail_all(status);
+      }
+      continue;
+    }
+    // Some errors (a full disk, an I/O error) make SQLite roll back the
+    // whole transaction: then every write of the batch is lost, and none
+    // may be answered OK.
+    if (sqlite3_get_autocommit(db.raw())) {
+      const absl::Status lost = write->status;
+      return fail_all(absl::IsUnavailable(lost)
+                          ? lost
+                          : absl::UnavailableError(absl::StrCat(
+                                "the write transaction was rolled back: ",
+                                lost.message())));
+    }
+    absl::Status undone = db.Exec("ROLLBACK TO w");
+    if (undone.ok()) undone = db.Exec("RELEASE w");
+    if (!undone.ok()) return fail_all(undone);
+  }
+  if (absl::Status committed = txn->Commit(); !committed.ok()) {
+    for (PendingWrite* write : batch) {
+      if (write->status.ok()) write->status = committed;
+    }
+  }
 }
 
 absl::StatusOr<int64_t> SqliteStore::ClinicPk(Connection& db,

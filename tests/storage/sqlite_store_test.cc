@@ -2,7 +2,9 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -450,6 +452,46 @@ TEST_F(SqliteStoreTest, TheAuditTrailIsAppendOnly) {
       sqlite3_exec(db, "DELETE FROM audit_events", nullptr, nullptr, nullptr),
       SQLITE_OK);
   sqlite3_close(db);
+}
+
+TEST_F(SqliteStoreTest, ConcurrentWritesCommitTogetherAndAFailedOneFailsAlone) {
+  // Writers race, so their writes share transactions (group commit). Half of
+  // them write one row and then fail (the second record's clinic does not
+  // exist): their savepoint must undo that row and nothing else.
+  constexpr int kThreads = 8;
+  constexpr int kWrites = 25;
+  std::atomic<int> unexpected{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kWrites; ++i) {
+        const std::string patient = "clinics/demo/patients/t" +
+                                    std::to_string(t) + "-" + std::to_string(i);
+        std::vector<AuditRecord> records = {Event(patient, 100)};
+        if (t % 2 == 1) {
+          AuditRecord stray = Event("", 100);
+          stray.clinic = {"nowhere"};
+          records.push_back(stray);
+        }
+        const absl::Status status = store_->AppendAuditEvents(records);
+        if (status.ok() != (t % 2 == 0)) unexpected.fetch_add(1);
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(unexpected.load(), 0);
+
+  // Reopened: what was acknowledged is on disk, and only that.
+  Open();
+  absl::StatusOr<Page<v1::AuditEvent>> events =
+      store_->ListAuditEvents({.clinic = {"demo"}}, {.page_size = 1000});
+  ASSERT_TRUE(events.ok()) << events.status();
+  EXPECT_EQ(events->items.size(), static_cast<size_t>(kThreads / 2 * kWrites));
+  for (const v1::AuditEvent& event : events->items) {
+    const int thread =
+        event.patient()[std::string("clinics/demo/patients/t").size()] - '0';
+    EXPECT_EQ(thread % 2, 0) << event.patient();
+  }
 }
 
 }  // namespace
