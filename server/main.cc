@@ -28,6 +28,7 @@
 #include "server/common/log.h"
 #include "server/service/access_tokens.h"
 #include "server/service/server.h"
+#include "server/storage/sqlite_backup.h"
 #include "server/storage/sqlite_store.h"
 
 namespace {
@@ -86,6 +87,21 @@ int Bootstrap(const BootstrapFlags& flags) {
                   result->admin.token.expire_time())
                   .c_str(),
               flags.token_file.c_str());
+  return 0;
+}
+
+int Backup(const std::string& db_path, const std::string& to_path) {
+  const absl::Time start = absl::Now();
+  auto result = glutecare::BackupSqliteDatabase(db_path, to_path);
+  if (!result.ok()) {
+    Log(LogSeverity::kError, result.status().ToString());
+    return 1;
+  }
+  std::printf("backed up %s to %s: %lld pages, %lld bytes, %.1f s\n",
+              db_path.c_str(), to_path.c_str(),
+              static_cast<long long>(result->pages),
+              static_cast<long long>(result->bytes),
+              absl::ToDoubleSeconds(absl::Now() - start));
   return 0;
 }
 
@@ -215,11 +231,25 @@ int main(int argc, char** argv) {
       ->add_option("--token-file", bootstrap.token_file,
                    "where to write the admin token (mode 0600)")
       ->required();
+  std::string backup_db = "data/glutecare.db";
+  std::string backup_to;
+  CLI::App* backup_command = app.add_subcommand(
+      "backup",
+      "Copies the database to a file with SQLite's online backup, safe while "
+      "the server runs, and exits. Restore: stop the server, delete the "
+      "database's -wal and -shm files, replace the database with the backup.");
+  backup_command->add_option("--db", backup_db, "SQLite database file")
+      ->capture_default_str();
+  backup_command
+      ->add_option("--to", backup_to,
+                   "the backup file to write; must not exist")
+      ->required();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
     return app.exit(error);
   }
   if (*bootstrap_command) return Bootstrap(bootstrap);
+  if (*backup_command) return Backup(backup_db, backup_to);
   return Run(std::move(flags));
 }
