@@ -1,12 +1,23 @@
 #include "bench/dataset.h"
 
+#include <stdlib.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
 #include "absl/random/random.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "common/secret_file.h"
 #include "google/protobuf/util/time_util.h"
 #include "server/common/status.h"
 #include "server/domain/calendar.h"
 #include "server/domain/resource_names.h"
 #include "server/service/access_tokens.h"
+#include "server/storage/sqlite_store.h"
 
 namespace glutecare::bench {
 namespace {
@@ -39,6 +50,19 @@ v1::Program MakeProgram(const std::string& name, const std::string& therapist,
   return program;
 }
 
+// Mints a token of `role` for `subject` and returns its secret.
+absl::StatusOr<std::string> MintToken(Store& store, const ClinicName& clinic,
+                                      v1::Role role, const std::string& subject,
+                                      absl::Time now) {
+  v1::AccessToken token;
+  token.set_role(role);
+  token.set_subject(subject);
+  token.set_display_name("glutecare-bench");
+  GLUTECARE_ASSIGN_OR_RETURN(
+      MintedToken minted, MintAccessToken(store, clinic, token, "bench", now));
+  return std::move(minted.secret);
+}
+
 }  // namespace
 
 absl::StatusOr<Dataset> LoadDataset(Store& store, const DatasetOptions& options,
@@ -64,6 +88,10 @@ absl::StatusOr<Dataset> LoadDataset(Store& store, const DatasetOptions& options,
       t.set_name(therapist.ToString());
       t.set_display_name(therapist.therapist);
       GLUTECARE_RETURN_IF_ERROR(store.CreateTherapist(t).status());
+      GLUTECARE_ASSIGN_OR_RETURN(std::string secret,
+                                 MintToken(store, clinic, v1::ROLE_THERAPIST,
+                                           therapist.ToString(), now));
+      dataset.therapist_tokens.push_back(std::move(secret));
     }
     const PatientName patient{"bench", absl::StrCat("p", i)};
     v1::Patient p;
@@ -75,7 +103,6 @@ absl::StatusOr<Dataset> LoadDataset(Store& store, const DatasetOptions& options,
     p.set_therapist(therapist.ToString());
     p.set_baseline_pain(absl::Uniform(random, 3, 8));
     GLUTECARE_RETURN_IF_ERROR(store.CreatePatient(p).status());
-    dataset.patients.push_back(patient.ToString());
 
     const ProgramName program{"bench", patient.patient, "main"};
     GLUTECARE_RETURN_IF_ERROR(
@@ -84,6 +111,12 @@ absl::StatusOr<Dataset> LoadDataset(Store& store, const DatasetOptions& options,
                                        first_day, program_created))
             .status());
     const std::string revision = absl::StrCat(program.ToString(), "@1");
+    GLUTECARE_ASSIGN_OR_RETURN(
+        std::string secret,
+        MintToken(store, clinic, v1::ROLE_PATIENT, patient.ToString(), now));
+    dataset.patients.push_back({.name = patient.ToString(),
+                                .program_revision = revision,
+                                .token = std::move(secret)});
 
     // Most patients keep to their program; some drift off.
     const double adherence = absl::Uniform(random, 0.3, 1.0);
@@ -131,13 +164,77 @@ absl::StatusOr<Dataset> LoadDataset(Store& store, const DatasetOptions& options,
       }
     }
   }
-  v1::AccessToken token;
-  token.set_role(v1::ROLE_THERAPIST);
-  token.set_subject(TherapistName{"bench", "t0"}.ToString());
-  token.set_display_name("glutecare-bench");
+  return dataset;
+}
+
+absl::StatusOr<Dataset> LoadDatabase(const std::string& db_path,
+                                     const DatasetOptions& options) {
   GLUTECARE_ASSIGN_OR_RETURN(
-      MintedToken minted, MintAccessToken(store, clinic, token, "bench", now));
-  dataset.therapist_token = std::move(minted.secret);
+      std::unique_ptr<Store> store,
+      OpenSqliteStore({.path = db_path, .durable = false}));
+  return LoadDataset(*store, options, absl::Now());
+}
+
+absl::StatusOr<std::string> MakeTempDir() {
+  std::string pattern = "/tmp/glutecare-bench-XXXXXX";
+  if (mkdtemp(pattern.data()) == nullptr) {
+    return absl::InternalError(absl::StrCat("mkdtemp: ", std::strerror(errno)));
+  }
+  return pattern;
+}
+
+absl::Status WriteManifest(const Dataset& dataset, const std::string& path) {
+  GLUTECARE_ASSIGN_OR_RETURN(SecretFile file, SecretFile::Create(path));
+  std::string text = absl::StrCat(
+      "# glutecare-bench dataset; holds bearer secrets: keep it private\n",
+      "clinic ", dataset.clinic, "\n", "sessions ", dataset.sessions, "\n",
+      "pain_reports ", dataset.pain_reports, "\n");
+  for (const std::string& token : dataset.therapist_tokens) {
+    absl::StrAppend(&text, "therapist ", token, "\n");
+  }
+  for (const BenchPatient& p : dataset.patients) {
+    absl::StrAppend(&text, "patient ", p.name, " ", p.program_revision, " ",
+                    p.token, "\n");
+  }
+  text.pop_back();  // Write() adds the last newline
+  return file.Write(text);
+}
+
+absl::StatusOr<Dataset> ReadManifest(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  Dataset dataset;
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    if (line.empty() || line[0] == '#') continue;
+    const std::vector<std::string> words = absl::StrSplit(line, ' ');
+    const std::string& key = words[0];
+    bool ok = false;
+    if (key == "clinic" && words.size() == 2) {
+      dataset.clinic = words[1];
+      ok = true;
+    } else if (key == "sessions" && words.size() == 2) {
+      ok = absl::SimpleAtoi(words[1], &dataset.sessions);
+    } else if (key == "pain_reports" && words.size() == 2) {
+      ok = absl::SimpleAtoi(words[1], &dataset.pain_reports);
+    } else if (key == "therapist" && words.size() == 2) {
+      dataset.therapist_tokens.push_back(words[1]);
+      ok = true;
+    } else if (key == "patient" && words.size() == 4) {
+      dataset.patients.push_back(
+          {.name = words[1], .program_revision = words[2], .token = words[3]});
+      ok = true;
+    }
+    if (!ok) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ":", number, ": not a dataset record"));
+    }
+  }
+  if (dataset.clinic.empty() || dataset.patients.empty() ||
+      dataset.therapist_tokens.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": no clinic, patients or therapist tokens"));
+  }
   return dataset;
 }
 

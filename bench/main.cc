@@ -1,248 +1,140 @@
-// glutecare-bench: server-side read figures for issue 3 (reports and the
-// dashboard), against the cost of an RPC that does nothing, measured in the
-// same run against the same server.
+// glutecare-bench: the glutecare benchmarks.
 //
-//   glutecare-bench --patients 1000 --days 365 --iterations 300
+//   glutecare-bench --spawn build/server/glutecare-server --seconds 10
+//       --inflight 64 [--patients N --days N | --dataset-dir DIR]
+//     The load benchmark (issue 5, load_benchmark.h): health checks,
+//     session submissions, adherence reports and a 90/10 mix, many calls in
+//     flight, against a server it starts on a fresh dataset (or on DIR's).
+//   glutecare-bench load --dataset-dir DIR --patients N --days N
+//     Loads a dataset into DIR (bench.db and dataset.txt with its tokens),
+//     to serve with `glutecare-server --db DIR/bench.db` ...
+//   glutecare-bench --server HOST:PORT --dataset-dir DIR [--server-pid PID]
+//     ... and the load benchmark against that server.
+//   glutecare-bench reads --patients 1000 --days 365 --iterations 500
+//     The read benchmark of issue 3 (reads.h): reports and the dashboard,
+//     sequential calls against an in-process server.
 //
-// It bulk-loads a dataset into a fresh database (see dataset.h), starts a
-// glutecare server on it (127.0.0.1, a free port), computes every patient's
-// status, and times sequential calls from one client: grpc.health.v1 Check
-// (the baseline), GetAdherenceReport and GetPainTrendReport for random
-// patients (28 days), and the whole dashboard (ListPatientStatuses of every
-// patient). The last line is machine-readable:
-//   BENCH health_p50_ms=... report_p50_ms=... report_ratio=... ...
-#include <grpcpp/grpcpp.h>
-
+// Each prints a machine-readable last line starting with "BENCH ".
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
-#include <filesystem>
-#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
-#include "absl/random/random.h"
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
-#include "absl/time/clock.h"
-#include "bench/dataset.h"
-#include "glutecare/v1/dashboard_service.grpc.pb.h"
-#include "glutecare/v1/report_service.grpc.pb.h"
-#include "grpc/health/v1/health.grpc.pb.h"
-#include "server/service/server.h"
-#include "server/storage/sqlite_store.h"
+#include "bench/load_benchmark.h"
+#include "bench/reads.h"
 
 ABSL_FLAG(int, patients, 1000, "patients in the dataset");
-ABSL_FLAG(int, days, 365, "days of history per patient");
+ABSL_FLAG(int, days, 365,
+          "days of history per patient (the load benchmark: 0 for none)");
+ABSL_FLAG(std::string, spawn, "",
+          "load benchmark: start this glutecare-server binary on the dataset");
+ABSL_FLAG(std::string, server, "",
+          "load benchmark: HOST:PORT of a running server that serves the "
+          "dataset of --dataset-dir");
+ABSL_FLAG(int, server_pid, 0,
+          "load benchmark with --server: the server's process id, to report "
+          "its memory and CPU");
+ABSL_FLAG(std::string, dataset_dir, "",
+          "load benchmark: folder of a dataset (bench.db, dataset.txt); with "
+          "--spawn it is loaded there when missing (default: a fresh one in a "
+          "temporary folder)");
+ABSL_FLAG(double, seconds, 10, "load benchmark: measured seconds per phase");
+ABSL_FLAG(double, warmup, 2,
+          "load benchmark: seconds of calls before each phase is measured");
+ABSL_FLAG(int, inflight, 64, "load benchmark: calls kept in flight");
+ABSL_FLAG(int, channels, 2,
+          "load benchmark: client connections the calls are spread over");
 ABSL_FLAG(int, iterations, 300,
-          "calls timed per kind (the dashboard: a tenth)");
+          "reads: calls timed per kind (the dashboard: a tenth)");
 ABSL_FLAG(std::string, workdir, "",
-          "folder for the database (default: a new one under /tmp, removed "
-          "afterwards)");
+          "reads: folder for the database (default: a new one under /tmp, "
+          "removed afterwards)");
 
 namespace glutecare::bench {
 namespace {
 
-struct Timing {
-  std::string name;
-  std::vector<double> ms;  // one per call
-
-  double Percentile(double p) const {
-    std::vector<double> sorted = ms;
-    std::sort(sorted.begin(), sorted.end());
-    const size_t index = std::min(
-        sorted.size() - 1, static_cast<size_t>(p / 100.0 * sorted.size()));
-    return sorted[index];
-  }
-};
-
-// Runs `call` `n` times, one after the other, and records each duration. A
-// failed call aborts the benchmark: figures of failed calls mean nothing.
-absl::StatusOr<Timing> Time(const std::string& name, int n,
-                            const std::function<grpc::Status()>& call) {
-  Timing timing{name, {}};
-  timing.ms.reserve(n);
-  for (int i = 0; i < n; ++i) {
-    const auto start = std::chrono::steady_clock::now();
-    grpc::Status status = call();
-    const auto end = std::chrono::steady_clock::now();
-    if (!status.ok()) {
-      return absl::InternalError(
-          absl::StrCat(name, " failed: ", status.error_message()));
-    }
-    timing.ms.push_back(
-        std::chrono::duration<double, std::milli>(end - start).count());
-  }
-  return timing;
+DatasetOptions DatasetFlags() {
+  return {.patients = absl::GetFlag(FLAGS_patients),
+          .days = absl::GetFlag(FLAGS_days)};
 }
 
-// Set once the dataset is loaded: every call is the bench therapist's.
-std::string bearer_token;
-
-std::unique_ptr<grpc::ClientContext> Context() {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(std::chrono::system_clock::now() +
-                        std::chrono::seconds(60));
-  if (!bearer_token.empty()) {
-    context->AddMetadata("authorization",
-                         absl::StrCat("Bearer ", bearer_token));
-  }
-  return context;
-}
-
-int Run() {
-  const int patients = absl::GetFlag(FLAGS_patients);
-  const int days = absl::GetFlag(FLAGS_days);
-  const int iterations = absl::GetFlag(FLAGS_iterations);
-  if (patients < 1 || days < 1 || iterations < 1) {
-    std::fprintf(stderr, "--patients, --days and --iterations must be >= 1\n");
+int Main(const std::vector<char*>& positional) {
+  const std::string command =
+      positional.size() > 1 ? positional[1] : std::string();
+  if (positional.size() > 2) {
+    std::fprintf(stderr, "glutecare-bench: one command at most\n");
     return 2;
   }
-  std::string workdir = absl::GetFlag(FLAGS_workdir);
-  const bool own_workdir = workdir.empty();
-  if (own_workdir) {
-    std::string pattern = "/tmp/glutecare-bench-XXXXXX";
-    if (mkdtemp(pattern.data()) == nullptr) {
-      std::perror("mkdtemp");
+  if (command == "reads") {
+    return RunReads({.dataset = DatasetFlags(),
+                     .iterations = absl::GetFlag(FLAGS_iterations),
+                     .workdir = absl::GetFlag(FLAGS_workdir)});
+  }
+  const DatasetOptions dataset = DatasetFlags();
+  if (dataset.patients < 1 || dataset.days < 0) {
+    std::fprintf(stderr, "--patients must be >= 1 and --days >= 0\n");
+    return 2;
+  }
+  if (command == "load") {
+    const std::string dir = absl::GetFlag(FLAGS_dataset_dir);
+    if (dir.empty()) {
+      std::fprintf(stderr, "load needs --dataset-dir\n");
+      return 2;
+    }
+    absl::StatusOr<Dataset> loaded = LoadDatasetDir(dir, dataset);
+    if (!loaded.ok()) {
+      std::fprintf(stderr, "%s\n", loaded.status().ToString().c_str());
       return 1;
     }
-    workdir = pattern;
+    return 0;
   }
-  const std::string db = workdir + "/bench.db";
-  std::filesystem::remove(db);
+  if (!command.empty()) {
+    std::fprintf(stderr, "glutecare-bench: unknown command %s\n",
+                 command.c_str());
+    return 2;
+  }
+  return RunLoadBenchmark(
+      {.spawn_binary = absl::GetFlag(FLAGS_spawn),
+       .server_address = absl::GetFlag(FLAGS_server),
+       .dataset_dir = absl::GetFlag(FLAGS_dataset_dir),
+       .dataset = dataset,
+       .server_pid = absl::GetFlag(FLAGS_server_pid),
+       .load = {.inflight = absl::GetFlag(FLAGS_inflight),
+                .warmup = absl::Seconds(absl::GetFlag(FLAGS_warmup)),
+                .duration = absl::Seconds(absl::GetFlag(FLAGS_seconds))},
+       .channels = absl::GetFlag(FLAGS_channels)});
+}
 
-  // 1. The dataset, bulk-loaded without syncing each commit.
-  const absl::Time load_start = absl::Now();
-  absl::StatusOr<Dataset> dataset;
-  {
-    absl::StatusOr<std::unique_ptr<Store>> store =
-        OpenSqliteStore({.path = db, .durable = false});
-    if (!store.ok()) {
-      std::fprintf(stderr, "%s\n", store.status().ToString().c_str());
-      return 1;
-    }
-    dataset =
-        LoadDataset(**store, {.patients = patients, .days = days}, absl::Now());
+// Abseil flag names cannot hold '-': accepts --dataset-dir for --dataset_dir
+// (the spelling of glutecare-server's flags) by rewriting the flag names in
+// `argv` in place.
+void AcceptDashedFlagNames(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--") break;
+    if (arg.size() < 3 || arg.substr(0, 2) != "--") continue;
+    const size_t end = std::min(arg.find('='), arg.size());
+    std::replace(argv[i] + 2, argv[i] + end, '-', '_');
   }
-  if (!dataset.ok()) {
-    std::fprintf(stderr, "loading: %s\n", dataset.status().ToString().c_str());
-    return 1;
-  }
-  const double load_s = absl::ToDoubleSeconds(absl::Now() - load_start);
-  bearer_token = dataset->therapist_token;
-
-  // 2. A server on it, and every patient's status.
-  absl::StatusOr<std::unique_ptr<GlutecareServer>> server =
-      GlutecareServer::Start({.listen_address = "127.0.0.1:0",
-                              .db_path = db,
-                              .alert_sweep_interval = absl::ZeroDuration()});
-  if (!server.ok()) {
-    std::fprintf(stderr, "%s\n", server.status().ToString().c_str());
-    return 1;
-  }
-  const absl::Time sweep_start = absl::Now();
-  if (absl::Status swept = (*server)->SweepAlerts(); !swept.ok()) {
-    std::fprintf(stderr, "sweep: %s\n", swept.ToString().c_str());
-    return 1;
-  }
-  const double sweep_s = absl::ToDoubleSeconds(absl::Now() - sweep_start);
-
-  // 3. The timed calls.
-  auto channel =
-      grpc::CreateChannel(absl::StrCat("127.0.0.1:", (*server)->port()),
-                          grpc::InsecureChannelCredentials());
-  auto health = grpc::health::v1::Health::NewStub(channel);
-  auto reports = v1::ReportService::NewStub(channel);
-  auto dashboard = v1::DashboardService::NewStub(channel);
-  absl::BitGen random(std::seed_seq{7});
-  auto random_patient = [&] {
-    return dataset
-        ->patients[absl::Uniform<size_t>(random, 0, dataset->patients.size())];
-  };
-
-  std::vector<Timing> timings;
-  auto add = [&](absl::StatusOr<Timing> timing) {
-    if (!timing.ok()) {
-      std::fprintf(stderr, "%s\n", timing.status().ToString().c_str());
-      return false;
-    }
-    timings.push_back(*std::move(timing));
-    return true;
-  };
-  const bool ok =
-      add(Time("health.Check", iterations,
-               [&] {
-                 grpc::health::v1::HealthCheckRequest request;
-                 grpc::health::v1::HealthCheckResponse response;
-                 return health->Check(Context().get(), request, &response);
-               })) &&
-      add(Time("GetAdherenceReport", iterations,
-               [&] {
-                 v1::GetAdherenceReportRequest request;
-                 request.set_patient(random_patient());
-                 v1::AdherenceReport response;
-                 return reports->GetAdherenceReport(Context().get(), request,
-                                                    &response);
-               })) &&
-      add(Time("GetPainTrendReport", iterations,
-               [&] {
-                 v1::GetPainTrendReportRequest request;
-                 request.set_patient(random_patient());
-                 v1::PainTrendReport response;
-                 return reports->GetPainTrendReport(Context().get(), request,
-                                                    &response);
-               })) &&
-      add(Time("ListPatientStatuses", std::max(1, iterations / 10), [&] {
-        v1::ListPatientStatusesRequest request;
-        request.set_parent(dataset->clinic);
-        request.set_page_size(std::min(patients, 1000));
-        v1::ListPatientStatusesResponse response;
-        grpc::Status status =
-            dashboard->ListPatientStatuses(Context().get(), request, &response);
-        if (status.ok() &&
-            response.statuses_size() != std::min(patients, 1000)) {
-          return grpc::Status(grpc::StatusCode::INTERNAL,
-                              "the dashboard lacks patients");
-        }
-        return status;
-      }));
-  (*server)->Shutdown(absl::Seconds(5));
-  if (own_workdir) std::filesystem::remove_all(workdir);
-  if (!ok) return 1;
-
-  std::printf(
-      "glutecare-bench: %d patients x %d days (%lld sessions, %lld "
-      "check-ins) loaded in %.1f s; statuses computed in %.2f s\n",
-      patients, days, static_cast<long long>(dataset->sessions),
-      static_cast<long long>(dataset->pain_reports), load_s, sweep_s);
-  std::printf("%-22s %6s %9s %9s %9s\n", "call", "n", "p50 ms", "p99 ms",
-              "p50/health");
-  const double base = timings[0].Percentile(50);
-  for (const Timing& t : timings) {
-    std::printf("%-22s %6zu %9.3f %9.3f %9.1f\n", t.name.c_str(), t.ms.size(),
-                t.Percentile(50), t.Percentile(99), t.Percentile(50) / base);
-  }
-  std::printf(
-      "BENCH patients=%d days=%d health_p50_ms=%.3f report_p50_ms=%.3f "
-      "report_p99_ms=%.3f report_ratio=%.1f pain_report_p50_ms=%.3f "
-      "dashboard_p50_ms=%.3f dashboard_ratio=%.1f status_sweep_s=%.2f\n",
-      patients, days, base, timings[1].Percentile(50),
-      timings[1].Percentile(99), timings[1].Percentile(50) / base,
-      timings[2].Percentile(50), timings[3].Percentile(50),
-      timings[3].Percentile(50) / base, sweep_s);
-  return 0;
 }
 
 }  // namespace
 }  // namespace glutecare::bench
 
 int main(int argc, char** argv) {
+  glutecare::bench::AcceptDashedFlagNames(argc, argv);
   absl::SetProgramUsageMessage(
-      "server-side read benchmark for glutecare reports and the dashboard.\n"
-      "Usage: glutecare-bench [--patients N] [--days N] [--iterations N]");
-  absl::ParseCommandLine(argc, argv);
-  return glutecare::bench::Run();
+      "glutecare benchmarks.\n"
+      "  glutecare-bench --spawn SERVER_BINARY [--seconds 10] [--inflight 64]\n"
+      "      [--patients N --days N | --dataset-dir DIR]   load benchmark\n"
+      "  glutecare-bench load --dataset-dir DIR --patients N --days N\n"
+      "  glutecare-bench --server HOST:PORT --dataset-dir DIR [--server-pid "
+      "PID]\n"
+      "  glutecare-bench reads [--patients N] [--days N] [--iterations N]\n"
+      "      the read benchmark (reports, dashboard)");
+  return glutecare::bench::Main(absl::ParseCommandLine(argc, argv));
 }

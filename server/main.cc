@@ -39,6 +39,7 @@ using glutecare::LogSeverity;
 struct Flags {
   glutecare::ServerOptions server;
   double shutdown_grace_seconds = 10;
+  double drain_seconds = 1;
   double alert_sweep_minutes = 15;
 };
 
@@ -128,6 +129,7 @@ int Run(Flags flags) {
     }
   }
   options.alert_sweep_interval = absl::Minutes(flags.alert_sweep_minutes);
+  options.drain_period = absl::Seconds(flags.drain_seconds);
   auto server = glutecare::GlutecareServer::Start(options);
   if (!server.ok()) {
     Log(LogSeverity::kError, server.status().ToString());
@@ -178,6 +180,12 @@ int main(int argc, char** argv) {
   app.add_option("--shutdown-grace", flags.shutdown_grace_seconds,
                  "seconds that calls in flight may run on after SIGINT/SIGTERM")
       ->check(CLI::Range(0.0, 3600.0))
+      ->capture_default_str();
+  app.add_option("--drain-seconds", flags.drain_seconds,
+                 "seconds that new calls are answered UNAVAILABLE (and "
+                 "health checks NOT_SERVING) after SIGINT/SIGTERM, before "
+                 "the server stops accepting calls")
+      ->check(CLI::Range(0.0, 60.0))
       ->capture_default_str();
   app.add_option("--alert-sweep-minutes", flags.alert_sweep_minutes,
                  "minutes between checks of every patient for alerts that "

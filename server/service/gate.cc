@@ -173,6 +173,10 @@ absl::StatusOr<Gate::Ticket> Gate::Arrive(
   std::string hash = HashTokenSecret(secret);
   {
     absl::MutexLock lock(&mu_);
+    if (draining_) {
+      return absl::UnavailableError(
+          "the server is shutting down: retry in a moment");
+    }
     int& calls = in_flight_[hash];
     if (calls >= options_.max_calls_per_principal) {
       if (calls == 0) in_flight_.erase(hash);
@@ -183,6 +187,11 @@ absl::StatusOr<Gate::Ticket> Gate::Arrive(
     ++calls;
   }
   return Ticket(this, std::move(hash), context.peer());
+}
+
+void Gate::BeginDraining() {
+  absl::MutexLock lock(&mu_);
+  draining_ = true;
 }
 
 void Gate::Release(const std::string& secret_sha256) {

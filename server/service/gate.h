@@ -91,6 +91,11 @@ class Gate final {
   // max_calls_per_principal calls in flight.
   absl::StatusOr<Ticket> Arrive(const grpc::CallbackServerContext& context);
 
+  // From now on every arriving call is answered UNAVAILABLE ("the server is
+  // shutting down"), so that clients retry elsewhere or later while the calls
+  // already admitted finish. Idempotent.
+  void BeginDraining();
+
   // Authenticates the ticket's token (UNAUTHENTICATED if unknown, expired or
   // revoked) and authorizes `request`, whose type identifies the method.
   // Reads the store: call it on the executor.
@@ -119,6 +124,7 @@ class Gate final {
   absl::flat_hash_map<const google::protobuf::Descriptor*, Route> routes_;
 
   absl::Mutex mu_;
+  bool draining_ ABSL_GUARDED_BY(mu_) = false;
   // Calls in flight by token hash; absent means none.
   absl::flat_hash_map<std::string, int> in_flight_ ABSL_GUARDED_BY(mu_);
 };

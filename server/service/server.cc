@@ -112,6 +112,7 @@ absl::StatusOr<std::unique_ptr<GlutecareServer>> GlutecareServer::Start(
       std::shared_ptr<grpc::ServerCredentials> credentials,
       Credentials(options));
   std::unique_ptr<GlutecareServer> server(new GlutecareServer());
+  server->drain_period_ = options.drain_period;
   GLUTECARE_ASSIGN_OR_RETURN(
       server->store_,
       OpenSqliteStore({.path = options.db_path,
@@ -230,6 +231,15 @@ void GlutecareServer::Shutdown(absl::Duration grace) {
     stop_sweeping_ = true;
   }
   if (sweeper_.joinable()) sweeper_.join();
+  // New calls get UNAVAILABLE from the gate, and health checks NOT_SERVING,
+  // for the drain period; the calls already admitted go on.
+  if (gate_ != nullptr) gate_->BeginDraining();
+  if (server_ != nullptr && drain_period_ > absl::ZeroDuration()) {
+    if (auto* health = server_->GetHealthCheckService(); health != nullptr) {
+      health->SetServingStatus(false);
+    }
+    absl::SleepFor(drain_period_);
+  }
   // Alert streams never end by themselves: end them first so that in-flight
   // unary calls alone decide how long the drain takes.
   if (alert_hub_ != nullptr) alert_hub_->Close();

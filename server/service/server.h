@@ -66,6 +66,11 @@ struct ServerOptions {
   int max_receive_message_bytes = 1 << 20;
   // Largest response the server sends, in bytes (a full List page).
   int max_send_message_bytes = 16 << 20;
+  // How long Shutdown answers new calls UNAVAILABLE (and health checks
+  // NOT_SERVING) before it stops accepting calls at all: clients see a clean
+  // UNAVAILABLE and retry, and load balancers move on, instead of gRPC
+  // cancelling calls that arrive during the stop.
+  absl::Duration drain_period = absl::ZeroDuration();
   // Calls one principal (one token) may have in flight; see Gate::Options.
   int max_calls_per_principal = 32;
   // How often every patient is checked for the alerts that fire without new
@@ -97,9 +102,10 @@ class GlutecareServer final {
     return service_names_;
   }
 
-  // Stops accepting calls, ends alert streams, waits up to `grace` for calls
-  // in flight (then cancels the rest), finishes queued work and closes the
-  // database. Idempotent; call it from one thread.
+  // Drains (see ServerOptions::drain_period), stops accepting calls, ends
+  // alert streams, waits up to `grace` for calls in flight (then cancels the
+  // rest), finishes queued work and closes the database. Idempotent; call it
+  // from one thread.
   void Shutdown(absl::Duration grace);
 
   // Checks every patient for alerts, suggestions and status now, as the
@@ -123,6 +129,7 @@ class GlutecareServer final {
   std::vector<std::string> service_names_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
+  absl::Duration drain_period_;
   std::atomic<bool> shut_down_{false};
 
   absl::Mutex sweep_mu_;

@@ -30,6 +30,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/subprocess.h"
 #include "glutecare/v1/access_service.pb.h"
 #include "glutecare/v1/alert_service.pb.h"
 #include "glutecare/v1/audit_service.pb.h"
@@ -44,7 +45,6 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
-#include "tests/e2e/subprocess.h"
 
 namespace glutecare::testing {
 namespace {
@@ -166,8 +166,9 @@ class CliE2eTest : public ::testing::Test {
       return;
     }
     *data_folder_ = folder_template;
-    absl::StatusOr<ChildProcess> server = ChildProcess::Start(
-        {GLUTECARE_SERVER_BINARY, "--listen", "127.0.0.1:0", "--db", DbPath()});
+    absl::StatusOr<ChildProcess> server =
+        ChildProcess::Start({GLUTECARE_SERVER_BINARY, "--listen", "127.0.0.1:0",
+                             "--db", DbPath(), "--drain-seconds", "0"});
     if (!server.ok()) {
       *startup_error_ = server.status().ToString();
       return;

@@ -7,8 +7,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/subprocess.h"
 #include "gtest/gtest.h"
-#include "tests/e2e/subprocess.h"
 #include "tests/testing/temp_dir.h"
 #include "tests/testing/test_certificates.h"
 
@@ -36,7 +36,7 @@ class TlsE2eTest : public ::testing::Test {
         {GLUTECARE_SERVER_BINARY, "--listen", "127.0.0.1:0", "--db",
          dir_.File("glutecare.db"), "--tls-cert", dir_.File("server.pem"),
          "--tls-key", dir_.File("server.key"), "--tls-client-ca",
-         dir_.File("ca.pem")});
+         dir_.File("ca.pem"), "--drain-seconds", "0"});
     ASSERT_TRUE(server.ok()) << server.status();
     server_.emplace(*std::move(server));
     absl::StatusOr<std::string> line = server_->ReadLine(kTimeout);

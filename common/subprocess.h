@@ -1,14 +1,14 @@
-// Child processes for end-to-end tests: run a program to completion capturing
-// its output, or keep one running (a server, a watch) and read its output
-// line by line.
+// Child processes for the end-to-end tests and the benchmark: run a program to
+// completion capturing its output, or keep one running (a server, a watch)
+// and read its output line by line.
 // Every wait is bounded; a child that overstays is killed.
 //
 //   absl::StatusOr<ProcessResult> result =
 //       RunProcess({"/bin/echo", "hi"}, {"LANG=C"}, absl::Seconds(30));
 //   result->exit_code;   // 0
 //   result->out;         // "hi\n"
-#ifndef GLUTECARE_TESTS_E2E_SUBPROCESS_H_
-#define GLUTECARE_TESTS_E2E_SUBPROCESS_H_
+#ifndef GLUTECARE_COMMON_SUBPROCESS_H_
+#define GLUTECARE_COMMON_SUBPROCESS_H_
 
 #include <sys/types.h>
 
@@ -18,7 +18,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 
-namespace glutecare::testing {
+namespace glutecare {
 
 struct ProcessResult {
   // The exit code, or 128 + the signal number when a signal ended it.
@@ -70,6 +70,9 @@ class ChildProcess final {
   // the exit code as in ProcessResult.
   absl::StatusOr<int> Stop(absl::Duration grace);
 
+  // The child's process id (for /proc/PID); -1 once it has been reaped.
+  pid_t pid() const { return pid_; }
+
  private:
   // One of the child's output streams, and what was read from it but not
   // yet returned as a line.
@@ -90,6 +93,6 @@ class ChildProcess final {
   Output stderr_;  // fd -1 unless captured
 };
 
-}  // namespace glutecare::testing
+}  // namespace glutecare
 
-#endif  // GLUTECARE_TESTS_E2E_SUBPROCESS_H_
+#endif  // GLUTECARE_COMMON_SUBPROCESS_H_

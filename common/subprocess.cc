@@ -1,4 +1,4 @@
-#include "tests/e2e/subprocess.h"
+#include "common/subprocess.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -19,7 +19,7 @@
 
 extern char** environ;
 
-namespace glutecare::testing {
+namespace glutecare {
 namespace {
 
 // How long a killed child may take to be reaped.
@@ -288,4 +288,4 @@ void ChildProcess::CloseOutputs() {
   }
 }
 
-}  // namespace glutecare::testing
+}  // namespace glutecare

@@ -1,0 +1,367 @@
+// Crash recovery: a real glutecare-server, SIGKILLed at random moments while
+// clients submit sessions, and restarted each time. Every session whose
+// submission was acknowledged must be stored exactly once, retries with the
+// same request_id must never duplicate, and the database must pass
+// PRAGMA integrity_check.
+#include <grpcpp/grpcpp.h>
+#include <signal.h>
+#include <sqlite3.h>
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/random/random.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "common/subprocess.h"
+#include "glutecare/v1/session_service.grpc.pb.h"
+#include "google/protobuf/util/time_util.h"
+#include "gtest/gtest.h"
+#include "server/service/access_tokens.h"
+#include "server/storage/sqlite_store.h"
+#include "tests/testing/temp_dir.h"
+
+namespace glutecare {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+constexpr int kPatients = 8;
+constexpr int kKills = 6;
+// The whole test stays far inside its 90 s budget.
+constexpr absl::Duration kRoundLimit = absl::Seconds(8);
+
+struct Patient {
+  std::string name;
+  std::string token;
+};
+
+// A clinic with kPatients patients, each with program g1 and a token, made
+// in the database before any server runs.
+std::vector<Patient> Seed(const std::string& db) {
+  std::vector<Patient> patients;
+  absl::StatusOr<std::unique_ptr<Store>> store = OpenSqliteStore({.path = db});
+  EXPECT_TRUE(store.ok()) << store.status();
+  if (!store.ok()) return patients;
+  const absl::Time now = absl::Now();
+  absl::StatusOr<BootstrapResult> clinic = BootstrapClinic(
+      **store, {.clinic_id = "demo", .display_name = "Demo"}, now);
+  EXPECT_TRUE(clinic.ok()) << clinic.status();
+  v1::Therapist therapist;
+  therapist.set_name("clinics/demo/therapists/t1");
+  therapist.set_display_name("Tess");
+  EXPECT_TRUE((*store)->CreateTherapist(therapist).ok());
+  for (int i = 0; i < kPatients; ++i) {
+    const std::string name = absl::StrCat("clinics/demo/patients/p", i);
+    v1::Patient patient;
+    patient.set_name(name);
+    patient.set_display_name("Pat");
+    patient.set_mrn(absl::StrCat("MRN-", i));
+    patient.set_time_zone("UTC");
+    patient.add_pain_areas(v1::PAIN_AREA_HIP);
+    patient.set_therapist(therapist.name());
+    patient.set_baseline_pain(4);
+    EXPECT_TRUE((*store)->CreatePatient(patient).ok());
+    v1::Program program;
+    program.set_name(name + "/programs/g1");
+    program.set_display_name("Phase 1");
+    program.set_status(v1::PROGRAM_STATUS_ACTIVE);
+    program.set_start_date("2026-01-01");
+    program.set_therapist(therapist.name());
+    v1::Prescription* rx = program.add_prescriptions();
+    rx->set_exercise("exercises/glute-bridge");
+    rx->set_sets(3);
+    rx->set_reps(12);
+    rx->mutable_load()->set_type(v1::LOAD_TYPE_BODYWEIGHT);
+    rx->set_sessions_per_week(3);
+    EXPECT_TRUE((*store)->CreateProgram(program).ok());
+    v1::AccessToken token;
+    token.set_role(v1::ROLE_PATIENT);
+    token.set_subject(name);
+    token.set_display_name("Phone");
+    absl::StatusOr<MintedToken> minted =
+        MintAccessToken(**store, {"demo"}, token, "test", now);
+    EXPECT_TRUE(minted.ok()) << minted.status();
+    if (minted.ok()) patients.push_back({name, minted->secret});
+  }
+  return patients;
+}
+
+class Server {
+ public:
+  // Starts glutecare-server on `db`, on `port` (0: a free one).
+  absl::Status Start(const std::string& db, int port) {
+    absl::StatusOr<ChildProcess> child = ChildProcess::Start(
+        {GLUTECARE_SERVER_BINARY, "--listen", absl::StrCat("127.0.0.1:", port),
+         "--db", db, "--alert-sweep-minutes", "0", "--threads", "2"});
+    if (!child.ok()) return child.status();
+    child_.emplace(*std::move(child));
+    absl::StatusOr<std::string> line = child_->ReadLine(absl::Seconds(20));
+    if (!line.ok()) return line.status();
+    const size_t colon = line->rfind(':');
+    if (!absl::StrContains(*line, "listening on") ||
+        colon == std::string::npos ||
+        !absl::SimpleAtoi(line->substr(colon + 1), &port_)) {
+      return absl::InternalError(absl::StrCat("unexpected line: ", *line));
+    }
+    return absl::OkStatus();
+  }
+
+  // SIGKILL, and waits (bounded) for the process to be gone.
+  absl::Status Kill() {
+    if (!child_.has_value()) return absl::OkStatus();
+    kill(child_->pid(), SIGKILL);
+    absl::StatusOr<int> code = child_->AwaitExit(absl::Seconds(20));
+    child_.reset();
+    if (!code.ok()) return code.status();
+    return *code == 128 + SIGKILL
+               ? absl::OkStatus()
+               : absl::InternalError(absl::StrCat("exit code ", *code));
+  }
+
+  absl::Status Stop() {
+    if (!child_.has_value()) return absl::OkStatus();
+    absl::StatusOr<int> code = child_->Stop(absl::Seconds(20));
+    child_.reset();
+    return code.ok() && *code == 0 ? absl::OkStatus()
+                                   : absl::InternalError("unclean stop");
+  }
+
+  int port() const { return port_; }
+
+ private:
+  std::optional<ChildProcess> child_;
+  int port_ = 0;
+};
+
+v1::CreateSessionRequest SessionRequest(const Patient& patient,
+                                        const std::string& request_id) {
+  v1::CreateSessionRequest request;
+  request.set_parent(patient.name);
+  request.set_request_id(request_id);
+  v1::Session* s = request.mutable_session();
+  *s->mutable_perform_time() = TimeUtil::GetCurrentTime();
+  s->set_program_revision(patient.name + "/programs/g1@1");
+  v1::PerformedExercise* e = s->add_exercises();
+  e->set_exercise("exercises/glute-bridge");
+  e->set_sets(3);
+  e->set_reps(12);
+  e->mutable_load()->set_type(v1::LOAD_TYPE_BODYWEIGHT);
+  s->set_pain_before(3);
+  s->set_pain_after(2);
+  s->set_difficulty(v1::DIFFICULTY_ABOUT_RIGHT);
+  return request;
+}
+
+// The request_ids stored in `db`, with how often each is stored.
+std::map<std::string, int> StoredRequestIds(const std::string& db) {
+  std::map<std::string, int> stored;
+  sqlite3* raw = nullptr;
+  EXPECT_EQ(sqlite3_open_v2(db.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr),
+            SQLITE_OK);
+  std::unique_ptr<sqlite3, int (*)(sqlite3*)> conn(raw, sqlite3_close);
+  sqlite3_stmt* stmt = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(
+                conn.get(),
+                "SELECT request_id, COUNT(*) FROM sessions GROUP BY request_id",
+                -1, &stmt, nullptr),
+            SQLITE_OK);
+  while (sqlite3_step(stmt) == SQLITE_ROW) {
+    stored[reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0))] =
+        sqlite3_column_int(stmt, 1);
+  }
+  sqlite3_finalize(stmt);
+  return stored;
+}
+
+TEST(CrashTest, AcknowledgedSessionsSurviveSigkillExactlyOnce) {
+  testing::TempDir dir;
+  ASSERT_FALSE(dir.path().empty());
+  const std::string db = dir.File("glutecare.db");
+  const std::vector<Patient> patients = Seed(db);
+  ASSERT_EQ(patients.size(), static_cast<size_t>(kPatients));
+
+  Server server;
+  ASSERT_TRUE(server.Start(db, 0).ok());
+  const int port = server.port();  // every restart reuses it
+  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", port),
+                                     grpc::InsecureChannelCredentials());
+
+  // One client per patient. A submission that fails is retried with the
+  // same request_id until it is acknowledged, across restarts.
+  absl::Mutex mu;
+  std::set<std::string> acknowledged;
+  int acks = 0;
+  int retries = 0;
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> clients;
+  for (const Patient& patient : patients) {
+    clients.emplace_back([&, patient] {
+      auto sessions = v1::SessionService::NewStub(channel);
+      for (int n = 0; !stop.load();) {
+        const std::string request_id = absl::StrCat(
+            patient.name.substr(patient.name.rfind('/') + 1), "-", n);
+        grpc::ClientContext context;
+        context.set_deadline(std::chrono::system_clock::now() +
+                             std::chrono::seconds(2));
+        context.set_wait_for_ready(true);  // ride out restarts
+        context.AddMetadata("authorization",
+                            absl::StrCat("Bearer ", patient.token));
+        v1::Session session;
+        const grpc::Status status = sessions->CreateSession(
+            &context, SessionRequest(patient, request_id), &session);
+        absl::MutexLock lock(&mu);
+        if (status.ok()) {
+          acknowledged.insert(request_id);
+          ++acks;
+          ++n;
+        } else {
+          ++retries;  // same request_id next time
+        }
+      }
+    });
+  }
+
+  absl::BitGen random;
+  int kills = 0;
+  for (int round = 0; round < kKills; ++round) {
+    // Kill after a random number of further acknowledgements (bounded in
+    // time: a round that stalls fails the test below).
+    const int wait_for = absl::Uniform(random, 5, 60);
+    {
+      absl::MutexLock lock(&mu);
+      std::pair<int*, int> until(&acks, acks + wait_for);
+      const int target = until.second;
+      mu.AwaitWithTimeout(absl::Condition(
+                              +[](std::pair<int*, int>* arg) {
+                                return *arg->first >= arg->second;
+                              },
+                              &until),
+                          kRoundLimit);
+      ASSERT_GE(acks, target) << "round " << round << " stalled";
+    }
+    ASSERT_TRUE(server.Kill().ok()) << "round " << round;
+    ++kills;
+    absl::Status restarted = server.Start(db, port);
+    ASSERT_TRUE(restarted.ok()) << "round " << round << ": " << restarted;
+  }
+  stop = true;
+  for (std::thread& client : clients) client.join();
+  ASSERT_TRUE(server.Stop().ok());
+
+  // Every acknowledged session is there exactly once; no request_id twice.
+  const std::map<std::string, int> stored = StoredRequestIds(db);
+  for (const auto& [request_id, count] : stored) {
+    EXPECT_EQ(count, 1) << request_id << " stored " << count << " times";
+  }
+  for (const std::string& request_id : acknowledged) {
+    EXPECT_TRUE(stored.contains(request_id)) << request_id << " was lost";
+  }
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(db.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr),
+            SQLITE_OK);
+  std::unique_ptr<sqlite3, int (*)(sqlite3*)> conn(raw, sqlite3_close);
+  sqlite3_stmt* stmt = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(conn.get(), "PRAGMA integrity_check", -1, &stmt,
+                               nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)),
+               "ok");
+  sqlite3_finalize(stmt);
+
+  EXPECT_EQ(kills, kKills);
+  // The figures, for the note.
+  std::printf(
+      "crash test: %d kills, %zu sessions acknowledged, %zu stored, "
+      "%d failed attempts retried with the same request_id\n",
+      kills, acknowledged.size(), stored.size(), retries);
+}
+
+TEST(ShutdownTest, SigtermWith64CallsInFlightAnswersEachOkOrUnavailable) {
+  testing::TempDir dir;
+  ASSERT_FALSE(dir.path().empty());
+  const std::string db = dir.File("glutecare.db");
+  const std::vector<Patient> patients = Seed(db);
+  ASSERT_EQ(patients.size(), static_cast<size_t>(kPatients));
+  Server server;
+  ASSERT_TRUE(server.Start(db, 0).ok());
+  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server.port()),
+                                     grpc::InsecureChannelCredentials());
+
+  // 64 callers, 8 per patient (the per-token limit is 32), each submitting
+  // until a call fails; every call's outcome is kept.
+  constexpr int kCallers = 64;
+  absl::Mutex mu;
+  int acks = 0;
+  std::set<std::string> acknowledged;
+  std::map<grpc::StatusCode, int> endings;
+  std::vector<std::thread> callers;
+  for (int c = 0; c < kCallers; ++c) {
+    callers.emplace_back([&, c] {
+      const Patient& patient = patients[c % kPatients];
+      auto sessions = v1::SessionService::NewStub(channel);
+      for (int n = 0;; ++n) {
+        const std::string request_id = absl::StrCat("c", c, "-", n);
+        grpc::ClientContext context;
+        // Far beyond the grace period: a call that hangs fails the test.
+        context.set_deadline(std::chrono::system_clock::now() +
+                             std::chrono::seconds(30));
+        context.AddMetadata("authorization",
+                            absl::StrCat("Bearer ", patient.token));
+        v1::Session session;
+        const grpc::Status status = sessions->CreateSession(
+            &context, SessionRequest(patient, request_id), &session);
+        absl::MutexLock lock(&mu);
+        if (!status.ok()) {
+          ++endings[status.error_code()];
+          if (status.error_code() != grpc::StatusCode::UNAVAILABLE) {
+            std::printf("caller %d: %d %s\n", c, status.error_code(),
+                        status.error_message().c_str());
+          }
+          return;
+        }
+        acknowledged.insert(request_id);
+        ++acks;
+      }
+    });
+  }
+  {
+    absl::MutexLock lock(&mu);
+    mu.AwaitWithTimeout(absl::Condition(
+                            +[](int* n) { return *n >= 200; }, &acks),
+                        kRoundLimit);
+    ASSERT_GE(acks, 200);
+  }
+  // SIGTERM with the callers still calling: the default grace is 10 s.
+  const absl::Time stop_start = absl::Now();
+  ASSERT_TRUE(server.Stop().ok()) << "the server did not stop cleanly";
+  EXPECT_LT(absl::Now() - stop_start, absl::Seconds(12));
+  for (std::thread& caller : callers) caller.join();
+
+  for (const auto& [code, count] : endings) {
+    EXPECT_EQ(code, grpc::StatusCode::UNAVAILABLE)
+        << count << " calls ended with code " << code;
+  }
+  const std::map<std::string, int> stored = StoredRequestIds(db);
+  for (const std::string& request_id : acknowledged) {
+    EXPECT_EQ(stored.count(request_id), 1u) << request_id << " was lost";
+  }
+  std::printf(
+      "shutdown test: %zu sessions acknowledged, all %d callers "
+      "ended with UNAVAILABLE\n",
+      acknowledged.size(), kCallers);
+}
+
+}  // namespace
+}  // namespace glutecare
