@@ -253,6 +253,8 @@ grpc::ServerUnaryReactor* AlertServiceImpl::ListAlerts(
     grpc::CallbackServerContext* context, const v1::ListAlertsRequest* request,
     v1::ListAlertsResponse* response) {
   return calls_.Run(context, *request, [=, this]() -> absl::Status {
+    // What the monitor derives includes every write answered before.
+    monitor_.Flush();
     AlertFilter filter;
     // `clinics/{clinic}/patients/-` lists the whole clinic (AIP-159).
     if (absl::EndsWith(request->parent(), "/patients/-")) {
@@ -300,12 +302,14 @@ grpc::ServerUnaryReactor* AlertServiceImpl::SetState(
     const google::protobuf::Message& request, const std::string& alert,
     v1::AlertState state, v1::Alert* response) {
   return calls_.Run(context, request, [=, &alert, this]() -> absl::Status {
+    // What the monitor derives includes every write answered before.
+    monitor_.Flush();
     GLUTECARE_ASSIGN_OR_RETURN(AlertName name, AlertName::Parse(alert, "name"));
     GLUTECARE_ASSIGN_OR_RETURN(
         *response,
         store_.SetAlertState(name, state, TimeUtil::GetCurrentTime()));
     // The dashboard counts unresolved alerts.
-    monitor_.EvaluatePatientAfterWrite(name.parent(), absl::Now());
+    monitor_.Schedule(name.parent());
     return absl::OkStatus();
   });
 }

@@ -14,6 +14,8 @@ grpc::ServerUnaryReactor* DashboardServiceImpl::ListPatientStatuses(
     const v1::ListPatientStatusesRequest* request,
     v1::ListPatientStatusesResponse* response) {
   return calls_.Run(context, *request, [=, this]() -> absl::Status {
+    // The statuses include every write answered before.
+    monitor_.Flush();
     GLUTECARE_ASSIGN_OR_RETURN(ClinicName clinic,
                                ClinicName::Parse(request->parent(), "parent"));
     GLUTECARE_ASSIGN_OR_RETURN(

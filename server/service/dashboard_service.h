@@ -6,6 +6,7 @@
 
 #include "glutecare/v1/dashboard_service.grpc.pb.h"
 #include "server/service/call.h"
+#include "server/service/patient_monitor.h"
 #include "server/storage/store.h"
 
 namespace glutecare {
@@ -13,9 +14,9 @@ namespace glutecare {
 class DashboardServiceImpl final
     : public v1::DashboardService::CallbackService {
  public:
-  // `store` and `calls` must outlive the service.
-  DashboardServiceImpl(Store& store, CallRunner& calls)
-      : store_(store), calls_(calls) {}
+  // The arguments must outlive the service.
+  DashboardServiceImpl(Store& store, CallRunner& calls, PatientMonitor& monitor)
+      : store_(store), calls_(calls), monitor_(monitor) {}
 
   grpc::ServerUnaryReactor* ListPatientStatuses(
       grpc::CallbackServerContext* context,
@@ -25,6 +26,7 @@ class DashboardServiceImpl final
  private:
   Store& store_;
   CallRunner& calls_;
+  PatientMonitor& monitor_;
 };
 
 }  // namespace glutecare

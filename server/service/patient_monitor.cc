@@ -1,5 +1,7 @@
 #include "server/service/patient_monitor.h"
 
+#include <string>
+
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
 #include "server/common/log.h"
@@ -124,13 +126,107 @@ absl::Status PatientMonitor::EvaluatePatient(const PatientName& name,
   return store_.PutPatientStatus(name, status);
 }
 
-void PatientMonitor::EvaluatePatientAfterWrite(const PatientName& patient,
-                                               absl::Time now) {
-  absl::Status status = EvaluatePatient(patient, now);
-  if (!status.ok()) {
-    Log(LogSeverity::kWarning, absl::StrCat("rules for ", patient.ToString(),
-                                            ": ", status.ToString()));
+PatientMonitor::PatientMonitor(Store& store, AlertHub& hub,
+                               const ExerciseCatalog& catalog, int threads)
+    : store_(store),
+      hub_(hub),
+      catalog_(catalog),
+      executor_(Executor::Options{.threads = threads}) {}
+
+PatientMonitor::~PatientMonitor() { Shutdown(); }
+
+void PatientMonitor::Schedule(const PatientName& patient) {
+  const std::string key = patient.ToString();
+  absl::MutexLock lock(&mu_);
+  while (true) {
+    if (stopping_) return;
+    auto it = pending_.find(key);
+    if (it != pending_.end()) {
+      // Queued and not started: that evaluation will see this write.
+      if (!it->second.running) return;
+      // Running: it may have read before this write; one more after it.
+      if (it->second.rerun_position == 0) {
+        it->second.rerun_position = ++last_position_;
+        outstanding_.insert(last_position_);
+      }
+      return;
+    }
+    if (outstanding_.size() < kMaxBacklog) break;
+    // Wait for room (see kMaxBacklog), then look again: another write may
+    // have scheduled the patient meanwhile.
+    mu_.Await(absl::Condition(
+        +[](PatientMonitor* m) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+          return m->outstanding_.size() < kMaxBacklog || m->stopping_;
+        },
+        this));
   }
+  const int64_t position = ++last_position_;
+  absl::Status queued = executor_.Submit([this, patient] { Run(patient); });
+  if (!queued.ok()) {
+    Log(LogSeverity::kWarning,
+        absl::StrCat("rules for ", key, " not run: ", queued.ToString()));
+    return;
+  }
+  pending_.emplace(key, Pending{.position = position});
+  outstanding_.insert(position);
+}
+
+void PatientMonitor::Run(const PatientName& patient) {
+  const std::string key = patient.ToString();
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopping_) {
+      Done(pending_[key].position);
+      if (pending_[key].rerun_position != 0) {
+        Done(pending_[key].rerun_position);
+      }
+      pending_.erase(key);
+      return;
+    }
+    pending_[key].running = true;
+  }
+  absl::Status status = EvaluatePatient(patient, absl::Now());
+  if (!status.ok()) {
+    Log(LogSeverity::kWarning,
+        absl::StrCat("rules for ", key, ": ", status.ToString()));
+  }
+  absl::MutexLock lock(&mu_);
+  Pending& pending = pending_[key];
+  Done(pending.position);
+  if (pending.rerun_position == 0) {
+    pending_.erase(key);
+    return;
+  }
+  pending = Pending{.position = pending.rerun_position};
+  absl::Status queued = executor_.Submit([this, patient] { Run(patient); });
+  if (!queued.ok()) {
+    Done(pending.position);
+    pending_.erase(key);
+  }
+}
+
+void PatientMonitor::Done(int64_t position) { outstanding_.erase(position); }
+
+void PatientMonitor::Flush() {
+  absl::MutexLock lock(&mu_);
+  struct Until {
+    PatientMonitor* monitor;
+    int64_t position;
+  } until{this, last_position_};
+  mu_.Await(absl::Condition(
+      +[](Until* u) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+        const auto& outstanding = u->monitor->outstanding_;
+        return outstanding.empty() || *outstanding.begin() > u->position;
+      },
+      &until));
+}
+
+void PatientMonitor::Shutdown() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  executor_.Shutdown();
 }
 
 absl::Status PatientMonitor::EvaluateAll(absl::Time now,

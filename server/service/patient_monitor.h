@@ -3,18 +3,35 @@
 // against the stored data, records what fires, tells alert watchers, and
 // recomputes the patient's dashboard status (domain/patient_status.h).
 //
-// Called after every write that can change those (a session, a check-in, a
-// program change, an alert or suggestion decision) and by the periodic sweep,
-// for what changes with time alone (missed sessions, adherence windows).
+// Scheduled after every write that can change those (a session, a check-in,
+// a program change, an alert or suggestion decision) and run by the periodic
+// sweep, for what changes with time alone (missed sessions, adherence
+// windows).
+//
+// After a write the evaluation runs off the request path, on the monitor's
+// own threads: the write's reply waits for its own commit only, and a patient
+// written to again before the evaluation starts is evaluated once. Reads of
+// what the monitor derives (alerts, suggestions, dashboard statuses) call
+// Flush first, so they still see every write answered before them. At most
+// kMaxBacklog evaluations wait: beyond that, Schedule waits for room, so
+// under overload the writers slow down rather than the derived data falling
+// ever further behind (and Flush, and a shutdown, stay short).
 #ifndef GLUTECARE_SERVER_SERVICE_PATIENT_MONITOR_H_
 #define GLUTECARE_SERVER_SERVICE_PATIENT_MONITOR_H_
 
+#include <cstdint>
+#include <set>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "server/domain/exercise_catalog.h"
 #include "server/domain/resource_names.h"
 #include "server/service/alert_hub.h"
+#include "server/service/executor.h"
 #include "server/storage/store.h"
 
 namespace glutecare {
@@ -22,17 +39,29 @@ namespace glutecare {
 // Thread-safe (the store serialises the writes).
 class PatientMonitor final {
  public:
-  // The arguments must outlive the monitor.
-  PatientMonitor(Store& store, AlertHub& hub, const ExerciseCatalog& catalog)
-      : store_(store), hub_(hub), catalog_(catalog) {}
+  static constexpr size_t kMaxBacklog = 256;
+
+  // The arguments must outlive the monitor. `threads` run the evaluations
+  // scheduled after writes.
+  PatientMonitor(Store& store, AlertHub& hub, const ExerciseCatalog& catalog,
+                 int threads = 4);
+  // Shuts down (see Shutdown).
+  ~PatientMonitor();
 
   // Evaluates every rule for `patient` as of `now` and refreshes its status.
   absl::Status EvaluatePatient(const PatientName& patient, absl::Time now);
 
-  // Like EvaluatePatient, but a failure is only logged: for callers whose own
-  // write has succeeded and must be acknowledged whatever happens here (the
-  // next write or sweep catches up).
-  void EvaluatePatientAfterWrite(const PatientName& patient, absl::Time now);
+  // Schedules an evaluation of `patient` as of when it runs, for a caller
+  // whose own write has committed. Never fails the caller: a failed
+  // evaluation is logged, and the next write or sweep catches up.
+  void Schedule(const PatientName& patient);
+
+  // Waits until every evaluation scheduled before the call has finished.
+  void Flush();
+
+  // Stops: evaluations not yet started are dropped, and so are later ones
+  // (the sweep at the next start evaluates every patient). Idempotent.
+  void Shutdown();
 
   // Evaluates every patient of every clinic, until `stop` returns true
   // (checked between patients, so a shutdown does not wait for a whole
@@ -42,9 +71,31 @@ class PatientMonitor final {
       absl::Time now, absl::FunctionRef<bool()> stop = [] { return false; });
 
  private:
+  // A patient's scheduled evaluation: its place in the order of
+  // scheduling, and whether another is due once the running one ends.
+  struct Pending {
+    int64_t position;
+    bool running = false;
+    // Set while running: the position of the evaluation due after it.
+    int64_t rerun_position = 0;
+  };
+
+  void Run(const PatientName& patient);
+  // Removes `position` from the outstanding ones. REQUIRES: mu_ held.
+  void Done(int64_t position) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
   Store& store_;
   AlertHub& hub_;
   const ExerciseCatalog& catalog_;
+
+  absl::Mutex mu_;
+  absl::flat_hash_map<std::string, Pending> pending_ ABSL_GUARDED_BY(mu_);
+  // Positions scheduled and not yet finished, and the last one handed out.
+  std::set<int64_t> outstanding_ ABSL_GUARDED_BY(mu_);
+  int64_t last_position_ ABSL_GUARDED_BY(mu_) = 0;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  // Declared last: its threads stop before the members above go.
+  Executor executor_;
 };
 
 }  // namespace glutecare

@@ -47,8 +47,7 @@ grpc::ServerUnaryReactor* PatientServiceImpl::CreatePatient(
     *patient.mutable_update_time() = patient.create_time();
     patient.clear_etag();
     GLUTECARE_ASSIGN_OR_RETURN(*response, store_.CreatePatient(patient));
-    monitor_.EvaluatePatientAfterWrite(PatientName{clinic.clinic, id},
-                                       absl::Now());
+    monitor_.Schedule(PatientName{clinic.clinic, id});
     return absl::OkStatus();
   });
 }
@@ -110,7 +109,7 @@ grpc::ServerUnaryReactor* PatientServiceImpl::UpdatePatient(
     *updated.mutable_update_time() = TimeUtil::GetCurrentTime();
     GLUTECARE_ASSIGN_OR_RETURN(*response,
                                store_.UpdatePatient(updated, expected_etag));
-    monitor_.EvaluatePatientAfterWrite(name, absl::Now());
+    monitor_.Schedule(name);
     return absl::OkStatus();
   });
 }

@@ -52,7 +52,7 @@ grpc::ServerUnaryReactor* ProgramServiceImpl::CreateProgram(
     *program.mutable_create_time() = TimeUtil::GetCurrentTime();
     *program.mutable_revision_create_time() = program.create_time();
     GLUTECARE_ASSIGN_OR_RETURN(*response, store_.CreateProgram(program));
-    monitor_.EvaluatePatientAfterWrite(patient_name, absl::Now());
+    monitor_.Schedule(patient_name);
     return absl::OkStatus();
   });
 }
@@ -113,7 +113,7 @@ grpc::ServerUnaryReactor* ProgramServiceImpl::UpdateProgram(
     *updated.mutable_revision_create_time() = TimeUtil::GetCurrentTime();
     GLUTECARE_ASSIGN_OR_RETURN(
         *response, store_.AddProgramRevision(updated, expected_etag));
-    monitor_.EvaluatePatientAfterWrite(name.parent(), absl::Now());
+    monitor_.Schedule(name.parent());
     return absl::OkStatus();
   });
 }

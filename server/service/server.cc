@@ -156,7 +156,7 @@ absl::StatusOr<std::unique_ptr<GlutecareServer>> GlutecareServer::Start(
   add(v1::SuggestionService::service_full_name(),
       std::make_unique<SuggestionServiceImpl>(store, calls, catalog, monitor));
   add(v1::DashboardService::service_full_name(),
-      std::make_unique<DashboardServiceImpl>(store, calls));
+      std::make_unique<DashboardServiceImpl>(store, calls, monitor));
   add(v1::ReportService::service_full_name(),
       std::make_unique<ReportServiceImpl>(store, calls));
   add(v1::AccessService::service_full_name(),
@@ -250,6 +250,8 @@ void GlutecareServer::Shutdown(absl::Duration grace) {
     server_->Wait();
   }
   if (executor_ != nullptr) executor_->Shutdown();
+  // After the handlers: they schedule evaluations, and reads wait for them.
+  if (monitor_ != nullptr) monitor_->Shutdown();
   if (audit_log_ != nullptr) audit_log_->Stop();
   store_.reset();
 }

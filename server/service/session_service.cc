@@ -72,7 +72,7 @@ grpc::ServerUnaryReactor* SessionServiceImpl::CreateSession(
     *session.mutable_create_time() = TimeUtil::GetCurrentTime();
     GLUTECARE_ASSIGN_OR_RETURN(
         *response, store_.CreateSession(session, request->request_id()));
-    monitor_.EvaluatePatientAfterWrite(patient_name, now);
+    monitor_.Schedule(patient_name);
     return absl::OkStatus();
   });
 }
@@ -130,7 +130,7 @@ grpc::ServerUnaryReactor* SessionServiceImpl::CreatePainReport(
     *report.mutable_create_time() = TimeUtil::GetCurrentTime();
     GLUTECARE_ASSIGN_OR_RETURN(
         *response, store_.CreatePainReport(report, request->request_id()));
-    monitor_.EvaluatePatientAfterWrite(patient_name, now);
+    monitor_.Schedule(patient_name);
     return absl::OkStatus();
   });
 }

@@ -24,6 +24,8 @@ grpc::ServerUnaryReactor* SuggestionServiceImpl::ListSuggestions(
     const v1::ListSuggestionsRequest* request,
     v1::ListSuggestionsResponse* response) {
   return calls_.Run(context, *request, [=, this]() -> absl::Status {
+    // What the monitor derives includes every write answered before.
+    monitor_.Flush();
     SuggestionFilter filter;
     // `.../patients/{patient}/programs/-` lists every program (AIP-159).
     if (absl::EndsWith(request->parent(), kAllPrograms)) {
@@ -53,6 +55,8 @@ grpc::ServerUnaryReactor* SuggestionServiceImpl::AcceptSuggestion(
     grpc::CallbackServerContext* context,
     const v1::AcceptSuggestionRequest* request, v1::Program* response) {
   return calls_.Run(context, *request, [=, this]() -> absl::Status {
+    // What the monitor derives includes every write answered before.
+    monitor_.Flush();
     GLUTECARE_ASSIGN_OR_RETURN(SuggestionName name,
                                SuggestionName::Parse(request->name(), "name"));
     GLUTECARE_ASSIGN_OR_RETURN(v1::Suggestion suggestion,
@@ -79,7 +83,7 @@ grpc::ServerUnaryReactor* SuggestionServiceImpl::AcceptSuggestion(
     GLUTECARE_ASSIGN_OR_RETURN(
         *response,
         store_.AcceptSuggestion(name, revised, revised.revision_create_time()));
-    monitor_.EvaluatePatientAfterWrite(name.parent().parent(), absl::Now());
+    monitor_.Schedule(name.parent().parent());
     return absl::OkStatus();
   });
 }
@@ -88,6 +92,8 @@ grpc::ServerUnaryReactor* SuggestionServiceImpl::DismissSuggestion(
     grpc::CallbackServerContext* context,
     const v1::DismissSuggestionRequest* request, v1::Suggestion* response) {
   return calls_.Run(context, *request, [=, this]() -> absl::Status {
+    // What the monitor derives includes every write answered before.
+    monitor_.Flush();
     GLUTECARE_ASSIGN_OR_RETURN(SuggestionName name,
                                SuggestionName::Parse(request->name(), "name"));
     GLUTECARE_ASSIGN_OR_RETURN(
