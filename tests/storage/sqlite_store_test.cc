@@ -494,5 +494,33 @@ TEST_F(SqliteStoreTest, ConcurrentWritesCommitTogetherAndAFailedOneFailsAlone) {
   }
 }
 
+TEST_F(SqliteStoreTest,
+       ABusyDatabaseRefusesWritesAsUnavailableAndKeepsServingReads) {
+  // Another process holds the write lock (a backup tool, an operator's shell).
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(dir_.File("glutecare.db").c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+
+  absl::StatusOr<std::unique_ptr<Store>> store =
+      OpenSqliteStore({.path = dir_.File("glutecare.db"),
+                       .busy_timeout = absl::Milliseconds(50)});
+  ASSERT_TRUE(store.ok()) << store.status();
+  absl::Status written =
+      (*store)->CreateTherapist(Therapist("demo", "t3")).status();
+  EXPECT_EQ(written.code(), absl::StatusCode::kUnavailable) << written;
+  EXPECT_NE(written.message().find("busy"), std::string::npos) << written;
+  // Reads go on (WAL), and nothing was half-written.
+  EXPECT_TRUE((*store)->GetPatient({"demo", "p1"}).ok());
+  EXPECT_EQ((*store)->GetTherapist({"demo", "t3"}).status().code(),
+            absl::StatusCode::kNotFound);
+
+  // Once the lock is gone, the same write succeeds.
+  ASSERT_EQ(sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(other);
+  EXPECT_TRUE((*store)->CreateTherapist(Therapist("demo", "t3")).ok());
+}
+
 }  // namespace
 }  // namespace glutecare
