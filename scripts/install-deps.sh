@@ -25,6 +25,11 @@ packages=(
 if (( want_test_tools )) && ! command -v npm > /dev/null; then
   packages+=(nodejs npm)
 fi
+# The sanitizer build and the fuzzer (scripts/test.sh): clang 14 with its
+# runtime libraries (ASan, UBSan, libFuzzer).
+if (( want_test_tools )); then
+  packages+=(clang-14 libclang-rt-14-dev)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
