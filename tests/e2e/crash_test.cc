@@ -184,15 +184,30 @@ std::map<std::string, int> StoredRequestIds(const std::string& db) {
   return stored;
 }
 
-TEST(CrashTest, AcknowledgedSessionsSurviveSigkillExactlyOnce) {
-  testing::TempDir dir;
-  ASSERT_FALSE(dir.path().empty());
-  const std::string db = dir.File("glutecare.db");
-  const std::vector<Patient> patients = Seed(db);
-  ASSERT_EQ(patients.size(), static_cast<size_t>(kPatients));
+// A seeded database and a server on it, for the tests below.
+class ServerProcessTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_FALSE(dir_.path().empty());
+    db_ = dir_.File("glutecare.db");
+    patients_ = Seed(db_);
+    ASSERT_EQ(patients_.size(), static_cast<size_t>(kPatients));
+    ASSERT_TRUE(server_.Start(db_, 0).ok());
+  }
 
-  Server server;
-  ASSERT_TRUE(server.Start(db, 0).ok());
+  testing::TempDir dir_;
+  std::string db_;
+  std::vector<Patient> patients_;
+  Server server_;
+};
+
+using CrashTest = ServerProcessTest;
+using ShutdownTest = ServerProcessTest;
+
+TEST_F(CrashTest, AcknowledgedSessionsSurviveSigkillExactlyOnce) {
+  const std::string& db = db_;
+  const std::vector<Patient>& patients = patients_;
+  Server& server = server_;
   const int port = server.port();  // every restart reuses it
   auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", port),
                                      grpc::InsecureChannelCredentials());
@@ -288,14 +303,10 @@ TEST(CrashTest, AcknowledgedSessionsSurviveSigkillExactlyOnce) {
       kills, acknowledged.size(), stored.size(), retries);
 }
 
-TEST(ShutdownTest, SigtermWith64CallsInFlightAnswersEachOkOrUnavailable) {
-  testing::TempDir dir;
-  ASSERT_FALSE(dir.path().empty());
-  const std::string db = dir.File("glutecare.db");
-  const std::vector<Patient> patients = Seed(db);
-  ASSERT_EQ(patients.size(), static_cast<size_t>(kPatients));
-  Server server;
-  ASSERT_TRUE(server.Start(db, 0).ok());
+TEST_F(ShutdownTest, SigtermWith64CallsInFlightAnswersEachOkOrUnavailable) {
+  const std::string& db = db_;
+  const std::vector<Patient>& patients = patients_;
+  Server& server = server_;
   auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server.port()),
                                      grpc::InsecureChannelCredentials());
 
