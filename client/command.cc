@@ -9,6 +9,7 @@
 #include "client/access_token.h"
 #include "client/errors.h"
 #include "client/names.h"
+#include "client/outbox.h"
 #include "common/status_macros.h"
 
 namespace glutecare::client {
@@ -71,6 +72,13 @@ void AddGlobalOptions(CLI::App& app, GlobalOptions& options) {
   app.add_option("--tls-key", options.tls_key, "PEM key of --tls-cert")
       ->envname("GLUTECARE_TLS_KEY")
       ->group(std::string(kGroup));
+  app.add_option("--outbox", options.outbox,
+                 "The outbox file of submissions kept while the server is "
+                 "unreachable (default: "
+                 "$XDG_DATA_HOME/glutecare/outbox.db or "
+                 "~/.local/share/glutecare/outbox.db)")
+      ->envname(std::string(kOutboxVariable))
+      ->group(std::string(kGroup));
 }
 
 namespace {
@@ -122,6 +130,11 @@ absl::StatusOr<std::string> CommandContext::Clinic() const {
   if (IsFullName(options_.patient))
     return std::string(ClinicOf(options_.patient));
   return MissingIdentity("clinic", "--clinic", "GLUTECARE_CLINIC");
+}
+
+absl::StatusOr<std::string> CommandContext::OutboxPath() const {
+  return DefaultOutboxPath(options_.outbox.c_str(),
+                           std::getenv("XDG_DATA_HOME"), std::getenv("HOME"));
 }
 
 absl::StatusOr<std::string> CommandContext::Therapist() const {

@@ -62,6 +62,10 @@ struct GlobalOptions {
   // client's certificate and key, for servers that require mTLS.
   std::string tls_cert;
   std::string tls_key;
+  // --outbox / GLUTECARE_OUTBOX: the outbox file (client/outbox.h); unset,
+  // $XDG_DATA_HOME/glutecare/outbox.db or
+  // $HOME/.local/share/glutecare/outbox.db.
+  std::string outbox;
 };
 
 // The channel credentials `options` ask for: plaintext, or TLS with the given
@@ -92,6 +96,8 @@ class CommandContext final {
   CommandContext& operator=(const CommandContext&) = delete;
 
   Connection& connection() const { return connection_; }
+  // The server address, `host:port` (--server).
+  const std::string& server() const { return options_.server; }
   const Output& output() const { return output_; }
 
   // `clinics/{clinic}` from --clinic, or else the clinic of a full --patient
@@ -101,6 +107,9 @@ class CommandContext final {
   absl::StatusOr<std::string> Therapist() const;
   // The full patient name from --patient.
   absl::StatusOr<std::string> Patient() const;
+
+  // The path of the outbox file (DefaultOutboxPath in client/outbox.h).
+  absl::StatusOr<std::string> OutboxPath() const;
 
   // Whether --patient (or GLUTECARE_PATIENT) was given.
   bool HasPatient() const { return !options_.patient.empty(); }

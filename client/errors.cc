@@ -15,6 +15,9 @@ namespace {
 
 // The payload that marks a status as a usage error. Only its presence matters.
 constexpr absl::string_view kUsageErrorPayload = "glutecare.client/usage-error";
+// The payload that marks a submission kept in the outbox.
+constexpr absl::string_view kKeptInOutboxPayload =
+    "glutecare.client/kept-in-outbox";
 
 // `text` on one line: each run of line breaks and the spaces around them
 // becomes one space.
@@ -45,16 +48,31 @@ std::vector<std::string> FieldViolations(const std::string& error_details) {
   return violations;
 }
 
+// A status with `code` and `message`, marked with the empty payload `marker`.
+absl::Status Marked(absl::StatusCode code, absl::string_view message,
+                    absl::string_view marker) {
+  absl::Status status(code, message);
+  status.SetPayload(marker, absl::Cord());
+  return status;
+}
+
 }  // namespace
 
 absl::Status UsageError(absl::string_view message) {
-  absl::Status status(absl::StatusCode::kInvalidArgument, message);
-  status.SetPayload(kUsageErrorPayload, absl::Cord());
-  return status;
+  return Marked(absl::StatusCode::kInvalidArgument, message,
+                kUsageErrorPayload);
 }
 
 bool IsUsageError(const absl::Status& status) {
   return status.GetPayload(kUsageErrorPayload).has_value();
+}
+
+absl::Status KeptInOutbox(absl::string_view message) {
+  return Marked(absl::StatusCode::kUnavailable, message, kKeptInOutboxPayload);
+}
+
+bool IsKeptInOutbox(const absl::Status& status) {
+  return status.GetPayload(kKeptInOutboxPayload).has_value();
 }
 
 absl::Status FromGrpcStatus(const grpc::Status& status) {
@@ -72,6 +90,7 @@ absl::Status FromGrpcStatus(const grpc::Status& status) {
 std::string ErrorLine(const absl::Status& status) {
   const std::string message = OnOneLine(status.message());
   if (IsUsageError(status)) return absl::StrCat("glutecare: usage: ", message);
+  if (IsKeptInOutbox(status)) return absl::StrCat("glutecare: ", message);
   const std::string code = absl::StatusCodeToString(status.code());
   if (message.empty()) return absl::StrCat("glutecare: ", code);
   return absl::StrCat("glutecare: ", code, ": ", message);
@@ -79,7 +98,8 @@ std::string ErrorLine(const absl::Status& status) {
 
 int ExitCodeFor(const absl::Status& status) {
   if (status.ok()) return kExitSuccess;
-  return IsUsageError(status) ? kExitUsageError : kExitRpcError;
+  if (IsUsageError(status)) return kExitUsageError;
+  return IsKeptInOutbox(status) ? kExitKeptInOutbox : kExitRpcError;
 }
 
 }  // namespace glutecare::client

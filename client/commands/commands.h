@@ -36,6 +36,8 @@ void AddDashboardCommand(CLI::App& root, ChosenAction& chosen);
 void AddTokenCommands(CLI::App& root, ChosenAction& chosen);
 // `audit list`
 void AddAuditCommands(CLI::App& root, ChosenAction& chosen);
+// `sync`, `outbox list|drop`
+void AddOutboxCommands(CLI::App& root, ChosenAction& chosen);
 
 }  // namespace glutecare::client
 

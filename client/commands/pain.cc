@@ -8,11 +8,12 @@
 #include "client/command.h"
 #include "client/commands/commands.h"
 #include "client/connection.h"
+#include "client/delivery.h"
 #include "client/names.h"
 #include "client/paging.h"
 #include "client/specs.h"
-#include "glutecare/v1/session_service.grpc.pb.h"
 #include "common/status_macros.h"
+#include "glutecare/v1/session_service.grpc.pb.h"
 
 namespace glutecare::client {
 namespace {
@@ -56,9 +57,8 @@ absl::Status ReportPain(const CommandContext& context,
   report.set_local_date(flags.local_date);
   report.set_note(flags.note);
   request.set_request_id(flags.request_id.value_or(NewRequestId()));
-  return context.CallAndPrint(&v1::SessionService::Stub::CreatePainReport,
-                              request, Idempotency::kIdempotent,
-                              PrintPainReport);
+  return SubmitOrKeep(context, &v1::SessionService::Stub::CreatePainReport,
+                      request, OutboxKind::kPainReport, PrintPainReport);
 }
 
 absl::Status ListPainReports(const CommandContext& context,

@@ -12,6 +12,7 @@
 #include "client/commands/commands.h"
 #include "client/commands/lookups.h"
 #include "client/connection.h"
+#include "client/delivery.h"
 #include "client/errors.h"
 #include "client/names.h"
 #include "client/paging.h"
@@ -122,8 +123,8 @@ absl::Status SubmitSession(const CommandContext& context,
   session.set_difficulty(difficulty);
   session.set_notes(flags.notes);
   request.set_request_id(flags.request_id.value_or(NewRequestId()));
-  return context.CallAndPrint(&v1::SessionService::Stub::CreateSession, request,
-                              Idempotency::kIdempotent, PrintSession);
+  return SubmitOrKeep(context, &v1::SessionService::Stub::CreateSession,
+                      request, OutboxKind::kSession, PrintSession);
 }
 
 absl::Status ListSessions(const CommandContext& context,

@@ -18,6 +18,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -166,27 +167,41 @@ class CliE2eTest : public ::testing::Test {
       return;
     }
     *data_folder_ = folder_template;
+    *startup_error_ = StartServer("127.0.0.1:0");
+  }
+
+  // Starts the suite's server listening on `listen` and notes its address;
+  // returns what went wrong, empty on success.
+  static std::string StartServer(const std::string& listen) {
     absl::StatusOr<ChildProcess> server =
-        ChildProcess::Start({GLUTECARE_SERVER_BINARY, "--listen", "127.0.0.1:0",
+        ChildProcess::Start({GLUTECARE_SERVER_BINARY, "--listen", listen,
                              "--db", DbPath(), "--drain-seconds", "0"});
-    if (!server.ok()) {
-      *startup_error_ = server.status().ToString();
-      return;
-    }
+    if (!server.ok()) return server.status().ToString();
     server_ = new ChildProcess(*std::move(server));
     const absl::StatusOr<std::string> line =
         server_->ReadLine(kServerStartTimeout);
     if (!line.ok()) {
-      *startup_error_ =
-          absl::StrCat("server did not start: ", line.status().ToString());
-      return;
+      return absl::StrCat("server did not start: ", line.status().ToString());
     }
     absl::string_view address = *line;
     if (!absl::ConsumePrefix(&address, kListeningPrefix)) {
-      *startup_error_ = absl::StrCat("unexpected first line: ", *line);
-      return;
+      return absl::StrCat("unexpected first line: ", *line);
     }
     *server_address_ = std::string(address);
+    return "";
+  }
+
+  // Stops the suite's server (SIGTERM) and starts it again on the same
+  // address, with `while_down` run in between.
+  static void RestartServer(const std::function<void()>& while_down) {
+    ASSERT_NE(server_, nullptr);
+    const absl::StatusOr<int> exit_code = server_->Stop(kServerStopGrace);
+    ASSERT_TRUE(exit_code.ok()) << exit_code.status();
+    delete server_;
+    server_ = nullptr;
+    while_down();
+    const std::string error = StartServer(*server_address_);
+    ASSERT_TRUE(error.empty()) << error;
   }
 
   static void TearDownTestSuite() {
@@ -1057,6 +1072,49 @@ TEST_F(CliE2eTest, ResubmittingWithTheSameRequestIdStoresOneSession) {
   EXPECT_EQ(CliJson<v1::PainReport>(same_report, As::kPatient).name(),
             CliJson<v1::PainReport>(same_report, As::kPatient).name());
   EXPECT_EQ(CountPainReports(), 1);
+}
+
+// Issue 6: a session submitted while the server is unreachable is kept in
+// the outbox, exits 3, and `sync` delivers it once, idempotently.
+TEST_F(CliE2eTest, UnreachableSubmissionIsKeptAndSyncDeliversItOnce) {
+  ASSERT_NO_FATAL_FAILURE(CreateClinicTherapistAndPatient());
+  const v1::Program program = AssignCoreProgram("phase-1");
+  const std::string outbox =
+      absl::StrCat("GLUTECARE_OUTBOX=", token_folder_, "/outbox/outbox.db");
+  std::vector<std::string> submit = {
+      "--retries",     "0",
+      "session",       "submit",
+      "--program",     absl::StrCat(program.name(), "@", program.revision_id()),
+      "--area",        "lower-back",
+      "--pain-before", "4",
+      "--pain-after",  "3",
+      "--difficulty",  "right"};
+  for (const std::string& spec : kCoreExercises) {
+    submit.push_back("--exercise");
+    submit.push_back(spec);
+  }
+  RestartServer([&] {
+    const ProcessResult kept = Cli(submit, As::kPatient, {outbox});
+    EXPECT_EQ(kept.exit_code, 3) << kept.err;
+    EXPECT_THAT(kept.err, HasSubstr("kept in the outbox (1 waiting)"));
+    const ProcessResult listed = Cli({"outbox", "list"}, As::kNobody, {outbox});
+    ASSERT_TRUE(Succeeded(listed));
+    EXPECT_THAT(listed.out, HasSubstr("session"));
+    EXPECT_THAT(listed.out, HasSubstr("waiting"));
+  });
+  EXPECT_EQ(CountSessions(), 0);
+
+  const ProcessResult synced = Cli({"sync"}, As::kPatient, {outbox});
+  ASSERT_TRUE(Succeeded(synced));
+  EXPECT_THAT(synced.out, HasSubstr("delivered 1, failed 0, waiting 0"));
+  EXPECT_EQ(CountSessions(), 1);
+  const ProcessResult again = Cli({"sync"}, As::kPatient, {outbox});
+  ASSERT_TRUE(Succeeded(again));
+  EXPECT_THAT(again.out, HasSubstr("delivered 0, failed 0, waiting 0"));
+  EXPECT_EQ(CountSessions(), 1);
+  const ProcessResult empty = Cli({"outbox", "list"}, As::kNobody, {outbox});
+  ASSERT_TRUE(Succeeded(empty));
+  EXPECT_THAT(empty.out, Not(HasSubstr("waiting")));
 }
 
 TEST_F(CliE2eTest, ProgramUpdateMakesARevisionAndOldRevisionsStayUsable) {
