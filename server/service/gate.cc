@@ -64,15 +64,6 @@ std::string ReadPath(const Message& message,
   return current->GetReflection()->GetString(*current, path.back());
 }
 
-std::string PathName(const std::vector<const FieldDescriptor*>& path) {
-  std::string name;
-  for (const FieldDescriptor* field : path) {
-    if (!name.empty()) name += '.';
-    name += field->name();
-  }
-  return name;
-}
-
 // At most kMaxAuditedResourceBytes of `text`, cut at a UTF-8 boundary.
 std::string TruncateUtf8(const std::string& text) {
   if (text.size() <= kMaxAuditedResourceBytes) return text;
@@ -248,14 +239,14 @@ Gate::Admission Gate::Admit(const Ticket& ticket, const Message& request) {
         Authorize(*admission.principal, *admission.policy, nullptr);
     return admission;
   }
-  const auto& path = route->second.target_path;
-  admission.resource = TruncateUtf8(ReadPath(request, path));
+  const std::string resource = ReadPath(request, route->second.target_path);
+  admission.resource = TruncateUtf8(resource);
   // The role first: a caller who may not call the method at all learns
   // nothing about the resource it named.
   admission.status = CheckRole(*admission.principal, *admission.policy);
   if (!admission.status.ok()) return admission;
   absl::StatusOr<Target> target =
-      ParseTarget(ReadPath(request, path), PathName(path));
+      ParseTarget(resource, admission.policy->target_field);
   if (!target.ok()) {
     admission.status = target.status();
     return admission;

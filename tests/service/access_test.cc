@@ -232,7 +232,7 @@ class AccessTest : public ::testing::Test {
   std::string Token(const std::string& clinic, v1::Role role,
                     const std::string& subject) {
     absl::StatusOr<std::string> token =
-        testing::CreateToken(*channel_, admin_[clinic],
+        testing::CreateToken(channel_, admin_[clinic],
                              absl::StrCat("clinics/", clinic), role, subject);
     EXPECT_TRUE(token.ok()) << token.status();
     return token.value_or("");
@@ -258,7 +258,7 @@ class AccessTest : public ::testing::Test {
     tokens_[clinic][v1::ROLE_INTEGRATION] =
         Token(clinic, v1::ROLE_INTEGRATION, "");
     absl::StatusOr<std::string> spare =
-        testing::CreateToken(*channel_, admin_[clinic], c, v1::ROLE_INTEGRATION,
+        testing::CreateToken(channel_, admin_[clinic], c, v1::ROLE_INTEGRATION,
                              "", &spare_token_[clinic]);
     ASSERT_TRUE(spare.ok()) << spare.status();
 

@@ -23,11 +23,10 @@
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/dynamic_message.h"
 #include "google/protobuf/text_format.h"
-#include "google/rpc/error_details.pb.h"
-#include "google/rpc/status.pb.h"
 #include "gtest/gtest.h"
 #include "server/service/server.h"
 #include "tests/testing/access.h"
+#include "tests/testing/grpc_errors.h"
 #include "tests/testing/temp_dir.h"
 
 namespace glutecare {
@@ -323,20 +322,7 @@ std::vector<BadInput> Cases() {
   };
 }
 
-std::vector<std::string> ViolatedFields(const grpc::Status& status) {
-  google::rpc::Status details;
-  std::vector<std::string> fields;
-  if (!details.ParseFromString(status.error_details())) return fields;
-  for (const auto& any : details.details()) {
-    google::rpc::BadRequest bad_request;
-    if (any.UnpackTo(&bad_request)) {
-      for (const auto& v : bad_request.field_violations()) {
-        fields.push_back(v.field());
-      }
-    }
-  }
-  return fields;
-}
+using testing::ViolatedFields;
 
 class BadInputTest : public ::testing::Test {
  protected:
@@ -362,7 +348,7 @@ class BadInputTest : public ::testing::Test {
                           therapist { display_name: "Tess" })pb")
                     .ok());
     absl::StatusOr<std::string> therapist =
-        testing::CreateToken(*channel_, tokens_[Who::kAdmin], "clinics/demo",
+        testing::CreateToken(channel_, tokens_[Who::kAdmin], "clinics/demo",
                              v1::ROLE_THERAPIST, "clinics/demo/therapists/t1");
     ASSERT_TRUE(therapist.ok()) << therapist.status();
     tokens_[Who::kTherapist] = *therapist;
@@ -373,7 +359,7 @@ class BadInputTest : public ::testing::Test {
                      Replaced(kProgram, "g2", "g1"))
                     .ok());
     absl::StatusOr<std::string> patient_token =
-        testing::CreateToken(*channel_, tokens_[Who::kAdmin], "clinics/demo",
+        testing::CreateToken(channel_, tokens_[Who::kAdmin], "clinics/demo",
                              v1::ROLE_PATIENT, "clinics/demo/patients/p1");
     ASSERT_TRUE(patient_token.ok()) << patient_token.status();
     tokens_[Who::kPatient] = *patient_token;

@@ -21,11 +21,10 @@
 #include "glutecare/v1/suggestion_service.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/time_util.h"
-#include "google/rpc/error_details.pb.h"
-#include "google/rpc/status.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "tests/testing/access.h"
+#include "tests/testing/grpc_errors.h"
 #include "tests/testing/temp_dir.h"
 
 namespace glutecare {
@@ -34,31 +33,8 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-// The field paths of the BadRequest violations in a failed call's details.
-std::vector<std::string> ViolatedFields(const grpc::Status& status) {
-  google::rpc::Status details;
-  std::vector<std::string> fields;
-  if (!details.ParseFromString(status.error_details())) return fields;
-  for (const auto& any : details.details()) {
-    google::rpc::BadRequest bad_request;
-    if (any.UnpackTo(&bad_request)) {
-      for (const auto& v : bad_request.field_violations()) {
-        fields.push_back(v.field());
-      }
-    }
-  }
-  return fields;
-}
-
-std::string ErrorReason(const grpc::Status& status) {
-  google::rpc::Status details;
-  if (!details.ParseFromString(status.error_details())) return "";
-  for (const auto& any : details.details()) {
-    google::rpc::ErrorInfo info;
-    if (any.UnpackTo(&info)) return info.reason();
-  }
-  return "";
-}
+using testing::ErrorReason;
+using testing::ViolatedFields;
 
 class ServerTest : public ::testing::Test {
  protected:
@@ -118,7 +94,7 @@ class ServerTest : public ::testing::Test {
                                       &created_therapist)
                     .ok());
     absl::StatusOr<std::string> therapist_token =
-        testing::CreateToken(*channel_, admin_token_, "clinics/demo",
+        testing::CreateToken(channel_, admin_token_, "clinics/demo",
                              v1::ROLE_THERAPIST, "clinics/demo/therapists/t1");
     ASSERT_TRUE(therapist_token.ok()) << therapist_token.status();
     therapist_token_ = *therapist_token;
@@ -148,7 +124,7 @@ class ServerTest : public ::testing::Test {
     ASSERT_TRUE(status.ok()) << status.error_message();
 
     absl::StatusOr<std::string> patient_token =
-        testing::CreateToken(*channel_, admin_token_, "clinics/demo",
+        testing::CreateToken(channel_, admin_token_, "clinics/demo",
                              v1::ROLE_PATIENT, "clinics/demo/patients/p1");
     ASSERT_TRUE(patient_token.ok()) << patient_token.status();
     patient_token_ = *patient_token;

@@ -5,7 +5,7 @@
 //   absl::StatusOr<std::string> admin = BootstrapAdmin(db_path, "demo");
 //   ... start the server on db_path ...
 //   absl::StatusOr<std::string> therapist = CreateToken(
-//       *channel, *admin, "clinics/demo", v1::ROLE_THERAPIST,
+//       channel, *admin, "clinics/demo", v1::ROLE_THERAPIST,
 //       "clinics/demo/therapists/t1");
 //   grpc::ClientContext context;
 //   SetBearer(context, *therapist);
@@ -52,11 +52,10 @@ inline void SetBearer(grpc::ClientContext& context, const std::string& secret) {
 // secret is `admin`; returns its secret. `token_name`, when not null,
 // receives the token's resource name.
 inline absl::StatusOr<std::string> CreateToken(
-    grpc::Channel& channel, const std::string& admin, const std::string& parent,
-    v1::Role role, const std::string& subject,
+    const std::shared_ptr<grpc::Channel>& channel, const std::string& admin,
+    const std::string& parent, v1::Role role, const std::string& subject,
     std::string* token_name = nullptr) {
-  auto stub = v1::AccessService::NewStub(
-      std::shared_ptr<grpc::Channel>(&channel, [](grpc::Channel*) {}));
+  auto stub = v1::AccessService::NewStub(channel);
   v1::CreateAccessTokenRequest request;
   request.set_parent(parent);
   request.mutable_access_token()->set_role(role);
