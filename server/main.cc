@@ -36,6 +36,13 @@ namespace {
 using glutecare::Log;
 using glutecare::LogSeverity;
 
+// "INVALID_ARGUMENT: invalid request: clinic_id: ..." without the status
+// payload (the BadRequest details repeat the message in wire format).
+std::string StatusLine(const absl::Status& status) {
+  return absl::StrCat(absl::StatusCodeToString(status.code()), ": ",
+                      status.message());
+}
+
 struct Flags {
   glutecare::ServerOptions server;
   double shutdown_grace_seconds = 10;
@@ -65,18 +72,18 @@ int Bootstrap(const BootstrapFlags& flags) {
   auto store = glutecare::OpenSqliteStore(
       {.path = flags.db_path, .read_connections = 1});
   if (!store.ok()) {
-    Log(LogSeverity::kError, store.status().ToString());
+    Log(LogSeverity::kError, StatusLine(store.status()));
     return 1;
   }
   auto result = glutecare::BootstrapClinic(**store, flags.request, absl::Now());
   if (!result.ok()) {
-    Log(LogSeverity::kError, result.status().ToString());
+    Log(LogSeverity::kError, StatusLine(result.status()));
     return 1;
   }
   if (absl::Status written = token_file->Write(result->admin.secret);
       !written.ok()) {
     Log(LogSeverity::kError,
-        absl::StrCat(written.ToString(), "; the token ",
+        absl::StrCat(StatusLine(written), "; the token ",
                      result->admin.token.name(),
                      " was made but is unusable: run bootstrap again"));
     return 1;
@@ -95,7 +102,7 @@ int Backup(const std::string& db_path, const std::string& to_path) {
   const absl::Time start = absl::Now();
   auto result = glutecare::BackupSqliteDatabase(db_path, to_path);
   if (!result.ok()) {
-    Log(LogSeverity::kError, result.status().ToString());
+    Log(LogSeverity::kError, StatusLine(result.status()));
     return 1;
   }
   std::printf("backed up %s to %s: %lld pages, %lld bytes, %.1f s\n",
@@ -132,7 +139,7 @@ int Run(Flags flags) {
   options.drain_period = absl::Seconds(flags.drain_seconds);
   auto server = glutecare::GlutecareServer::Start(options);
   if (!server.ok()) {
-    Log(LogSeverity::kError, server.status().ToString());
+    Log(LogSeverity::kError, StatusLine(server.status()));
     return 1;
   }
   const std::string host =

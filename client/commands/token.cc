@@ -199,7 +199,7 @@ void AddTokenCommands(CLI::App& root, ChosenAction& chosen) {
   create
       .add_option("--expires-in-days", create_flags.expires_in_days,
                   "Days until it stops working, at most 400 (default: 90)")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, 400));
   create.add_option("--out", create_flags.out,
                     "Write the secret to this file (mode 0600) instead of "
                     "printing it");
