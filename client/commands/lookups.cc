@@ -1,6 +1,5 @@
 #include "client/commands/lookups.h"
 
-#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "client/paging.h"
 #include "client/specs.h"
@@ -41,10 +40,6 @@ absl::StatusOr<v1::ListProgramsResponse> ListActivePrograms(
     }
   }
   return active;
-}
-
-std::string RevisionName(const v1::Program& program) {
-  return absl::StrCat(program.name(), "@", program.revision_id());
 }
 
 absl::StatusOr<std::string> PatientToday(const CommandContext& context,

@@ -28,9 +28,6 @@ absl::StatusOr<v1::Program> GetProgram(const CommandContext& context,
 absl::StatusOr<v1::ListProgramsResponse> ListActivePrograms(
     const CommandContext& context, const std::string& patient);
 
-// `{name}@{revision_id}` of the revision `program` shows.
-std::string RevisionName(const v1::Program& program);
-
 // Today's calendar day (`YYYY-MM-DD`) in the time zone of `patient`, or in
 // this machine's zone when that zone's rules are not installed here.
 absl::StatusOr<std::string> PatientToday(const CommandContext& context,

@@ -3,17 +3,14 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "client/command.h"
 #include "client/commands/commands.h"
-#include "client/commands/lookups.h"
 #include "client/connection.h"
 #include "client/delivery.h"
-#include "client/errors.h"
 #include "client/names.h"
 #include "client/paging.h"
 #include "client/specs.h"
@@ -24,7 +21,8 @@ namespace glutecare::client {
 namespace {
 
 struct SubmitFlags {
-  std::optional<std::string> program;  // default: the patient's only active one
+  std::optional<std::string> program;  // default: the server picks the
+                                       // patient's only active one
   std::vector<std::string> exercises;
   int pain_before = 0;
   int pain_after = 0;
@@ -62,35 +60,32 @@ void PrintSession(const v1::Session& session, std::ostream& out) {
       .Print(out);
 }
 
-// The program revision a new session follows: that of --program (its latest
-// revision unless it names one), or else the latest revision of the patient's
-// only active program.
-absl::StatusOr<std::string> ProgramRevisionFollowed(
+// Where a new session goes and the program it names.
+struct SessionTarget {
+  std::string parent;            // `clinics/{clinic}/patients/{patient}`
+  std::string program_revision;  // as Session.program_revision is sent
+};
+
+// The target of a new session, built without asking the server, so that a
+// submission made offline can wait in the outbox: with --program, that
+// program as given (its id or full name, with or without @REVISION) under its
+// patient; without, the patient of --patient and no program. The server
+// records the revision in force at the session's perform_time, of the
+// patient's only program active then when none is named.
+absl::StatusOr<SessionTarget> TargetOf(
     const CommandContext& context, const std::optional<std::string>& program) {
-  if (program.has_value()) {
-    GLUTECARE_ASSIGN_OR_RETURN(
-        const std::string name,
-        context.NameInPatient("programs", *program, "--program"));
-    if (name.find('@') != std::string::npos) return name;
-    GLUTECARE_ASSIGN_OR_RETURN(const v1::Program latest,
-                               GetProgram(context, name));
-    return RevisionName(latest);
+  if (!program.has_value()) {
+    GLUTECARE_ASSIGN_OR_RETURN(std::string patient, context.Patient());
+    return SessionTarget{.parent = std::move(patient)};
   }
-  GLUTECARE_ASSIGN_OR_RETURN(const std::string patient, context.Patient());
-  GLUTECARE_ASSIGN_OR_RETURN(const v1::ListProgramsResponse active,
-                             ListActivePrograms(context, patient));
-  if (active.programs_size() == 1) return RevisionName(active.programs(0));
-  if (active.programs().empty()) {
-    return UsageError(
-        absl::StrCat(patient, " has no active program: pass --program"));
-  }
-  return UsageError(absl::StrCat(
-      patient, " has ", active.programs_size(), " active programs (",
-      absl::StrJoin(active.programs(), ", ",
-                    [](std::string* out, const v1::Program& p) {
-                      absl::StrAppend(out, LastSegment(p.name()));
-                    }),
-      "): pass --program"));
+  GLUTECARE_ASSIGN_OR_RETURN(
+      std::string name,
+      context.NameInPatient("programs", *program, "--program"));
+  // A program of another patient goes to that patient, where the server's
+  // access gate answers NOT_FOUND unless the token is theirs.
+  std::string parent(ParentOf(name));
+  return SessionTarget{.parent = std::move(parent),
+                       .program_revision = std::move(name)};
 }
 
 absl::Status SubmitSession(const CommandContext& context,
@@ -113,9 +108,10 @@ absl::Status SubmitSession(const CommandContext& context,
     GLUTECARE_ASSIGN_OR_RETURN(
         pain_area, ParseFriendlyName<v1::PainArea>(*flags.area, "--area"));
   }
-  GLUTECARE_ASSIGN_OR_RETURN(*session.mutable_program_revision(),
-                             ProgramRevisionFollowed(context, flags.program));
-  request.set_parent(std::string(ParentOf(session.program_revision())));
+  GLUTECARE_ASSIGN_OR_RETURN(SessionTarget target,
+                             TargetOf(context, flags.program));
+  request.set_parent(std::move(target.parent));
+  session.set_program_revision(std::move(target.program_revision));
   *session.mutable_perform_time() = ToTimestamp(perform_time);
   session.set_pain_before(flags.pain_before);
   session.set_pain_after(flags.pain_after);
@@ -169,9 +165,11 @@ void AddSessionCommands(CLI::App& root, ChosenAction& chosen) {
   auto [submit, submit_flags] =
       AddLeafCommand(group, chosen, "submit",
                      "Records a session the patient did", SubmitSession);
-  submit.add_option("--program", submit_flags.program,
-                    "The program followed: ID, full name, or either with "
-                    "@REVISION (default: the patient's only active program)");
+  submit.add_option(
+      "--program", submit_flags.program,
+      "The program followed: ID, full name, or either with @REVISION "
+      "(default: the patient's only program active at --at); without "
+      "@REVISION, the server records the revision in force at --at");
   AddExerciseSpecOption(submit, submit_flags.exercises,
                         "An exercise done and how much of it")
       ->required();

@@ -423,19 +423,19 @@ void CheckSession(const v1::Session& session, const ExerciseCatalog& catalog,
                       violations);
   }
 
+  // Empty or a program without its revision: the service resolves it.
   const std::string revision_field = Path(prefix, "program_revision");
-  absl::StatusOr<ProgramName> revision = ProgramName::ParseWithRevision(
-      session.program_revision(), revision_field);
-  if (!revision.ok()) {
-    for (auto& v : FieldViolationsOf(revision.status())) {
-      violations.Add(std::move(v.field), std::move(v.description));
+  if (!session.program_revision().empty()) {
+    absl::StatusOr<ProgramName> revision = ProgramName::ParseWithRevision(
+        session.program_revision(), revision_field);
+    if (!revision.ok()) {
+      for (auto& v : FieldViolationsOf(revision.status())) {
+        violations.Add(std::move(v.field), std::move(v.description));
+      }
+    } else if (revision->parent() != patient) {
+      violations.Add(revision_field,
+                     absl::StrCat("must be a program of ", patient.ToString()));
     }
-  } else if (revision->revision_id == 0) {
-    violations.Add(revision_field,
-                   "must name a revision: {program}@{revision_id}");
-  } else if (revision->parent() != patient) {
-    violations.Add(revision_field,
-                   absl::StrCat("must be a program of ", patient.ToString()));
   }
 
   constexpr int kMaxExercises = 20;

@@ -116,7 +116,9 @@ void CheckProgram(const v1::Program& program, const ExerciseCatalog& catalog,
                   Violations& violations);
 
 // The client-supplied fields of a session that `patient` submits at `now`.
-// The program revision must be a revision of one of this patient's programs.
+// The program revision may be empty; otherwise it must name one of this
+// patient's programs, with or without `@{revision_id}` (which revision is
+// meant, and whether it exists, is the caller's: program_followed.h).
 void CheckSession(const v1::Session& session, const ExerciseCatalog& catalog,
                   const PatientName& patient, absl::Time now,
                   absl::string_view prefix, Violations& violations);

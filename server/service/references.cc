@@ -1,11 +1,18 @@
 #include "server/service/references.h"
 
+#include <algorithm>
+#include <iterator>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "server/common/status.h"
+#include "server/domain/program_followed.h"
 #include "server/domain/resource_names.h"
+#include "server/domain/validation.h"
 
 namespace glutecare {
 namespace {
@@ -18,6 +25,46 @@ absl::Status MissingReference(const absl::Status& lookup,
   return lookup;
 }
 
+// OK when `revision` (`{program}@{revision_id}`) names an existing revision.
+absl::Status CheckProgramRevisionExists(Store& store,
+                                        absl::string_view revision,
+                                        absl::string_view field) {
+  GLUTECARE_ASSIGN_OR_RETURN(ProgramName name,
+                             ProgramName::ParseWithRevision(revision, field));
+  return MissingReference(store.GetProgram(name).status(), field,
+                          absl::StrCat("program revision ", revision));
+}
+
+// `{program}@{revision_id}` of a stored revision.
+std::string RevisionNameOf(const v1::Program& revision) {
+  return absl::StrCat(revision.name(), "@", revision.revision_id());
+}
+
+// Every item of a paged Store listing; `list` reads one page.
+template <typename T>
+absl::StatusOr<std::vector<T>> ListAll(
+    absl::FunctionRef<absl::StatusOr<Page<T>>(const PageRequest&)> list) {
+  std::vector<T> items;
+  PageRequest page{.page_size = kMaxPageSize};
+  do {
+    GLUTECARE_ASSIGN_OR_RETURN(Page<T> read, list(page));
+    std::move(read.items.begin(), read.items.end(), std::back_inserter(items));
+    page.page_token = std::move(read.next_page_token);
+  } while (!page.page_token.empty());
+  return items;
+}
+
+// A program's revisions, oldest first. NOT_FOUND if it does not exist.
+absl::StatusOr<std::vector<v1::Program>> RevisionsOldestFirst(
+    Store& store, const ProgramName& program) {
+  GLUTECARE_ASSIGN_OR_RETURN(std::vector<v1::Program> revisions,
+                             ListAll<v1::Program>([&](const PageRequest& page) {
+                               return store.ListProgramRevisions(program, page);
+                             }));
+  std::reverse(revisions.begin(), revisions.end());  // stored newest first
+  return revisions;
+}
+
 }  // namespace
 
 absl::Status CheckTherapistExists(Store& store, absl::string_view therapist,
@@ -28,13 +75,50 @@ absl::Status CheckTherapistExists(Store& store, absl::string_view therapist,
                           absl::StrCat("therapist ", therapist));
 }
 
-absl::Status CheckProgramRevisionExists(Store& store,
-                                        absl::string_view revision,
-                                        absl::string_view field) {
+absl::StatusOr<std::string> ResolveProgramRevision(Store& store,
+                                                   const PatientName& patient,
+                                                   absl::string_view requested,
+                                                   absl::Time perform_time,
+                                                   absl::string_view field) {
+  if (requested.empty()) {
+    GLUTECARE_ASSIGN_OR_RETURN(
+        const std::vector<v1::Program> latest,
+        ListAll<v1::Program>([&](const PageRequest& page) {
+          return store.ListPrograms(patient, page);
+        }));
+    std::vector<std::vector<v1::Program>> programs;
+    for (const v1::Program& program : latest) {
+      GLUTECARE_ASSIGN_OR_RETURN(ProgramName name,
+                                 ProgramName::Parse(program.name(), field));
+      GLUTECARE_ASSIGN_OR_RETURN(programs.emplace_back(),
+                                 RevisionsOldestFirst(store, name));
+    }
+    GLUTECARE_ASSIGN_OR_RETURN(
+        const std::vector<v1::Program>* followed,
+        ProgramActiveAt(programs, perform_time, patient, field));
+    return RevisionNameOf(*RevisionInForceAt(*followed, perform_time));
+  }
+
   GLUTECARE_ASSIGN_OR_RETURN(ProgramName name,
-                             ProgramName::ParseWithRevision(revision, field));
-  return MissingReference(store.GetProgram(name).status(), field,
-                          absl::StrCat("program revision ", revision));
+                             ProgramName::ParseWithRevision(requested, field));
+  if (name.revision_id != 0) {
+    GLUTECARE_RETURN_IF_ERROR(
+        CheckProgramRevisionExists(store, requested, field));
+    return name.ToRevisionString();
+  }
+  absl::StatusOr<std::vector<v1::Program>> revisions =
+      RevisionsOldestFirst(store, name);
+  if (!revisions.ok()) {
+    return MissingReference(revisions.status(), field,
+                            absl::StrCat("program ", requested));
+  }
+  const v1::Program* in_force = RevisionInForceAt(*revisions, perform_time);
+  if (in_force == nullptr) {
+    return InvalidFieldError(
+        std::string(field),
+        absl::StrCat("program ", requested, " has no revision"));
+  }
+  return RevisionNameOf(*in_force);
 }
 
 absl::StatusOr<std::optional<TherapistName>> ParseTherapistFilter(

@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "server/domain/resource_names.h"
 #include "server/storage/store.h"
 
@@ -19,10 +20,19 @@ namespace glutecare {
 absl::Status CheckTherapistExists(Store& store, absl::string_view therapist,
                                   absl::string_view field);
 
-// OK when `revision` (`{program}@{revision_id}`) names an existing revision.
-absl::Status CheckProgramRevisionExists(Store& store,
-                                        absl::string_view revision,
-                                        absl::string_view field);
+// The full revision name, `{program}@{revision_id}`, of the program revision
+// that a session of `patient` performed at `perform_time` followed, from what
+// the client sent (`requested`, already checked by CheckSession): a revision
+// name must exist and is kept; a program name gets its revision in force at
+// perform_time; empty gets that of the patient's only program active then
+// (the rules are in server/domain/program_followed.h). INVALID_ARGUMENT
+// naming `field` when the program or revision does not exist, or when no
+// program or several were active.
+absl::StatusOr<std::string> ResolveProgramRevision(Store& store,
+                                                   const PatientName& patient,
+                                                   absl::string_view requested,
+                                                   absl::Time perform_time,
+                                                   absl::string_view field);
 
 // An optional therapist filter (a List request's `therapist` field): nullopt
 // when empty, else a therapist name of `clinic`.

@@ -1,5 +1,8 @@
 #include "server/service/session_service.h"
 
+#include <string>
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "google/protobuf/util/time_util.h"
@@ -57,11 +60,16 @@ grpc::ServerUnaryReactor* SessionServiceImpl::CreateSession(
     GLUTECARE_ASSIGN_OR_RETURN(
         std::string local_date,
         SessionLocalDate(request->session(), zone, "session"));
-    GLUTECARE_RETURN_IF_ERROR(CheckProgramRevisionExists(
-        store_, request->session().program_revision(),
-        "session.program_revision"));
+    const absl::Time perform_time = absl::FromUnixNanos(
+        TimeUtil::TimestampToNanoseconds(request->session().perform_time()));
+    GLUTECARE_ASSIGN_OR_RETURN(
+        std::string program_revision,
+        ResolveProgramRevision(store_, patient_name,
+                               request->session().program_revision(),
+                               perform_time, "session.program_revision"));
 
     v1::Session session = request->session();
+    session.set_program_revision(std::move(program_revision));
     session.set_name(SessionName{patient_name.clinic, patient_name.patient,
                                  GenerateResourceId()}
                          .ToString());

@@ -309,6 +309,20 @@ TEST(CheckSession, AcceptsAValidSession) {
   EXPECT_THAT(FieldsOf(violations), IsEmpty());
 }
 
+// The service resolves an empty program revision, or one without
+// `@{revision_id}`, to the revision in force at perform_time.
+TEST(CheckSession, AcceptsAProgramWithoutRevisionOrNone) {
+  for (const char* revision : {"", "clinics/demo/patients/p1/programs/g1"}) {
+    SCOPED_TRACE(revision);
+    v1::Session session = ValidSession();
+    session.set_program_revision(revision);
+    Violations violations;
+    CheckSession(session, ExerciseCatalog::Default(), kPatient, kNow, "session",
+                 violations);
+    EXPECT_THAT(FieldsOf(violations), IsEmpty());
+  }
+}
+
 TEST(CheckSession, NamesEachBadField) {
   struct Case {
     const char* name;
@@ -337,16 +351,24 @@ TEST(CheckSession, NamesEachBadField) {
        "session.perform_time"},
       {"bad local date", [](v1::Session& s) { s.set_local_date("2026-11-31"); },
        "session.local_date"},
-      {"no revision", [](v1::Session& s) { s.clear_program_revision(); },
-       "session.program_revision"},
-      {"revision missing @",
+      {"revision 0",
        [](v1::Session& s) {
-         s.set_program_revision("clinics/demo/patients/p1/programs/g1");
+         s.set_program_revision("clinics/demo/patients/p1/programs/g1@0");
+       },
+       "session.program_revision"},
+      {"not a program name",
+       [](v1::Session& s) {
+         s.set_program_revision("clinics/demo/patients/p1/sessions/g1");
        },
        "session.program_revision"},
       {"other patient's program",
        [](v1::Session& s) {
          s.set_program_revision("clinics/demo/patients/p2/programs/g1@1");
+       },
+       "session.program_revision"},
+      {"other patient's program, no revision",
+       [](v1::Session& s) {
+         s.set_program_revision("clinics/demo/patients/p2/programs/g1");
        },
        "session.program_revision"},
       {"no exercises", [](v1::Session& s) { s.clear_exercises(); },

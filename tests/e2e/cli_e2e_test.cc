@@ -31,6 +31,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "absl/time/clock.h"
 #include "common/subprocess.h"
 #include "glutecare/v1/access_service.pb.h"
 #include "glutecare/v1/alert_service.pb.h"
@@ -343,9 +344,10 @@ class CliE2eTest : public ::testing::Test {
 
   // Submits a session of the core exercises with `flags` (flag -> value) as
   // `as`, by default: pain in the lower back, 4 before and 3 after,
-  // difficulty "right".
+  // difficulty "right". `overrides` as for Cli().
   ProcessResult SubmitSession(std::map<std::string, std::string> flags = {},
-                              As as = As::kPatient) {
+                              As as = As::kPatient,
+                              const std::vector<std::string>& overrides = {}) {
     flags.emplace("--area", "lower-back");
     flags.emplace("--pain-before", "4");
     flags.emplace("--pain-after", "3");
@@ -359,7 +361,7 @@ class CliE2eTest : public ::testing::Test {
       args.push_back(flag);
       args.push_back(value);
     }
-    return Cli(args, as);
+    return Cli(args, as, overrides);
   }
 
   // The patient's records, as the patient sees them.
@@ -1081,20 +1083,12 @@ TEST_F(CliE2eTest, UnreachableSubmissionIsKeptAndSyncDeliversItOnce) {
   const v1::Program program = AssignCoreProgram("phase-1");
   const std::string outbox =
       absl::StrCat("GLUTECARE_OUTBOX=", token_folder_, "/outbox/outbox.db");
-  std::vector<std::string> submit = {
-      "--retries",     "0",
-      "session",       "submit",
-      "--program",     absl::StrCat(program.name(), "@", program.revision_id()),
-      "--area",        "lower-back",
-      "--pain-before", "4",
-      "--pain-after",  "3",
-      "--difficulty",  "right"};
-  for (const std::string& spec : kCoreExercises) {
-    submit.push_back("--exercise");
-    submit.push_back(spec);
-  }
   RestartServer([&] {
-    const ProcessResult kept = Cli(submit, As::kPatient, {outbox});
+    const ProcessResult kept = SubmitSession(
+        {{"--retries", "0"},
+         {"--program",
+          absl::StrCat(program.name(), "@", program.revision_id())}},
+        As::kPatient, {outbox});
     EXPECT_EQ(kept.exit_code, 3) << kept.err;
     EXPECT_THAT(kept.err, HasSubstr("kept in the outbox (1 waiting)"));
     const ProcessResult listed = Cli({"outbox", "list"}, As::kNobody, {outbox});
@@ -1115,6 +1109,51 @@ TEST_F(CliE2eTest, UnreachableSubmissionIsKeptAndSyncDeliversItOnce) {
   const ProcessResult empty = Cli({"outbox", "list"}, As::kNobody, {outbox});
   ASSERT_TRUE(Succeeded(empty));
   EXPECT_THAT(empty.out, Not(HasSubstr("waiting")));
+}
+
+// Issue 6: without --program, `session submit` asks the server nothing, so
+// it is kept offline too; the server records the revision in force when the
+// session was done, not the one in force when it is delivered.
+TEST_F(CliE2eTest, OfflineSubmissionWithoutProgramGetsTheRevisionOfItsTime) {
+  ASSERT_NO_FATAL_FAILURE(CreateClinicTherapistAndPatient());
+  const v1::Program program = AssignCoreProgram("phase-1");
+  ASSERT_EQ(program.revision_id(), 1);
+  const std::string outbox =
+      absl::StrCat("GLUTECARE_OUTBOX=", token_folder_, "/outbox/outbox.db");
+  RestartServer([&] {
+    const ProcessResult kept =
+        SubmitSession({{"--retries", "0"}}, As::kPatient, {outbox});
+    EXPECT_EQ(kept.exit_code, 3) << kept.err;
+    EXPECT_THAT(kept.err, HasSubstr("kept in the outbox (1 waiting)"));
+    // The server stamps revisions to the whole second: let the session's
+    // second pass, so that revision 2 is made after it, not within it.
+    absl::SleepFor(absl::Seconds(1));
+  });
+
+  // The therapist progresses the program before the session arrives.
+  const v1::Program revised =
+      CliJson<v1::Program>({"program", "update", "phase-1", "--per-week", "5"});
+  ASSERT_EQ(revised.revision_id(), 2);
+  EXPECT_EQ(CountSessions(), 0);
+
+  const ProcessResult synced = Cli({"sync"}, As::kPatient, {outbox});
+  ASSERT_TRUE(Succeeded(synced));
+  EXPECT_THAT(synced.out, HasSubstr("delivered 1, failed 0, waiting 0"));
+  const v1::ListSessionsResponse sessions =
+      CliJson<v1::ListSessionsResponse>({"session", "list"}, As::kPatient);
+  ASSERT_EQ(sessions.sessions_size(), 1);
+  EXPECT_EQ(sessions.sessions(0).program_revision(), program.name() + "@1")
+      << "the revision in force when the session was done";
+
+  // Submitted now, the same session follows revision 2; the reply says so,
+  // as a table too.
+  const ProcessResult now =
+      Cli({"session", "submit", "--exercise", kCoreExercises[0],
+           "--pain-before", "4", "--pain-after", "3", "--difficulty", "right"},
+          As::kPatient);
+  ASSERT_TRUE(Succeeded(now));
+  EXPECT_THAT(now.out, HasSubstr(program.name() + "@2"));
+  EXPECT_EQ(CountSessions(), 2);
 }
 
 TEST_F(CliE2eTest, ProgramUpdateMakesARevisionAndOldRevisionsStayUsable) {
@@ -1191,17 +1230,29 @@ TEST_F(CliE2eTest, ProgramUpdateMakesARevisionAndOldRevisionsStayUsable) {
             3);
 }
 
+// The server picks the program when exactly one is active, and otherwise
+// says which to name.
 TEST_F(CliE2eTest, SessionSubmitNeedsProgramUnlessExactlyOneIsActive) {
   ASSERT_NO_FATAL_FAILURE(CreateClinicTherapistAndPatient());
-  EXPECT_TRUE(
-      IsUsageError(SubmitSession(), "no active program: pass --program"));
+  EXPECT_TRUE(IsRpcError(SubmitSession(), "INVALID_ARGUMENT",
+                         "session.program_revision: " + patient_name() +
+                             " had no active program"));
   AssignCoreProgram("phase-1");
   AssignCoreProgram("phase-1b");
-  EXPECT_TRUE(IsUsageError(SubmitSession(), "2 active programs"));
+  EXPECT_TRUE(
+      IsRpcError(SubmitSession(), "INVALID_ARGUMENT", "2 active programs"));
+  EXPECT_TRUE(IsRpcError(SubmitSession(), "INVALID_ARGUMENT",
+                         "(phase-1, phase-1b): name the program followed"));
+  ASSERT_TRUE(Succeeded(SubmitSession({{"--program", "phase-1b"}})));
   ASSERT_TRUE(
       Succeeded(Cli({"program", "update", "phase-1b", "--status", "paused"})));
   ASSERT_TRUE(Succeeded(SubmitSession()));
-  EXPECT_EQ(CountSessions(), 1);
+  EXPECT_EQ(CountSessions(), 2);
+  // Another patient's program is theirs to report: NOT_FOUND, as before.
+  EXPECT_TRUE(IsRpcError(
+      SubmitSession({{"--program", clinic_name() + "/patients/p2/programs/x"}}),
+      "NOT_FOUND", ""));
+  EXPECT_EQ(CountSessions(), 2);
 }
 
 TEST_F(CliE2eTest, ListsPageWithTheNextPageToken) {

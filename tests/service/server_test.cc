@@ -1010,3 +1010,185 @@ TEST_F(SuggestionTest, DashboardPutsPatientsNeedingAttentionFirst) {
 
 }  // namespace
 }  // namespace glutecare
+
+namespace glutecare {
+namespace {
+
+using ::google::protobuf::Timestamp;
+using ::google::protobuf::util::TimeUtil;
+
+// CreateSession with Session.program_revision empty or naming a program
+// without its revision: the server records the revision in force at the
+// session's perform_time (server/domain/program_followed.h). This is what
+// lets the CLI build a submission offline. SeedClinic gave p1 program g1,
+// revision 1, ACTIVE.
+class SessionProgramTest : public ServerTest {
+ protected:
+  // Creates patient p2, as the therapist; returns its name.
+  std::string CreateSecondPatient() {
+    v1::Patient p2;
+    const grpc::Status status = patients_->CreatePatient(
+        Context().get(), PatientRequest("p2", "MRN-2"), &p2);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return p2.name();
+  }
+
+  // Assigns program `id` (ACTIVE) to `patient`, as the therapist; returns
+  // revision 1.
+  v1::Program Assign(const std::string& id,
+                     const std::string& patient = "clinics/demo/patients/p1") {
+    v1::CreateProgramRequest request;
+    request.set_parent(patient);
+    request.set_program_id(id);
+    *request.mutable_program() = program_;
+    request.mutable_program()->clear_name();
+    v1::Program created;
+    const grpc::Status status =
+        programs_->CreateProgram(Context().get(), request, &created);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return created;
+  }
+
+  // The next revision of `program`, with `status`.
+  v1::Program Revise(const v1::Program& program, v1::ProgramStatus status) {
+    v1::UpdateProgramRequest request;
+    *request.mutable_program() = program;
+    request.mutable_program()->set_status(status);
+    request.mutable_update_mask()->add_paths("status");
+    v1::Program revised;
+    const grpc::Status result =
+        programs_->UpdateProgram(Context().get(), request, &revised);
+    EXPECT_TRUE(result.ok()) << result.error_message();
+    return revised;
+  }
+
+  // Submits, as p1, a session under `parent` performed at `perform_time`
+  // that names `program_revision` (maybe empty).
+  grpc::Status Submit(const std::string& program_revision,
+                      const Timestamp& perform_time, v1::Session* stored,
+                      const std::string& parent = "clinics/demo/patients/p1") {
+    v1::CreateSessionRequest request =
+        SessionRequest(absl::StrCat("r", ++submissions_));
+    request.set_parent(parent);
+    *request.mutable_session()->mutable_perform_time() = perform_time;
+    request.mutable_session()->set_program_revision(program_revision);
+    return sessions_->CreateSession(PatientContext().get(), request, stored);
+  }
+
+  // The program revision stored for a session of p1 performed at
+  // `perform_time` that names `program_revision`, or the error message.
+  std::string Recorded(const std::string& program_revision,
+                       const Timestamp& perform_time) {
+    v1::Session stored;
+    const grpc::Status status = Submit(program_revision, perform_time, &stored);
+    if (!status.ok()) return status.error_message();
+    v1::GetSessionRequest get;
+    get.set_name(stored.name());
+    v1::Session read;
+    EXPECT_TRUE(sessions_->GetSession(Context().get(), get, &read).ok());
+    EXPECT_EQ(read.program_revision(), stored.program_revision())
+        << "the reply is what is stored";
+    return read.program_revision();
+  }
+
+  // `seconds` before `time`.
+  static Timestamp Before(const Timestamp& time, int64_t seconds) {
+    return TimeUtil::SecondsToTimestamp(time.seconds() - seconds);
+  }
+
+  int submissions_ = 0;
+};
+
+TEST_F(SessionProgramTest, EmptyWithOneActiveProgramRecordsItsRevisionInForce) {
+  const v1::Program second = Revise(program_, v1::PROGRAM_STATUS_ACTIVE);
+  // Another patient's programs do not count.
+  Assign("g2", CreateSecondPatient());
+  const std::string g1 = program_.name();
+
+  // Revisions are stamped to the second, so revision 1 may share one with
+  // revision 2; the exact edges are the domain's test.
+  EXPECT_EQ(Recorded("", TimeUtil::GetCurrentTime()), g1 + "@2");
+  EXPECT_EQ(Recorded("", second.revision_create_time()), g1 + "@2")
+      << "exactly when revision 2 was made";
+  EXPECT_EQ(Recorded("", Before(second.revision_create_time(), 1)), g1 + "@1")
+      << "a second before revision 2 was made";
+  EXPECT_EQ(Recorded("", Before(program_.revision_create_time(), 86400)),
+            g1 + "@1")
+      << "a day before the program was made";
+  EXPECT_EQ(CountSessions(), 4);
+}
+
+TEST_F(SessionProgramTest, EmptyWithNoActiveProgramIsInvalidArgument) {
+  const v1::Program paused = Revise(program_, v1::PROGRAM_STATUS_PAUSED);
+  v1::Session stored;
+  const grpc::Status status = Submit("", TimeUtil::GetCurrentTime(), &stored);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("session.program_revision"));
+  EXPECT_THAT(status.error_message(),
+              HasSubstr("clinics/demo/patients/p1 had no active program at "));
+  EXPECT_THAT(status.error_message(), HasSubstr("name the program followed"));
+  EXPECT_EQ(CountSessions(), 0);
+  // While it was active, g1 was the one; and a paused program can be named.
+  EXPECT_EQ(Recorded("", Before(paused.revision_create_time(), 1)),
+            program_.name() + "@1");
+  EXPECT_EQ(Recorded(paused.name(), TimeUtil::GetCurrentTime()),
+            paused.name() + "@2");
+}
+
+TEST_F(SessionProgramTest, EmptyWithTwoActiveProgramsIsInvalidArgument) {
+  Assign("g2");
+  v1::Session stored;
+  const grpc::Status status = Submit("", TimeUtil::GetCurrentTime(), &stored);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("session.program_revision"));
+  EXPECT_THAT(status.error_message(), HasSubstr("had 2 active programs"));
+  EXPECT_THAT(status.error_message(), HasSubstr("(g1, g2)"));
+  EXPECT_EQ(CountSessions(), 0);
+}
+
+TEST_F(SessionProgramTest, ProgramWithoutRevisionRecordsTheRevisionInForce) {
+  const v1::Program second = Revise(program_, v1::PROGRAM_STATUS_ACTIVE);
+  Assign("g2");  // two active programs: naming one is enough
+  const std::string g1 = program_.name();
+
+  EXPECT_EQ(Recorded(g1, TimeUtil::GetCurrentTime()), g1 + "@2");
+  EXPECT_EQ(Recorded(g1, second.revision_create_time()), g1 + "@2");
+  EXPECT_EQ(Recorded(g1, Before(second.revision_create_time(), 1)), g1 + "@1");
+  EXPECT_EQ(Recorded(g1, Before(program_.revision_create_time(), 86400)),
+            g1 + "@1");
+  // A named revision is kept, even an older one.
+  EXPECT_EQ(Recorded(g1 + "@1", TimeUtil::GetCurrentTime()), g1 + "@1");
+
+  v1::Session stored;
+  const grpc::Status unknown = Submit("clinics/demo/patients/p1/programs/nope",
+                                      TimeUtil::GetCurrentTime(), &stored);
+  EXPECT_EQ(unknown.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(unknown), ElementsAre("session.program_revision"));
+  EXPECT_THAT(unknown.error_message(),
+              HasSubstr("no program clinics/demo/patients/p1/programs/nope"));
+  EXPECT_EQ(CountSessions(), 5);
+}
+
+TEST_F(SessionProgramTest, AnotherPatientsProgramIsRefusedAsBefore) {
+  const std::string p2 = CreateSecondPatient();
+  const v1::Program theirs = Assign("g9", p2);
+  const Timestamp now = TimeUtil::GetCurrentTime();
+  v1::Session stored;
+  // Under the other patient, as the CLI sends it: the gate's NOT_FOUND.
+  EXPECT_EQ(Submit(theirs.name(), now, &stored, p2).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(Submit("", now, &stored, p2).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  // Under one's own name: a field violation, with or without the revision.
+  for (const std::string& named : {theirs.name(), theirs.name() + "@1"}) {
+    SCOPED_TRACE(named);
+    const grpc::Status status = Submit(named, now, &stored);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(ViolatedFields(status),
+                ElementsAre("session.program_revision"));
+  }
+  EXPECT_EQ(CountSessions(), 0);
+}
+
+}  // namespace
+}  // namespace glutecare
