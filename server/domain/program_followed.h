@@ -17,9 +17,7 @@
 //   counts the sessions under the current revision (progression.h), so
 //   crediting a later revision would make it look tried for longer than it
 //   was; adherence likewise counts revision 1 from the program's start
-//   (adherence.h). Times compare as stored: the server stamps revisions to
-//   the whole second, so one made within the second a session started in is
-//   in force for it.
+//   (adherence.h). Times compare as stored, to the nanosecond.
 // - The program a session followed when it names none is the patient's only
 //   program active at that instant: one made at or before it whose revision
 //   in force then is ACTIVE. When the patient had no program yet at that

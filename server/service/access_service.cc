@@ -2,13 +2,13 @@
 
 #include "absl/time/clock.h"
 #include "google/protobuf/util/time_util.h"
+#include "server/common/clock.h"
 #include "server/common/status.h"
 #include "server/domain/resource_names.h"
 #include "server/service/access_tokens.h"
 
 namespace glutecare {
 
-using google::protobuf::util::TimeUtil;
 
 grpc::ServerUnaryReactor* AccessServiceImpl::CreateAccessToken(
     grpc::CallbackServerContext* context,
@@ -51,7 +51,7 @@ grpc::ServerUnaryReactor* AccessServiceImpl::RevokeAccessToken(
     GLUTECARE_ASSIGN_OR_RETURN(AccessTokenName name,
                                AccessTokenName::Parse(request->name(), "name"));
     GLUTECARE_ASSIGN_OR_RETURN(
-        *response, store_.RevokeAccessToken(name, TimeUtil::GetCurrentTime()));
+        *response, store_.RevokeAccessToken(name, NowTimestamp()));
     return absl::OkStatus();
   });
 }

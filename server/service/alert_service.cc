@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "google/protobuf/util/time_util.h"
+#include "server/common/clock.h"
 #include "server/common/status.h"
 #include "server/domain/resource_names.h"
 #include "server/domain/validation.h"
@@ -15,7 +16,6 @@
 namespace glutecare {
 namespace {
 
-using google::protobuf::util::TimeUtil;
 
 // Alerts a watcher reads from the store at a time: its memory bound.
 constexpr int kWatchBatch = 64;
@@ -43,13 +43,22 @@ class AlertWatcher final : public grpc::ServerWriteReactor<v1::Alert>,
                            public AlertListener {
  public:
   AlertWatcher(Store& store, CallRunner& calls, AlertHub& hub,
-               Gate::Ticket ticket, const v1::WatchAlertsRequest& request)
+               WatchCounters& counters, Gate::Ticket ticket,
+               const v1::WatchAlertsRequest& request)
       : store_(store),
         calls_(calls),
         hub_(hub),
+        counters_(counters),
         ticket_(std::move(ticket)),
         request_(request),
-        last_sequence_(request.after_sequence()) {}
+        last_sequence_(request.after_sequence()) {
+    counters_.streams.fetch_add(1);
+  }
+
+  ~AlertWatcher() override {
+    counters_.streams.fetch_sub(1);
+    counters_.alerts_held.fetch_sub(static_cast<int64_t>(batch_.size()));
+  }
 
   void Start() {
     absl::MutexLock lock(&mu_);
@@ -81,6 +90,8 @@ class AlertWatcher final : public grpc::ServerWriteReactor<v1::Alert>,
     }
     last_sequence_ = batch_.front().sequence();
     batch_.pop_front();
+    counters_.alerts_held.fetch_sub(1);
+    counters_.alerts_sent.fetch_add(1);
     WriteNextLocked();
   }
 
@@ -200,10 +211,22 @@ class AlertWatcher final : public grpc::ServerWriteReactor<v1::Alert>,
         // A full batch means there may be more behind it.
         if (static_cast<int>(alerts->size()) == kWatchBatch) dirty_ = true;
         for (v1::Alert& alert : *alerts) batch_.push_back(std::move(alert));
+        NoteHeldLocked(static_cast<int64_t>(alerts->size()));
         WriteNextLocked();
       }
     }
     if (delete_now) delete this;
+  }
+
+  // `added` alerts joined the batch.
+  void NoteHeldLocked(int64_t added) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    counters_.alerts_held.fetch_add(added);
+    const auto held = static_cast<int64_t>(batch_.size());
+    int64_t max = counters_.max_alerts_held_by_a_stream.load();
+    while (held > max &&
+           !counters_.max_alerts_held_by_a_stream.compare_exchange_weak(max,
+                                                                        held)) {
+    }
   }
 
   void WriteNextLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
@@ -228,6 +251,7 @@ class AlertWatcher final : public grpc::ServerWriteReactor<v1::Alert>,
   Store& store_;
   CallRunner& calls_;
   AlertHub& hub_;
+  WatchCounters& counters_;
   const Gate::Ticket ticket_;
   const v1::WatchAlertsRequest request_;
   // Set by Admit before anything reads them.
@@ -307,7 +331,7 @@ grpc::ServerUnaryReactor* AlertServiceImpl::SetState(
     GLUTECARE_ASSIGN_OR_RETURN(AlertName name, AlertName::Parse(alert, "name"));
     GLUTECARE_ASSIGN_OR_RETURN(
         *response,
-        store_.SetAlertState(name, state, TimeUtil::GetCurrentTime()));
+        store_.SetAlertState(name, state, NowTimestamp()));
     // The dashboard counts unresolved alerts.
     monitor_.Schedule(name.parent());
     return absl::OkStatus();
@@ -319,10 +343,18 @@ grpc::ServerWriteReactor<v1::Alert>* AlertServiceImpl::WatchAlerts(
     const v1::WatchAlertsRequest* request) {
   absl::StatusOr<Gate::Ticket> ticket = calls_.gate().Arrive(*context);
   if (!ticket.ok()) return new FailedWriter(ticket.status());
-  auto* watcher =
-      new AlertWatcher(store_, calls_, hub_, *std::move(ticket), *request);
+  auto* watcher = new AlertWatcher(store_, calls_, hub_, watch_counters_,
+                                   *std::move(ticket), *request);
   watcher->Start();
   return watcher;
+}
+
+WatchStats AlertServiceImpl::watch_stats() const {
+  return {.streams = watch_counters_.streams.load(),
+          .alerts_held = watch_counters_.alerts_held.load(),
+          .max_alerts_held_by_a_stream =
+              watch_counters_.max_alerts_held_by_a_stream.load(),
+          .alerts_sent = watch_counters_.alerts_sent.load()};
 }
 
 }  // namespace glutecare

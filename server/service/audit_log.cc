@@ -46,15 +46,27 @@ void AuditLog::Record(AuditRecord record) {
   Write(std::move(single));
 }
 
-void AuditLog::Flush() {
+absl::Status AuditLog::Flush() {
   absl::MutexLock lock(&mu_);
   flush_requested_ = true;
-  std::pair<AuditLog*, int64_t> until(this, recorded_);
+  struct Wait {
+    AuditLog* self;
+    int64_t recorded;
+    int64_t attempts;
+  } wait{this, recorded_, attempts_};
+  // Done, or the writer tried again after this request and failed.
   mu_.Await(absl::Condition(
-      +[](std::pair<AuditLog*, int64_t>* arg) ABSL_NO_THREAD_SAFETY_ANALYSIS {
-        return arg->first->done_ >= arg->second || arg->first->stopped_;
+      +[](Wait* w) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+        return w->self->done_ >= w->recorded || w->self->stopped_ ||
+               (w->self->attempts_ > w->attempts &&
+                !w->self->last_failure_.ok());
       },
-      &until));
+      &wait));
+  if (done_ >= wait.recorded || stopped_) return absl::OkStatus();
+  return absl::UnavailableError(absl::StrCat(
+      "the newest audit events cannot be stored right now (",
+      last_failure_.message(), "); they are kept and written once storage "
+      "accepts them"));
 }
 
 void AuditLog::Stop() {
@@ -104,7 +116,13 @@ void AuditLog::Write(std::vector<AuditRecord> batch) {
   absl::Duration backoff = absl::Milliseconds(10);
   while (true) {
     absl::Status status = store_.AppendAuditEvents(batch);
-    if (status.ok()) return;
+    absl::MutexLock lock(&mu_);
+    ++attempts_;
+    if (status.ok()) {
+      last_failure_ = absl::OkStatus();
+      return;
+    }
+    last_failure_ = status;
     if (!absl::IsUnavailable(status)) {
       Log(LogSeverity::kError,
           absl::StrCat("audit trail: ", batch.size(),
@@ -112,8 +130,7 @@ void AuditLog::Write(std::vector<AuditRecord> batch) {
       return;
     }
     // Full disk or a busy database: keep the events and try again, unless
-    // the server is stopping.
-    absl::MutexLock lock(&mu_);
+    // the server is stopping; a Flush asks for the next try at once.
     if (stopping_) {
       Log(LogSeverity::kError,
           absl::StrCat("audit trail: ", batch.size(),
@@ -123,7 +140,14 @@ void AuditLog::Write(std::vector<AuditRecord> batch) {
     Log(LogSeverity::kWarning,
         absl::StrCat("audit trail: storage unavailable, retrying ",
                      batch.size(), " events: ", status.ToString()));
-    mu_.AwaitWithTimeout(absl::Condition(&stopping_), backoff);
+    mu_.AwaitWithTimeout(
+        absl::Condition(
+            +[](AuditLog* self) ABSL_EXCLUSIVE_LOCKS_REQUIRED(self->mu_) {
+              return self->stopping_ || self->flush_requested_;
+            },
+            this),
+        backoff);
+    flush_requested_ = false;
     backoff = std::min(backoff * 2, absl::Seconds(5));
   }
 }

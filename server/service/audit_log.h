@@ -11,7 +11,7 @@
 //
 //   AuditLog audit(store);
 //   audit.Record({.clinic = clinic, .event = event});
-//   audit.Flush();   // every event recorded so far is written
+//   GLUTECARE_RETURN_IF_ERROR(audit.Flush());  // all recorded so far written
 #ifndef GLUTECARE_SERVER_SERVICE_AUDIT_LOG_H_
 #define GLUTECARE_SERVER_SERVICE_AUDIT_LOG_H_
 
@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "server/storage/store.h"
 
@@ -44,8 +45,10 @@ class AuditLog final {
   void Record(AuditRecord record);
 
   // Waits until every event recorded before the call has been written (or
-  // given up on, see Stop).
-  void Flush();
+  // given up on, see Stop). UNAVAILABLE, without waiting for the disk to
+  // recover, if storage refuses the pending events (a full or read-only
+  // disk): they stay queued and are written once it accepts them again.
+  absl::Status Flush();
 
   // Writes everything queued, then stops the writer; later Records are
   // written by the caller's thread at once. Idempotent.
@@ -64,8 +67,13 @@ class AuditLog final {
   int64_t recorded_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t done_ ABSL_GUARDED_BY(mu_) = 0;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  // Flush is waiting: write what is queued without gathering more.
+  // Flush is waiting: write what is queued without gathering more, or retry
+  // a failing write now.
   bool flush_requested_ ABSL_GUARDED_BY(mu_) = false;
+  // Completed attempts to write a batch, and why the last failed (OK after a
+  // success).
+  int64_t attempts_ ABSL_GUARDED_BY(mu_) = 0;
+  absl::Status last_failure_ ABSL_GUARDED_BY(mu_);
   bool stopped_ ABSL_GUARDED_BY(mu_) = false;
   std::thread writer_;
 };

@@ -43,7 +43,7 @@ grpc::ServerUnaryReactor* AuditServiceImpl::ListAuditEvents(
     }
     GLUTECARE_RETURN_IF_ERROR(violations.ToStatus());
     // Every call answered before this one is in the trail it reads.
-    audit_.Flush();
+    GLUTECARE_RETURN_IF_ERROR(audit_.Flush());
     return ListInto(
         request->page_size(), request->page_token(),
         [&](const PageRequest& page) {

@@ -2,6 +2,7 @@
 
 #include "absl/time/clock.h"
 #include "google/protobuf/util/time_util.h"
+#include "server/common/clock.h"
 #include "server/common/status.h"
 #include "server/domain/resource_names.h"
 #include "server/domain/validation.h"
@@ -10,7 +11,6 @@
 namespace glutecare {
 namespace {
 
-using google::protobuf::util::TimeUtil;
 
 }  // namespace
 
@@ -42,7 +42,7 @@ grpc::ServerUnaryReactor* ClinicServiceImpl::CreateTherapist(
                                ? GenerateResourceId()
                                : request->therapist_id();
     therapist.set_name(TherapistName{clinic.clinic, id}.ToString());
-    *therapist.mutable_create_time() = TimeUtil::GetCurrentTime();
+    *therapist.mutable_create_time() = NowTimestamp();
     GLUTECARE_ASSIGN_OR_RETURN(*response, store_.CreateTherapist(therapist));
     return absl::OkStatus();
   });

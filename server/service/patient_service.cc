@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "google/protobuf/util/time_util.h"
+#include "server/common/clock.h"
 #include "server/common/status.h"
 #include "server/domain/resource_names.h"
 #include "server/domain/validation.h"
@@ -12,7 +13,6 @@
 namespace glutecare {
 namespace {
 
-using google::protobuf::util::TimeUtil;
 
 // The fields UpdatePatient may change (UpdatePatientRequest.update_mask).
 const absl::flat_hash_set<std::string>& UpdatablePatientFields() {
@@ -43,7 +43,7 @@ grpc::ServerUnaryReactor* PatientServiceImpl::CreatePatient(
                                ? GenerateResourceId()
                                : request->patient_id();
     patient.set_name(PatientName{clinic.clinic, id}.ToString());
-    *patient.mutable_create_time() = TimeUtil::GetCurrentTime();
+    *patient.mutable_create_time() = NowTimestamp();
     *patient.mutable_update_time() = patient.create_time();
     patient.clear_etag();
     GLUTECARE_ASSIGN_OR_RETURN(*response, store_.CreatePatient(patient));
@@ -106,7 +106,7 @@ grpc::ServerUnaryReactor* PatientServiceImpl::UpdatePatient(
     const std::string& expected_etag = request->patient().etag().empty()
                                            ? current.etag()
                                            : request->patient().etag();
-    *updated.mutable_update_time() = TimeUtil::GetCurrentTime();
+    *updated.mutable_update_time() = NowTimestamp();
     GLUTECARE_ASSIGN_OR_RETURN(*response,
                                store_.UpdatePatient(updated, expected_etag));
     monitor_.Schedule(name);

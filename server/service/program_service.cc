@@ -2,6 +2,7 @@
 
 #include "absl/time/clock.h"
 #include "google/protobuf/util/time_util.h"
+#include "server/common/clock.h"
 #include "server/common/status.h"
 #include "server/domain/resource_names.h"
 #include "server/domain/validation.h"
@@ -11,7 +12,6 @@
 namespace glutecare {
 namespace {
 
-using google::protobuf::util::TimeUtil;
 
 // The fields UpdateProgram may change (UpdateProgramRequest.update_mask).
 const absl::flat_hash_set<std::string>& UpdatableProgramFields() {
@@ -49,7 +49,7 @@ grpc::ServerUnaryReactor* ProgramServiceImpl::CreateProgram(
                                : request->program_id();
     program.set_name(
         ProgramName{patient_name.clinic, patient_name.patient, id}.ToString());
-    *program.mutable_create_time() = TimeUtil::GetCurrentTime();
+    *program.mutable_create_time() = NowTimestamp();
     *program.mutable_revision_create_time() = program.create_time();
     GLUTECARE_ASSIGN_OR_RETURN(*response, store_.CreateProgram(program));
     monitor_.Schedule(patient_name);
@@ -110,7 +110,7 @@ grpc::ServerUnaryReactor* ProgramServiceImpl::UpdateProgram(
     const std::string& expected_etag = request->program().etag().empty()
                                            ? current.etag()
                                            : request->program().etag();
-    *updated.mutable_revision_create_time() = TimeUtil::GetCurrentTime();
+    *updated.mutable_revision_create_time() = NowTimestamp();
     GLUTECARE_ASSIGN_OR_RETURN(
         *response, store_.AddProgramRevision(updated, expected_etag));
     monitor_.Schedule(name.parent());

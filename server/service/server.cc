@@ -20,6 +20,7 @@
 #include "server/service/clinic_service.h"
 #include "server/service/dashboard_service.h"
 #include "server/service/exercise_service.h"
+#include "server/service/malformed_request.h"
 #include "server/service/patient_service.h"
 #include "server/service/program_service.h"
 #include "server/service/report_service.h"
@@ -111,12 +112,28 @@ absl::StatusOr<std::unique_ptr<GlutecareServer>> GlutecareServer::Start(
   GLUTECARE_ASSIGN_OR_RETURN(
       std::shared_ptr<grpc::ServerCredentials> credentials,
       Credentials(options));
-  std::unique_ptr<GlutecareServer> server(new GlutecareServer());
-  server->drain_period_ = options.drain_period;
   GLUTECARE_ASSIGN_OR_RETURN(
-      server->store_,
+      std::unique_ptr<Store> store,
       OpenSqliteStore({.path = options.db_path,
                        .read_connections = options.worker_threads}));
+  return Serve(options, std::move(credentials), std::move(store));
+}
+
+absl::StatusOr<std::unique_ptr<GlutecareServer>> GlutecareServer::Start(
+    const ServerOptions& options, std::unique_ptr<Store> store) {
+  GLUTECARE_ASSIGN_OR_RETURN(
+      std::shared_ptr<grpc::ServerCredentials> credentials,
+      Credentials(options));
+  return Serve(options, std::move(credentials), std::move(store));
+}
+
+absl::StatusOr<std::unique_ptr<GlutecareServer>> GlutecareServer::Serve(
+    const ServerOptions& options,
+    std::shared_ptr<grpc::ServerCredentials> credentials,
+    std::unique_ptr<Store> opened_store) {
+  std::unique_ptr<GlutecareServer> server(new GlutecareServer());
+  server->drain_period_ = options.drain_period;
+  server->store_ = std::move(opened_store);
   server->audit_log_ =
       std::make_unique<AuditLog>(*server->store_, AuditLog::Options{});
   server->gate_ = std::make_unique<Gate>(
@@ -150,9 +167,10 @@ absl::StatusOr<std::unique_ptr<GlutecareServer>> GlutecareServer::Start(
       std::make_unique<ProgramServiceImpl>(store, calls, catalog, monitor));
   add(v1::SessionService::service_full_name(),
       std::make_unique<SessionServiceImpl>(store, calls, catalog, monitor));
-  add(v1::AlertService::service_full_name(),
-      std::make_unique<AlertServiceImpl>(store, calls, *server->alert_hub_,
-                                         monitor));
+  auto alerts = std::make_unique<AlertServiceImpl>(
+      store, calls, *server->alert_hub_, monitor);
+  server->alert_service_ = alerts.get();
+  add(v1::AlertService::service_full_name(), std::move(alerts));
   add(v1::SuggestionService::service_full_name(),
       std::make_unique<SuggestionServiceImpl>(store, calls, catalog, monitor));
   add(v1::DashboardService::service_full_name(),
@@ -184,6 +202,11 @@ absl::StatusOr<std::unique_ptr<GlutecareServer>> GlutecareServer::Start(
   builder.SetMaxSendMessageSize(options.max_send_message_bytes);
   for (auto& service : server->services_)
     builder.RegisterService(service.get());
+  std::vector<
+      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+      interceptors;
+  interceptors.push_back(MalformedRequestInterceptorFactory());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(

@@ -23,6 +23,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "server/service/alert_hub.h"
+#include "server/service/alert_service.h"
 #include "server/service/audit_log.h"
 #include "server/service/call.h"
 #include "server/service/executor.h"
@@ -89,6 +90,10 @@ class GlutecareServer final {
   // OpenSqliteStore reports them.
   static absl::StatusOr<std::unique_ptr<GlutecareServer>> Start(
       const ServerOptions& options);
+  // The same, serving `store` (ignoring options.db_path): a store opened with
+  // options of its own, such as the fault-injecting disk of the tests.
+  static absl::StatusOr<std::unique_ptr<GlutecareServer>> Start(
+      const ServerOptions& options, std::unique_ptr<Store> store);
 
   GlutecareServer(const GlutecareServer&) = delete;
   GlutecareServer& operator=(const GlutecareServer&) = delete;
@@ -110,12 +115,19 @@ class GlutecareServer final {
   // from one thread.
   void Shutdown(absl::Duration grace);
 
+  // What the live WatchAlerts streams hold; see WatchStats.
+  WatchStats watch_stats() const { return alert_service_->watch_stats(); }
+
   // Checks every patient for alerts, suggestions and status now, as the
   // periodic sweep does. UNAVAILABLE after Shutdown.
   absl::Status SweepAlerts();
 
  private:
   GlutecareServer() = default;
+  static absl::StatusOr<std::unique_ptr<GlutecareServer>> Serve(
+      const ServerOptions& options,
+      std::shared_ptr<grpc::ServerCredentials> credentials,
+      std::unique_ptr<Store> store);
   void SweepLoop(absl::Duration interval);
 
   // Destroyed in reverse order: the gRPC server goes before the services,
@@ -128,6 +140,7 @@ class GlutecareServer final {
   std::unique_ptr<AlertHub> alert_hub_;
   std::unique_ptr<PatientMonitor> monitor_;
   std::vector<std::unique_ptr<grpc::Service>> services_;
+  AlertServiceImpl* alert_service_ = nullptr;  // one of services_
   std::vector<std::string> service_names_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "google/protobuf/util/time_util.h"
+#include "server/common/clock.h"
 #include "server/common/log.h"
 #include "server/common/status.h"
 #include "server/domain/calendar.h"
@@ -77,7 +78,7 @@ grpc::ServerUnaryReactor* SessionServiceImpl::CreateSession(
     if (session.pain_area() == v1::PAIN_AREA_UNSPECIFIED) {
       session.set_pain_area(submitter.first_pain_area);
     }
-    *session.mutable_create_time() = TimeUtil::GetCurrentTime();
+    *session.mutable_create_time() = NowTimestamp();
     GLUTECARE_ASSIGN_OR_RETURN(
         *response, store_.CreateSession(session, request->request_id()));
     monitor_.Schedule(patient_name);
@@ -135,7 +136,7 @@ grpc::ServerUnaryReactor* SessionServiceImpl::CreatePainReport(
                                    GenerateResourceId()}
                         .ToString());
     report.set_local_date(local_date);
-    *report.mutable_create_time() = TimeUtil::GetCurrentTime();
+    *report.mutable_create_time() = NowTimestamp();
     GLUTECARE_ASSIGN_OR_RETURN(
         *response, store_.CreatePainReport(report, request->request_id()));
     monitor_.Schedule(patient_name);

@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "google/protobuf/util/time_util.h"
+#include "server/common/clock.h"
 #include "server/common/status.h"
 #include "server/domain/progression.h"
 #include "server/domain/resource_names.h"
@@ -13,7 +14,6 @@
 namespace glutecare {
 namespace {
 
-using google::protobuf::util::TimeUtil;
 
 constexpr absl::string_view kAllPrograms = "/programs/-";
 
@@ -77,7 +77,7 @@ grpc::ServerUnaryReactor* SuggestionServiceImpl::AcceptSuggestion(
           absl::StrCat("the suggested program is no longer valid: ",
                        violations.ToStatus().message()));
     }
-    *revised.mutable_revision_create_time() = TimeUtil::GetCurrentTime();
+    *revised.mutable_revision_create_time() = NowTimestamp();
     // The store checks, in the same transaction, that the suggestion is still
     // open and the program still at the revision it was based on.
     GLUTECARE_ASSIGN_OR_RETURN(
@@ -97,7 +97,7 @@ grpc::ServerUnaryReactor* SuggestionServiceImpl::DismissSuggestion(
     GLUTECARE_ASSIGN_OR_RETURN(SuggestionName name,
                                SuggestionName::Parse(request->name(), "name"));
     GLUTECARE_ASSIGN_OR_RETURN(
-        *response, store_.DismissSuggestion(name, TimeUtil::GetCurrentTime()));
+        *response, store_.DismissSuggestion(name, NowTimestamp()));
     return absl::OkStatus();
   });
 }

@@ -36,6 +36,9 @@ absl::Status SqliteStatus(int code, absl::string_view what,
                        "; the database is read-only, writes are "
                        "refused"));
     case SQLITE_IOERR:
+      return absl::UnavailableError(absl::StrCat(
+          message, "; the disk failed to read or write, the operation was "
+                   "not done"));
     case SQLITE_CANTOPEN:
     case SQLITE_PROTOCOL:
       return absl::UnavailableError(message);
@@ -138,7 +141,9 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
   int flags =
       SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
   if (!options.read_only) flags |= SQLITE_OPEN_CREATE;
-  const int rc = sqlite3_open_v2(options.path.c_str(), &db, flags, nullptr);
+  const int rc = sqlite3_open_v2(
+      options.path.c_str(), &db, flags,
+      options.vfs.empty() ? nullptr : options.vfs.c_str());
   if (rc != SQLITE_OK) {
     absl::Status status =
         SqliteStatus(rc, absl::StrCat("opening database ", options.path),

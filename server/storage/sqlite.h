@@ -87,6 +87,9 @@ class Connection final {
     // Sync every commit (synchronous=FULL). Only bulk loads of throw-away
     // data (the benchmark's) turn this off.
     bool durable = true;
+    // The registered SQLite VFS to open the file through; empty for the
+    // default. Tests inject disk faults through one.
+    std::string vfs;
   };
 
   // Opens a connection with foreign keys on, synchronous=FULL (unless not

@@ -1751,7 +1751,8 @@ absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(
       .path = options.path,
       .read_only = false,
       .busy_timeout = options.busy_timeout,
-      .durable = options.durable};
+      .durable = options.durable,
+      .vfs = options.vfs};
   GLUTECARE_ASSIGN_OR_RETURN(std::unique_ptr<Connection> writer,
                              Connection::Open(writer_options));
   GLUTECARE_RETURN_IF_ERROR(sqlite::Migrate(*writer));

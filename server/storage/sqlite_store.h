@@ -27,6 +27,9 @@ struct SqliteStoreOptions {
   // Every acknowledged write is on disk (synchronous=FULL). False only for
   // bulk loads of data that may be lost (benchmark datasets).
   bool durable = true;
+  // The registered SQLite VFS to open the file through; empty for the
+  // default. Tests inject disk faults through one.
+  std::string vfs;
 };
 
 // Opens (creating or migrating) the database at `options.path`.

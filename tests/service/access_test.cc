@@ -184,10 +184,6 @@ bool IsPatientScoped(const TargetSpec& target) {
          (absl::StartsWith(target.name, "{") && target.name != "{token}");
 }
 
-grpc::StatusCode ToCode(const absl::Status& status) {
-  return static_cast<grpc::StatusCode>(status.code());
-}
-
 class AccessTest : public ::testing::Test {
  protected:
   void SetUp() override {

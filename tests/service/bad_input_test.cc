@@ -391,26 +391,9 @@ class BadInputTest : public ::testing::Test {
     std::string bytes;
     request->SerializePartialToString(&bytes);
 
-    grpc::GenericStub stub(channel_);
-    grpc::CompletionQueue queue;
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() +
-                         std::chrono::seconds(10));
-    testing::SetBearer(context, tokens_[who]);
-    grpc::Slice slice(bytes);
-    grpc::ByteBuffer buffer(&slice, 1);
-    auto call = stub.PrepareUnaryCall(&context, absl::StrCat("/", full), buffer,
-                                      &queue);
-    call->StartCall();
     grpc::ByteBuffer response;
-    grpc::Status status;
-    call->Finish(&response, &status, reinterpret_cast<void*>(1));
-    void* tag = nullptr;
-    bool ok = false;
-    EXPECT_TRUE(queue.Next(&tag, &ok));  // bounded by the deadline
-    queue.Shutdown();
-    while (queue.Next(&tag, &ok)) {
-    }
+    const grpc::Status status =
+        CallBytes(absl::StrCat("/", full), who, bytes, &response);
     if (status.ok() && response_text != nullptr) {
       std::unique_ptr<google::protobuf::Message> reply(
           google::protobuf::MessageFactory::generated_factory()
@@ -424,6 +407,31 @@ class BadInputTest : public ::testing::Test {
       }
       reply->ParseFromString(raw);
       *response_text = reply->ShortDebugString();
+    }
+    return status;
+  }
+
+  // Sends `bytes` as the request of the unary method at `path`
+  // (`/package.Service/Method`), as `who`.
+  grpc::Status CallBytes(const std::string& path, Who who,
+                         const std::string& bytes, grpc::ByteBuffer* response) {
+    grpc::GenericStub stub(channel_);
+    grpc::CompletionQueue queue;
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::seconds(10));
+    testing::SetBearer(context, tokens_[who]);
+    grpc::Slice slice(bytes);
+    grpc::ByteBuffer buffer(&slice, 1);
+    auto call = stub.PrepareUnaryCall(&context, path, buffer, &queue);
+    call->StartCall();
+    grpc::Status status;
+    call->Finish(response, &status, reinterpret_cast<void*>(1));
+    void* tag = nullptr;
+    bool ok = false;
+    EXPECT_TRUE(queue.Next(&tag, &ok));  // bounded by the deadline
+    queue.Shutdown();
+    while (queue.Next(&tag, &ok)) {
     }
     return status;
   }
@@ -488,18 +496,41 @@ TEST_F(BadInputTest, EveryMalformedRequestGetsItsCodeAndFieldAndWritesNothing) {
   }
 }
 
-TEST_F(BadInputTest, InvalidUtf8InAStringIsRefusedAndWritesNothing) {
+TEST_F(BadInputTest, InvalidUtf8InAStringIsInvalidArgumentAndWritesNothing) {
   const std::string before = Snapshot();
   const grpc::Status status =
       Call("ClinicService/CreateTherapist", Who::kAdmin,
            R"pb(parent: "clinics/demo" therapist_id: "t9")pb",
            SetString("therapist.display_name", "Tess \xff\xfe"));
-  // Protobuf's parser refuses the request inside gRPC, before the gate or a
-  // handler sees it, so no field violation can be attached: gRPC 1.51
-  // answers UNIMPLEMENTED with no message. What matters here: it fails and
-  // writes nothing.
-  EXPECT_FALSE(status.ok());
+  // Protobuf refuses the request inside gRPC, before any handler: the field
+  // cannot be named, but the code and the message say what is wrong (gRPC
+  // alone would answer UNIMPLEMENTED with no message).
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(),
+              ::testing::HasSubstr("not a valid "
+                                   "glutecare.v1.CreateTherapistRequest"));
+  EXPECT_THAT(status.error_message(), ::testing::HasSubstr("UTF-8"));
+  EXPECT_EQ(testing::ErrorReason(status), "INVALID_FIELD");
   EXPECT_EQ(Snapshot(), before);
+}
+
+TEST_F(BadInputTest, BytesThatAreNotTheRequestMessageAreInvalidArgument) {
+  // Field 1 (parent) announced as 100 bytes long, with 3 bytes behind it.
+  grpc::ByteBuffer response;
+  const grpc::Status status =
+      CallBytes("/glutecare.v1.PatientService/ListPatients", Who::kAdmin,
+                std::string("\x0a\x64" "abc", 5), &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(),
+              ::testing::HasSubstr("glutecare.v1.ListPatientsRequest"));
+}
+
+TEST_F(BadInputTest, AnUnknownMethodIsStillUnimplemented) {
+  grpc::ByteBuffer response;
+  const grpc::Status status = CallBytes(
+      "/glutecare.v1.PatientService/DeleteEverything", Who::kAdmin, "",
+      &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
 }
 
 }  // namespace

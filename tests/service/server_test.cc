@@ -23,6 +23,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
+#include "server/common/clock.h"
 #include "tests/testing/access.h"
 #include "tests/testing/grpc_errors.h"
 #include "tests/testing/temp_dir.h"
@@ -152,7 +153,7 @@ class ServerTest : public ::testing::Test {
     request.set_request_id(request_id);
     v1::Session* s = request.mutable_session();
     *s->mutable_perform_time() =
-        google::protobuf::util::TimeUtil::GetCurrentTime();
+        NowTimestamp();
     s->set_program_revision(
         absl::StrCat("clinics/demo/patients/p1/programs/g1@", revision));
     v1::PerformedExercise* e = s->add_exercises();
@@ -1107,7 +1108,7 @@ TEST_F(SessionProgramTest, EmptyWithOneActiveProgramRecordsItsRevisionInForce) {
 
   // Revisions are stamped to the second, so revision 1 may share one with
   // revision 2; the exact edges are the domain's test.
-  EXPECT_EQ(Recorded("", TimeUtil::GetCurrentTime()), g1 + "@2");
+  EXPECT_EQ(Recorded("", NowTimestamp()), g1 + "@2");
   EXPECT_EQ(Recorded("", second.revision_create_time()), g1 + "@2")
       << "exactly when revision 2 was made";
   EXPECT_EQ(Recorded("", Before(second.revision_create_time(), 1)), g1 + "@1")
@@ -1121,7 +1122,7 @@ TEST_F(SessionProgramTest, EmptyWithOneActiveProgramRecordsItsRevisionInForce) {
 TEST_F(SessionProgramTest, EmptyWithNoActiveProgramIsInvalidArgument) {
   const v1::Program paused = Revise(program_, v1::PROGRAM_STATUS_PAUSED);
   v1::Session stored;
-  const grpc::Status status = Submit("", TimeUtil::GetCurrentTime(), &stored);
+  const grpc::Status status = Submit("", NowTimestamp(), &stored);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(ViolatedFields(status), ElementsAre("session.program_revision"));
   EXPECT_THAT(status.error_message(),
@@ -1131,14 +1132,14 @@ TEST_F(SessionProgramTest, EmptyWithNoActiveProgramIsInvalidArgument) {
   // While it was active, g1 was the one; and a paused program can be named.
   EXPECT_EQ(Recorded("", Before(paused.revision_create_time(), 1)),
             program_.name() + "@1");
-  EXPECT_EQ(Recorded(paused.name(), TimeUtil::GetCurrentTime()),
+  EXPECT_EQ(Recorded(paused.name(), NowTimestamp()),
             paused.name() + "@2");
 }
 
 TEST_F(SessionProgramTest, EmptyWithTwoActiveProgramsIsInvalidArgument) {
   Assign("g2");
   v1::Session stored;
-  const grpc::Status status = Submit("", TimeUtil::GetCurrentTime(), &stored);
+  const grpc::Status status = Submit("", NowTimestamp(), &stored);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(ViolatedFields(status), ElementsAre("session.program_revision"));
   EXPECT_THAT(status.error_message(), HasSubstr("had 2 active programs"));
@@ -1151,17 +1152,17 @@ TEST_F(SessionProgramTest, ProgramWithoutRevisionRecordsTheRevisionInForce) {
   Assign("g2");  // two active programs: naming one is enough
   const std::string g1 = program_.name();
 
-  EXPECT_EQ(Recorded(g1, TimeUtil::GetCurrentTime()), g1 + "@2");
+  EXPECT_EQ(Recorded(g1, NowTimestamp()), g1 + "@2");
   EXPECT_EQ(Recorded(g1, second.revision_create_time()), g1 + "@2");
   EXPECT_EQ(Recorded(g1, Before(second.revision_create_time(), 1)), g1 + "@1");
   EXPECT_EQ(Recorded(g1, Before(program_.revision_create_time(), 86400)),
             g1 + "@1");
   // A named revision is kept, even an older one.
-  EXPECT_EQ(Recorded(g1 + "@1", TimeUtil::GetCurrentTime()), g1 + "@1");
+  EXPECT_EQ(Recorded(g1 + "@1", NowTimestamp()), g1 + "@1");
 
   v1::Session stored;
   const grpc::Status unknown = Submit("clinics/demo/patients/p1/programs/nope",
-                                      TimeUtil::GetCurrentTime(), &stored);
+                                      NowTimestamp(), &stored);
   EXPECT_EQ(unknown.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(ViolatedFields(unknown), ElementsAre("session.program_revision"));
   EXPECT_THAT(unknown.error_message(),
@@ -1172,7 +1173,7 @@ TEST_F(SessionProgramTest, ProgramWithoutRevisionRecordsTheRevisionInForce) {
 TEST_F(SessionProgramTest, AnotherPatientsProgramIsRefusedAsBefore) {
   const std::string p2 = CreateSecondPatient();
   const v1::Program theirs = Assign("g9", p2);
-  const Timestamp now = TimeUtil::GetCurrentTime();
+  const Timestamp now = NowTimestamp();
   v1::Session stored;
   // Under the other patient, as the CLI sends it: the gate's NOT_FOUND.
   EXPECT_EQ(Submit(theirs.name(), now, &stored, p2).error_code(),

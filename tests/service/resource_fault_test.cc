@@ -1,0 +1,429 @@
+// What the server does when its resources fail: a full disk, a disk that
+// refuses writes, a read-only database, a call whose deadline passes while
+// it waits for a thread, and a client too slow to read its alert stream.
+// The disk faults come from a fault-injecting SQLite VFS under a real
+// SqliteStore (root ignores file modes, and a test cannot fill a real disk).
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+#include "glutecare/v1/alert_service.grpc.pb.h"
+#include "glutecare/v1/audit_service.grpc.pb.h"
+#include "glutecare/v1/clinic_service.grpc.pb.h"
+#include "glutecare/v1/patient_service.grpc.pb.h"
+#include "glutecare/v1/program_service.grpc.pb.h"
+#include "glutecare/v1/session_service.grpc.pb.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/text_format.h"
+#include "google/protobuf/util/time_util.h"
+#include "gtest/gtest.h"
+#include "server/common/clock.h"
+#include "server/domain/resource_names.h"
+#include "server/service/server.h"
+#include "server/storage/sqlite_store.h"
+#include "tests/testing/access.h"
+#include "tests/testing/fault_injecting_vfs.h"
+#include "tests/testing/temp_dir.h"
+
+namespace glutecare {
+namespace {
+
+using ::google::protobuf::util::TimeUtil;
+using ::testing::HasSubstr;
+
+template <typename T>
+T FromText(const std::string& text) {
+  T message;
+  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &message))
+      << text;
+  return message;
+}
+
+class ResourceFaultTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_FALSE(dir_.path().empty());
+    db_ = dir_.File("glutecare.db");
+    absl::StatusOr<std::string> admin = testing::BootstrapAdmin(db_, "demo");
+    ASSERT_TRUE(admin.ok()) << admin.status();
+    admin_ = *admin;
+    ASSERT_NO_FATAL_FAILURE(StartServer(/*worker_threads=*/4));
+
+    // Therapist t1 and patient p1 on program g1, and their tokens.
+    grpc::ClientContext therapist_context;
+    Prepare(therapist_context, admin_);
+    v1::Therapist therapist;
+    ASSERT_TRUE(v1::ClinicService::NewStub(channel_)
+                    ->CreateTherapist(&therapist_context,
+                                      FromText<v1::CreateTherapistRequest>(R"pb(
+                                        parent: "clinics/demo"
+                                        therapist_id: "t1"
+                                        therapist { display_name: "Tess" }
+                                      )pb"),
+                                      &therapist)
+                    .ok());
+    absl::StatusOr<std::string> token =
+        testing::CreateToken(channel_, admin_, "clinics/demo",
+                             v1::ROLE_THERAPIST, "clinics/demo/therapists/t1");
+    ASSERT_TRUE(token.ok()) << token.status();
+    therapist_ = *token;
+    ASSERT_TRUE(CreatePatient("p1").ok());
+    grpc::ClientContext program_context;
+    Prepare(program_context, therapist_);
+    v1::Program program;
+    ASSERT_TRUE(v1::ProgramService::NewStub(channel_)
+                    ->CreateProgram(&program_context,
+                                    FromText<v1::CreateProgramRequest>(R"pb(
+                                      parent: "clinics/demo/patients/p1"
+                                      program_id: "g1"
+                                      program {
+                                        display_name: "Phase 1"
+                                        status: PROGRAM_STATUS_ACTIVE
+                                        start_date: "2026-11-01"
+                                        prescriptions {
+                                          exercise: "exercises/glute-bridge"
+                                          sets: 3
+                                          reps: 12
+                                          load { type: LOAD_TYPE_BODYWEIGHT }
+                                          sessions_per_week: 3
+                                        }
+                                      }
+                                    )pb"),
+                                    &program)
+                    .ok());
+    token = testing::CreateToken(channel_, admin_, "clinics/demo",
+                                 v1::ROLE_PATIENT, "clinics/demo/patients/p1");
+    ASSERT_TRUE(token.ok()) << token.status();
+    patient_ = *token;
+  }
+
+  void TearDown() override { StopServer(); }
+
+  // Starts a server on a store that reaches the disk through disk_.
+  void StartServer(int worker_threads) {
+    absl::StatusOr<std::unique_ptr<Store>> store = OpenSqliteStore(
+        {.path = db_, .read_connections = worker_threads, .vfs = disk_.name()});
+    ASSERT_TRUE(store.ok()) << store.status();
+    absl::StatusOr<std::unique_ptr<GlutecareServer>> server =
+        GlutecareServer::Start({.listen_address = "127.0.0.1:0",
+                                .worker_threads = worker_threads,
+                                .alert_sweep_interval = absl::ZeroDuration()},
+                               *std::move(store));
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+    channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
+                                   grpc::InsecureChannelCredentials());
+  }
+
+  void StopServer() {
+    if (server_ != nullptr) server_->Shutdown(absl::Seconds(5));
+    server_.reset();
+  }
+
+  static void Prepare(grpc::ClientContext& context, const std::string& token,
+                      absl::Duration timeout = absl::Seconds(10)) {
+    context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+    testing::SetBearer(context, token);
+  }
+
+  grpc::Status CreatePatient(const std::string& id) {
+    grpc::ClientContext context;
+    Prepare(context, therapist_);
+    v1::CreatePatientRequest request = FromText<v1::CreatePatientRequest>(R"pb(
+      parent: "clinics/demo"
+      patient {
+        display_name: "Pat"
+        time_zone: "Europe/Berlin"
+        pain_areas: PAIN_AREA_HIP
+        therapist: "clinics/demo/therapists/t1"
+        baseline_pain: 5
+      }
+    )pb");
+    request.set_patient_id(id);
+    request.mutable_patient()->set_mrn(absl::StrCat("MRN-", id));
+    v1::Patient patient;
+    return v1::PatientService::NewStub(channel_)->CreatePatient(
+        &context, request, &patient);
+  }
+
+  static v1::CreateSessionRequest SessionRequest(
+      const std::string& request_id) {
+    v1::CreateSessionRequest request = FromText<v1::CreateSessionRequest>(R"pb(
+      parent: "clinics/demo/patients/p1"
+      session {
+        program_revision: "clinics/demo/patients/p1/programs/g1@1"
+        exercises {
+          exercise: "exercises/glute-bridge"
+          sets: 3
+          reps: 12
+          load { type: LOAD_TYPE_BODYWEIGHT }
+        }
+        pain_before: 3
+        pain_after: 2
+        difficulty: DIFFICULTY_ABOUT_RIGHT
+      }
+    )pb");
+    request.set_request_id(request_id);
+    *request.mutable_session()->mutable_perform_time() =
+        NowTimestamp();
+    return request;
+  }
+
+  grpc::Status SubmitSession(const std::string& request_id,
+                             absl::Duration timeout = absl::Seconds(10)) {
+    grpc::ClientContext context;
+    Prepare(context, patient_, timeout);
+    v1::Session session;
+    return v1::SessionService::NewStub(channel_)->CreateSession(
+        &context, SessionRequest(request_id), &session);
+  }
+
+  // The patients' ids, through the API.
+  absl::StatusOr<std::vector<std::string>> PatientIds() {
+    grpc::ClientContext context;
+    Prepare(context, therapist_);
+    v1::ListPatientsRequest request;
+    request.set_parent("clinics/demo");
+    v1::ListPatientsResponse response;
+    grpc::Status status = v1::PatientService::NewStub(channel_)->ListPatients(
+        &context, request, &response);
+    if (!status.ok()) return absl::UnavailableError(status.error_message());
+    std::vector<std::string> ids;
+    for (const v1::Patient& p : response.patients()) {
+      ids.push_back(p.name().substr(p.name().rfind('/') + 1));
+    }
+    return ids;
+  }
+
+  // p1's sessions, through the API.
+  absl::StatusOr<int> SessionCount() {
+    grpc::ClientContext context;
+    Prepare(context, therapist_);
+    v1::ListSessionsRequest request;
+    request.set_parent("clinics/demo/patients/p1");
+    request.set_page_size(100);
+    v1::ListSessionsResponse response;
+    grpc::Status status = v1::SessionService::NewStub(channel_)->ListSessions(
+        &context, request, &response);
+    if (!status.ok()) return absl::UnavailableError(status.error_message());
+    return response.sessions_size();
+  }
+
+  grpc::Status ListAudit(v1::ListAuditEventsResponse* response) {
+    grpc::ClientContext context;
+    Prepare(context, admin_);
+    v1::ListAuditEventsRequest request;
+    request.set_parent("clinics/demo");
+    request.set_page_size(1000);
+    return v1::AuditService::NewStub(channel_)->ListAuditEvents(
+        &context, request, response);
+  }
+
+  testing::TempDir dir_;
+  // One name per test: each test runs in its own process.
+  testing::FaultInjectingVfs disk_{"glutecare-faulty-disk"};
+  std::string db_;
+  std::string admin_;
+  std::string therapist_;
+  std::string patient_;
+  std::unique_ptr<GlutecareServer> server_;
+  std::shared_ptr<grpc::Channel> channel_;
+};
+
+TEST_F(ResourceFaultTest, FullDiskRefusesWritesWithUnavailableAndServesReads) {
+  disk_.FailWrites(SQLITE_FULL);
+
+  grpc::Status status = CreatePatient("p2");
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_THAT(status.error_message(), HasSubstr("the disk is full"));
+  status = SubmitSession("full-1");
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_THAT(status.error_message(), HasSubstr("the disk is full"));
+
+  // Reads go on.
+  absl::StatusOr<std::vector<std::string>> ids = PatientIds();
+  ASSERT_TRUE(ids.ok()) << ids.status();
+  EXPECT_THAT(*ids, ::testing::ElementsAre("p1"));
+  absl::StatusOr<int> sessions = SessionCount();
+  ASSERT_TRUE(sessions.ok()) << sessions.status();
+  EXPECT_EQ(*sessions, 0);
+  // The audit trail cannot take the events of these calls yet: reading it
+  // says so at once instead of hanging or leaving them out silently.
+  v1::ListAuditEventsResponse audit;
+  status = ListAudit(&audit);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_THAT(status.error_message(), HasSubstr("audit events"));
+
+  // Space again: the refused writes left nothing behind, so the same writes
+  // succeed, and the audit events kept meanwhile are stored.
+  disk_.FailWrites(SQLITE_OK);
+  EXPECT_TRUE(CreatePatient("p2").ok());
+  EXPECT_TRUE(SubmitSession("full-1").ok());
+  sessions = SessionCount();
+  ASSERT_TRUE(sessions.ok()) << sessions.status();
+  EXPECT_EQ(*sessions, 1);
+  ASSERT_TRUE(ListAudit(&audit).ok());
+  int refused_creates = 0;
+  for (const v1::AuditEvent& event : audit.audit_events()) {
+    if (absl::EndsWith(event.method(), "/CreatePatient") &&
+        event.outcome() == "UNAVAILABLE") {
+      ++refused_creates;
+    }
+  }
+  EXPECT_EQ(refused_creates, 1);
+}
+
+TEST_F(ResourceFaultTest, DiskRefusingWritesIsUnavailableAndServesReads) {
+  // What a file system remounted read-only after an error does: every write
+  // fails with an I/O error.
+  disk_.FailWrites(SQLITE_IOERR_WRITE);
+  grpc::Status status = SubmitSession("ioerr-1");
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_THAT(status.error_message(), HasSubstr("the disk failed"));
+  absl::StatusOr<int> sessions = SessionCount();
+  ASSERT_TRUE(sessions.ok()) << sessions.status();
+  EXPECT_EQ(*sessions, 0);
+
+  disk_.FailWrites(SQLITE_OK);
+  EXPECT_TRUE(SubmitSession("ioerr-1").ok());
+  sessions = SessionCount();
+  ASSERT_TRUE(sessions.ok()) << sessions.status();
+  EXPECT_EQ(*sessions, 1);
+}
+
+TEST_F(ResourceFaultTest, ReadOnlyDatabaseServesReadsAndRefusesWrites) {
+  ASSERT_TRUE(SubmitSession("before").ok());
+  StopServer();
+  disk_.OpenDatabasesReadOnly(true);
+  ASSERT_NO_FATAL_FAILURE(StartServer(/*worker_threads=*/2));
+
+  absl::StatusOr<int> sessions = SessionCount();
+  ASSERT_TRUE(sessions.ok()) << sessions.status();
+  EXPECT_EQ(*sessions, 1);
+  grpc::Status status = SubmitSession("after");
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_THAT(status.error_message(), HasSubstr("the database is read-only"));
+  status = CreatePatient("p2");
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  absl::StatusOr<std::vector<std::string>> ids = PatientIds();
+  ASSERT_TRUE(ids.ok()) << ids.status();
+  EXPECT_THAT(*ids, ::testing::ElementsAre("p1"));
+}
+
+TEST_F(ResourceFaultTest, CallPastItsDeadlineBeforeItsTurnIsNeverRun) {
+  // One handler thread, held by a session whose commit is stuck on the disk.
+  StopServer();
+  ASSERT_NO_FATAL_FAILURE(StartServer(/*worker_threads=*/1));
+  disk_.PauseCommitOf("held-commit");
+  absl::Notification held_done;
+  grpc::Status held_status;
+  grpc::ClientContext held_context;
+  Prepare(held_context, patient_);
+  v1::Session held_session;
+  const v1::CreateSessionRequest held_request = SessionRequest("held-commit");
+  auto stub = v1::SessionService::NewStub(channel_);
+  stub->async()->CreateSession(&held_context, &held_request, &held_session,
+                               [&](grpc::Status s) {
+                                 held_status = std::move(s);
+                                 held_done.Notify();
+                               });
+  ASSERT_TRUE(disk_.WaitUntilPaused(absl::Seconds(10)));
+
+  // This one waits for the thread, and its deadline passes meanwhile.
+  EXPECT_EQ(SubmitSession("late", absl::Milliseconds(300)).error_code(),
+            grpc::StatusCode::DEADLINE_EXCEEDED);
+
+  disk_.Resume();
+  ASSERT_TRUE(held_done.WaitForNotificationWithTimeout(absl::Seconds(10)));
+  EXPECT_TRUE(held_status.ok()) << held_status.error_message();
+  // The handler thread runs calls in arrival order, so once this one is
+  // answered the late call has had its turn, and was dropped: had it run, it
+  // would have stored its session.
+  absl::StatusOr<int> sessions = SessionCount();
+  ASSERT_TRUE(sessions.ok()) << sessions.status();
+  EXPECT_EQ(*sessions, 1);
+  EXPECT_TRUE(SubmitSession("late").ok()) << "its retry is a new session";
+  sessions = SessionCount();
+  ASSERT_TRUE(sessions.ok()) << sessions.status();
+  EXPECT_EQ(*sessions, 2);
+}
+
+TEST_F(ResourceFaultTest, SlowAlertWatcherHoldsAtMostOneBatchAndLosesNothing) {
+  // 2,000 alerts for the clinic (each resolved, so the next is new), written
+  // by a second store on the same file: far more than HTTP/2 lets the server
+  // send to a client that reads nothing.
+  constexpr int kAlerts = 2000;
+  {
+    absl::StatusOr<std::unique_ptr<Store>> store =
+        OpenSqliteStore({.path = db_, .read_connections = 1, .durable = false});
+    ASSERT_TRUE(store.ok()) << store.status();
+    absl::StatusOr<PatientName> patient =
+        PatientName::Parse("clinics/demo/patients/p1", "patient");
+    ASSERT_TRUE(patient.ok());
+    for (int i = 0; i < kAlerts; ++i) {
+      absl::StatusOr<std::vector<v1::Alert>> recorded = (*store)->RecordAlerts(
+          *patient,
+          {{.rule = v1::ALERT_RULE_FLARE,
+            .trigger_key = absl::StrCat("flare-", i),
+            .local_date = "2026-11-20",
+            .summary = absl::StrCat("Flare number ", i,
+                                    ": pain rose by 3 or more points")}},
+          NowTimestamp());
+      ASSERT_TRUE(recorded.ok()) << recorded.status();
+      ASSERT_EQ(recorded->size(), 1u);
+      absl::StatusOr<AlertName> name =
+          AlertName::Parse(recorded->front().name(), "name");
+      ASSERT_TRUE(name.ok());
+      ASSERT_TRUE((*store)
+                      ->SetAlertState(*name, v1::ALERT_STATE_RESOLVED,
+                                      NowTimestamp())
+                      .ok());
+    }
+  }
+
+  grpc::ClientContext context;
+  Prepare(context, therapist_, absl::Seconds(60));
+  v1::WatchAlertsRequest request;
+  request.set_parent("clinics/demo");
+  auto stub = v1::AlertService::NewStub(channel_);
+  std::unique_ptr<grpc::ClientReader<v1::Alert>> reader =
+      stub->WatchAlerts(&context, request);
+
+  // The client reads nothing: the server streams until flow control stops
+  // it, holding what it read from the store and could not send yet.
+  const absl::Time give_up = absl::Now() + absl::Seconds(10);
+  while (server_->watch_stats().alerts_held == 0 && absl::Now() < give_up) {
+    std::this_thread::yield();
+  }
+  WatchStats stalled = server_->watch_stats();
+  EXPECT_EQ(stalled.streams, 1);
+  EXPECT_GT(stalled.alerts_held, 0);
+  EXPECT_LT(stalled.alerts_sent, kAlerts);
+
+  // Now it reads: every alert, in order, none twice.
+  int64_t last_sequence = 0;
+  int received = 0;
+  v1::Alert alert;
+  while (received < kAlerts && reader->Read(&alert)) {
+    ASSERT_GT(alert.sequence(), last_sequence);
+    last_sequence = alert.sequence();
+    ++received;
+  }
+  EXPECT_EQ(received, kAlerts);
+  const WatchStats done = server_->watch_stats();
+  EXPECT_LE(done.max_alerts_held_by_a_stream, 64);
+  EXPECT_GE(done.alerts_sent, kAlerts);
+  context.TryCancel();
+  (void)reader->Finish();
+}
+
+}  // namespace
+}  // namespace glutecare
