@@ -1,0 +1,230 @@
+#include "server/domain/rtm/billing_rules.h"
+
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace glutecare::rtm {
+namespace {
+
+using ::testing::IsEmpty;
+using ::testing::Not;
+
+// `count` consecutive data days from `first`.
+std::vector<absl::CivilDay> Days(absl::CivilDay first, int count) {
+  std::vector<absl::CivilDay> days;
+  for (int i = 0; i < count; ++i) days.push_back(first + i);
+  return days;
+}
+
+const CodeFinding* Find(const RtmAssessment& assessment,
+                        const std::string& code) {
+  for (const CodeFinding& finding : assessment.codes) {
+    if (finding.code == code) return &finding;
+  }
+  return nullptr;
+}
+
+bool Supportable(const RtmAssessment& assessment, const std::string& code) {
+  const CodeFinding* finding = Find(assessment, code);
+  return finding != nullptr && finding->supportable;
+}
+
+// An episode from 2026-04-15: its second period is 2026-05-15..06-13.
+RtmInput Episode2026() {
+  return {.as_of = absl::CivilDay(2026, 5, 14),
+          .episode_start = absl::CivilDay(2026, 4, 15),
+          .month = absl::CivilMonth(2026, 5)};
+}
+
+TEST(PeriodHolding, CountsThirtyDayPeriodsFromTheEpisodeStart) {
+  const absl::CivilDay start(2026, 4, 15);
+  EXPECT_EQ(PeriodHolding(start, start).first, start);
+  EXPECT_EQ(PeriodHolding(start, start).last, absl::CivilDay(2026, 5, 14));
+  EXPECT_EQ(PeriodHolding(start, start + 29).first, start);
+  EXPECT_EQ(PeriodHolding(start, start + 30).first, start + 30);
+  EXPECT_EQ(PeriodHolding(start, start - 5).first, start);
+}
+
+TEST(AssessRtm, DeviceSupplyEdgeIsSixteenDataDays) {
+  struct Case {
+    int data_days;
+    bool supports_98977;
+    bool supports_98985;
+  };
+  for (const Case& c : {Case{1, false, false}, Case{2, false, true},
+                        Case{15, false, true}, Case{16, true, false},
+                        Case{30, true, false}}) {
+    SCOPED_TRACE(c.data_days);
+    RtmInput input = Episode2026();
+    input.data_days = Days(input.episode_start, c.data_days);
+    const RtmAssessment assessment = AssessRtm(input, DefaultCodeTable());
+    EXPECT_EQ(assessment.data_days, c.data_days);
+    EXPECT_EQ(Supportable(assessment, "98977"), c.supports_98977);
+    EXPECT_EQ(Supportable(assessment, "98985"), c.supports_98985);
+  }
+}
+
+TEST(AssessRtm, DataDaysAreDistinctAndWithinThePeriodUpToAsOf) {
+  RtmInput input = Episode2026();
+  input.as_of = absl::CivilDay(2026, 5, 1);
+  input.data_days = Days(absl::CivilDay(2026, 4, 10), 30);  // 5 before start
+  input.data_days.push_back(absl::CivilDay(2026, 4, 20));   // a duplicate
+  const RtmAssessment assessment = AssessRtm(input, DefaultCodeTable());
+  // 2026-04-15 .. 2026-05-01 is 17 days.
+  EXPECT_EQ(assessment.data_days, 17);
+  EXPECT_EQ(assessment.days_left, 13);
+}
+
+TEST(AssessRtm, ManagementEdgesAreTenAndTwentyMinutes) {
+  struct Case {
+    int minutes;
+    bool supports_98979;
+    bool supports_98980;
+    int units_98981;
+  };
+  for (const Case& c :
+       {Case{9, false, false, 0}, Case{10, true, false, 0},
+        Case{19, true, false, 0}, Case{20, false, true, 0},
+        Case{39, false, true, 0}, Case{40, false, true, 1},
+        Case{60, false, true, 2}}) {
+    SCOPED_TRACE(c.minutes);
+    RtmInput input = Episode2026();
+    input.time = {{.day = absl::CivilDay(2026, 5, 3),
+                   .minutes = c.minutes,
+                   .interactive = true}};
+    const RtmAssessment assessment = AssessRtm(input, DefaultCodeTable());
+    EXPECT_EQ(assessment.minutes, c.minutes);
+    EXPECT_EQ(Supportable(assessment, "98979"), c.supports_98979);
+    EXPECT_EQ(Supportable(assessment, "98980"), c.supports_98980);
+    EXPECT_EQ(Find(assessment, "98981")->units, c.units_98981);
+    EXPECT_FALSE(Supportable(assessment, "98979") &&
+                 Supportable(assessment, "98980"))
+        << "never billed together";
+  }
+}
+
+TEST(AssessRtm, ManagementNeedsAnInteractiveCommunication) {
+  RtmInput input = Episode2026();
+  input.as_of = absl::CivilDay(2026, 5, 10);
+  input.time = {{.day = absl::CivilDay(2026, 5, 3), .minutes = 25}};
+  const RtmAssessment assessment = AssessRtm(input, DefaultCodeTable());
+  EXPECT_FALSE(Supportable(assessment, "98980"));
+  EXPECT_EQ(Find(assessment, "98980")->missing,
+            "an interactive communication with the patient by 2026-05-31 "
+            "for 98980");
+}
+
+TEST(AssessRtm, SaysWhatIsMissingWhileItCanStillBeReached) {
+  RtmInput input = Episode2026();
+  input.as_of = absl::CivilDay(2026, 5, 1);  // 13 days left in the period
+  input.data_days = Days(input.episode_start, 13);
+  RtmAssessment assessment = AssessRtm(input, DefaultCodeTable());
+  EXPECT_EQ(Find(assessment, "98977")->missing,
+            "3 more data days by 2026-05-14 for 98977");
+  EXPECT_TRUE(assessment.near_threshold);
+
+  // Two days left: 16 cannot be reached any more.
+  input.as_of = absl::CivilDay(2026, 5, 12);
+  assessment = AssessRtm(input, DefaultCodeTable());
+  EXPECT_EQ(assessment.days_left, 2);
+  EXPECT_THAT(Find(assessment, "98977")->missing, IsEmpty());
+  EXPECT_FALSE(assessment.near_threshold);
+  EXPECT_TRUE(Supportable(assessment, "98985"));
+
+  // Far from it: not worth a nudge yet.
+  input.as_of = absl::CivilDay(2026, 4, 20);
+  input.data_days = Days(input.episode_start, 3);
+  assessment = AssessRtm(input, DefaultCodeTable());
+  EXPECT_THAT(Find(assessment, "98977")->missing, Not(IsEmpty()));
+  EXPECT_FALSE(assessment.near_threshold);
+}
+
+TEST(AssessRtm, MinutesShortOfTwentyAreANudge) {
+  RtmInput input = Episode2026();
+  input.as_of = absl::CivilDay(2026, 5, 20);
+  input.time = {{.day = absl::CivilDay(2026, 5, 3),
+                 .minutes = 16,
+                 .interactive = true}};
+  const RtmAssessment assessment = AssessRtm(input, DefaultCodeTable());
+  EXPECT_EQ(Find(assessment, "98980")->missing,
+            "4 more minutes by 2026-05-31 for 98980");
+  EXPECT_TRUE(assessment.near_threshold);
+}
+
+TEST(AssessRtm, TheTwentyTwentySixCodesApplyFromTheirEffectiveDate) {
+  // A period and a month in 2025: no 98985, no 98979.
+  RtmInput input{.as_of = absl::CivilDay(2025, 12, 20),
+                 .episode_start = absl::CivilDay(2025, 12, 1),
+                 .data_days = Days(absl::CivilDay(2025, 12, 1), 10),
+                 .month = absl::CivilMonth(2025, 12),
+                 .time = {{.day = absl::CivilDay(2025, 12, 5),
+                           .minutes = 15,
+                           .interactive = true}}};
+  RtmAssessment assessment = AssessRtm(input, DefaultCodeTable());
+  EXPECT_EQ(Find(assessment, "98985"), nullptr);
+  EXPECT_EQ(Find(assessment, "98979"), nullptr);
+  EXPECT_FALSE(Supportable(assessment, "98977"));
+  EXPECT_FALSE(Supportable(assessment, "98980"));
+
+  // The same data a period and a month later: both apply.
+  input.as_of = absl::CivilDay(2026, 1, 20);
+  input.episode_start = absl::CivilDay(2026, 1, 1);
+  input.data_days = Days(absl::CivilDay(2026, 1, 1), 10);
+  input.month = absl::CivilMonth(2026, 1);
+  input.time[0].day = absl::CivilDay(2026, 1, 5);
+  assessment = AssessRtm(input, DefaultCodeTable());
+  EXPECT_TRUE(Supportable(assessment, "98985"));
+  EXPECT_TRUE(Supportable(assessment, "98979"));
+
+  // A period that starts on 2025-12-31 is assessed by the 2025 table.
+  input.episode_start = absl::CivilDay(2025, 12, 31);
+  assessment = AssessRtm(input, DefaultCodeTable());
+  EXPECT_EQ(Find(assessment, "98985"), nullptr);
+}
+
+TEST(AssessRtm, SetUpIsOncePerEpisodeInItsFirstPeriod) {
+  RtmInput input = Episode2026();
+  input.as_of = absl::CivilDay(2026, 4, 15);
+  EXPECT_FALSE(Supportable(AssessRtm(input, DefaultCodeTable()), "98975"));
+  input.data_days = {absl::CivilDay(2026, 4, 15)};
+  EXPECT_TRUE(Supportable(AssessRtm(input, DefaultCodeTable()), "98975"));
+  input.as_of = absl::CivilDay(2026, 5, 20);  // the second period
+  input.data_days = Days(absl::CivilDay(2026, 5, 15), 6);
+  EXPECT_FALSE(Supportable(AssessRtm(input, DefaultCodeTable()), "98975"));
+}
+
+TEST(DataDays, AreCalendarDaysInThePatientsZone) {
+  absl::TimeZone new_york;
+  ASSERT_TRUE(absl::LoadTimeZone("America/New_York", &new_york));
+  // 23:30 on January 31 in New York is already February 1 in UTC.
+  const absl::Time late_evening =
+      absl::FromCivil(absl::CivilSecond(2026, 1, 31, 23, 30, 0), new_york);
+  const absl::Time next_morning =
+      absl::FromCivil(absl::CivilSecond(2026, 2, 1, 7, 0, 0), new_york);
+  EXPECT_THAT(DataDays({late_evening, next_morning}, new_york),
+              ::testing::ElementsAre(absl::CivilDay(2026, 1, 31),
+                                     absl::CivilDay(2026, 2, 1)));
+  EXPECT_THAT(DataDays({late_evening, next_morning}, absl::UTCTimeZone()),
+              ::testing::ElementsAre(absl::CivilDay(2026, 2, 1)));
+}
+
+TEST(AssessRtm, TimeOnTheLastDayOfAMonthCountsInThatMonth) {
+  RtmInput input = Episode2026();
+  input.month = absl::CivilMonth(2026, 4);
+  input.time = {{.day = absl::CivilDay(2026, 4, 30),
+                 .minutes = 12,
+                 .interactive = true},
+                {.day = absl::CivilDay(2026, 5, 1),
+                 .minutes = 12,
+                 .interactive = true}};
+  const RtmAssessment april = AssessRtm(input, DefaultCodeTable());
+  EXPECT_EQ(april.minutes, 12);
+  EXPECT_TRUE(Supportable(april, "98979"));
+  EXPECT_FALSE(Supportable(april, "98980"));
+}
+
+}  // namespace
+}  // namespace glutecare::rtm
