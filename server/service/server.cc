@@ -24,6 +24,7 @@
 #include "server/service/patient_service.h"
 #include "server/service/program_service.h"
 #include "server/service/report_service.h"
+#include "server/service/rtm_service.h"
 #include "server/service/session_service.h"
 #include "server/service/suggestion_service.h"
 #include "server/storage/sqlite_store.h"
@@ -177,6 +178,8 @@ absl::StatusOr<std::unique_ptr<GlutecareServer>> GlutecareServer::Serve(
       std::make_unique<DashboardServiceImpl>(store, calls, monitor));
   add(v1::ReportService::service_full_name(),
       std::make_unique<ReportServiceImpl>(store, calls));
+  add(v1::RtmService::service_full_name(),
+      std::make_unique<RtmServiceImpl>(store, calls));
   add(v1::AccessService::service_full_name(),
       std::make_unique<AccessServiceImpl>(store, calls));
   add(v1::AuditService::service_full_name(),

@@ -14,7 +14,7 @@ namespace {
 //
 // Every resource is stored as its serialized v1 proto in `body`; the columns
 // beside it are the keys that queries, uniqueness and foreign keys need.
-constexpr std::array<absl::string_view, 5> kMigrations = {
+constexpr std::array<absl::string_view, 6> kMigrations = {
     R"sql(
 CREATE TABLE clinics (
   pk INTEGER PRIMARY KEY,
@@ -192,6 +192,25 @@ CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
 BEGIN
   SELECT RAISE(ABORT, 'the audit trail is append-only');
 END;
+)sql",
+    // 6: RTM management time (issue 8), one row per entry a therapist
+    // logged, read by the patient's local date.
+    R"sql(
+CREATE TABLE management_time (
+  pk INTEGER PRIMARY KEY,
+  patient_pk INTEGER NOT NULL REFERENCES patients (pk),
+  entry_id TEXT NOT NULL,
+  -- The client's idempotency key, NULL when none was sent.
+  request_id TEXT,
+  -- YYYY-MM-DD in the patient's time zone.
+  local_date TEXT NOT NULL,
+  body BLOB NOT NULL,
+  UNIQUE (patient_pk, entry_id)
+) STRICT;
+CREATE UNIQUE INDEX management_time_by_request
+  ON management_time (patient_pk, request_id) WHERE request_id IS NOT NULL;
+CREATE INDEX management_time_by_date
+  ON management_time (patient_pk, local_date, pk);
 )sql",
 };
 

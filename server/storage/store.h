@@ -30,6 +30,7 @@
 #include "glutecare/v1/clinic.pb.h"
 #include "glutecare/v1/dashboard.pb.h"
 #include "glutecare/v1/program.pb.h"
+#include "glutecare/v1/rtm.pb.h"
 #include "glutecare/v1/session.pb.h"
 #include "glutecare/v1/suggestion.pb.h"
 #include "google/protobuf/timestamp.pb.h"
@@ -74,6 +75,30 @@ struct PatientActivity {
   std::vector<v1::PainReport> pain_reports;
   // The latest local_date of any session on or before `to`; empty if none.
   std::string last_session_date;
+};
+
+// What an RTM report reads about one patient (GetRtmActivity). Dates are
+// `YYYY-MM-DD` in the patient's time zone, bounds inclusive.
+struct RtmQuery {
+  // Data days from `data_from` to `data_to`.
+  std::string data_from;
+  std::string data_to;
+  // Management time from `time_from` to `time_to`.
+  std::string time_from;
+  std::string time_to;
+};
+
+struct RtmActivity {
+  // Distinct local dates with a session or a pain check-in in
+  // [data_from, data_to], ascending.
+  std::vector<std::string> data_dates;
+  // The earliest local date of any session or pain check-in; empty if none.
+  std::string first_data_date;
+  // The earliest start_date of the latest revision of each of the patient's
+  // programs; empty if the patient has no program.
+  std::string first_program_start_date;
+  // Management time entries dated in [time_from, time_to], oldest first.
+  std::vector<v1::ManagementTimeEntry> management_time;
 };
 
 // Which alerts ListAlerts returns.
@@ -185,6 +210,23 @@ class Store {
   // if the patient does not exist.
   virtual absl::StatusOr<PatientActivity> GetPatientActivity(
       const PatientName& patient, const ActivityQuery& query) = 0;
+
+  // RTM management time (issue 8). Stores `entry` (whose name is the new
+  // resource name, under `patient`, and whose date is set) unless
+  // `request_id` is non-empty and was used for the patient before: then
+  // nothing is written and that first entry is returned. NOT_FOUND if the
+  // patient does not exist.
+  virtual absl::StatusOr<v1::ManagementTimeEntry> CreateManagementTimeEntry(
+      const PatientName& patient, const v1::ManagementTimeEntry& entry,
+      absl::string_view request_id) = 0;
+  // A patient's management time, newest date first.
+  virtual absl::StatusOr<Page<v1::ManagementTimeEntry>>
+  ListManagementTimeEntries(const PatientName& patient,
+                            const PageRequest& page) = 0;
+  // What an RTM report needs about `patient`, read in one snapshot.
+  // NOT_FOUND if the patient does not exist.
+  virtual absl::StatusOr<RtmActivity> GetRtmActivity(
+      const PatientName& patient, const RtmQuery& query) = 0;
 
   // Alerts. Records what the rules found for `patient`, in one transaction:
   // a candidate whose (rule, trigger_key) was recorded before is skipped; one

@@ -77,7 +77,9 @@ const std::map<v1::Role, std::set<std::string>>& AllowedMethods() {
         "ProgramService/ListPrograms", "ProgramService/ListProgramRevisions",
         "SessionService/GetSession", "SessionService/ListSessions",
         "SessionService/ListPainReports", "ExerciseService/GetExercise",
-        "ExerciseService/ListExercises"}},
+        "ExerciseService/ListExercises",
+        // Billing systems read RTM reports, but log no time (issue 8).
+        "RtmService/GetRtmReport", "RtmService/ListRtmReports"}},
       // Therapists act on the patients of their clinic: everything clinical,
       // but not the clinic's users, tokens or audit trail, and they do not
       // report sessions or pain for their patients.
@@ -108,7 +110,12 @@ const std::map<v1::Role, std::set<std::string>>& AllowedMethods() {
         "SuggestionService/ListSuggestions",
         "SuggestionService/AcceptSuggestion",
         "SuggestionService/DismissSuggestion",
-        "DashboardService/ListPatientStatuses"}},
+        "DashboardService/ListPatientStatuses",
+        // RTM (issue 8): management time and the billing reports.
+        "RtmService/LogManagementTime",
+        "RtmService/ListManagementTime",
+        "RtmService/GetRtmReport",
+        "RtmService/ListRtmReports"}},
   };
   return *allowed;
 }
@@ -173,6 +180,11 @@ const std::map<std::string, TargetSpec>& Targets() {
       {"AccessService/ListAccessTokens", {"parent", "clinics/{c}"}},
       {"AccessService/RevokeAccessToken", {"name", "{token}"}},
       {"AuditService/ListAuditEvents", {"parent", "clinics/{c}"}},
+      {"RtmService/LogManagementTime", {"parent", "clinics/{c}/patients/{p}"}},
+      {"RtmService/ListManagementTime",
+       {"parent", "clinics/{c}/patients/{p}"}},
+      {"RtmService/GetRtmReport", {"patient", "clinics/{c}/patients/{p}"}},
+      {"RtmService/ListRtmReports", {"parent", "clinics/{c}"}},
   };
   return *targets;
 }

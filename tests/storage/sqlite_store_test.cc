@@ -331,6 +331,56 @@ TEST_F(SqliteStoreTest, PainReportsAreIdempotentAndNewestDateFirst) {
   EXPECT_EQ(page->items[1].local_date(), "2026-11-01");
 }
 
+TEST_F(SqliteStoreTest, RtmActivityReadsDistinctDataDaysAndTheMonthsTime) {
+  const PatientName p1{"demo", "p1"};
+  ASSERT_TRUE(store_->CreateSession(Session("s1", 1763600000), "").ok());
+  v1::PainReport pain;
+  pain.set_name("clinics/demo/patients/p1/painReports/r1");
+  pain.set_local_date("2026-11-20");  // the session's day: one data day
+  pain.set_area(v1::PAIN_AREA_HIP);
+  ASSERT_TRUE(store_->CreatePainReport(pain, "").ok());
+  pain.set_name("clinics/demo/patients/p1/painReports/r2");
+  pain.set_local_date("2026-11-18");
+  ASSERT_TRUE(store_->CreatePainReport(pain, "").ok());
+  auto entry = [](const std::string& id, const std::string& date,
+                  int minutes) {
+    v1::ManagementTimeEntry e;
+    e.set_name("clinics/demo/patients/p1/managementTimeEntries/" + id);
+    e.set_date(date);
+    e.set_minutes(minutes);
+    return e;
+  };
+  ASSERT_TRUE(store_->CreateManagementTimeEntry(
+                        p1, entry("m1", "2026-10-31", 10), "a")
+                  .ok());
+  ASSERT_TRUE(store_->CreateManagementTimeEntry(
+                        p1, entry("m2", "2026-11-01", 12), "b")
+                  .ok());
+  absl::StatusOr<v1::ManagementTimeEntry> again =
+      store_->CreateManagementTimeEntry(p1, entry("m3", "2026-11-02", 30), "b");
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->minutes(), 12);
+
+  absl::StatusOr<RtmActivity> activity = store_->GetRtmActivity(
+      p1, {.data_from = "2026-11-19",
+           .data_to = "2026-11-30",
+           .time_from = "2026-11-01",
+           .time_to = "2026-11-30"});
+  ASSERT_TRUE(activity.ok()) << activity.status();
+  EXPECT_EQ(activity->data_dates, std::vector<std::string>{"2026-11-20"});
+  EXPECT_EQ(activity->first_data_date, "2026-11-18");
+  EXPECT_EQ(activity->first_program_start_date, "2026-11-01");
+  ASSERT_EQ(activity->management_time.size(), 1u);
+  EXPECT_EQ(activity->management_time[0].minutes(), 12);
+
+  absl::StatusOr<Page<v1::ManagementTimeEntry>> page =
+      store_->ListManagementTimeEntries(p1, {.page_size = 10});
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->items.size(), 2u);
+  EXPECT_EQ(page->items[0].date(), "2026-11-01");
+  EXPECT_FALSE(store_->GetRtmActivity({"demo", "nobody"}, {}).ok());
+}
+
 v1::AccessToken Token(const std::string& id) {
   v1::AccessToken token;
   token.set_name("clinics/demo/accessTokens/" + id);

@@ -1,0 +1,356 @@
+#include "server/service/rtm_service.h"
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
+#include "server/common/clock.h"
+#include "server/common/page_token.h"
+#include "server/common/status.h"
+#include "server/domain/calendar.h"
+#include "server/domain/resource_names.h"
+#include "server/domain/rtm/billing_rules.h"
+#include "server/domain/text.h"
+#include "server/domain/validation.h"
+
+namespace glutecare {
+namespace {
+
+// Management time per entry, in minutes: a day's work with one patient is
+// never more than 4 hours; anything above is a typo.
+constexpr int32_t kMaxEntryMinutes = 240;
+
+// What a report is asked for: a month, an as-of day, or neither (the
+// patient's today).
+struct ReportWhen {
+  std::optional<absl::CivilMonth> month;
+  std::optional<absl::CivilDay> as_of;
+};
+
+// Parses a strict `YYYY-MM` within the API's dates; adds a violation
+// naming `field` otherwise.
+std::optional<absl::CivilMonth> ParseMonth(absl::string_view text,
+                                           absl::string_view field,
+                                           Violations& violations) {
+  int year = 0;
+  int month = 0;
+  if (text.size() != 7 || text[4] != '-' ||
+      !std::all_of(text.begin(), text.begin() + 4, absl::ascii_isdigit) ||
+      !absl::ascii_isdigit(text[5]) || !absl::ascii_isdigit(text[6]) ||
+      !absl::SimpleAtoi(text.substr(0, 4), &year) ||
+      !absl::SimpleAtoi(text.substr(5, 2), &month) || month < 1 ||
+      month > 12) {
+    violations.Add(std::string(field), "must be a month as YYYY-MM");
+    return std::nullopt;
+  }
+  const absl::CivilMonth parsed(year, month);
+  if (parsed < absl::CivilMonth(kMinDate) ||
+      parsed > absl::CivilMonth(kMaxDate)) {
+    violations.Add(std::string(field),
+                   absl::StrCat("must be from ",
+                                absl::FormatCivilTime(absl::CivilMonth(kMinDate)),
+                                " to ",
+                                absl::FormatCivilTime(absl::CivilMonth(kMaxDate))));
+    return std::nullopt;
+  }
+  return parsed;
+}
+
+absl::CivilDay LastDayOf(absl::CivilMonth month) {
+  return absl::CivilDay(month + 1) - 1;
+}
+
+std::optional<absl::CivilDay> DayOf(absl::string_view date) {
+  if (date.empty()) return std::nullopt;
+  absl::StatusOr<absl::CivilDay> day = ParseDate(date, "");
+  if (!day.ok()) return std::nullopt;
+  return *day;
+}
+
+// The RTM report of `patient` (stored as `name`), as asked by `when`, with
+// `now` deciding the patient's today.
+absl::StatusOr<v1::RtmReport> MakeReport(Store& store, const PatientName& name,
+                                         const v1::Patient& patient,
+                                         const ReportWhen& when,
+                                         absl::Time now) {
+  GLUTECARE_ASSIGN_OR_RETURN(
+      absl::TimeZone zone,
+      LoadTimeZone(patient.time_zone(), "patient.time_zone"));
+  const absl::CivilDay today = LocalDay(now, zone);
+  absl::CivilDay as_of = today;
+  absl::CivilMonth month(today);
+  if (when.as_of.has_value()) {
+    as_of = *when.as_of;
+    month = absl::CivilMonth(as_of);
+  } else if (when.month.has_value()) {
+    month = *when.month;
+    as_of = std::clamp(today, absl::CivilDay(month), LastDayOf(month));
+  }
+
+  // The period holding as_of starts at most 29 days before it.
+  GLUTECARE_ASSIGN_OR_RETURN(
+      RtmActivity activity,
+      store.GetRtmActivity(name, {.data_from = FormatDate(as_of - 29),
+                                  .data_to = FormatDate(as_of),
+                                  .time_from = FormatDate(absl::CivilDay(month)),
+                                  .time_to = FormatDate(LastDayOf(month))}));
+
+  rtm::RtmInput input{.as_of = as_of, .episode_start = as_of, .month = month};
+  std::optional<absl::CivilDay> program_start =
+      DayOf(activity.first_program_start_date);
+  std::optional<absl::CivilDay> first_data = DayOf(activity.first_data_date);
+  if (program_start.has_value() && first_data.has_value()) {
+    input.episode_start = std::min(*program_start, *first_data);
+  } else if (program_start.has_value()) {
+    input.episode_start = *program_start;
+  } else if (first_data.has_value()) {
+    input.episode_start = *first_data;
+  }
+  for (const std::string& date : activity.data_dates) {
+    if (std::optional<absl::CivilDay> day = DayOf(date)) {
+      input.data_days.push_back(*day);
+    }
+  }
+  for (const v1::ManagementTimeEntry& entry : activity.management_time) {
+    if (std::optional<absl::CivilDay> day = DayOf(entry.date())) {
+      input.time.push_back({.day = *day,
+                            .minutes = entry.minutes(),
+                            .interactive = entry.interactive()});
+    }
+  }
+
+  const rtm::RtmAssessment assessment =
+      rtm::AssessRtm(input, rtm::DefaultCodeTable());
+  v1::RtmReport report;
+  report.set_patient(name.ToString());
+  report.set_patient_display_name(patient.display_name());
+  report.set_as_of_date(FormatDate(as_of));
+  report.set_episode_start_date(FormatDate(input.episode_start));
+  report.set_period_start_date(FormatDate(assessment.period.first));
+  report.set_period_end_date(FormatDate(assessment.period.last));
+  report.set_data_days(assessment.data_days);
+  report.set_days_left(assessment.days_left);
+  report.set_month(absl::FormatCivilTime(assessment.month));
+  report.set_minutes(assessment.minutes);
+  report.set_interactive(assessment.interactive);
+  for (const rtm::CodeFinding& finding : assessment.codes) {
+    v1::RtmCodeFinding* code = report.add_codes();
+    code->set_code(finding.code);
+    code->set_description(finding.description);
+    code->set_supportable(finding.supportable);
+    code->set_units(finding.units);
+    code->set_reason(finding.reason);
+    code->set_missing(finding.missing);
+  }
+  report.set_near_threshold(assessment.near_threshold);
+  return report;
+}
+
+void CheckEntry(const v1::ManagementTimeEntry& entry, Violations& violations) {
+  if (entry.minutes() < 1 || entry.minutes() > kMaxEntryMinutes) {
+    violations.Add("management_time_entry.minutes",
+                   absl::StrCat("must be 1-", kMaxEntryMinutes, " minutes"));
+  }
+  const std::optional<size_t> note_chars = Utf8Length(entry.note());
+  if (!note_chars.has_value() ||
+      HasControlCharacters(entry.note(), /*allow_newlines=*/true)) {
+    violations.Add("management_time_entry.note",
+                   "must be printable UTF-8 text");
+  } else if (*note_chars > kMaxShortNoteChars) {
+    violations.Add("management_time_entry.note",
+                   absl::StrCat("must be at most ", kMaxShortNoteChars,
+                                " characters"));
+  }
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* RtmServiceImpl::LogManagementTime(
+    grpc::CallbackServerContext* context,
+    const v1::LogManagementTimeRequest* request,
+    v1::ManagementTimeEntry* response) {
+  return calls_.Run(
+      context, *request,
+      [=, this](const Principal& caller) -> absl::Status {
+        const absl::Time now = absl::Now();
+        GLUTECARE_ASSIGN_OR_RETURN(
+            PatientName patient_name,
+            PatientName::Parse(request->parent(), "parent"));
+        Violations violations;
+        CheckRequestId(request->request_id(), "request_id", violations);
+        if (!request->has_management_time_entry()) {
+          violations.Add("management_time_entry", "is required");
+        } else {
+          CheckEntry(request->management_time_entry(), violations);
+        }
+        std::optional<absl::CivilDay> date;
+        const std::string& date_text = request->management_time_entry().date();
+        if (!date_text.empty()) {
+          absl::StatusOr<absl::CivilDay> parsed =
+              ParseDate(date_text, "management_time_entry.date");
+          if (parsed.ok()) {
+            date = *parsed;
+          } else {
+            violations.Add("management_time_entry.date",
+                           "must be a date as YYYY-MM-DD");
+          }
+        }
+        GLUTECARE_RETURN_IF_ERROR(violations.ToStatus());
+
+        GLUTECARE_ASSIGN_OR_RETURN(v1::Patient patient,
+                                   store_.GetPatient(patient_name));
+        GLUTECARE_ASSIGN_OR_RETURN(
+            absl::TimeZone zone,
+            LoadTimeZone(patient.time_zone(), "patient.time_zone"));
+        const absl::CivilDay today = LocalDay(now, zone);
+        if (date.has_value() && *date > today) {
+          return InvalidFieldError(
+              "management_time_entry.date",
+              absl::StrCat("must not be after the patient's today, ",
+                           FormatDate(today)));
+        }
+
+        v1::ManagementTimeEntry entry = request->management_time_entry();
+        entry.set_name(absl::StrCat(patient_name.ToString(),
+                                    "/managementTimeEntries/",
+                                    GenerateResourceId()));
+        entry.set_therapist(caller.subject);
+        entry.set_date(FormatDate(date.value_or(today)));
+        *entry.mutable_create_time() = NowTimestamp();
+        GLUTECARE_ASSIGN_OR_RETURN(
+            *response, store_.CreateManagementTimeEntry(
+                           patient_name, entry, request->request_id()));
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* RtmServiceImpl::ListManagementTime(
+    grpc::CallbackServerContext* context,
+    const v1::ListManagementTimeRequest* request,
+    v1::ListManagementTimeResponse* response) {
+  return calls_.Run(context, *request, [=, this]() -> absl::Status {
+    GLUTECARE_ASSIGN_OR_RETURN(PatientName patient,
+                               PatientName::Parse(request->parent(), "parent"));
+    return ListInto(
+        request->page_size(), request->page_token(),
+        [&](const PageRequest& page) {
+          return store_.ListManagementTimeEntries(patient, page);
+        },
+        response->mutable_management_time_entries(),
+        response->mutable_next_page_token());
+  });
+}
+
+grpc::ServerUnaryReactor* RtmServiceImpl::GetRtmReport(
+    grpc::CallbackServerContext* context,
+    const v1::GetRtmReportRequest* request, v1::RtmReport* response) {
+  return calls_.Run(context, *request, [=, this]() -> absl::Status {
+    const absl::Time now = absl::Now();
+    GLUTECARE_ASSIGN_OR_RETURN(
+        PatientName name, PatientName::Parse(request->patient(), "patient"));
+    Violations violations;
+    ReportWhen when;
+    if (!request->month().empty()) {
+      when.month = ParseMonth(request->month(), "month", violations);
+    }
+    if (!request->as_of_date().empty()) {
+      absl::StatusOr<absl::CivilDay> day =
+          ParseDate(request->as_of_date(), "as_of_date");
+      if (day.ok()) {
+        when.as_of = *day;
+      } else {
+        violations.Add("as_of_date", "must be a date as YYYY-MM-DD");
+      }
+      if (!request->month().empty()) {
+        violations.Add("as_of_date", "give either month or as_of_date");
+      }
+    }
+    GLUTECARE_RETURN_IF_ERROR(violations.ToStatus());
+    GLUTECARE_ASSIGN_OR_RETURN(v1::Patient patient, store_.GetPatient(name));
+    GLUTECARE_ASSIGN_OR_RETURN(*response,
+                               MakeReport(store_, name, patient, when, now));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* RtmServiceImpl::ListRtmReports(
+    grpc::CallbackServerContext* context,
+    const v1::ListRtmReportsRequest* request,
+    v1::ListRtmReportsResponse* response) {
+  return calls_.Run(context, *request, [=, this]() -> absl::Status {
+    const absl::Time now = absl::Now();
+    GLUTECARE_ASSIGN_OR_RETURN(ClinicName clinic,
+                               ClinicName::Parse(request->parent(), "parent"));
+    Violations violations;
+    ReportWhen when;
+    if (!request->month().empty()) {
+      when.month = ParseMonth(request->month(), "month", violations);
+    }
+    GLUTECARE_RETURN_IF_ERROR(violations.ToStatus());
+    GLUTECARE_RETURN_IF_ERROR(CheckEnumFilter(
+        request->order(), v1::RtmReportOrder_IsValid, "order"));
+    GLUTECARE_ASSIGN_OR_RETURN(int32_t page_size,
+                               EffectivePageSize(request->page_size()));
+    // Reports are computed, then ordered, so a page token is an offset into
+    // the ordered list of the same query.
+    const std::string query =
+        absl::StrCat("rtm:", clinic.ToString(), ":", request->month(), ":",
+                     request->near_threshold_only(), ":", request->order());
+    int64_t offset = 0;
+    if (!request->page_token().empty()) {
+      GLUTECARE_ASSIGN_OR_RETURN(PageCursor cursor,
+                                 DecodePageToken(query, request->page_token()));
+      const int64_t* at = std::get_if<int64_t>(&cursor.sort_key);
+      if (at == nullptr || *at < 0) {
+        return InvalidFieldError("page_token", "is not a valid page token");
+      }
+      offset = *at;
+    }
+
+    std::vector<v1::RtmReport> reports;
+    PageRequest patients_page{.page_size = kMaxPageSize};
+    do {
+      GLUTECARE_ASSIGN_OR_RETURN(
+          Page<v1::Patient> patients,
+          store_.ListPatients(clinic, std::nullopt, patients_page));
+      for (const v1::Patient& patient : patients.items) {
+        GLUTECARE_ASSIGN_OR_RETURN(PatientName name,
+                                   PatientName::Parse(patient.name(), "name"));
+        GLUTECARE_ASSIGN_OR_RETURN(
+            v1::RtmReport report, MakeReport(store_, name, patient, when, now));
+        if (request->near_threshold_only() && !report.near_threshold()) {
+          continue;
+        }
+        reports.push_back(std::move(report));
+      }
+      patients_page.page_token = std::move(patients.next_page_token);
+    } while (!patients_page.page_token.empty());
+
+    const bool near_first = request->order() != v1::RTM_REPORT_ORDER_PATIENT;
+    std::sort(reports.begin(), reports.end(),
+              [near_first](const v1::RtmReport& a, const v1::RtmReport& b) {
+                if (near_first && a.near_threshold() != b.near_threshold()) {
+                  return a.near_threshold();
+                }
+                return a.patient() < b.patient();
+              });
+    const int64_t total = static_cast<int64_t>(reports.size());
+    const int64_t end = std::min<int64_t>(total, offset + page_size);
+    for (int64_t i = offset; i < end; ++i) {
+      *response->add_reports() = std::move(reports[i]);
+    }
+    if (end < total) {
+      response->set_next_page_token(
+          EncodePageToken(query, PageCursor{.sort_key = end, .pk = 0}));
+    }
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace glutecare

@@ -1,0 +1,409 @@
+// RtmService through the RPCs: management time, the report's threshold
+// edges (15/16 data days, 19/20 minutes), months in the patient's time zone,
+// and the clinic-wide list with patients near a threshold first.
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "glutecare/v1/clinic_service.grpc.pb.h"
+#include "glutecare/v1/patient_service.grpc.pb.h"
+#include "glutecare/v1/program_service.grpc.pb.h"
+#include "glutecare/v1/rtm_service.grpc.pb.h"
+#include "glutecare/v1/session_service.grpc.pb.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/util/time_util.h"
+#include "gtest/gtest.h"
+#include "server/service/server.h"
+#include "tests/testing/access.h"
+#include "tests/testing/grpc_errors.h"
+#include "tests/testing/temp_dir.h"
+
+namespace glutecare {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+using ::testing::ElementsAre;
+using ::testing::UnorderedElementsAre;
+
+constexpr char kZone[] = "America/New_York";
+
+class RtmServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_FALSE(dir_.path().empty());
+    absl::StatusOr<std::string> admin =
+        testing::BootstrapAdmin(dir_.File("glutecare.db"), "demo");
+    ASSERT_TRUE(admin.ok()) << admin.status();
+    admin_token_ = *admin;
+    absl::StatusOr<std::unique_ptr<GlutecareServer>> server =
+        GlutecareServer::Start({.listen_address = "127.0.0.1:0",
+                                .db_path = dir_.File("glutecare.db"),
+                                .worker_threads = 2,
+                                .alert_sweep_interval = absl::ZeroDuration()});
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = std::move(*server);
+    channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
+                                   grpc::InsecureChannelCredentials());
+    v1::CreateTherapistRequest therapist;
+    therapist.set_parent("clinics/demo");
+    therapist.set_therapist_id("t1");
+    therapist.mutable_therapist()->set_display_name("Tess");
+    v1::Therapist created;
+    const grpc::Status status =
+        v1::ClinicService::NewStub(channel_)->CreateTherapist(
+            Context(admin_token_).get(), therapist, &created);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    therapist_token_ = Token(v1::ROLE_THERAPIST, "clinics/demo/therapists/t1");
+    rtm_ = v1::RtmService::NewStub(channel_);
+  }
+
+  void TearDown() override {
+    if (server_ != nullptr) server_->Shutdown(absl::Seconds(5));
+  }
+
+  static std::unique_ptr<grpc::ClientContext> Context(
+      const std::string& token) {
+    auto context = std::make_unique<grpc::ClientContext>();
+    context->set_deadline(std::chrono::system_clock::now() +
+                          std::chrono::seconds(10));
+    testing::SetBearer(*context, token);
+    return context;
+  }
+
+  std::string Token(v1::Role role, const std::string& subject) {
+    absl::StatusOr<std::string> token = testing::CreateToken(
+        channel_, admin_token_, "clinics/demo", role, subject);
+    EXPECT_TRUE(token.ok()) << token.status();
+    return token.value_or("");
+  }
+
+  // Creates patient `id` of t1 in kZone; returns their name and keeps a
+  // token of theirs in patient_tokens_.
+  std::string CreatePatient(const std::string& id) {
+    v1::CreatePatientRequest request;
+    request.set_parent("clinics/demo");
+    request.set_patient_id(id);
+    v1::Patient* p = request.mutable_patient();
+    p->set_display_name(absl::StrCat("Patient ", id));
+    p->set_mrn(absl::StrCat("MRN-", id));
+    p->set_time_zone(kZone);
+    p->add_pain_areas(v1::PAIN_AREA_HIP);
+    p->set_therapist("clinics/demo/therapists/t1");
+    p->set_baseline_pain(6);
+    v1::Patient patient;
+    const grpc::Status status =
+        v1::PatientService::NewStub(channel_)->CreatePatient(
+            Context(therapist_token_).get(), request, &patient);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    patient_tokens_[patient.name()] = Token(v1::ROLE_PATIENT, patient.name());
+    return patient.name();
+  }
+
+  // A pain check-in of `patient` on `day` (their calendar).
+  void ReportPain(const std::string& patient, absl::CivilDay day) {
+    v1::CreatePainReportRequest request;
+    request.set_parent(patient);
+    request.set_request_id(absl::StrCat("pain-", absl::FormatCivilTime(day)));
+    request.mutable_pain_report()->set_area(v1::PAIN_AREA_HIP);
+    request.mutable_pain_report()->set_score(3);
+    request.mutable_pain_report()->set_local_date(absl::FormatCivilTime(day));
+    v1::PainReport report;
+    const grpc::Status status =
+        v1::SessionService::NewStub(channel_)->CreatePainReport(
+            Context(patient_tokens_[patient]).get(), request, &report);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+
+  grpc::Status LogTime(const std::string& patient, absl::CivilDay day,
+                       int minutes, bool interactive,
+                       const std::string& request_id,
+                       v1::ManagementTimeEntry* entry) {
+    v1::LogManagementTimeRequest request;
+    request.set_parent(patient);
+    request.set_request_id(request_id);
+    v1::ManagementTimeEntry* e = request.mutable_management_time_entry();
+    e->set_date(absl::FormatCivilTime(day));
+    e->set_minutes(minutes);
+    e->set_interactive(interactive);
+    e->set_note("Call about the clamshell progression");
+    return rtm_->LogManagementTime(Context(therapist_token_).get(), request,
+                                   entry);
+  }
+
+  v1::RtmReport Report(const std::string& patient, const std::string& month,
+                       const std::string& as_of_date) {
+    v1::GetRtmReportRequest request;
+    request.set_patient(patient);
+    request.set_month(month);
+    request.set_as_of_date(as_of_date);
+    v1::RtmReport report;
+    const grpc::Status status =
+        rtm_->GetRtmReport(Context(therapist_token_).get(), request, &report);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return report;
+  }
+
+  // The codes of `report` that are supportable.
+  static std::vector<std::string> Supportable(const v1::RtmReport& report) {
+    std::vector<std::string> codes;
+    for (const v1::RtmCodeFinding& code : report.codes()) {
+      if (code.supportable()) codes.push_back(code.code());
+    }
+    return codes;
+  }
+
+  static const v1::RtmCodeFinding& Code(const v1::RtmReport& report,
+                                        const std::string& code) {
+    for (const v1::RtmCodeFinding& finding : report.codes()) {
+      if (finding.code() == code) return finding;
+    }
+    static const v1::RtmCodeFinding* const kNone = new v1::RtmCodeFinding;
+    ADD_FAILURE() << code << " is not in the report";
+    return *kNone;
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<GlutecareServer> server_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::RtmService::Stub> rtm_;
+  std::string admin_token_;
+  std::string therapist_token_;
+  std::map<std::string, std::string> patient_tokens_;
+};
+
+TEST_F(RtmServiceTest, FifteenDataDaysSupport98985AndSixteen98977) {
+  const std::string patient = CreatePatient("ana");
+  const absl::CivilDay first(2026, 3, 1);
+  for (int i = 0; i < 15; ++i) ReportPain(patient, first + i);
+
+  v1::RtmReport report = Report(patient, "", "2026-03-30");
+  EXPECT_EQ(report.episode_start_date(), "2026-03-01");
+  EXPECT_EQ(report.period_start_date(), "2026-03-01");
+  EXPECT_EQ(report.period_end_date(), "2026-03-30");
+  EXPECT_EQ(report.data_days(), 15);
+  EXPECT_EQ(report.days_left(), 0);
+  EXPECT_THAT(Supportable(report), ElementsAre("98975", "98985"));
+  EXPECT_FALSE(Code(report, "98977").supportable());
+
+  // Earlier in the period, the 16th day is still reachable: say so.
+  report = Report(patient, "", "2026-03-15");
+  EXPECT_EQ(report.days_left(), 15);
+  EXPECT_EQ(Code(report, "98977").missing(),
+            "1 more data day by 2026-03-30 for 98977");
+  EXPECT_TRUE(report.near_threshold());
+
+  ReportPain(patient, first + 15);
+  report = Report(patient, "", "2026-03-30");
+  EXPECT_EQ(report.data_days(), 16);
+  EXPECT_THAT(Supportable(report), ElementsAre("98975", "98977"));
+  EXPECT_FALSE(Code(report, "98985").supportable());
+}
+
+TEST_F(RtmServiceTest, NineteenMinutesSupport98979AndTwenty98980) {
+  const std::string patient = CreatePatient("ana");
+  v1::ManagementTimeEntry entry;
+  ASSERT_TRUE(LogTime(patient, absl::CivilDay(2026, 3, 10), 19, true, "call-1", &entry)
+                  .ok());
+  EXPECT_EQ(entry.therapist(), "clinics/demo/therapists/t1");
+  EXPECT_EQ(entry.date(), "2026-03-10");
+  EXPECT_TRUE(absl::StartsWith(
+      entry.name(), absl::StrCat(patient, "/managementTimeEntries/")));
+
+  v1::RtmReport report = Report(patient, "2026-03", "");
+  EXPECT_EQ(report.month(), "2026-03");
+  EXPECT_EQ(report.as_of_date(), "2026-03-31");
+  EXPECT_EQ(report.minutes(), 19);
+  EXPECT_TRUE(Code(report, "98979").supportable());
+  EXPECT_FALSE(Code(report, "98980").supportable());
+
+  // A retry of the same request logs nothing more.
+  v1::ManagementTimeEntry retried;
+  ASSERT_TRUE(LogTime(patient, absl::CivilDay(2026, 3, 10), 19, true, "call-1", &retried)
+                  .ok());
+  EXPECT_EQ(retried.name(), entry.name());
+  EXPECT_EQ(Report(patient, "2026-03", "").minutes(), 19);
+
+  ASSERT_TRUE(LogTime(patient, absl::CivilDay(2026, 3, 11), 1, false, "note-1", &entry)
+                  .ok());
+  report = Report(patient, "2026-03", "");
+  EXPECT_EQ(report.minutes(), 20);
+  EXPECT_TRUE(report.interactive());
+  EXPECT_TRUE(Code(report, "98980").supportable());
+  EXPECT_FALSE(Code(report, "98979").supportable());
+  EXPECT_EQ(Code(report, "98981").units(), 0);
+
+  v1::ListManagementTimeRequest list;
+  list.set_parent(patient);
+  v1::ListManagementTimeResponse listed;
+  ASSERT_TRUE(
+      rtm_->ListManagementTime(Context(therapist_token_).get(), list, &listed)
+          .ok());
+  ASSERT_EQ(listed.management_time_entries_size(), 2);
+  EXPECT_EQ(listed.management_time_entries(0).date(), "2026-03-11");
+  EXPECT_EQ(listed.management_time_entries(1).date(), "2026-03-10");
+}
+
+TEST_F(RtmServiceTest, MonthsAndDataDaysAreThePatientsCalendar) {
+  const std::string patient = CreatePatient("ana");
+  // Monitoring starts with the program, on 2026-03-01.
+  v1::CreateProgramRequest program;
+  program.set_parent(patient);
+  program.set_program_id("g1");
+  v1::Program* g = program.mutable_program();
+  g->set_display_name("Phase 1");
+  g->set_status(v1::PROGRAM_STATUS_ACTIVE);
+  g->set_start_date("2026-03-01");
+  v1::Prescription* rx = g->add_prescriptions();
+  rx->set_exercise("exercises/glute-bridge");
+  rx->set_sets(3);
+  rx->set_reps(12);
+  rx->mutable_load()->set_type(v1::LOAD_TYPE_BODYWEIGHT);
+  rx->set_sessions_per_week(3);
+  v1::Program created;
+  ASSERT_TRUE(v1::ProgramService::NewStub(channel_)
+                  ->CreateProgram(Context(therapist_token_).get(), program,
+                                  &created)
+                  .ok());
+
+  // 2026-04-01 02:30 UTC is 2026-03-31 22:30 in New York.
+  v1::CreateSessionRequest session;
+  session.set_parent(patient);
+  session.set_request_id("late-evening");
+  v1::Session* s = session.mutable_session();
+  ASSERT_TRUE(TimeUtil::FromString("2026-04-01T02:30:00Z",
+                                   s->mutable_perform_time()));
+  v1::PerformedExercise* e = s->add_exercises();
+  e->set_exercise("exercises/glute-bridge");
+  e->set_sets(3);
+  e->set_reps(12);
+  e->mutable_load()->set_type(v1::LOAD_TYPE_BODYWEIGHT);
+  s->set_pain_before(3);
+  s->set_pain_after(3);
+  s->set_pain_area(v1::PAIN_AREA_HIP);
+  s->set_difficulty(v1::DIFFICULTY_ABOUT_RIGHT);
+  v1::Session created_session;
+  const grpc::Status status =
+      v1::SessionService::NewStub(channel_)->CreateSession(
+          Context(patient_tokens_[patient]).get(), session, &created_session);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+
+  v1::ManagementTimeEntry entry;
+  ASSERT_TRUE(LogTime(patient, absl::CivilDay(2026, 3, 31), 12, true, "march", &entry).ok());
+  ASSERT_TRUE(LogTime(patient, absl::CivilDay(2026, 4, 1), 30, true, "april", &entry).ok());
+
+  // March ends on the 31st in New York: the session and the 12 minutes are
+  // March's; the 31st opens the episode's second 30-day period.
+  v1::RtmReport march = Report(patient, "2026-03", "");
+  EXPECT_EQ(march.episode_start_date(), "2026-03-01");
+  EXPECT_EQ(march.as_of_date(), "2026-03-31");
+  EXPECT_EQ(march.period_start_date(), "2026-03-31");
+  EXPECT_EQ(march.data_days(), 1);
+  EXPECT_EQ(march.minutes(), 12);
+  EXPECT_THAT(Supportable(march), ElementsAre("98979"));
+
+  v1::RtmReport april = Report(patient, "", "2026-04-01");
+  EXPECT_EQ(april.month(), "2026-04");
+  EXPECT_EQ(april.data_days(), 1);  // the session's day, 2026-03-31
+  EXPECT_EQ(april.minutes(), 30);
+
+  // The day before holds nothing of it.
+  v1::RtmReport before = Report(patient, "", "2026-03-30");
+  EXPECT_EQ(before.period_start_date(), "2026-03-01");
+  EXPECT_EQ(before.data_days(), 0);
+}
+
+TEST_F(RtmServiceTest, ClinicListsPatientsNearAThresholdFirst) {
+  const std::string amy = CreatePatient("amy");
+  const std::string zed = CreatePatient("zed");
+  const absl::CivilDay today =
+      absl::ToCivilDay(absl::Now(), absl::FixedTimeZone(0)) - 1;
+  // amy has 21 data days (98977 met); zed 13, 3 short of 98977 with days
+  // left: a nudge.
+  for (int i = 0; i < 21; ++i) ReportPain(amy, today - i);
+  for (int i = 0; i < 13; ++i) ReportPain(zed, today - i);
+
+  v1::ListRtmReportsRequest request;
+  request.set_parent("clinics/demo");
+  v1::ListRtmReportsResponse response;
+  ASSERT_TRUE(
+      rtm_->ListRtmReports(Context(therapist_token_).get(), request, &response)
+          .ok());
+  ASSERT_EQ(response.reports_size(), 2);
+  EXPECT_EQ(response.reports(0).patient(), zed);
+  EXPECT_TRUE(response.reports(0).near_threshold());
+  EXPECT_EQ(response.reports(1).patient(), amy);
+  EXPECT_FALSE(response.reports(1).near_threshold());
+
+  request.set_order(v1::RTM_REPORT_ORDER_PATIENT);
+  ASSERT_TRUE(
+      rtm_->ListRtmReports(Context(therapist_token_).get(), request, &response)
+          .ok());
+  ASSERT_EQ(response.reports_size(), 2);
+  EXPECT_EQ(response.reports(0).patient(), amy);
+
+  request.set_near_threshold_only(true);
+  request.set_order(v1::RTM_REPORT_ORDER_UNSPECIFIED);
+  ASSERT_TRUE(
+      rtm_->ListRtmReports(Context(therapist_token_).get(), request, &response)
+          .ok());
+  ASSERT_EQ(response.reports_size(), 1);
+  EXPECT_EQ(response.reports(0).patient(), zed);
+
+  // Pages of one, in order; the integration (a billing system) reads them.
+  const std::string billing = Token(v1::ROLE_INTEGRATION, "");
+  request.set_near_threshold_only(false);
+  request.set_page_size(1);
+  std::vector<std::string> seen;
+  for (int page = 0; page < 3; ++page) {
+    ASSERT_TRUE(
+        rtm_->ListRtmReports(Context(billing).get(), request, &response).ok());
+    for (const v1::RtmReport& report : response.reports()) {
+      seen.push_back(report.patient());
+    }
+    if (response.next_page_token().empty()) break;
+    request.set_page_token(response.next_page_token());
+  }
+  EXPECT_THAT(seen, ElementsAre(zed, amy));
+}
+
+TEST_F(RtmServiceTest, BadRequestsNameTheirFields) {
+  const std::string patient = CreatePatient("ana");
+  v1::LogManagementTimeRequest request;
+  request.set_parent(patient);
+  request.set_request_id("bad id!");
+  request.mutable_management_time_entry()->set_minutes(241);
+  request.mutable_management_time_entry()->set_date("2026-02-30");
+  v1::ManagementTimeEntry entry;
+  grpc::Status status =
+      rtm_->LogManagementTime(Context(therapist_token_).get(), request, &entry);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(testing::ViolatedFields(status),
+              UnorderedElementsAre("request_id",
+                                   "management_time_entry.minutes",
+                                   "management_time_entry.date"));
+
+  status = LogTime(patient, absl::CivilDay(2199, 1, 1), 5, false, "",
+                   &entry);
+  EXPECT_THAT(testing::ViolatedFields(status),
+              ElementsAre("management_time_entry.date"));
+
+  v1::GetRtmReportRequest report_request;
+  report_request.set_patient(patient);
+  report_request.set_month("2026-13");
+  v1::RtmReport report;
+  status = rtm_->GetRtmReport(Context(therapist_token_).get(), report_request,
+                              &report);
+  EXPECT_THAT(testing::ViolatedFields(status), ElementsAre("month"));
+}
+
+}  // namespace
+}  // namespace glutecare
