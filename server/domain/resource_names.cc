@@ -190,6 +190,35 @@ std::string PainReportName::ToString() const {
                       "/painReports/", pain_report);
 }
 
+absl::StatusOr<OutcomeAssignmentName> OutcomeAssignmentName::Parse(
+    absl::string_view name, absl::string_view field) {
+  GLUTECARE_ASSIGN_OR_RETURN(
+      auto ids,
+      ParseSegments(name, {"clinics", "patients", "outcomeAssignments"},
+                    field));
+  return OutcomeAssignmentName{std::move(ids[0]), std::move(ids[1]),
+                               std::move(ids[2])};
+}
+
+std::string OutcomeAssignmentName::ToString() const {
+  return absl::StrCat("clinics/", clinic, "/patients/", patient,
+                      "/outcomeAssignments/", assignment);
+}
+
+absl::StatusOr<OutcomeResponseName> OutcomeResponseName::Parse(
+    absl::string_view name, absl::string_view field) {
+  GLUTECARE_ASSIGN_OR_RETURN(
+      auto ids,
+      ParseSegments(name, {"clinics", "patients", "outcomeResponses"}, field));
+  return OutcomeResponseName{std::move(ids[0]), std::move(ids[1]),
+                             std::move(ids[2])};
+}
+
+std::string OutcomeResponseName::ToString() const {
+  return absl::StrCat("clinics/", clinic, "/patients/", patient,
+                      "/outcomeResponses/", response);
+}
+
 absl::StatusOr<AlertName> AlertName::Parse(absl::string_view name,
                                            absl::string_view field) {
   GLUTECARE_ASSIGN_OR_RETURN(

@@ -110,6 +110,34 @@ struct PainReportName {
                          const PainReportName&) = default;
 };
 
+// `clinics/{clinic}/patients/{patient}/outcomeAssignments/{assignment}`
+struct OutcomeAssignmentName {
+  std::string clinic;
+  std::string patient;
+  std::string assignment;
+
+  static absl::StatusOr<OutcomeAssignmentName> Parse(absl::string_view name,
+                                                     absl::string_view field);
+  PatientName parent() const { return {clinic, patient}; }
+  std::string ToString() const;
+  friend bool operator==(const OutcomeAssignmentName&,
+                         const OutcomeAssignmentName&) = default;
+};
+
+// `clinics/{clinic}/patients/{patient}/outcomeResponses/{response}`
+struct OutcomeResponseName {
+  std::string clinic;
+  std::string patient;
+  std::string response;
+
+  static absl::StatusOr<OutcomeResponseName> Parse(absl::string_view name,
+                                                   absl::string_view field);
+  PatientName parent() const { return {clinic, patient}; }
+  std::string ToString() const;
+  friend bool operator==(const OutcomeResponseName&,
+                         const OutcomeResponseName&) = default;
+};
+
 // `clinics/{clinic}/patients/{patient}/alerts/{alert}`
 struct AlertName {
   std::string clinic;

@@ -21,6 +21,7 @@
 #include "server/service/dashboard_service.h"
 #include "server/service/exercise_service.h"
 #include "server/service/malformed_request.h"
+#include "server/service/outcome_service.h"
 #include "server/service/patient_service.h"
 #include "server/service/program_service.h"
 #include "server/service/report_service.h"
@@ -178,6 +179,8 @@ absl::StatusOr<std::unique_ptr<GlutecareServer>> GlutecareServer::Serve(
       std::make_unique<DashboardServiceImpl>(store, calls, monitor));
   add(v1::ReportService::service_full_name(),
       std::make_unique<ReportServiceImpl>(store, calls));
+  add(v1::OutcomeService::service_full_name(),
+      std::make_unique<OutcomeServiceImpl>(store, calls));
   add(v1::RtmService::service_full_name(),
       std::make_unique<RtmServiceImpl>(store, calls));
   add(v1::AccessService::service_full_name(),

@@ -14,7 +14,7 @@ namespace {
 //
 // Every resource is stored as its serialized v1 proto in `body`; the columns
 // beside it are the keys that queries, uniqueness and foreign keys need.
-constexpr std::array<absl::string_view, 6> kMigrations = {
+constexpr std::array<absl::string_view, 7> kMigrations = {
     R"sql(
 CREATE TABLE clinics (
   pk INTEGER PRIMARY KEY,
@@ -211,6 +211,36 @@ CREATE UNIQUE INDEX management_time_by_request
   ON management_time (patient_pk, request_id) WHERE request_id IS NOT NULL;
 CREATE INDEX management_time_by_date
   ON management_time (patient_pk, local_date, pk);
+)sql",
+    // 7: outcome measures (issue 8): a patient's assignments (at most one
+    // per measure, the id being the measure's) and scored responses.
+    R"sql(
+CREATE TABLE outcome_assignments (
+  pk INTEGER PRIMARY KEY,
+  patient_pk INTEGER NOT NULL REFERENCES patients (pk),
+  assignment_id TEXT NOT NULL,
+  body BLOB NOT NULL,
+  UNIQUE (patient_pk, assignment_id)
+) STRICT;
+
+CREATE TABLE outcome_responses (
+  pk INTEGER PRIMARY KEY,
+  patient_pk INTEGER NOT NULL REFERENCES patients (pk),
+  assignment_pk INTEGER NOT NULL REFERENCES outcome_assignments (pk),
+  response_id TEXT NOT NULL,
+  -- The client's idempotency key, NULL when none was sent.
+  request_id TEXT,
+  -- YYYY-MM-DD in the patient's time zone.
+  local_date TEXT NOT NULL,
+  body BLOB NOT NULL,
+  UNIQUE (patient_pk, response_id)
+) STRICT;
+CREATE UNIQUE INDEX outcome_responses_by_request
+  ON outcome_responses (patient_pk, request_id) WHERE request_id IS NOT NULL;
+CREATE INDEX outcome_responses_by_date
+  ON outcome_responses (patient_pk, local_date, pk);
+CREATE INDEX outcome_responses_by_assignment
+  ON outcome_responses (assignment_pk, pk);
 )sql",
 };
 

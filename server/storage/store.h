@@ -29,6 +29,7 @@
 #include "glutecare/v1/audit.pb.h"
 #include "glutecare/v1/clinic.pb.h"
 #include "glutecare/v1/dashboard.pb.h"
+#include "glutecare/v1/outcome.pb.h"
 #include "glutecare/v1/program.pb.h"
 #include "glutecare/v1/rtm.pb.h"
 #include "glutecare/v1/session.pb.h"
@@ -204,6 +205,36 @@ class Store {
       const v1::PainReport& report, absl::string_view request_id) = 0;
   // A patient's check-ins, newest local_date first.
   virtual absl::StatusOr<Page<v1::PainReport>> ListPainReports(
+      const PatientName& patient, const PageRequest& page) = 0;
+
+  // Outcome measures. Stores `assignment` (whose name is the new resource
+  // name); ALREADY_EXISTS if the patient has one with its id, NOT_FOUND if
+  // the patient does not exist.
+  virtual absl::StatusOr<v1::OutcomeAssignment> CreateOutcomeAssignment(
+      const v1::OutcomeAssignment& assignment) = 0;
+  virtual absl::StatusOr<v1::OutcomeAssignment> GetOutcomeAssignment(
+      const OutcomeAssignmentName& name) = 0;
+  // A patient's assignments, by id. NOT_FOUND if the patient does not exist.
+  virtual absl::StatusOr<std::vector<v1::OutcomeAssignment>>
+  ListOutcomeAssignments(const PatientName& patient) = 0;
+  // The first (intake) response to an assignment, if any.
+  virtual absl::StatusOr<std::optional<v1::OutcomeResponse>> GetOutcomeIntake(
+      const OutcomeAssignmentName& name) = 0;
+  // In one transaction: unless `request_id` is non-empty and the patient
+  // used it before (then that first response is returned and nothing is
+  // written), checks that the intake of `response.assignment` is still
+  // `expected_intake` (a response name, empty for none; ABORTED otherwise, as
+  // the response was compared with another intake), stores `response` (whose
+  // name is the new resource name) and updates the assignment's
+  // intake_date, last_response_date and response_count. NOT_FOUND if the
+  // assignment does not exist.
+  virtual absl::StatusOr<v1::OutcomeResponse> CreateOutcomeResponse(
+      const v1::OutcomeResponse& response, absl::string_view request_id,
+      absl::string_view expected_intake) = 0;
+  virtual absl::StatusOr<v1::OutcomeResponse> GetOutcomeResponse(
+      const OutcomeResponseName& name) = 0;
+  // A patient's responses, newest local_date first.
+  virtual absl::StatusOr<Page<v1::OutcomeResponse>> ListOutcomeResponses(
       const PatientName& patient, const PageRequest& page) = 0;
 
   // What the reports need about `patient`, read in one snapshot. NOT_FOUND

@@ -21,6 +21,7 @@
 #include "glutecare/v1/alert_service.grpc.pb.h"
 #include "glutecare/v1/audit_service.grpc.pb.h"
 #include "glutecare/v1/clinic_service.grpc.pb.h"
+#include "glutecare/v1/outcome_service.grpc.pb.h"
 #include "glutecare/v1/patient_service.grpc.pb.h"
 #include "glutecare/v1/program_service.grpc.pb.h"
 #include "glutecare/v1/session_service.grpc.pb.h"
@@ -57,7 +58,14 @@ const std::map<v1::Role, std::set<std::string>>& AllowedMethods() {
         "ProgramService/ListProgramRevisions", "SessionService/CreateSession",
         "SessionService/GetSession", "SessionService/ListSessions",
         "SessionService/CreatePainReport", "SessionService/ListPainReports",
-        "ExerciseService/GetExercise", "ExerciseService/ListExercises"}},
+        "ExerciseService/GetExercise", "ExerciseService/ListExercises",
+        // They answer the outcome measures assigned to them and read their
+        // scores (issue 8).
+        "OutcomeService/ListQuestionnaires", "OutcomeService/GetQuestionnaire",
+        "OutcomeService/ListOutcomeAssignments",
+        "OutcomeService/SubmitOutcomeResponse",
+        "OutcomeService/GetOutcomeResponse",
+        "OutcomeService/ListOutcomeResponses"}},
       // Admins manage their clinic's users (therapists, patient records)
       // and tokens, and read the audit trail.
       {v1::ROLE_ADMIN,
@@ -67,7 +75,11 @@ const std::map<v1::Role, std::set<std::string>>& AllowedMethods() {
         "PatientService/ListPatients", "PatientService/UpdatePatient",
         "AccessService/CreateAccessToken", "AccessService/ListAccessTokens",
         "AccessService/RevokeAccessToken", "AuditService/ListAuditEvents",
-        "ExerciseService/GetExercise", "ExerciseService/ListExercises"}},
+        "ExerciseService/GetExercise", "ExerciseService/ListExercises",
+        // The questionnaire definitions are public like the catalog; the
+        // answers are clinical data (issue 8).
+        "OutcomeService/ListQuestionnaires",
+        "OutcomeService/GetQuestionnaire"}},
       // Integration accounts import and export their clinic's records.
       {v1::ROLE_INTEGRATION,
        {"ClinicService/GetClinic", "ClinicService/GetTherapist",
@@ -78,6 +90,11 @@ const std::map<v1::Role, std::set<std::string>>& AllowedMethods() {
         "SessionService/GetSession", "SessionService/ListSessions",
         "SessionService/ListPainReports", "ExerciseService/GetExercise",
         "ExerciseService/ListExercises",
+        // ... and the outcome measures, read only (issue 8).
+        "OutcomeService/ListQuestionnaires", "OutcomeService/GetQuestionnaire",
+        "OutcomeService/ListOutcomeAssignments",
+        "OutcomeService/GetOutcomeResponse",
+        "OutcomeService/ListOutcomeResponses",
         // Billing systems read RTM reports, but log no time (issue 8).
         "RtmService/GetRtmReport", "RtmService/ListRtmReports"}},
       // Therapists act on the patients of their clinic: everything clinical,
@@ -111,6 +128,14 @@ const std::map<v1::Role, std::set<std::string>>& AllowedMethods() {
         "SuggestionService/AcceptSuggestion",
         "SuggestionService/DismissSuggestion",
         "DashboardService/ListPatientStatuses",
+        // Outcome measures (issue 8): they assign them and read the scores,
+        // but the patient answers.
+        "OutcomeService/ListQuestionnaires",
+        "OutcomeService/GetQuestionnaire",
+        "OutcomeService/CreateOutcomeAssignment",
+        "OutcomeService/ListOutcomeAssignments",
+        "OutcomeService/GetOutcomeResponse",
+        "OutcomeService/ListOutcomeResponses",
         // RTM (issue 8): management time and the billing reports.
         "RtmService/LogManagementTime",
         "RtmService/ListManagementTime",
@@ -125,6 +150,7 @@ struct PatientRecords {
   std::string session;
   std::string alert;
   std::string suggestion;
+  std::string outcome_response;
 };
 
 // Where each method's request names its resource, and which resource of the
@@ -180,6 +206,17 @@ const std::map<std::string, TargetSpec>& Targets() {
       {"AccessService/ListAccessTokens", {"parent", "clinics/{c}"}},
       {"AccessService/RevokeAccessToken", {"name", "{token}"}},
       {"AuditService/ListAuditEvents", {"parent", "clinics/{c}"}},
+      {"OutcomeService/ListQuestionnaires", {"", ""}},
+      {"OutcomeService/GetQuestionnaire", {"", ""}},
+      {"OutcomeService/CreateOutcomeAssignment",
+       {"parent", "clinics/{c}/patients/{p}"}},
+      {"OutcomeService/ListOutcomeAssignments",
+       {"parent", "clinics/{c}/patients/{p}"}},
+      {"OutcomeService/SubmitOutcomeResponse",
+       {"parent", "clinics/{c}/patients/{p}"}},
+      {"OutcomeService/GetOutcomeResponse", {"name", "{outcome_response}"}},
+      {"OutcomeService/ListOutcomeResponses",
+       {"parent", "clinics/{c}/patients/{p}"}},
       {"RtmService/LogManagementTime", {"parent", "clinics/{c}/patients/{p}"}},
       {"RtmService/ListManagementTime",
        {"parent", "clinics/{c}/patients/{p}"}},
@@ -276,6 +313,7 @@ class AccessTest : public ::testing::Test {
     auto sessions = v1::SessionService::NewStub(channel_);
     auto alerts = v1::AlertService::NewStub(channel_);
     auto suggestions = v1::SuggestionService::NewStub(channel_);
+    auto outcomes = v1::OutcomeService::NewStub(channel_);
     for (const char* id : {"p1", "p2"}) {
       const std::string p = absl::StrCat(c, "/patients/", id);
       v1::CreatePatientRequest patient;
@@ -354,6 +392,28 @@ class AccessTest : public ::testing::Test {
       ASSERT_TRUE(status.ok()) << status.error_message();
       ASSERT_GE(suggestion_list.suggestions_size(), 1);
       records.suggestion = suggestion_list.suggestions(0).name();
+
+      v1::CreateOutcomeAssignmentRequest assign;
+      assign.set_parent(p);
+      assign.mutable_outcome_assignment()->set_measure(v1::OUTCOME_MEASURE_ODI);
+      v1::OutcomeAssignment assignment;
+      status = outcomes->CreateOutcomeAssignment(Context(therapist_token).get(),
+                                                 assign, &assignment);
+      ASSERT_TRUE(status.ok()) << status.error_message();
+      v1::SubmitOutcomeResponseRequest submit;
+      submit.set_parent(p);
+      submit.mutable_outcome_response()->set_measure(v1::OUTCOME_MEASURE_ODI);
+      for (int item = 1; item <= 10; ++item) {
+        v1::OutcomeAnswer* answer =
+            submit.mutable_outcome_response()->add_answers();
+        answer->set_link_id(absl::StrCat("odi-", item));
+        answer->set_score(2);
+      }
+      v1::OutcomeResponse outcome;
+      status = outcomes->SubmitOutcomeResponse(Context(patient_token).get(),
+                                               submit, &outcome);
+      ASSERT_TRUE(status.ok()) << status.error_message();
+      records.outcome_response = outcome.name();
     }
   }
 
@@ -376,6 +436,8 @@ class AccessTest : public ::testing::Test {
                                           {"{session}", records.session},
                                           {"{alert}", records.alert},
                                           {"{suggestion}", records.suggestion},
+                                          {"{outcome_response}",
+                                           records.outcome_response},
                                           {"{token}", spare_token_[clinic]}});
     google::protobuf::Message* message = request.get();
     std::vector<std::string> path = absl::StrSplit(target.field, '.');

@@ -381,6 +381,100 @@ TEST_F(SqliteStoreTest, RtmActivityReadsDistinctDataDaysAndTheMonthsTime) {
   EXPECT_FALSE(store_->GetRtmActivity({"demo", "nobody"}, {}).ok());
 }
 
+v1::OutcomeResponse OutcomeResponse(const std::string& id,
+                                    const std::string& date, double score) {
+  v1::OutcomeResponse response;
+  response.set_name("clinics/demo/patients/p1/outcomeResponses/" + id);
+  response.set_assignment("clinics/demo/patients/p1/outcomeAssignments/odi");
+  response.set_measure(v1::OUTCOME_MEASURE_ODI);
+  response.set_local_date(date);
+  response.set_score(score);
+  return response;
+}
+
+TEST_F(SqliteStoreTest, OutcomeAssignmentsAreOnePerMeasure) {
+  v1::OutcomeAssignment assignment;
+  assignment.set_name("clinics/demo/patients/p1/outcomeAssignments/odi");
+  assignment.set_measure(v1::OUTCOME_MEASURE_ODI);
+  assignment.set_every_weeks(4);
+  ASSERT_TRUE(store_->CreateOutcomeAssignment(assignment).ok());
+  EXPECT_EQ(store_->CreateOutcomeAssignment(assignment).status().code(),
+            absl::StatusCode::kAlreadyExists);
+  assignment.set_name("clinics/demo/patients/nobody/outcomeAssignments/odi");
+  EXPECT_EQ(store_->CreateOutcomeAssignment(assignment).status().code(),
+            absl::StatusCode::kNotFound);
+  absl::StatusOr<std::vector<v1::OutcomeAssignment>> listed =
+      store_->ListOutcomeAssignments({"demo", "p1"});
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].every_weeks(), 4);
+}
+
+TEST_F(SqliteStoreTest, OutcomeResponsesKeepTheIntakeAndUpdateTheAssignment) {
+  v1::OutcomeAssignment assignment;
+  assignment.set_name("clinics/demo/patients/p1/outcomeAssignments/odi");
+  assignment.set_measure(v1::OUTCOME_MEASURE_ODI);
+  ASSERT_TRUE(store_->CreateOutcomeAssignment(assignment).ok());
+  const OutcomeAssignmentName name{"demo", "p1", "odi"};
+
+  // No response for a missing assignment.
+  v1::OutcomeResponse lefs = OutcomeResponse("x", "2026-11-01", 40);
+  lefs.set_assignment("clinics/demo/patients/p1/outcomeAssignments/lefs");
+  EXPECT_EQ(store_->CreateOutcomeResponse(lefs, "", "").status().code(),
+            absl::StatusCode::kNotFound);
+
+  ASSERT_TRUE(store_
+                  ->CreateOutcomeResponse(
+                      OutcomeResponse("r1", "2026-11-01", 60), "a", "")
+                  .ok());
+  // Scored against no intake, though r1 is now the intake: ABORTED.
+  EXPECT_EQ(store_
+                ->CreateOutcomeResponse(OutcomeResponse("r2", "2026-11-29", 40),
+                                        "b", "")
+                .status()
+                .code(),
+            absl::StatusCode::kAborted);
+  ASSERT_TRUE(
+      store_
+          ->CreateOutcomeResponse(OutcomeResponse("r2", "2026-11-29", 40), "b",
+                                  "clinics/demo/patients/p1/outcomeResponses/r1")
+          .ok());
+  // A retry returns the first, whatever intake it names.
+  absl::StatusOr<v1::OutcomeResponse> again = store_->CreateOutcomeResponse(
+      OutcomeResponse("r3", "2026-11-29", 10), "b", "");
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->score(), 40);
+
+  absl::StatusOr<std::optional<v1::OutcomeResponse>> intake =
+      store_->GetOutcomeIntake(name);
+  ASSERT_TRUE(intake.ok());
+  ASSERT_TRUE(intake->has_value());
+  EXPECT_EQ((*intake)->score(), 60);
+  absl::StatusOr<v1::OutcomeAssignment> stored =
+      store_->GetOutcomeAssignment(name);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->intake_date(), "2026-11-01");
+  EXPECT_EQ(stored->last_response_date(), "2026-11-29");
+  EXPECT_EQ(stored->response_count(), 2);
+
+  absl::StatusOr<Page<v1::OutcomeResponse>> page =
+      store_->ListOutcomeResponses({"demo", "p1"}, {.page_size = 1});
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->items.size(), 1u);
+  EXPECT_EQ(page->items[0].local_date(), "2026-11-29");
+  page = store_->ListOutcomeResponses(
+      {"demo", "p1"}, {.page_size = 1, .page_token = page->next_page_token});
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->items.size(), 1u);
+  EXPECT_EQ(page->items[0].local_date(), "2026-11-01");
+  EXPECT_TRUE(page->next_page_token.empty());
+
+  absl::StatusOr<v1::OutcomeResponse> got =
+      store_->GetOutcomeResponse({"demo", "p1", "r1"});
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->score(), 60);
+}
+
 v1::AccessToken Token(const std::string& id) {
   v1::AccessToken token;
   token.set_name("clinics/demo/accessTokens/" + id);
