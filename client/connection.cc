@@ -86,6 +86,7 @@ Connection::Connection(ConnectionOptions options)
              v1::ExerciseService::NewStub(channel_),
              v1::ProgramService::NewStub(channel_),
              v1::SessionService::NewStub(channel_),
+             v1::OutcomeService::NewStub(channel_),
              v1::ReportService::NewStub(channel_),
              v1::AlertService::NewStub(channel_),
              v1::SuggestionService::NewStub(channel_),

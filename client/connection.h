@@ -34,6 +34,7 @@
 #include "glutecare/v1/clinic_service.grpc.pb.h"
 #include "glutecare/v1/dashboard_service.grpc.pb.h"
 #include "glutecare/v1/exercise_service.grpc.pb.h"
+#include "glutecare/v1/outcome_service.grpc.pb.h"
 #include "glutecare/v1/patient_service.grpc.pb.h"
 #include "glutecare/v1/program_service.grpc.pb.h"
 #include "glutecare/v1/report_service.grpc.pb.h"
@@ -149,6 +150,7 @@ class Connection final {
              std::unique_ptr<v1::ExerciseService::Stub>,
              std::unique_ptr<v1::ProgramService::Stub>,
              std::unique_ptr<v1::SessionService::Stub>,
+             std::unique_ptr<v1::OutcomeService::Stub>,
              std::unique_ptr<v1::ReportService::Stub>,
              std::unique_ptr<v1::AlertService::Stub>,
              std::unique_ptr<v1::SuggestionService::Stub>,

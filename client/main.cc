@@ -100,6 +100,7 @@ int RunCli(int argc, char** argv) {
   AddProgramCommands(app, chosen);
   AddSessionCommands(app, chosen);
   AddPainCommands(app, chosen);
+  AddOutcomeCommands(app, chosen);
   AddReportCommands(app, chosen);
   AddAlertCommands(app, chosen);
   AddSuggestionCommands(app, chosen);

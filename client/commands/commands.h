@@ -24,6 +24,8 @@ void AddProgramCommands(CLI::App& root, ChosenAction& chosen);
 void AddSessionCommands(CLI::App& root, ChosenAction& chosen);
 // `pain report|list`
 void AddPainCommands(CLI::App& root, ChosenAction& chosen);
+// `outcomes assign|assignments|submit|list|show`
+void AddOutcomeCommands(CLI::App& root, ChosenAction& chosen);
 // `report adherence|pain`
 void AddReportCommands(CLI::App& root, ChosenAction& chosen);
 // `alerts list|ack|resolve|watch`

@@ -39,6 +39,7 @@
 #include "glutecare/v1/clinic_service.pb.h"
 #include "glutecare/v1/dashboard_service.pb.h"
 #include "glutecare/v1/exercise_service.pb.h"
+#include "glutecare/v1/outcome_service.pb.h"
 #include "glutecare/v1/patient_service.pb.h"
 #include "glutecare/v1/program_service.pb.h"
 #include "glutecare/v1/report.pb.h"
@@ -426,6 +427,21 @@ class CliE2eTest : public ::testing::Test {
   // The resource names of the tokens CreateClinicTherapistAndPatient made.
   std::string therapist_token_name_;
   std::string patient_token_name_;
+
+  // Runs Cli(args, as, overrides) with `input` piped to its stdin (through
+  // /bin/sh and printf %s, so `input` is passed as it is).
+  ProcessResult CliWithInput(const std::vector<std::string>& args, As as,
+                             const std::string& input,
+                             const std::vector<std::string>& overrides) const {
+    std::vector<std::string> argv = {"/bin/sh", "-c",
+                                     "printf '%s' \"$0\" | \"$@\"", input};
+    const std::vector<std::string> cli = CliArgv(args, as);
+    argv.insert(argv.end(), cli.begin(), cli.end());
+    absl::StatusOr<ProcessResult> result =
+        RunProcess(argv, CliEnvironment(as, overrides), kCliTimeout);
+    EXPECT_TRUE(result.ok()) << result.status();
+    return result.ok() ? *std::move(result) : ProcessResult();
+  }
 
  private:
   static std::string DbPath() { return *data_folder_ + "/glutecare.db"; }
@@ -1596,6 +1612,88 @@ TEST_F(CliE2eTest, DashboardPutsThePatientWithAnAlertFirst) {
                 {"--therapist", "t2", "dashboard", "--all-therapists"})
                 .statuses_size(),
             2);
+}
+
+// Outcome measures (issue 8): the therapist assigns the ODI and the LEFS, the
+// patient answers from --answers, from a file and at the item-by-item
+// prompt (stdin piped in, prompting forced by GLUTECARE_PROMPT=1), and both
+// see the change since intake.
+TEST_F(CliE2eTest, OutcomeMeasuresShowTheChangeSinceIntake) {
+  ASSERT_NO_FATAL_FAILURE(CreateClinicTherapistAndPatient());
+
+  const v1::OutcomeAssignment odi = CliJson<v1::OutcomeAssignment>(
+      {"outcomes", "assign", "--measure", "odi", "--every-weeks", "4"});
+  EXPECT_EQ(odi.name(), patient_name() + "/outcomeAssignments/odi");
+  EXPECT_TRUE(odi.due());
+  ASSERT_TRUE(Succeeded(Cli({"outcomes", "assign", "--measure", "lefs"})));
+  EXPECT_TRUE(IsRpcError(Cli({"outcomes", "assign", "--measure", "odi"}),
+                         "ALREADY_EXISTS", "outcomeAssignments/odi"));
+  EXPECT_TRUE(IsUsageError(Cli({"outcomes", "assign", "--measure", "sf36"}),
+                           "--measure"));
+  EXPECT_TRUE(IsRpcError(
+      Cli({"outcomes", "submit", "--measure", "odi", "--answers",
+           "1,1,1,1,1,1,1,1,1,1"}),
+      "PERMISSION_DENIED", "SubmitOutcomeResponse"));
+
+  // Intake from --answers, one section skipped: 27 of 45 = 60%.
+  const v1::OutcomeResponse intake = CliJson<v1::OutcomeResponse>(
+      {"outcomes", "submit", "--measure", "odi", "--answers",
+       "3,3,3,3,-,3,3,3,3,3"},
+      As::kPatient);
+  EXPECT_DOUBLE_EQ(intake.score(), 60);
+  EXPECT_EQ(intake.band(), "severe");
+  EXPECT_TRUE(intake.intake());
+  EXPECT_TRUE(IsUsageError(
+      Cli({"outcomes", "submit", "--measure", "odi", "--answers", "1,2"},
+          As::kPatient),
+      "needs 10 answers"));
+  EXPECT_TRUE(IsUsageError(Cli({"outcomes", "submit", "--measure", "odi"},
+                               As::kPatient),
+                           "--answers"));
+
+  // Follow-up at the prompt: ten lines, the eighth empty (skipped).
+  const ProcessResult prompted_result = CliWithInput(
+      {"--json", "outcomes", "submit", "--measure", "odi"}, As::kPatient,
+      "2\n2\n2\n2\n2\n2\n2\n\n2\n2\n", {"GLUTECARE_PROMPT=1"});
+  const ProcessResult* prompted = &prompted_result;
+  ASSERT_EQ(prompted->exit_code, 0) << prompted->err;
+  EXPECT_THAT(prompted->err, HasSubstr("1/10. Pain intensity"));
+  EXPECT_THAT(prompted->err, HasSubstr("empty to skip"));
+  const v1::OutcomeResponse follow_up =
+      FromJson<v1::OutcomeResponse>(prompted->out);
+  EXPECT_DOUBLE_EQ(follow_up.score(), 40);  // 18 of 45
+  EXPECT_EQ(follow_up.answered_items(), 9);
+  EXPECT_DOUBLE_EQ(follow_up.change_since_intake(), -20);
+  EXPECT_TRUE(follow_up.important_change());
+  EXPECT_EQ(follow_up.intake_response(), intake.name());
+
+  // The LEFS from a file, with a comment.
+  const std::string file = absl::StrCat(token_folder_, "/lefs.txt");
+  {
+    std::ofstream out(file);
+    out << "# LEFS intake\n4,4,4,4,4 3,3,3,3,3\n2 2 2 2 2\n1,1,1,1,1\n";
+  }
+  const v1::OutcomeResponse lefs = CliJson<v1::OutcomeResponse>(
+      {"outcomes", "submit", "--measure", "lefs", "--file", file},
+      As::kPatient);
+  EXPECT_DOUBLE_EQ(lefs.score(), 50);
+
+  // The therapist sees both, newest first, with the change.
+  const ProcessResult table = Cli({"outcomes", "list"});
+  ASSERT_TRUE(Succeeded(table));
+  EXPECT_THAT(table.out, HasSubstr("CHANGE SINCE INTAKE"));
+  EXPECT_THAT(table.out, HasSubstr("-20 (better, important)"));
+  EXPECT_THAT(table.out, HasSubstr("intake"));
+  const ProcessResult shown = Cli(
+      {"outcomes", "show", std::string(absl::StripPrefix(
+                               follow_up.name(),
+                               patient_name() + "/outcomeResponses/"))});
+  ASSERT_TRUE(Succeeded(shown));
+  EXPECT_THAT(shown.out, HasSubstr("40%"));
+  EXPECT_THAT(shown.out, HasSubstr("moderate"));
+  const ProcessResult assignments = Cli({"outcomes", "assignments"});
+  ASSERT_TRUE(Succeeded(assignments));
+  EXPECT_THAT(assignments.out, HasSubstr("NEXT DUE"));
 }
 
 }  // namespace
