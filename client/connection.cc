@@ -88,6 +88,7 @@ Connection::Connection(ConnectionOptions options)
              v1::SessionService::NewStub(channel_),
              v1::OutcomeService::NewStub(channel_),
              v1::ReportService::NewStub(channel_),
+             v1::RtmService::NewStub(channel_),
              v1::AlertService::NewStub(channel_),
              v1::SuggestionService::NewStub(channel_),
              v1::DashboardService::NewStub(channel_),

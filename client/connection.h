@@ -38,6 +38,7 @@
 #include "glutecare/v1/patient_service.grpc.pb.h"
 #include "glutecare/v1/program_service.grpc.pb.h"
 #include "glutecare/v1/report_service.grpc.pb.h"
+#include "glutecare/v1/rtm_service.grpc.pb.h"
 #include "glutecare/v1/session_service.grpc.pb.h"
 #include "glutecare/v1/suggestion_service.grpc.pb.h"
 
@@ -152,6 +153,7 @@ class Connection final {
              std::unique_ptr<v1::SessionService::Stub>,
              std::unique_ptr<v1::OutcomeService::Stub>,
              std::unique_ptr<v1::ReportService::Stub>,
+             std::unique_ptr<v1::RtmService::Stub>,
              std::unique_ptr<v1::AlertService::Stub>,
              std::unique_ptr<v1::SuggestionService::Stub>,
              std::unique_ptr<v1::DashboardService::Stub>,

@@ -102,6 +102,7 @@ int RunCli(int argc, char** argv) {
   AddPainCommands(app, chosen);
   AddOutcomeCommands(app, chosen);
   AddReportCommands(app, chosen);
+  AddRtmCommands(app, chosen);
   AddAlertCommands(app, chosen);
   AddSuggestionCommands(app, chosen);
   AddDashboardCommand(app, chosen);

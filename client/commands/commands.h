@@ -28,6 +28,8 @@ void AddPainCommands(CLI::App& root, ChosenAction& chosen);
 void AddOutcomeCommands(CLI::App& root, ChosenAction& chosen);
 // `report adherence|pain`
 void AddReportCommands(CLI::App& root, ChosenAction& chosen);
+// `rtm log-time|time|report`
+void AddRtmCommands(CLI::App& root, ChosenAction& chosen);
 // `alerts list|ack|resolve|watch`
 void AddAlertCommands(CLI::App& root, ChosenAction& chosen);
 // `suggestions list|accept|dismiss`
