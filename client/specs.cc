@@ -66,18 +66,6 @@ std::optional<v1::Load> ParseLoad(absl::string_view text) {
   return std::nullopt;
 }
 
-// The prefix that every value name of `descriptor` starts with, taken from its
-// zero value `{PREFIX}UNSPECIFIED`; empty when there is no such value.
-absl::string_view EnumValuePrefix(
-    const google::protobuf::EnumDescriptor& descriptor) {
-  const google::protobuf::EnumValueDescriptor* zero =
-      descriptor.FindValueByNumber(0);
-  if (zero == nullptr) return {};
-  absl::string_view prefix = zero->name();
-  if (!absl::ConsumeSuffix(&prefix, "UNSPECIFIED")) return {};
-  return prefix;
-}
-
 }  // namespace
 
 template <typename Dose>
@@ -141,53 +129,17 @@ absl::StatusOr<Dose> ParseExerciseSpec(absl::string_view spec) {
   return dose;
 }
 
-template <typename Dose>
-std::string FormatExerciseSpec(const Dose& dose) {
-  std::string spec =
-      absl::StrCat(LastSegment(dose.exercise()), ":", dose.sets(), "x");
-  if (dose.hold_seconds() > 0) {
-    absl::StrAppend(&spec, dose.hold_seconds(), "s");
-  } else {
-    absl::StrAppend(&spec, dose.reps());
-  }
-  const v1::LoadType load_type = dose.load().type();
-  if (load_type != v1::LOAD_TYPE_BODYWEIGHT &&
-      load_type != v1::LOAD_TYPE_UNSPECIFIED) {
-    absl::StrAppend(&spec, "@", FormatLoad(dose.load()));
-  }
-  return spec;
-}
-
 template absl::StatusOr<v1::Prescription> ParseExerciseSpec(absl::string_view);
 template absl::StatusOr<v1::PerformedExercise> ParseExerciseSpec(
     absl::string_view);
-template std::string FormatExerciseSpec(const v1::Prescription&);
-template std::string FormatExerciseSpec(const v1::PerformedExercise&);
 
 std::string FormatSetsAndReps(int sets, int reps, int hold_seconds) {
   if (hold_seconds > 0) return absl::StrCat(sets, " x ", hold_seconds, "s");
   return absl::StrCat(sets, " x ", reps);
 }
 
-std::string FormatLoad(const v1::Load& load) {
-  if (load.type() == v1::LOAD_TYPE_EXTERNAL_WEIGHT) {
-    return absl::StrCat(load.weight_kg(), "kg");
-  }
-  return FriendlyName(load.type());
-}
-
 std::string FormatPainScore(bool has_score, int score) {
   return has_score ? absl::StrCat(score) : "";
-}
-
-std::string FriendlyEnumName(const google::protobuf::EnumDescriptor& descriptor,
-                             int value) {
-  const google::protobuf::EnumValueDescriptor* value_descriptor =
-      descriptor.FindValueByNumber(value);
-  if (value_descriptor == nullptr) return absl::StrCat(value);
-  absl::string_view name = value_descriptor->name();
-  absl::ConsumePrefix(&name, EnumValuePrefix(descriptor));
-  return absl::StrReplaceAll(absl::AsciiStrToLower(name), {{"_", "-"}});
 }
 
 absl::StatusOr<int> ParseFriendlyEnumName(

@@ -23,6 +23,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/spec_format.h"
 #include "glutecare/v1/program.pb.h"
 #include "glutecare/v1/session.pb.h"
 #include "google/protobuf/timestamp.pb.h"
@@ -44,10 +45,7 @@ namespace glutecare::client {
 template <typename Dose>
 absl::StatusOr<Dose> ParseExerciseSpec(absl::string_view spec);
 
-// `dose` written back in the spec grammar, the load omitted when it is body
-// weight or unset. Dose is v1::Prescription or v1::PerformedExercise.
-template <typename Dose>
-std::string FormatExerciseSpec(const Dose& dose);
+// FormatExerciseSpec(dose) writes a spec back (common/spec_format.h).
 
 // The specs of `doses` joined by ", ": "glute-bridge:3x12,
 // clamshell:3x15@band-light".
@@ -65,25 +63,16 @@ std::string FormatExerciseSpecs(
 // "3 x 12" for repetitions, "3 x 30s" for holds.
 std::string FormatSetsAndReps(int sets, int reps, int hold_seconds);
 
-// "band-light", "bodyweight", or the weight such as "2.5kg".
-std::string FormatLoad(const v1::Load& load);
+// FormatLoad(load): "band-light", "bodyweight" or "2.5kg"
+// (common/spec_format.h).
 
 // A 0-10 NRS pain score, or "" when it is not set.
 std::string FormatPainScore(bool has_score, int score);
 
 // ---- Enums ----------------------------------------------------------------
 
-// The friendly name of any enum value of the contract: its proto name without
-// the enum's prefix, lower case, `_` as `-` (PAIN_AREA_LOWER_BACK ->
-// "lower-back"). A number the enum does not know prints as that number.
-std::string FriendlyEnumName(const google::protobuf::EnumDescriptor& descriptor,
-                             int value);
-
-template <typename Enum>
-std::string FriendlyName(Enum value) {
-  return FriendlyEnumName(*google::protobuf::GetEnumDescriptor<Enum>(),
-                          static_cast<int>(value));
-}
+// FriendlyName(value) and FriendlyEnumName(descriptor, value): a value's
+// friendly name, PAIN_AREA_LOWER_BACK -> "lower-back" (common/spec_format.h).
 
 // The friendly names of the values of a repeated enum field, joined by ", ":
 // "lower-back, hip".
@@ -141,8 +130,6 @@ extern template absl::StatusOr<v1::Prescription> ParseExerciseSpec(
     absl::string_view);
 extern template absl::StatusOr<v1::PerformedExercise> ParseExerciseSpec(
     absl::string_view);
-extern template std::string FormatExerciseSpec(const v1::Prescription&);
-extern template std::string FormatExerciseSpec(const v1::PerformedExercise&);
 
 }  // namespace glutecare::client
 

@@ -16,6 +16,7 @@ packages=(
   libabsl-dev libsqlite3-dev sqlite3 tzdata
   libssl-dev   # access tokens: OpenSSL RAND_bytes and SHA-256
   libcli11-dev
+  nlohmann-json3-dev   # FHIR R4 JSON: export and import
   golang-github-gogo-googleapis-dev   # google/rpc/status.proto, error_details.proto
   libgtest-dev libgmock-dev
   openssl   # the TLS tests make their certificates at test time

@@ -283,8 +283,14 @@ void CheckTherapist(const v1::Therapist& therapist, absl::string_view prefix,
                    violations);
 }
 
+IntakeRule IntakeRuleForUpdate(const v1::Patient& current) {
+  return {.pain_areas_required = !current.pain_areas().empty(),
+          .baseline_pain_required = current.has_baseline_pain()};
+}
+
 void CheckPatient(const v1::Patient& patient, const ClinicName& clinic,
-                  absl::string_view prefix, Violations& violations) {
+                  absl::string_view prefix, Violations& violations,
+                  IntakeRule intake) {
   CheckDisplayName(patient.display_name(), Path(prefix, "display_name"),
                    violations);
 
@@ -314,7 +320,7 @@ void CheckPatient(const v1::Patient& patient, const ClinicName& clinic,
   }
 
   const std::string areas_field = Path(prefix, "pain_areas");
-  if (patient.pain_areas().empty()) {
+  if (patient.pain_areas().empty() && intake.pain_areas_required) {
     violations.Add(areas_field, "required: at least one pain area");
   }
   absl::flat_hash_set<int> seen_areas;
@@ -328,8 +334,10 @@ void CheckPatient(const v1::Patient& patient, const ClinicName& clinic,
 
   CheckTherapistInClinic(patient.therapist(), clinic, Path(prefix, "therapist"),
                          violations);
-  CheckPain(patient.has_baseline_pain(), patient.baseline_pain(),
-            Path(prefix, "baseline_pain"), violations);
+  if (patient.has_baseline_pain() || intake.baseline_pain_required) {
+    CheckPain(patient.has_baseline_pain(), patient.baseline_pain(),
+              Path(prefix, "baseline_pain"), violations);
+  }
 }
 
 void CheckProgram(const v1::Program& program, const ExerciseCatalog& catalog,

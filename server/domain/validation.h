@@ -103,10 +103,31 @@ void CheckClinic(const v1::Clinic& clinic, absl::string_view prefix,
 void CheckTherapist(const v1::Therapist& therapist, absl::string_view prefix,
                     Violations& violations);
 
+// Which of a patient's intake findings (pain_areas, baseline_pain) must be
+// there. A patient imported from a clinic system comes with neither (an EHR
+// sends no such thing): its intake is pending until a therapist completes it
+// with UpdatePatient. Sessions then need an explicit pain_area, and the rules
+// that compare pain with the baseline wait for it.
+struct IntakeRule {
+  bool pain_areas_required = true;
+  bool baseline_pain_required = true;
+};
+// Both required: CreatePatient.
+inline constexpr IntakeRule kIntakeComplete{true, true};
+// Either may be missing: an import.
+inline constexpr IntakeRule kIntakeMayBePending{false, false};
+
+// What an update of `current` must keep: a finding it has stays required,
+// so intake can be completed but never undone.
+IntakeRule IntakeRuleForUpdate(const v1::Patient& current);
+
 // The writable fields of a patient of `clinic`; its therapist must name a
-// therapist of the same clinic.
+// therapist of the same clinic. Pain areas, when present, are known values
+// listed once; `intake` says whether there must be at least one, and a
+// baseline pain.
 void CheckPatient(const v1::Patient& patient, const ClinicName& clinic,
-                  absl::string_view prefix, Violations& violations);
+                  absl::string_view prefix, Violations& violations,
+                  IntakeRule intake = kIntakeComplete);
 
 // The writable fields of a program of a patient of `clinic`. Every exercise
 // must be in `catalog` and prescribed with a load it allows. An empty

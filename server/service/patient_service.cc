@@ -95,7 +95,10 @@ grpc::ServerUnaryReactor* PatientServiceImpl::UpdatePatient(
         ApplyUpdateMask(current, request->patient(), request->update_mask(),
                         UpdatablePatientFields()));
     Violations violations;
-    CheckPatient(updated, name.parent(), "patient", violations);
+    // A patient imported with intake pending may be updated before the
+    // intake is done; a completed intake cannot be undone.
+    CheckPatient(updated, name.parent(), "patient", violations,
+                 IntakeRuleForUpdate(current));
     GLUTECARE_RETURN_IF_ERROR(violations.ToStatus());
     if (updated.therapist() != current.therapist()) {
       GLUTECARE_RETURN_IF_ERROR(CheckTherapistExists(

@@ -76,6 +76,12 @@ grpc::ServerUnaryReactor* SessionServiceImpl::CreateSession(
                          .ToString());
     session.set_local_date(local_date);
     if (session.pain_area() == v1::PAIN_AREA_UNSPECIFIED) {
+      if (submitter.first_pain_area == v1::PAIN_AREA_UNSPECIFIED) {
+        return InvalidFieldError(
+            "session.pain_area",
+            "required: the patient has no pain areas yet (intake pending), "
+            "so the session must name where the pain was");
+      }
       session.set_pain_area(submitter.first_pain_area);
     }
     *session.mutable_create_time() = NowTimestamp();

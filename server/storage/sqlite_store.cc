@@ -134,6 +134,8 @@ class SqliteStore final : public Store {
   absl::StatusOr<v1::Patient> CreatePatient(
       const v1::Patient& patient) override;
   absl::StatusOr<v1::Patient> GetPatient(const PatientName& name) override;
+  absl::StatusOr<v1::Patient> FindPatientByMrn(const ClinicName& clinic,
+                                               absl::string_view mrn) override;
   absl::StatusOr<Page<v1::Patient>> ListPatients(
       const ClinicName& clinic, const std::optional<TherapistName>& therapist,
       const PageRequest& page) override;
@@ -673,6 +675,27 @@ absl::StatusOr<v1::Patient> SqliteStore::GetPatient(const PatientName& name) {
   return Read<v1::Patient>([&](Connection& db) -> absl::StatusOr<v1::Patient> {
     GLUTECARE_ASSIGN_OR_RETURN(PatientRow row, FindPatient(db, name));
     return std::move(row.patient);
+  });
+}
+
+absl::StatusOr<v1::Patient> SqliteStore::FindPatientByMrn(
+    const ClinicName& clinic, absl::string_view mrn) {
+  return Read<v1::Patient>([&](Connection& db) -> absl::StatusOr<v1::Patient> {
+    GLUTECARE_ASSIGN_OR_RETURN(
+        Statement stmt,
+        db.Prepare("SELECT p.version, p.body FROM patients p "
+                   "JOIN clinics c ON c.pk = p.clinic_pk "
+                   "WHERE c.clinic_id = ?1 AND p.mrn = ?2"));
+    stmt.BindText(1, clinic.clinic).BindText(2, mrn);
+    GLUTECARE_ASSIGN_OR_RETURN(bool found, stmt.Step());
+    if (!found) {
+      return absl::NotFoundError(absl::StrCat(
+          clinic.ToString(), " has no patient with MRN ", QuoteForMessage(mrn)));
+    }
+    GLUTECARE_ASSIGN_OR_RETURN(v1::Patient patient,
+                               ParseBody<v1::Patient>(stmt.ColumnBlob(1)));
+    patient.set_etag(EtagOf(stmt.ColumnInt64(0)));
+    return patient;
   });
 }
 

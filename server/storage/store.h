@@ -163,6 +163,10 @@ class Store {
   virtual absl::StatusOr<v1::Patient> CreatePatient(
       const v1::Patient& patient) = 0;
   virtual absl::StatusOr<v1::Patient> GetPatient(const PatientName& name) = 0;
+  // The patient of `clinic` whose MRN is `mrn`, with its etag; NOT_FOUND if
+  // there is none.
+  virtual absl::StatusOr<v1::Patient> FindPatientByMrn(
+      const ClinicName& clinic, absl::string_view mrn) = 0;
   // Patients of `clinic`, only those of `therapist` when it is set.
   virtual absl::StatusOr<Page<v1::Patient>> ListPatients(
       const ClinicName& clinic, const std::optional<TherapistName>& therapist,

@@ -95,6 +95,39 @@ TEST(CheckPatient, AcceptsAValidPatient) {
   EXPECT_THAT(FieldsOf(violations), IsEmpty());
 }
 
+TEST(CheckPatient, IntakeMayBePendingOnlyWhereTheRuleSaysSo) {
+  v1::Patient pending = ValidPatient();
+  pending.clear_pain_areas();
+  pending.clear_baseline_pain();
+  Violations complete;
+  CheckPatient(pending, kClinic, "patient", complete);
+  EXPECT_THAT(FieldsOf(complete),
+              ElementsAre("patient.pain_areas", "patient.baseline_pain"));
+  Violations imported;
+  CheckPatient(pending, kClinic, "patient", imported, kIntakeMayBePending);
+  EXPECT_THAT(FieldsOf(imported), IsEmpty());
+
+  // An update completes intake but never undoes it.
+  Violations update;
+  CheckPatient(pending, kClinic, "patient", update,
+               IntakeRuleForUpdate(ValidPatient()));
+  EXPECT_THAT(FieldsOf(update),
+              ElementsAre("patient.pain_areas", "patient.baseline_pain"));
+  Violations still_pending;
+  CheckPatient(pending, kClinic, "patient", still_pending,
+               IntakeRuleForUpdate(pending));
+  EXPECT_THAT(FieldsOf(still_pending), IsEmpty());
+
+  // What is there is checked either way.
+  pending.add_pain_areas(v1::PAIN_AREA_HIP);
+  pending.add_pain_areas(v1::PAIN_AREA_HIP);
+  pending.set_baseline_pain(11);
+  Violations bad;
+  CheckPatient(pending, kClinic, "patient", bad, kIntakeMayBePending);
+  EXPECT_THAT(FieldsOf(bad),
+              ElementsAre("patient.pain_areas[1]", "patient.baseline_pain"));
+}
+
 TEST(CheckPatient, NamesEachBadField) {
   struct Case {
     const char* name;

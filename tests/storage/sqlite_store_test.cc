@@ -197,6 +197,30 @@ TEST_F(SqliteStoreTest, UpdatePatientChecksTheEtag) {
   EXPECT_EQ(store_->GetPatient({"demo", "p1"})->display_name(), "Renamed");
 }
 
+TEST_F(SqliteStoreTest, FindsAPatientByMrnWithinItsClinicOnly) {
+  ASSERT_TRUE(store_->CreateClinic(Clinic("other")).ok());
+  absl::StatusOr<v1::Patient> found =
+      store_->FindPatientByMrn({"demo"}, "MRN-1");
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_EQ(found->name(), "clinics/demo/patients/p1");
+  EXPECT_EQ(found->etag(), "1");
+
+  v1::Patient renamed = *found;
+  renamed.set_display_name("Renamed");
+  ASSERT_TRUE(store_->UpdatePatient(renamed, "1").ok());
+  found = store_->FindPatientByMrn({"demo"}, "MRN-1");
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_EQ(found->display_name(), "Renamed");
+  EXPECT_EQ(found->etag(), "2");
+
+  EXPECT_EQ(store_->FindPatientByMrn({"demo"}, "mrn-1").status().code(),
+            absl::StatusCode::kNotFound);  // MRNs are case-sensitive
+  EXPECT_EQ(store_->FindPatientByMrn({"other"}, "MRN-1").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_->FindPatientByMrn({"ghost"}, "MRN-1").status().code(),
+            absl::StatusCode::kNotFound);
+}
+
 TEST_F(SqliteStoreTest, ListPatientsFiltersByTherapist) {
   ASSERT_TRUE(store_->CreatePatient(Patient("p2", "MRN-2", "t2")).ok());
   ASSERT_TRUE(store_->CreatePatient(Patient("p3", "MRN-3", "t2")).ok());
