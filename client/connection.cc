@@ -93,7 +93,9 @@ Connection::Connection(ConnectionOptions options)
              v1::SuggestionService::NewStub(channel_),
              v1::DashboardService::NewStub(channel_),
              v1::AccessService::NewStub(channel_),
-             v1::AuditService::NewStub(channel_)) {}
+             v1::AuditService::NewStub(channel_),
+             v1::PatientImportService::NewStub(channel_),
+             v1::CsvExportService::NewStub(channel_)) {}
 
 absl::Status Connection::CallWithRetries(
     Idempotency idempotency,

@@ -32,9 +32,11 @@
 #include "glutecare/v1/alert_service.grpc.pb.h"
 #include "glutecare/v1/audit_service.grpc.pb.h"
 #include "glutecare/v1/clinic_service.grpc.pb.h"
+#include "glutecare/v1/csv_export_service.grpc.pb.h"
 #include "glutecare/v1/dashboard_service.grpc.pb.h"
 #include "glutecare/v1/exercise_service.grpc.pb.h"
 #include "glutecare/v1/outcome_service.grpc.pb.h"
+#include "glutecare/v1/patient_import_service.grpc.pb.h"
 #include "glutecare/v1/patient_service.grpc.pb.h"
 #include "glutecare/v1/program_service.grpc.pb.h"
 #include "glutecare/v1/report_service.grpc.pb.h"
@@ -158,7 +160,9 @@ class Connection final {
              std::unique_ptr<v1::SuggestionService::Stub>,
              std::unique_ptr<v1::DashboardService::Stub>,
              std::unique_ptr<v1::AccessService::Stub>,
-             std::unique_ptr<v1::AuditService::Stub>>
+             std::unique_ptr<v1::AuditService::Stub>,
+             std::unique_ptr<v1::PatientImportService::Stub>,
+             std::unique_ptr<v1::CsvExportService::Stub>>
       stubs_;
 };
 

@@ -109,6 +109,8 @@ int RunCli(int argc, char** argv) {
   AddTokenCommands(app, chosen);
   AddAuditCommands(app, chosen);
   AddOutboxCommands(app, chosen);
+  AddImportCommands(app, chosen);
+  AddExportCommands(app, chosen);
   AddGlobalOptionsFooter(app);
 
   try {

@@ -42,6 +42,10 @@ void AddTokenCommands(CLI::App& root, ChosenAction& chosen);
 void AddAuditCommands(CLI::App& root, ChosenAction& chosen);
 // `sync`, `outbox list|drop`
 void AddOutboxCommands(CLI::App& root, ChosenAction& chosen);
+// `import patients`
+void AddImportCommands(CLI::App& root, ChosenAction& chosen);
+// `export csv`
+void AddExportCommands(CLI::App& root, ChosenAction& chosen);
 
 }  // namespace glutecare::client
 

@@ -200,6 +200,16 @@ constexpr MethodPolicy kPolicies[] = {
      {kTherapist},
      Scope::kClinic,
      "parent"},
+    // Clinic systems (issue 7): integrations and the front office bring
+    // patients in; CSV holds clinical data, so not for admins.
+    {"/glutecare.v1.PatientImportService/ImportPatients",
+     {kAdmin, kIntegration},
+     Scope::kClinic,
+     "parent"},
+    {"/glutecare.v1.CsvExportService/ExportCsv",
+     {kTherapist, kIntegration},
+     Scope::kClinic,
+     "parent"},
     // AccessService, AuditService: the admin's.
     {"/glutecare.v1.AccessService/CreateAccessToken",
      {kAdmin},

@@ -18,10 +18,12 @@
 #include "server/service/alert_service.h"
 #include "server/service/audit_service.h"
 #include "server/service/clinic_service.h"
+#include "server/service/csv_export_service.h"
 #include "server/service/dashboard_service.h"
 #include "server/service/exercise_service.h"
 #include "server/service/malformed_request.h"
 #include "server/service/outcome_service.h"
+#include "server/service/patient_import_service.h"
 #include "server/service/patient_service.h"
 #include "server/service/program_service.h"
 #include "server/service/report_service.h"
@@ -183,6 +185,10 @@ absl::StatusOr<std::unique_ptr<GlutecareServer>> GlutecareServer::Serve(
       std::make_unique<OutcomeServiceImpl>(store, calls));
   add(v1::RtmService::service_full_name(),
       std::make_unique<RtmServiceImpl>(store, calls));
+  add(v1::PatientImportService::service_full_name(),
+      std::make_unique<PatientImportServiceImpl>(store, calls, monitor));
+  add(v1::CsvExportService::service_full_name(),
+      std::make_unique<CsvExportServiceImpl>(store, calls));
   add(v1::AccessService::service_full_name(),
       std::make_unique<AccessServiceImpl>(store, calls));
   add(v1::AuditService::service_full_name(),

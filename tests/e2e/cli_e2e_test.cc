@@ -40,6 +40,7 @@
 #include "glutecare/v1/dashboard_service.pb.h"
 #include "glutecare/v1/exercise_service.pb.h"
 #include "glutecare/v1/outcome_service.pb.h"
+#include "glutecare/v1/patient_import_service.pb.h"
 #include "glutecare/v1/patient_service.pb.h"
 #include "glutecare/v1/program_service.pb.h"
 #include "glutecare/v1/report.pb.h"
@@ -48,6 +49,7 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
+#include "tests/testing/csv_reader.h"
 
 namespace glutecare::testing {
 namespace {
@@ -72,6 +74,9 @@ constexpr absl::string_view kListeningPrefix = "glutecare-server listening on ";
 // The three core exercises of the article, as the therapist prescribes them.
 const std::vector<std::string> kCoreExercises = {
     "glute-bridge:3x12", "clamshell:3x15@band-light", "bodyweight-squat:3x10"};
+
+// The FHIR identifier system of every test clinic's MRNs.
+constexpr char kMrnSystem[] = "urn:oid:2.16.840.1.113883.19.5";
 
 // A well-formed token that the server never made: calls with it fail with
 // UNAUTHENTICATED.
@@ -270,7 +275,8 @@ class CliE2eTest : public ::testing::Test {
     absl::StatusOr<ProcessResult> bootstrap =
         RunProcess({GLUTECARE_SERVER_BINARY, "bootstrap", "--db", DbPath(),
                     "--clinic", clinic_id_, "--clinic-name", "Glute Clinic",
-                    "--token-file", TokenFile(As::kAdmin)},
+                    "--identifier-system", kMrnSystem, "--token-file",
+                    TokenFile(As::kAdmin)},
                    {}, kCliTimeout);
     ASSERT_TRUE(bootstrap.ok()) << bootstrap.status();
     ASSERT_EQ(bootstrap->exit_code, 0) << bootstrap->err;
@@ -1694,6 +1700,124 @@ TEST_F(CliE2eTest, OutcomeMeasuresShowTheChangeSinceIntake) {
   const ProcessResult assignments = Cli({"outcomes", "assignments"});
   ASSERT_TRUE(Succeeded(assignments));
   EXPECT_THAT(assignments.out, HasSubstr("NEXT DUE"));
+}
+
+// A FHIR Patient as an EHR sends it: the MRN and a name.
+std::string EhrPatient(const std::string& mrn, const std::string& name) {
+  return absl::StrCat(
+      R"({"resourceType":"Patient","identifier":[{"system":")", kMrnSystem,
+      R"(","value":")", mrn, R"("}],"name":[{"text":")", name, R"("}]})");
+}
+
+TEST_F(CliE2eTest, ImportPatientsReportsEachRecordAndIsIdempotent) {
+  CreateClinicTherapistAndPatient();
+  const std::string token = absl::StrCat(token_folder_, "/ehr.token");
+  CreateTokenFile({"--role", "integration"}, token);
+  const std::vector<std::string> as_ehr = {"GLUTECARE_TOKEN_FILE=" + token};
+  const std::string file = absl::StrCat(token_folder_, "/patients.ndjson");
+  std::ofstream(file) << EhrPatient("MRN-0100", "Ana Silva") << "\n\n"
+                      << "{\"resourceType\": \"Patient\",\n"
+                      << EhrPatient("MRN-0001", "Pat Renamed") << "\n";
+
+  const ProcessResult first =
+      Cli({"import", "patients", file, "--therapist", "t1", "--time-zone",
+           "America/New_York"},
+          As::kNobody, as_ehr);
+  EXPECT_EQ(first.exit_code, 1) << first.err;
+  const std::vector<std::string> reported =
+      absl::StrSplit(absl::StripSuffix(first.out, "\n"), '\n');
+  EXPECT_THAT(reported,
+              ElementsAre(absl::StrCat("line 1: created ", clinic_name(),
+                                       "/patients/mrn-mrn-0100"),
+                          StartsWith("line 3: rejected: record: not valid "
+                                     "JSON (at byte "),
+                          absl::StrCat("line 4: updated ", patient_name())));
+  EXPECT_EQ(first.err,
+            "glutecare: INVALID_ARGUMENT: 1 of 3 records were rejected; the "
+            "others are imported\n");
+  const auto ana = CliJson<v1::Patient>(
+      {"patient", "show", "mrn-mrn-0100"});
+  EXPECT_EQ(ana.display_name(), "Ana Silva");
+  EXPECT_EQ(ana.time_zone(), "America/New_York");
+  EXPECT_EQ(ana.therapist(), clinic_name() + "/therapists/t1");
+  EXPECT_EQ(ana.pain_areas_size(), 0);  // intake pending
+  const auto pat = CliJson<v1::Patient>({"patient", "show", "p1"});
+  EXPECT_EQ(pat.display_name(), "Pat Renamed");
+  EXPECT_EQ(pat.pain_areas_size(), 2);  // kept: the EHR does not send them
+
+  // The same records again change nothing; a Bundle is read too.
+  std::ofstream(file, std::ios::trunc)
+      << "{\n  \"resourceType\": \"Bundle\", \"type\": \"collection\",\n"
+      << "  \"entry\": [{\"resource\": " << EhrPatient("MRN-0100", "Ana Silva")
+      << "},\n  {\"resource\": " << EhrPatient("MRN-0001", "Pat Renamed")
+      << "}]\n}\n";
+  const ProcessResult again = Cli({"--json", "import", "patients", file},
+                                  As::kNobody, as_ehr);
+  ASSERT_TRUE(Succeeded(again));
+  const std::vector<std::string> lines =
+      absl::StrSplit(absl::StripSuffix(again.out, "\n"), '\n');
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(FromJson<v1::ImportResult>(lines[1]).outcome(),
+            v1::ImportResult::OUTCOME_UNCHANGED);
+  EXPECT_EQ(FromJson<v1::ImportResult>(lines[1]).index(), 1);
+  EXPECT_EQ(CountPatients(), 2);
+
+  // A therapist may not import; a missing file is a usage error.
+  EXPECT_TRUE(IsRpcError(Cli({"import", "patients", file}), "PERMISSION_DENIED",
+                         "ImportPatients"));
+  EXPECT_TRUE(IsUsageError(
+      Cli({"import", "patients", file + ".missing"}, As::kNobody, as_ehr),
+      "cannot read"));
+}
+
+TEST_F(CliE2eTest, ExportCsvWritesSessionsAndPainReportsAsRfc4180) {
+  CreateClinicTherapistAndPatient();
+  AssignCoreProgram("phase-1");
+  ASSERT_TRUE(Succeeded(SubmitSession(
+      {{"--notes", "bridge hurt, \"a bit\"\nsquats fine"}})));
+  ASSERT_TRUE(Succeeded(Cli({"pain", "report", "--area", "hip", "--score",
+                             "5", "--note", "stairs"},
+                            As::kPatient)));
+
+  // The patient's sessions (GLUTECARE_PATIENT=p1), as the therapist.
+  const ProcessResult sessions = Cli({"export", "csv", "--table", "sessions"});
+  ASSERT_TRUE(Succeeded(sessions));
+  absl::StatusOr<CsvRows> rows = ReadCsv(sessions.out);
+  ASSERT_TRUE(rows.ok()) << rows.status() << "\n" << sessions.out;
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_THAT((*rows)[0], ElementsAre("patient", "patient_name", "mrn",
+                                      "session", "perform_time", "local_date",
+                                      "program", "program_revision",
+                                      "exercises", "pain_before", "pain_after",
+                                      "pain_area", "difficulty", "notes"));
+  const std::vector<std::string>& row = (*rows)[1];
+  EXPECT_EQ(row[0], "p1");
+  EXPECT_EQ(row[2], "MRN-0001");
+  EXPECT_THAT(row[4], MatchesRegex("20[0-9-]{8}T[0-9:]{8}Z"));
+  EXPECT_EQ(row[6], "phase-1");
+  EXPECT_EQ(row[7], "1");
+  EXPECT_EQ(row[8],
+            "glute-bridge:3x12; clamshell:3x15@band-light; "
+            "bodyweight-squat:3x10");
+  EXPECT_EQ(row[11], "lower-back");
+  EXPECT_EQ(row[12], "about-right");
+  EXPECT_EQ(row[13], "bridge hurt, \"a bit\"\nsquats fine");
+
+  // The clinic's pain reports, whatever GLUTECARE_PATIENT says.
+  const ProcessResult pain = Cli(
+      {"export", "csv", "--table", "pain-reports", "--all-patients"});
+  ASSERT_TRUE(Succeeded(pain));
+  rows = ReadCsv(pain.out);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[1][5], "hip");
+  EXPECT_EQ((*rows)[1][6], "5");
+
+  EXPECT_TRUE(IsUsageError(Cli({"export", "csv", "--table", "alerts"}),
+                           "--table"));
+  EXPECT_TRUE(IsRpcError(Cli({"export", "csv", "--table", "sessions"},
+                             As::kAdmin),
+                         "PERMISSION_DENIED", "ExportCsv"));
 }
 
 }  // namespace

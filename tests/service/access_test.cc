@@ -79,7 +79,10 @@ const std::map<v1::Role, std::set<std::string>>& AllowedMethods() {
         // The questionnaire definitions are public like the catalog; the
         // answers are clinical data (issue 8).
         "OutcomeService/ListQuestionnaires",
-        "OutcomeService/GetQuestionnaire"}},
+        "OutcomeService/GetQuestionnaire",
+        // They bring the clinic's patients in (issue 7), but take out no
+        // clinical data as CSV.
+        "PatientImportService/ImportPatients"}},
       // Integration accounts import and export their clinic's records.
       {v1::ROLE_INTEGRATION,
        {"ClinicService/GetClinic", "ClinicService/GetTherapist",
@@ -96,7 +99,10 @@ const std::map<v1::Role, std::set<std::string>>& AllowedMethods() {
         "OutcomeService/GetOutcomeResponse",
         "OutcomeService/ListOutcomeResponses",
         // Billing systems read RTM reports, but log no time (issue 8).
-        "RtmService/GetRtmReport", "RtmService/ListRtmReports"}},
+        "RtmService/GetRtmReport", "RtmService/ListRtmReports",
+        // Integrations import the clinic's patients and export its
+        // sessions and pain reports as CSV (issue 7).
+        "CsvExportService/ExportCsv", "PatientImportService/ImportPatients"}},
       // Therapists act on the patients of their clinic: everything clinical,
       // but not the clinic's users, tokens or audit trail, and they do not
       // report sessions or pain for their patients.
@@ -140,7 +146,10 @@ const std::map<v1::Role, std::set<std::string>>& AllowedMethods() {
         "RtmService/LogManagementTime",
         "RtmService/ListManagementTime",
         "RtmService/GetRtmReport",
-        "RtmService/ListRtmReports"}},
+        "RtmService/ListRtmReports",
+        // Spreadsheets of a patient's or the clinic's sessions and pain
+        // (issue 7).
+        "CsvExportService/ExportCsv"}},
   };
   return *allowed;
 }
@@ -222,6 +231,8 @@ const std::map<std::string, TargetSpec>& Targets() {
        {"parent", "clinics/{c}/patients/{p}"}},
       {"RtmService/GetRtmReport", {"patient", "clinics/{c}/patients/{p}"}},
       {"RtmService/ListRtmReports", {"parent", "clinics/{c}"}},
+      {"PatientImportService/ImportPatients", {"parent", "clinics/{c}"}},
+      {"CsvExportService/ExportCsv", {"parent", "clinics/{c}/patients/{p}"}},
   };
   return *targets;
 }
@@ -454,25 +465,15 @@ class AccessTest : public ::testing::Test {
     return request->SerializeAsString();
   }
 
-  // Calls `method` with `request` as `token`'s holder. The WatchAlerts
-  // stream replays the clinic's seeded alerts first, so an admitted stream
-  // delivers one at once; it is then cancelled.
+  // Calls `method` with `request` as `token`'s holder. A server stream
+  // that is admitted sends a message at once (WatchAlerts replays the
+  // clinic's seeded alerts, an export sends its first chunk); it is then
+  // cancelled, and counts as OK.
   grpc::Status Call(const google::protobuf::MethodDescriptor& method,
                     const std::string& request, const std::string& token) {
     const std::string path =
         absl::StrCat("/", method.service()->full_name(), "/", method.name());
-    if (method.server_streaming()) {
-      auto alerts = v1::AlertService::NewStub(channel_);
-      v1::WatchAlertsRequest watch;
-      EXPECT_TRUE(watch.ParseFromString(request));
-      std::unique_ptr<grpc::ClientContext> context = Context(token);
-      auto reader = alerts->WatchAlerts(context.get(), watch);
-      v1::Alert alert;
-      if (!reader->Read(&alert)) return reader->Finish();  // refused
-      context->TryCancel();
-      reader->Finish();
-      return grpc::Status::OK;
-    }
+    if (method.server_streaming()) return CallStream(path, request, token);
     grpc::GenericStub stub(channel_);
     grpc::CompletionQueue queue;
     std::unique_ptr<grpc::ClientContext> context = Context(token);
@@ -491,6 +492,45 @@ class AccessTest : public ::testing::Test {
     while (queue.Next(&tag, &ok)) {
     }
     return status;
+  }
+
+  // A server-streaming call made generically (any method), on a
+  // completion queue whose every wait the call's deadline bounds: the first
+  // message read means OK, else the status the stream ended with.
+  grpc::Status CallStream(const std::string& path, const std::string& request,
+                          const std::string& token) {
+    grpc::GenericStub stub(channel_);
+    grpc::CompletionQueue queue;
+    std::unique_ptr<grpc::ClientContext> context = Context(token);
+    auto call = stub.PrepareCall(context.get(), path, &queue);
+    // Waits for the operation tagged `step`; whether it succeeded.
+    auto await = [&queue](intptr_t step) {
+      void* tag = nullptr;
+      bool ok = false;
+      EXPECT_TRUE(queue.Next(&tag, &ok));
+      EXPECT_EQ(tag, reinterpret_cast<void*>(step));
+      return ok;
+    };
+    call->StartCall(reinterpret_cast<void*>(1));
+    await(1);
+    grpc::Slice slice(request);
+    grpc::ByteBuffer request_buffer(&slice, 1);
+    call->WriteLast(request_buffer, grpc::WriteOptions(),
+                    reinterpret_cast<void*>(2));
+    await(2);
+    grpc::ByteBuffer message;
+    call->Read(&message, reinterpret_cast<void*>(3));
+    const bool admitted = await(3);
+    if (admitted) context->TryCancel();
+    grpc::Status status;
+    call->Finish(&status, reinterpret_cast<void*>(4));
+    await(4);
+    queue.Shutdown();
+    void* tag = nullptr;
+    bool ok = false;
+    while (queue.Next(&tag, &ok)) {
+    }
+    return admitted ? grpc::Status::OK : status;
   }
 
   testing::TempDir dir_;

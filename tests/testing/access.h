@@ -26,18 +26,21 @@
 
 namespace glutecare::testing {
 
-// Creates `clinic_id` (display name "Clinic {id}") in the database file and
-// returns the secret of a new admin token for it. Run it before the server
-// opens the file, or while it serves (SQLite WAL).
+// Creates `clinic_id` (display name "Clinic {id}", MRNs in
+// `identifier_system`, none when empty) in the database file and returns the
+// secret of a new admin token for it. Run it before the server opens the
+// file, or while it serves (SQLite WAL).
 inline absl::StatusOr<std::string> BootstrapAdmin(
-    const std::string& db_path, const std::string& clinic_id) {
+    const std::string& db_path, const std::string& clinic_id,
+    const std::string& identifier_system = "") {
   absl::StatusOr<std::unique_ptr<Store>> store =
       OpenSqliteStore({.path = db_path, .read_connections = 1});
   if (!store.ok()) return store.status();
   absl::StatusOr<BootstrapResult> result =
       BootstrapClinic(**store,
                       {.clinic_id = clinic_id,
-                       .display_name = absl::StrCat("Clinic ", clinic_id)},
+                       .display_name = absl::StrCat("Clinic ", clinic_id),
+                       .identifier_system = identifier_system},
                       absl::Now());
   if (!result.ok()) return result.status();
   return result->admin.secret;
