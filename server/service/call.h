@@ -19,6 +19,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <chrono>
 #include <type_traits>
 #include <utility>
 
@@ -61,10 +62,19 @@ class CallRunner final {
     absl::Status queued = executor_.Submit(
         [this, context, reactor, &request, ticket = *std::move(ticket),
          handler = std::move(handler)]() mutable {
+          // gRPC marks a call cancelled when its deadline timer fires or the
+          // client resets the stream, on its own threads and possibly late
+          // under load; the deadline itself is checked here as well.
+          if (context->deadline() <= std::chrono::system_clock::now()) {
+            reactor->Finish(grpc::Status(
+                grpc::StatusCode::DEADLINE_EXCEEDED,
+                "the call's deadline passed before it ran"));
+            return;
+          }
           if (context->IsCancelled()) {
             reactor->Finish(grpc::Status(
                 grpc::StatusCode::CANCELLED,
-                "the call was cancelled or timed out before it ran"));
+                "the call was cancelled before it ran"));
             return;
           }
           Gate::Admission admission = gate_.Admit(ticket, request);

@@ -338,8 +338,15 @@ TEST_F(ResourceFaultTest, CallPastItsDeadlineBeforeItsTurnIsNeverRun) {
   ASSERT_TRUE(disk_.WaitUntilPaused(absl::Seconds(10)));
 
   // This one waits for the thread, and its deadline passes meanwhile.
+  const absl::Time late_sent = absl::Now();
   EXPECT_EQ(SubmitSession("late", absl::Milliseconds(300)).error_code(),
             grpc::StatusCode::DEADLINE_EXCEEDED);
+  // The server counts the deadline from when the request reached it, a
+  // little after the client's; let its clock pass it too (with a second for
+  // the transit on a loaded machine) before the thread is freed. This waits
+  // for time itself, the condition under test, not for another thread.
+  absl::SleepFor(late_sent + absl::Milliseconds(300) + absl::Seconds(1) -
+                 absl::Now());
 
   disk_.Resume();
   ASSERT_TRUE(held_done.WaitForNotificationWithTimeout(absl::Seconds(10)));
