@@ -13,6 +13,10 @@
 //   glutecare-bench reads --patients 1000 --days 365 --iterations 500
 //     The read benchmark of issue 3 (reads.h): reports and the dashboard,
 //     sequential calls against an in-process server.
+//   glutecare-bench export --spawn build/server/glutecare-server
+//       --patients 10000 --days 28
+//     The export benchmark of issue 7 (export.h): a clinic's whole FHIR
+//     export from a spawned server, and the server's memory.
 //
 // Each prints a machine-readable last line starting with "BENCH ".
 #include <algorithm>
@@ -24,6 +28,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "bench/export.h"
 #include "bench/load_benchmark.h"
 #include "bench/reads.h"
 
@@ -73,6 +78,10 @@ int Main(const std::vector<char*>& positional) {
     return RunReads({.dataset = DatasetFlags(),
                      .iterations = absl::GetFlag(FLAGS_iterations),
                      .workdir = absl::GetFlag(FLAGS_workdir)});
+  }
+  if (command == "export") {
+    return RunExportBenchmark({.spawn_binary = absl::GetFlag(FLAGS_spawn),
+                               .dataset = DatasetFlags()});
   }
   const DatasetOptions dataset = DatasetFlags();
   if (dataset.patients < 1 || dataset.days < 0) {
@@ -135,6 +144,9 @@ int main(int argc, char** argv) {
       "  glutecare-bench --server HOST:PORT --dataset-dir DIR [--server-pid "
       "PID]\n"
       "  glutecare-bench reads [--patients N] [--days N] [--iterations N]\n"
-      "      the read benchmark (reports, dashboard)");
+      "      the read benchmark (reports, dashboard)\n"
+      "  glutecare-bench export --spawn SERVER_BINARY [--patients N] [--days "
+      "N]\n"
+      "      a clinic's FHIR export and the server's memory");
   return glutecare::bench::Main(absl::ParseCommandLine(argc, argv));
 }

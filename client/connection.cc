@@ -25,6 +25,9 @@ std::shared_ptr<grpc::Channel> OpenChannel(const ConnectionOptions& options) {
   arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS,
                    static_cast<int>(absl::ToInt64Milliseconds(
                        options.max_reconnect_backoff)));
+  // The server's largest reply (a patient's FHIR Bundle) is 16 MiB; gRPC's
+  // default would refuse anything over 4 MiB.
+  arguments.SetMaxReceiveMessageSize(16 << 20);
   return grpc::CreateCustomChannel(options.target,
                                    options.credentials != nullptr
                                        ? options.credentials
@@ -95,7 +98,8 @@ Connection::Connection(ConnectionOptions options)
              v1::AccessService::NewStub(channel_),
              v1::AuditService::NewStub(channel_),
              v1::PatientImportService::NewStub(channel_),
-             v1::CsvExportService::NewStub(channel_)) {}
+             v1::CsvExportService::NewStub(channel_),
+             v1::FhirExportService::NewStub(channel_)) {}
 
 absl::Status Connection::CallWithRetries(
     Idempotency idempotency,

@@ -35,6 +35,7 @@
 #include "glutecare/v1/csv_export_service.grpc.pb.h"
 #include "glutecare/v1/dashboard_service.grpc.pb.h"
 #include "glutecare/v1/exercise_service.grpc.pb.h"
+#include "glutecare/v1/fhir_export_service.grpc.pb.h"
 #include "glutecare/v1/outcome_service.grpc.pb.h"
 #include "glutecare/v1/patient_import_service.grpc.pb.h"
 #include "glutecare/v1/patient_service.grpc.pb.h"
@@ -162,7 +163,8 @@ class Connection final {
              std::unique_ptr<v1::AccessService::Stub>,
              std::unique_ptr<v1::AuditService::Stub>,
              std::unique_ptr<v1::PatientImportService::Stub>,
-             std::unique_ptr<v1::CsvExportService::Stub>>
+             std::unique_ptr<v1::CsvExportService::Stub>,
+             std::unique_ptr<v1::FhirExportService::Stub>>
       stubs_;
 };
 

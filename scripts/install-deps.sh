@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what glutecare needs on Debian bookworm, skipping what is already there.
 #   scripts/install-deps.sh           build and run dependencies
-#   scripts/install-deps.sh --test    also the test tools (buf from npm)
+#   scripts/install-deps.sh --test    also the test tools (buf and the FHIR R4
+#                                     validator `fhir` from npm)
 # Needs root (or sudo) only when a Debian package is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,7 +47,8 @@ if (( ${#missing[@]} )); then
 fi
 
 if (( want_test_tools )); then
-  if [[ ! -x tools/node_modules/.bin/buf ]]; then
+  if [[ ! -x tools/node_modules/.bin/buf ||
+        ! -f tools/node_modules/fhir/package.json ]]; then
     echo "Installing test tools from npm (tools/package-lock.json)"
     # `npm install` with the committed lock: `npm ci` rejects lock files that
     # list only this platform's optional binary (npm 11).

@@ -46,6 +46,8 @@ void AddOutboxCommands(CLI::App& root, ChosenAction& chosen);
 void AddImportCommands(CLI::App& root, ChosenAction& chosen);
 // `export csv`
 void AddExportCommands(CLI::App& root, ChosenAction& chosen);
+// `export fhir`
+void AddFhirExportCommands(CLI::App& root, ChosenAction& chosen);
 
 }  // namespace glutecare::client
 

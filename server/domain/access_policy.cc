@@ -210,6 +210,16 @@ constexpr MethodPolicy kPolicies[] = {
      {kTherapist, kIntegration},
      Scope::kClinic,
      "parent"},
+    // FHIR exports (issue 7): integrations and admins export their clinic;
+    // a therapist exports one patient at a time, never the whole clinic.
+    {"/glutecare.v1.FhirExportService/ExportPatientBundle",
+     {kAdmin, kTherapist, kIntegration},
+     Scope::kClinic,
+     "patient"},
+    {"/glutecare.v1.FhirExportService/ExportClinicResources",
+     {kAdmin, kIntegration},
+     Scope::kClinic,
+     "parent"},
     // AccessService, AuditService: the admin's.
     {"/glutecare.v1.AccessService/CreateAccessToken",
      {kAdmin},

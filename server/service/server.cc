@@ -21,6 +21,7 @@
 #include "server/service/csv_export_service.h"
 #include "server/service/dashboard_service.h"
 #include "server/service/exercise_service.h"
+#include "server/service/fhir_export_service.h"
 #include "server/service/malformed_request.h"
 #include "server/service/outcome_service.h"
 #include "server/service/patient_import_service.h"
@@ -181,14 +182,20 @@ absl::StatusOr<std::unique_ptr<GlutecareServer>> GlutecareServer::Serve(
       std::make_unique<DashboardServiceImpl>(store, calls, monitor));
   add(v1::ReportService::service_full_name(),
       std::make_unique<ReportServiceImpl>(store, calls));
-  add(v1::OutcomeService::service_full_name(),
-      std::make_unique<OutcomeServiceImpl>(store, calls));
   add(v1::RtmService::service_full_name(),
       std::make_unique<RtmServiceImpl>(store, calls));
+  add(v1::OutcomeService::service_full_name(),
+      std::make_unique<OutcomeServiceImpl>(store, calls));
   add(v1::PatientImportService::service_full_name(),
       std::make_unique<PatientImportServiceImpl>(store, calls, monitor));
   add(v1::CsvExportService::service_full_name(),
       std::make_unique<CsvExportServiceImpl>(store, calls));
+  add(v1::FhirExportService::service_full_name(),
+      std::make_unique<FhirExportServiceImpl>(
+          store, calls, catalog,
+          FhirExportServiceImpl::Options{
+              .max_bundle_bytes = static_cast<size_t>(
+                  options.max_send_message_bytes - (64 << 10))}));
   add(v1::AccessService::service_full_name(),
       std::make_unique<AccessServiceImpl>(store, calls));
   add(v1::AuditService::service_full_name(),

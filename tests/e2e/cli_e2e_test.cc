@@ -4,7 +4,7 @@
 // a therapist watches (reports, alerts, also live through a background
 // `alerts watch`, suggestions and the dashboard), and access control: what
 // each role's token may do, missing and revoked tokens, token files, and the
-// audit trail.
+// audit trail; and the FHIR export, checked with the offline R4 validator.
 //
 // The suite starts one server (on a free port, with a database in a fresh
 // temporary folder) and runs the CLI binary as a child process for each step.
@@ -21,6 +21,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -29,9 +30,11 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "common/subprocess.h"
 #include "glutecare/v1/access_service.pb.h"
 #include "glutecare/v1/alert_service.pb.h"
@@ -44,6 +47,7 @@
 #include "glutecare/v1/patient_service.pb.h"
 #include "glutecare/v1/program_service.pb.h"
 #include "glutecare/v1/report.pb.h"
+#include "glutecare/v1/rtm.pb.h"
 #include "glutecare/v1/session_service.pb.h"
 #include "glutecare/v1/suggestion_service.pb.h"
 #include "gmock/gmock.h"
@@ -433,7 +437,6 @@ class CliE2eTest : public ::testing::Test {
   // The resource names of the tokens CreateClinicTherapistAndPatient made.
   std::string therapist_token_name_;
   std::string patient_token_name_;
-
   // Runs Cli(args, as, overrides) with `input` piped to its stdin (through
   // /bin/sh and printf %s, so `input` is passed as it is).
   ProcessResult CliWithInput(const std::vector<std::string>& args, As as,
@@ -449,8 +452,10 @@ class CliE2eTest : public ::testing::Test {
     return result.ok() ? *std::move(result) : ProcessResult();
   }
 
- private:
+  // The suite's database (for `glutecare-server bootstrap`).
   static std::string DbPath() { return *data_folder_ + "/glutecare.db"; }
+
+ private:
 
   // A clinic id made from the test's name: [a-z0-9-], starting with a letter.
   static std::string UniqueClinicId() {
@@ -1818,6 +1823,258 @@ TEST_F(CliE2eTest, ExportCsvWritesSessionsAndPainReportsAsRfc4180) {
   EXPECT_TRUE(IsRpcError(Cli({"export", "csv", "--table", "sessions"},
                              As::kAdmin),
                          "PERMISSION_DENIED", "ExportCsv"));
+}
+
+// ---- FHIR export (issue 7) ------------------------------------------------
+
+// The offline FHIR R4 validator (scripts/fhir-validate.js, on the npm
+// package `fhir` 4.12.0) run on `files`, with its reference check.
+ProcessResult ValidateFhir(const std::vector<std::string>& files) {
+  std::vector<std::string> argv = {GLUTECARE_NODE_BINARY,
+                                   GLUTECARE_FHIR_VALIDATE_SCRIPT,
+                                   "--references"};
+  argv.insert(argv.end(), files.begin(), files.end());
+  absl::StatusOr<ProcessResult> result =
+      RunProcess(argv, {}, absl::Seconds(60));
+  EXPECT_TRUE(result.ok()) << result.status();
+  return result.value_or(ProcessResult());
+}
+
+const std::vector<std::string>& FhirTypes() {
+  static const auto* const types = new std::vector<std::string>{
+      "Patient", "Practitioner", "CarePlan", "Procedure", "Observation"};
+  return *types;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream contents;
+  contents << in.rdbuf();
+  return contents.str();
+}
+
+TEST_F(CliE2eTest, ExportFhirPassesTheR4ValidatorForEveryResourceType) {
+  CreateClinicTherapistAndPatient();
+  FollowTheProgramForAPastWeek();
+  ASSERT_TRUE(Succeeded(Cli({"pain", "report", "--area", "hip", "--score", "3",
+                             "--note", "After a long walk"},
+                            As::kPatient)));
+  const std::string integration = absl::StrCat(token_folder_, "/ehr.token");
+  CreateTokenFile({"--role", "integration"}, integration);
+  const std::string out = absl::StrCat(token_folder_, "/fhir");
+
+  const ProcessResult clinic =
+      Cli({"export", "fhir", "--out", out}, As::kNobody,
+          {"GLUTECARE_TOKEN_FILE=" + integration});
+  ASSERT_EQ(clinic.exit_code, 0) << clinic.err;
+  EXPECT_EQ(clinic.out, "");
+  EXPECT_THAT(clinic.err,
+              StartsWith("glutecare: exported Patient 1, Practitioner 1, "
+                         "CarePlan 1, Procedure 3, Observation 7 to "));
+  std::vector<std::string> files;
+  for (const std::string& type : FhirTypes()) {
+    files.push_back(absl::StrCat(out, "/", type, ".ndjson"));
+    EXPECT_FALSE(std::filesystem::exists(files.back() + ".partial"));
+  }
+
+  // The therapist's Bundle of the patient (GLUTECARE_PATIENT=p1).
+  const ProcessResult bundle = Cli({"export", "fhir"});
+  ASSERT_TRUE(Succeeded(bundle));
+  const std::string bundle_file = absl::StrCat(token_folder_, "/bundle.json");
+  std::ofstream(bundle_file) << bundle.out;
+
+  const ProcessResult valid = ValidateFhir(files);
+  EXPECT_EQ(valid.exit_code, 0) << valid.err;
+  EXPECT_EQ(valid.out,
+            "fhir-validate: Patient 1, Practitioner 1, CarePlan 1, "
+            "Procedure 3, Observation 7; 0 problem(s)\n");
+  const ProcessResult valid_bundle = ValidateFhir({bundle_file});
+  EXPECT_EQ(valid_bundle.exit_code, 0) << valid_bundle.err;
+  EXPECT_EQ(valid_bundle.out,
+            "fhir-validate: Bundle 1, Patient 1, Practitioner 1, CarePlan 1, "
+            "Procedure 3, Observation 7; 0 problem(s)\n");
+}
+
+TEST_F(CliE2eTest, TheFhirValidatorReportsBrokenResources) {
+  // Its own cases: an unexpected element, a code outside a required value
+  // set, a wrong type, a bad id, a missing element, a dangling reference.
+  absl::StatusOr<ProcessResult> self_test = RunProcess(
+      {GLUTECARE_NODE_BINARY, GLUTECARE_FHIR_VALIDATE_SCRIPT, "--self-test"},
+      {}, absl::Seconds(60));
+  ASSERT_TRUE(self_test.ok()) << self_test.status();
+  EXPECT_EQ(self_test->exit_code, 0) << self_test->out << self_test->err;
+
+  // And an exported Patient, broken.
+  CreateClinicTherapistAndPatient();
+  const std::string out = absl::StrCat(token_folder_, "/fhir");
+  ASSERT_EQ(Cli({"export", "fhir", "--out", out, "--type", "Patient", "--type",
+                 "Practitioner"},
+                As::kAdmin)
+                .exit_code,
+            0);
+  const std::string patient = ReadFile(out + "/Patient.ndjson");
+  ASSERT_THAT(patient, HasSubstr(R"("active":true)"));
+  const std::string broken = absl::StrCat(token_folder_, "/Patient.ndjson");
+  std::ofstream(broken) << absl::StrReplaceAll(
+      patient, {{R"("active":true)", R"("active":"yes","gender":"robot")"}});
+  const ProcessResult result =
+      ValidateFhir({broken, out + "/Practitioner.ndjson"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_THAT(result.err, HasSubstr("Patient.active"));
+  EXPECT_THAT(result.err, HasSubstr("Patient.gender"));
+  EXPECT_THAT(result.out, HasSubstr("2 problem(s)"));
+}
+
+TEST_F(CliE2eTest, ExportFhirSinceSendsOnlyWhatChangedAndRefusesBadUse) {
+  CreateClinicTherapistAndPatient();
+  AssignCoreProgram("phase-1");
+  const std::string since = absl::FormatTime(
+      absl::RFC3339_full, absl::Now(), absl::UTCTimeZone());
+  ASSERT_TRUE(Succeeded(SubmitSession()));
+  const std::string out = absl::StrCat(token_folder_, "/fhir");
+
+  const ProcessResult changed =
+      Cli({"export", "fhir", "--out", out, "--since", since}, As::kAdmin);
+  ASSERT_EQ(changed.exit_code, 0) << changed.err;
+  // The session, its two pain scores, and the CarePlan it was done under.
+  EXPECT_THAT(changed.err,
+              StartsWith("glutecare: exported Patient 0, Practitioner 0, "
+                         "CarePlan 1, Procedure 1, Observation 2 to "));
+  EXPECT_THAT(changed.err,
+              HasSubstr("glutecare: for the next incremental export: --since "));
+  EXPECT_EQ(ReadFile(out + "/Patient.ndjson"), "");
+
+  // Bad use: usage errors; a therapist may export a patient, not the clinic.
+  EXPECT_TRUE(IsUsageError(Cli({"export", "fhir", "--since", since}),
+                           "add --out DIR"));
+  EXPECT_TRUE(IsUsageError(
+      Cli({"export", "fhir", "--out", out, "--type", "Encounter"}),
+      "bad --type \"Encounter\""));
+  EXPECT_TRUE(IsUsageError(
+      Cli({"export", "fhir"}, As::kAdmin, {"GLUTECARE_PATIENT="}),
+      "export fhir needs --patient NAME"));
+  EXPECT_TRUE(IsRpcError(Cli({"export", "fhir", "--out", out}),
+                         "PERMISSION_DENIED", "ExportClinicResources"));
+  EXPECT_TRUE(IsRpcError(Cli({"export", "fhir"}, As::kPatient),
+                         "PERMISSION_DENIED", "ExportPatientBundle"));
+  // A failed export left the last complete one in place.
+  EXPECT_THAT(ReadFile(out + "/Procedure.ndjson"), HasSubstr("Procedure"));
+}
+
+TEST_F(CliE2eTest, RtmLogTimeAndReportShowTheSupportableCodesAndWhy) {
+  ASSERT_NO_FATAL_FAILURE(CreateClinicTherapistAndPatient());
+  for (const char* day : {"2025-03-03", "2025-03-05", "2025-03-07"}) {
+    ASSERT_TRUE(Succeeded(Cli({"pain", "report", "--area", "hip", "--score",
+                               "3", "--date", day},
+                              As::kPatient)));
+  }
+  ASSERT_TRUE(Succeeded(Cli({"rtm", "log-time", "--minutes", "15",
+                             "--interactive", "--date", "2025-03-05",
+                             "--note", "Video visit"})));
+  ASSERT_TRUE(Succeeded(
+      Cli({"rtm", "log-time", "--minutes", "5", "--date", "2025-03-12"})));
+  EXPECT_TRUE(IsUsageError(Cli({"rtm", "log-time"}), "--minutes"));
+  EXPECT_TRUE(IsRpcError(Cli({"rtm", "log-time", "--minutes", "500"}),
+                         "INVALID_ARGUMENT", "management_time_entry.minutes"));
+
+  // March 2025: the first check-in, on the 3rd, starts the episode; 3 data
+  // days; 20 minutes with a video visit support 98980 (before 2026: no
+  // 98985 or 98979).
+  const v1::RtmReport report =
+      CliJson<v1::RtmReport>({"rtm", "report", "--month", "2025-03"});
+  EXPECT_EQ(report.episode_start_date(), "2025-03-03");
+  EXPECT_EQ(report.data_days(), 3);
+  EXPECT_EQ(report.minutes(), 20);
+  std::vector<std::string> supportable;
+  for (const v1::RtmCodeFinding& code : report.codes()) {
+    if (code.supportable()) supportable.push_back(code.code());
+  }
+  EXPECT_THAT(supportable, ElementsAre("98975", "98980"));
+
+  const ProcessResult text = Cli({"rtm", "report", "--month", "2025-03"});
+  ASSERT_TRUE(Succeeded(text));
+  EXPECT_THAT(text.out, HasSubstr("CODE   SUPPORTABLE  UNITS  WHY"));
+  EXPECT_THAT(text.out, HasSubstr("98977  no"));
+  EXPECT_THAT(text.out, HasSubstr("3 data days in 2025-03-03 to 2025-04-01"));
+  EXPECT_THAT(text.out, HasSubstr("98980  yes"));
+
+  const ProcessResult clinic =
+      Cli({"rtm", "report", "--all-patients", "--month", "2025-03"});
+  ASSERT_TRUE(Succeeded(clinic));
+  EXPECT_THAT(clinic.out, HasSubstr("PATIENT  NEAR"));
+  EXPECT_THAT(clinic.out, HasSubstr("98975, 98980"));
+  EXPECT_TRUE(IsRpcError(Cli({"rtm", "report"}, As::kPatient),
+                         "PERMISSION_DENIED", ""));
+  EXPECT_TRUE(IsUsageError(Cli({"rtm", "report", "--month", "March"}),
+                           "--month"));
+}
+
+// Issue 7's round trip through the CLI: the Patients `export fhir` writes
+// for one clinic, `import patients` brings into another (same MRN system,
+// same therapist ids) as the same patients.
+TEST_F(CliE2eTest, PatientsExportedAsFhirImportIntoAnotherClinicAsTheSame) {
+  CreateClinicTherapistAndPatient();
+  CreateSecondPatientWithToken();
+  const std::string out = absl::StrCat(token_folder_, "/fhir");
+  const ProcessResult exported = Cli(
+      {"export", "fhir", "--out", out, "--type", "Patient"}, As::kAdmin);
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+
+  // Clinic b: its admin, and therapist t1 as in this test's clinic.
+  const std::string other = absl::StrCat(clinic_id_.substr(0, 60), "-b");
+  const std::string other_admin = absl::StrCat(token_folder_, "/b.token");
+  absl::StatusOr<ProcessResult> bootstrap = RunProcess(
+      {GLUTECARE_SERVER_BINARY, "bootstrap", "--db", DbPath(), "--clinic",
+       other, "--clinic-name", "Other Clinic", "--identifier-system",
+       kMrnSystem, "--token-file", other_admin},
+      {}, kCliTimeout);
+  ASSERT_TRUE(bootstrap.ok()) << bootstrap.status();
+  ASSERT_EQ(bootstrap->exit_code, 0) << bootstrap->err;
+  const std::vector<std::string> as_other = {
+      "GLUTECARE_CLINIC=" + other, "GLUTECARE_TOKEN_FILE=" + other_admin};
+  ASSERT_TRUE(Succeeded(Cli({"therapist", "create", "--id", "t1", "--name",
+                             "Dr. Dana Physio"},
+                            As::kNobody, as_other)));
+
+  const ProcessResult imported =
+      Cli({"import", "patients", absl::StrCat(out, "/Patient.ndjson")},
+          As::kNobody, as_other);
+  ASSERT_TRUE(Succeeded(imported));
+  EXPECT_EQ(imported.out,
+            absl::StrCat("line 1: created clinics/", other,
+                         "/patients/p1\nline 2: created clinics/", other,
+                         "/patients/p2\n"));
+
+  // The same patients: what each clinic lists, but its own clinic name,
+  // times and etags.
+  auto patients = [&](const std::vector<std::string>& as) {
+    const ProcessResult listed =
+        Cli({"--json", "patient", "list", "--all"}, As::kNobody, as);
+    EXPECT_TRUE(Succeeded(listed));
+    std::vector<std::string> described;
+    const v1::ListPatientsResponse response =
+        FromJson<v1::ListPatientsResponse>(listed.out);
+    for (v1::Patient patient : response.patients()) {
+      patient.clear_create_time();
+      patient.clear_update_time();
+      patient.clear_etag();
+      described.push_back(absl::StrReplaceAll(
+          patient.DebugString(), {{clinic_name() + "/", "clinics/X/"},
+                                  {"clinics/" + other + "/", "clinics/X/"}}));
+    }
+    return described;
+  };
+  const std::vector<std::string> original = patients(
+      {"GLUTECARE_TOKEN_FILE=" + TokenFile(As::kAdmin)});
+  ASSERT_EQ(original.size(), 2u);
+  EXPECT_EQ(patients(as_other), original);
+
+  // Importing the export again changes nothing.
+  const ProcessResult again =
+      Cli({"import", "patients", absl::StrCat(out, "/Patient.ndjson")},
+          As::kNobody, as_other);
+  ASSERT_TRUE(Succeeded(again));
+  EXPECT_THAT(again.out, HasSubstr("line 2: unchanged"));
 }
 
 }  // namespace

@@ -82,7 +82,10 @@ const std::map<v1::Role, std::set<std::string>>& AllowedMethods() {
         "OutcomeService/GetQuestionnaire",
         // They bring the clinic's patients in (issue 7), but take out no
         // clinical data as CSV.
-        "PatientImportService/ImportPatients"}},
+        "PatientImportService/ImportPatients",
+        // They may export their own clinic as FHIR (issue 7).
+        "FhirExportService/ExportPatientBundle",
+        "FhirExportService/ExportClinicResources"}},
       // Integration accounts import and export their clinic's records.
       {v1::ROLE_INTEGRATION,
        {"ClinicService/GetClinic", "ClinicService/GetTherapist",
@@ -102,7 +105,10 @@ const std::map<v1::Role, std::set<std::string>>& AllowedMethods() {
         "RtmService/GetRtmReport", "RtmService/ListRtmReports",
         // Integrations import the clinic's patients and export its
         // sessions and pain reports as CSV (issue 7).
-        "CsvExportService/ExportCsv", "PatientImportService/ImportPatients"}},
+        "CsvExportService/ExportCsv", "PatientImportService/ImportPatients",
+        // ... and its FHIR export, one patient or the whole clinic.
+        "FhirExportService/ExportPatientBundle",
+        "FhirExportService/ExportClinicResources"}},
       // Therapists act on the patients of their clinic: everything clinical,
       // but not the clinic's users, tokens or audit trail, and they do not
       // report sessions or pain for their patients.
@@ -149,7 +155,9 @@ const std::map<v1::Role, std::set<std::string>>& AllowedMethods() {
         "RtmService/ListRtmReports",
         // Spreadsheets of a patient's or the clinic's sessions and pain
         // (issue 7).
-        "CsvExportService/ExportCsv"}},
+        "CsvExportService/ExportCsv",
+        // A patient's FHIR Bundle, but not the whole clinic's export.
+        "FhirExportService/ExportPatientBundle"}},
   };
   return *allowed;
 }
@@ -233,6 +241,9 @@ const std::map<std::string, TargetSpec>& Targets() {
       {"RtmService/ListRtmReports", {"parent", "clinics/{c}"}},
       {"PatientImportService/ImportPatients", {"parent", "clinics/{c}"}},
       {"CsvExportService/ExportCsv", {"parent", "clinics/{c}/patients/{p}"}},
+      {"FhirExportService/ExportPatientBundle",
+       {"patient", "clinics/{c}/patients/{p}"}},
+      {"FhirExportService/ExportClinicResources", {"parent", "clinics/{c}"}},
   };
   return *targets;
 }
