@@ -27,7 +27,8 @@ namespace {
 // The resource types of an export, in the order the summary lists them.
 const std::vector<std::string>& AllResourceTypes() {
   static const auto* const types = new std::vector<std::string>{
-      "Patient", "Practitioner", "CarePlan", "Procedure", "Observation"};
+      "Patient",   "Practitioner", "CarePlan",
+      "Procedure", "Observation",  "QuestionnaireResponse"};
   return *types;
 }
 
@@ -141,7 +142,8 @@ void AddFhirExportCommands(CLI::App& root, ChosenAction& chosen) {
                   "this RFC 3339 instant (the last export's transaction time)");
   fhir.add_option("--type", flags.types,
                   "With --out: only this resource type (Patient, "
-                  "Practitioner, CarePlan, Procedure, Observation); "
+                  "Practitioner, CarePlan, Procedure, Observation, "
+                  "QuestionnaireResponse); "
                   "repeatable");
 }
 

@@ -56,6 +56,13 @@ absl::StatusOr<std::vector<v1::PainReport>> PainReportsOf(
   });
 }
 
+absl::StatusOr<std::vector<v1::OutcomeResponse>> OutcomeResponsesOf(
+    Store& store, const PatientName& patient, int page_size) {
+  return ListAll<v1::OutcomeResponse>(page_size, [&](const PageRequest& page) {
+    return store.ListOutcomeResponses(patient, page);
+  });
+}
+
 }  // namespace
 
 absl::StatusOr<std::string> ExportPatientBundle(
@@ -71,6 +78,8 @@ absl::StatusOr<std::string> ExportPatientBundle(
                              ProgramsOf(store, patient, kBundlePage));
   GLUTECARE_ASSIGN_OR_RETURN(std::vector<v1::PainReport> pain_reports,
                              PainReportsOf(store, patient, kBundlePage));
+  GLUTECARE_ASSIGN_OR_RETURN(std::vector<v1::OutcomeResponse> responses,
+                             OutcomeResponsesOf(store, patient, kBundlePage));
 
   std::vector<Json> resources;
   resources.push_back(
@@ -102,6 +111,9 @@ absl::StatusOr<std::string> ExportPatientBundle(
   }
   for (const v1::PainReport& report : pain_reports) {
     resources.push_back(fhir::PainReportObservation(report));
+  }
+  for (const v1::OutcomeResponse& response : responses) {
+    resources.push_back(fhir::QuestionnaireResponseResource(response));
   }
   std::string json = fhir::ToJsonLine(fhir::CollectionBundle(
       patient.parent(), fhir::FhirId(patient.ToString()), now,
@@ -203,7 +215,8 @@ absl::Status ClinicExport::Advance() {
       const bool patient_data =
           Wanted(ResourceType::kPatient) || Wanted(ResourceType::kCarePlan) ||
           Wanted(ResourceType::kProcedure) ||
-          Wanted(ResourceType::kObservation);
+          Wanted(ResourceType::kObservation) ||
+          Wanted(ResourceType::kQuestionnaireResponse);
       phase_ = patient_data ? Phase::kPatients : Phase::kPractitioners;
       return absl::OkStatus();
     }
@@ -264,7 +277,10 @@ absl::Status ClinicExport::ExportPatient(const v1::Patient& patient) {
   const bool plans = Wanted(ResourceType::kCarePlan);
   const bool procedures = Wanted(ResourceType::kProcedure);
   const bool observations = Wanted(ResourceType::kObservation);
-  if (!plans && !procedures && !observations) return absl::OkStatus();
+  const bool questionnaires = Wanted(ResourceType::kQuestionnaireResponse);
+  if (!plans && !procedures && !observations && !questionnaires) {
+    return absl::OkStatus();
+  }
   GLUTECARE_ASSIGN_OR_RETURN(PatientName name,
                              PatientName::Parse(patient.name(), "name"));
   // Sessions before programs: every program a session names is then there.
@@ -304,6 +320,17 @@ absl::Status ClinicExport::ExportPatient(const v1::Patient& patient) {
     for (const v1::PainReport& report : reports) {
       if (Since(report.create_time())) {
         Append(ResourceType::kObservation, fhir::PainReportObservation(report));
+      }
+    }
+  }
+  if (questionnaires) {
+    GLUTECARE_ASSIGN_OR_RETURN(
+        std::vector<v1::OutcomeResponse> responses,
+        OutcomeResponsesOf(store_, name, options_.records_per_page));
+    for (const v1::OutcomeResponse& response : responses) {
+      if (Since(response.create_time())) {
+        Append(ResourceType::kQuestionnaireResponse,
+               fhir::QuestionnaireResponseResource(response));
       }
     }
   }

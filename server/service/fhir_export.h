@@ -35,7 +35,8 @@ namespace glutecare {
 // One patient's record as a FHIR R4 Bundle of type `collection` (compact
 // JSON), made at `now`: the Patient, every Practitioner it or a CarePlan
 // refers to, a CarePlan per program, a Procedure and two pain Observations
-// per session, and an Observation per pain report. Every reference
+// per session, an Observation per pain report, and a QuestionnaireResponse
+// per outcome measure response (ODI, LEFS). Every reference
 // resolves inside the Bundle. NOT_FOUND when the patient does not exist;
 // FAILED_PRECONDITION when the Bundle would be larger than
 // `max_bundle_bytes` (one reply cannot carry it).
@@ -63,7 +64,7 @@ struct ClinicExportOptions {
 // A clinic's resources as NDJSON, one patient at a time: for each patient
 // (in the store's order) its Patient, then, reading its sessions before its
 // programs so that every program a session names is there, its CarePlans,
-// Procedures and Observations; the Practitioners come last, so that every
+// Procedures, Observations and QuestionnaireResponses; the Practitioners come last, so that every
 // therapist referred to exists by then. References therefore resolve within
 // a complete export even while the clinic is being written to.
 //

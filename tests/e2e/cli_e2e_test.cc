@@ -1842,7 +1842,8 @@ ProcessResult ValidateFhir(const std::vector<std::string>& files) {
 
 const std::vector<std::string>& FhirTypes() {
   static const auto* const types = new std::vector<std::string>{
-      "Patient", "Practitioner", "CarePlan", "Procedure", "Observation"};
+      "Patient",     "Practitioner", "CarePlan", "Procedure",
+      "Observation", "QuestionnaireResponse"};
   return *types;
 }
 
@@ -1859,6 +1860,13 @@ TEST_F(CliE2eTest, ExportFhirPassesTheR4ValidatorForEveryResourceType) {
   ASSERT_TRUE(Succeeded(Cli({"pain", "report", "--area", "hip", "--score", "3",
                              "--note", "After a long walk"},
                             As::kPatient)));
+  // An ODI intake and a follow-up (its change refers to the intake).
+  ASSERT_TRUE(Succeeded(Cli({"outcomes", "assign", "--measure", "odi"})));
+  for (const char* answers : {"3,3,3,3,-,3,3,3,3,3", "2,2,2,2,2,2,2,2,2,2"}) {
+    ASSERT_TRUE(Succeeded(Cli({"outcomes", "submit", "--measure", "odi",
+                               "--answers", answers},
+                              As::kPatient)));
+  }
   const std::string integration = absl::StrCat(token_folder_, "/ehr.token");
   CreateTokenFile({"--role", "integration"}, integration);
   const std::string out = absl::StrCat(token_folder_, "/fhir");
@@ -1870,7 +1878,8 @@ TEST_F(CliE2eTest, ExportFhirPassesTheR4ValidatorForEveryResourceType) {
   EXPECT_EQ(clinic.out, "");
   EXPECT_THAT(clinic.err,
               StartsWith("glutecare: exported Patient 1, Practitioner 1, "
-                         "CarePlan 1, Procedure 3, Observation 7 to "));
+                         "CarePlan 1, Procedure 3, Observation 7, "
+                         "QuestionnaireResponse 2 to "));
   std::vector<std::string> files;
   for (const std::string& type : FhirTypes()) {
     files.push_back(absl::StrCat(out, "/", type, ".ndjson"));
@@ -1887,12 +1896,14 @@ TEST_F(CliE2eTest, ExportFhirPassesTheR4ValidatorForEveryResourceType) {
   EXPECT_EQ(valid.exit_code, 0) << valid.err;
   EXPECT_EQ(valid.out,
             "fhir-validate: Patient 1, Practitioner 1, CarePlan 1, "
-            "Procedure 3, Observation 7; 0 problem(s)\n");
+            "Procedure 3, Observation 7, QuestionnaireResponse 2; "
+            "0 problem(s)\n");
   const ProcessResult valid_bundle = ValidateFhir({bundle_file});
   EXPECT_EQ(valid_bundle.exit_code, 0) << valid_bundle.err;
   EXPECT_EQ(valid_bundle.out,
             "fhir-validate: Bundle 1, Patient 1, Practitioner 1, CarePlan 1, "
-            "Procedure 3, Observation 7; 0 problem(s)\n");
+            "Procedure 3, Observation 7, QuestionnaireResponse 2; "
+            "0 problem(s)\n");
 }
 
 TEST_F(CliE2eTest, TheFhirValidatorReportsBrokenResources) {
@@ -1939,7 +1950,8 @@ TEST_F(CliE2eTest, ExportFhirSinceSendsOnlyWhatChangedAndRefusesBadUse) {
   // The session, its two pain scores, and the CarePlan it was done under.
   EXPECT_THAT(changed.err,
               StartsWith("glutecare: exported Patient 0, Practitioner 0, "
-                         "CarePlan 1, Procedure 1, Observation 2 to "));
+                         "CarePlan 1, Procedure 1, Observation 2, "
+                         "QuestionnaireResponse 0 to "));
   EXPECT_THAT(changed.err,
               HasSubstr("glutecare: for the next incremental export: --since "));
   EXPECT_EQ(ReadFile(out + "/Patient.ndjson"), "");

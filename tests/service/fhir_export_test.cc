@@ -192,6 +192,37 @@ class FhirExportTest : public ::testing::Test {
     ASSERT_TRUE(store_->CreateSession(session, "").ok());
   }
 
+  // An ODI assignment of `patient` with an intake at `created` and a
+  // follow-up a day later (responses q1 and q2).
+  void AddOutcomes(const std::string& patient, int64_t created) {
+    const std::string name = "clinics/demo/patients/" + patient;
+    v1::OutcomeAssignment assignment;
+    assignment.set_name(name + "/outcomeAssignments/odi");
+    assignment.set_measure(v1::OUTCOME_MEASURE_ODI);
+    assignment.set_every_weeks(4);
+    ASSERT_TRUE(store_->CreateOutcomeAssignment(assignment).ok());
+    for (int i : {1, 2}) {
+      v1::OutcomeResponse response;
+      response.set_name(absl::StrCat(name, "/outcomeResponses/q", i));
+      response.set_assignment(assignment.name());
+      response.set_measure(v1::OUTCOME_MEASURE_ODI);
+      response.set_local_date(absl::StrCat("2026-04-0", i));
+      v1::OutcomeAnswer* answer = response.add_answers();
+      answer->set_link_id("odi-1");
+      answer->set_score(i == 1 ? 4 : 2);
+      response.set_score(i == 1 ? 80 : 40);
+      response.set_intake(i == 1);
+      *response.mutable_create_time() = At(created + (i - 1) * kDay);
+      const std::string intake =
+          i == 1 ? "" : absl::StrCat(name, "/outcomeResponses/q1");
+      response.set_intake_response(intake);
+      ASSERT_TRUE(store_
+                      ->CreateOutcomeResponse(response, absl::StrCat("q", i),
+                                              intake)
+                      .ok());
+    }
+  }
+
   // Runs a clinic export to the end.
   absl::StatusOr<Exported> Export(ClinicExportOptions options,
                                   ClinicExport* reuse = nullptr) {
@@ -237,6 +268,7 @@ TEST_F(FhirExportTest, ACompleteExportHoldsEveryRecordOnceAndItsReferencesResolv
   AddPatient("ana", 3, kStart);
   AddPatient("ben", 2, kStart, "theo");
   AddPatient("cleo", 0, kStart);
+  AddOutcomes("ana", kStart + kDay);
 
   absl::StatusOr<Exported> exported = Export({});
   ASSERT_TRUE(exported.ok()) << exported.status();
@@ -247,6 +279,9 @@ TEST_F(FhirExportTest, ACompleteExportHoldsEveryRecordOnceAndItsReferencesResolv
   EXPECT_EQ(exported->Count("Procedure"), 5);
   // Two pain scores per session and one per check-in.
   EXPECT_EQ(exported->Count("Observation"), 5 * 2 + 5);
+  // The follow-up refers to its intake.
+  EXPECT_EQ(exported->Ids("QuestionnaireResponse"),
+            (std::set<std::string>{"ana.q1", "ana.q2"}));
   EXPECT_EQ(exported->Ids("Patient"),
             (std::set<std::string>{"ana", "ben", "cleo"}));
   EXPECT_EQ(exported->Ids("CarePlan").size(), 3u);
@@ -320,6 +355,8 @@ TEST_F(FhirExportTest, SinceSendsOnlyWhatChangedAtOrAfterIt) {
   *ana->mutable_update_time() = At(since + 10);
   ASSERT_TRUE(store_->UpdatePatient(*ana, ana->etag()).ok());
   AddSession("ben", "late", since + 20);
+  // ana's intake before `since`, the follow-up a day after it.
+  AddOutcomes("ana", since - kDay + 30);
 
   absl::StatusOr<Exported> exported = Export({.since = At(since)});
   ASSERT_TRUE(exported.ok()) << exported.status();
@@ -331,6 +368,8 @@ TEST_F(FhirExportTest, SinceSendsOnlyWhatChangedAtOrAfterIt) {
   EXPECT_EQ(exported->Ids("Observation"),
             (std::set<std::string>{"ben.late.pain-before",
                                    "ben.late.pain-after"}));
+  EXPECT_EQ(exported->Ids("QuestionnaireResponse"),
+            (std::set<std::string>{"ana.q2"}));
 }
 
 TEST_F(FhirExportTest, AnExportThatFindsNothingSendsOneEmptyChunk) {
@@ -384,6 +423,7 @@ TEST_F(FhirExportTest, MemoryStaysFlatWhateverTheClinicSize) {
 TEST_F(FhirExportTest, ABundleHoldsThePatientsRecordAndResolvesItsReferences) {
   AddTherapist("theo", kStart);
   AddPatient("ana", 2, kStart);
+  AddOutcomes("ana", kStart + kDay);
   // A program by another therapist: its author is in the Bundle too.
   v1::Program program;
   program.set_name("clinics/demo/patients/ana/programs/g2");
@@ -422,6 +462,7 @@ TEST_F(FhirExportTest, ABundleHoldsThePatientsRecordAndResolvesItsReferences) {
   EXPECT_EQ(exported.Count("CarePlan"), 2);
   EXPECT_EQ(exported.Count("Procedure"), 2);
   EXPECT_EQ(exported.Count("Observation"), 2 * 2 + 2);
+  EXPECT_EQ(exported.Count("QuestionnaireResponse"), 2);
   EXPECT_THAT(exported.Dangling(), ::testing::IsEmpty());
 }
 

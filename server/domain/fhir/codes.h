@@ -79,6 +79,19 @@ inline constexpr char kExerciseCodeSystem[] =
 // `about-right` or `too-hard`).
 inline constexpr char kSessionDifficultyExtension[] =
     "https://glutecare.dev/fhir/StructureDefinition/session-difficulty";
+// QuestionnaireResponse.questionnaire: the canonical URL of glutecare's
+// definition of a measure, `{kQuestionnaireBase}{odi|lefs}|{version}`.
+inline constexpr char kQuestionnaireBase[] =
+    "https://glutecare.dev/fhir/Questionnaire/";
+// QuestionnaireResponse (an outcome measure): glutecare's score of it, a
+// complex extension whose parts are `score` (valueDecimal: ODI percent, LEFS
+// 0-80), `band` (valueCode, ODI only), and for a follow-up `intake`
+// (valueReference to the intake's QuestionnaireResponse),
+// `changeSinceIntake` (valueDecimal) and `importantChange` (valueBoolean:
+// the change reaches the measure's minimal detectable or clinically
+// important change, ../shared/CLINICAL.md).
+inline constexpr char kOutcomeScoreExtension[] =
+    "https://glutecare.dev/fhir/StructureDefinition/outcome-score";
 // The base of Bundle.entry.fullUrl: `{kFullUrlBase}clinics/{clinic}/` then
 // `{type}/{id}`. A RESTful form, so that the relative references inside a
 // Bundle resolve to its entries (FHIR R4 Bundle, "Resolving references").

@@ -1,5 +1,6 @@
 #include "server/domain/fhir/export.h"
 
+#include <algorithm>
 #include <iterator>
 #include <utility>
 
@@ -8,6 +9,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "server/domain/fhir/codes.h"
 #include "server/domain/fhir/ids.h"
+#include "server/domain/outcomes/questionnaires.h"
 #include "server/domain/text.h"
 
 namespace glutecare::fhir {
@@ -290,6 +292,8 @@ absl::string_view ResourceTypeName(ResourceType type) {
       return "Observation";
     case ResourceType::kPractitioner:
       return "Practitioner";
+    case ResourceType::kQuestionnaireResponse:
+      return "QuestionnaireResponse";
   }
   return "";
 }
@@ -581,6 +585,102 @@ Json PainReportObservation(const v1::PainReport& report) {
   if (std::optional<Json> site = BodySite(report.area())) {
     resource["bodySite"] = *std::move(site);
   }
+  return resource;
+}
+
+Json QuestionnaireResponseResource(const v1::OutcomeResponse& response) {
+  Json resource =
+      Resource(ResourceType::kQuestionnaireResponse, FhirId(response.name()),
+               Meta(response.create_time()));
+  // The score: glutecare's reading of the answers, which R4 gives no
+  // element for (an extension a system that does not know it may ignore).
+  auto part = [](absl::string_view url, absl::string_view value_type,
+                 Json value) {
+    Json extension = Json::object();
+    extension["url"] = url;
+    extension[std::string(value_type)] = std::move(value);
+    return extension;
+  };
+  Json parts = Json::array();
+  parts.push_back(part("score", "valueDecimal", response.score()));
+  if (!response.band().empty()) {
+    parts.push_back(part("band", "valueCode", response.band()));
+  }
+  if (!response.intake() && !response.intake_response().empty()) {
+    parts.push_back(
+        part("intake", "valueReference",
+             ReferenceTo("QuestionnaireResponse", response.intake_response())));
+    parts.push_back(part("changeSinceIntake", "valueDecimal",
+                         response.change_since_intake()));
+    parts.push_back(
+        part("importantChange", "valueBoolean", response.important_change()));
+  }
+  Json score = Json::object();
+  score["url"] = kOutcomeScoreExtension;
+  score["extension"] = std::move(parts);
+  resource["extension"] = Json::array({std::move(score)});
+  // QuestionnaireResponse.identifier is a single Identifier in R4.
+  resource["identifier"] = ResourceNameIdentifier(response.name());
+  const v1::Questionnaire* definition = nullptr;
+  const std::string measure = outcomes::MeasureId(response.measure());
+  if (!measure.empty()) {
+    definition = &outcomes::QuestionnaireOf(response.measure());
+    resource["questionnaire"] = absl::StrCat(
+        kQuestionnaireBase, measure, "|",
+        response.questionnaire_version().empty()
+            ? definition->version()
+            : response.questionnaire_version());
+    // Item texts only from the version answered: another wording would
+    // misstate what the patient read.
+    if (!response.questionnaire_version().empty() &&
+        response.questionnaire_version() != definition->version()) {
+      definition = nullptr;
+    }
+  }
+  resource["status"] = "completed";
+  const std::string patient = PatientOf(response.name());
+  resource["subject"] = ReferenceTo("Patient", patient);
+  if (IsSet(response.create_time())) {
+    resource["authored"] = Instant(response.create_time());
+  }
+  resource["author"] = ReferenceTo("Patient", patient);
+  resource["source"] = ReferenceTo("Patient", patient);
+  // One item per answered item, in the questionnaire's order (FHIR asks
+  // for it) when the definition answered is known.
+  std::vector<const v1::OutcomeAnswer*> answered;
+  for (const v1::OutcomeAnswer& answer : response.answers()) {
+    if (answer.has_score()) answered.push_back(&answer);  // else skipped
+  }
+  absl::flat_hash_map<std::string, int> position;
+  if (definition != nullptr) {
+    for (int i = 0; i < definition->items_size(); ++i) {
+      position[definition->items(i).link_id()] = i;
+    }
+    auto order = [&](const v1::OutcomeAnswer* answer) {
+      auto found = position.find(answer->link_id());
+      return found == position.end() ? definition->items_size()
+                                     : found->second;
+    };
+    std::stable_sort(answered.begin(), answered.end(),
+                     [&](const v1::OutcomeAnswer* a,
+                         const v1::OutcomeAnswer* b) {
+                       return order(a) < order(b);
+                     });
+  }
+  Json items = Json::array();
+  for (const v1::OutcomeAnswer* answer : answered) {
+    Json item = Json::object();
+    item["linkId"] = answer->link_id();
+    if (auto found = position.find(answer->link_id());
+        found != position.end()) {
+      item["text"] = definition->items(found->second).text();
+    }
+    Json value = Json::object();
+    value["valueInteger"] = answer->score();
+    item["answer"] = Json::array({std::move(value)});
+    items.push_back(std::move(item));
+  }
+  if (!items.empty()) resource["item"] = std::move(items);
   return resource;
 }
 

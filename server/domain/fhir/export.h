@@ -19,6 +19,9 @@
 //                  (partOf the Procedure)
 //   pain report -> Observation: LOINC 72514-3, valueQuantity in `{score}`,
 //                  bodySite SNOMED CT, effectiveDateTime the local date
+//   outcome     -> QuestionnaireResponse (ODI, LEFS): the answered items
+//   response       with their item scores, and glutecare's score, band and
+//                  change since the intake in an extension
 //
 //   Json patient = PatientResource(stored_patient, clinic.identifier_system());
 //   std::string line = ToJsonLine(patient);   // one NDJSON line, no '\n'
@@ -40,6 +43,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "glutecare/v1/clinic.pb.h"
+#include "glutecare/v1/outcome.pb.h"
 #include "glutecare/v1/program.pb.h"
 #include "glutecare/v1/session.pb.h"
 #include "google/protobuf/timestamp.pb.h"
@@ -60,13 +64,14 @@ enum class ResourceType {
   kCarePlan,
   kProcedure,
   kObservation,
+  kQuestionnaireResponse,
 };
 
 // Every type, in the order an export's types are listed.
 inline constexpr ResourceType kResourceTypes[] = {
     ResourceType::kPatient, ResourceType::kPractitioner,
     ResourceType::kCarePlan, ResourceType::kProcedure,
-    ResourceType::kObservation};
+    ResourceType::kObservation, ResourceType::kQuestionnaireResponse};
 
 // "Patient", "CarePlan", ...
 absl::string_view ResourceTypeName(ResourceType type);
@@ -141,6 +146,14 @@ Json SessionPainObservation(const v1::Session& session, SessionPain which);
 // A daily pain check-in as an Observation (LOINC 72514-3), effective on its
 // local date.
 Json PainReportObservation(const v1::PainReport& report);
+
+// An outcome measure's response (ODI, LEFS) as a QuestionnaireResponse:
+// status `completed`, `questionnaire` the canonical URL of the definition
+// and version answered, authored at create_time by the patient, one item per
+// answered item (linkId, the item's text when the version answered is the
+// current one, valueInteger its item score; skipped items left out), and
+// the score in the kOutcomeScoreExtension extension.
+Json QuestionnaireResponseResource(const v1::OutcomeResponse& response);
 
 // meta.lastUpdated of a Patient: update_time, else create_time.
 google::protobuf::Timestamp PatientLastUpdated(const v1::Patient& patient);

@@ -1,12 +1,17 @@
 #include "server/domain/fhir/export.h"
 
+#include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
 #include "server/domain/fhir/codes.h"
+#include "server/domain/outcomes/questionnaires.h"
 
 namespace glutecare::fhir {
 namespace {
@@ -332,6 +337,83 @@ TEST(PainReportObservationTest, IsALoincPainScoreOnTheLocalDate) {
   EXPECT_EQ(observation["bodySite"]["coding"][0]["code"], kLowerBackCode);
   EXPECT_EQ(observation["note"][0]["text"], "Long drive.");
   EXPECT_FALSE(observation.contains("partOf"));
+}
+
+v1::OutcomeResponse OdiFollowUp() {
+  v1::OutcomeResponse response;
+  response.set_name("clinics/demo/patients/ana/outcomeResponses/q2");
+  response.set_measure(v1::OUTCOME_MEASURE_ODI);
+  response.set_questionnaire_version(
+      outcomes::QuestionnaireOf(v1::OUTCOME_MEASURE_ODI).version());
+  // Submitted out of order, the second section skipped.
+  for (const auto& [link_id, score] :
+       std::vector<std::pair<std::string, int>>{{"odi-3", 2}, {"odi-1", 1}}) {
+    v1::OutcomeAnswer* answer = response.add_answers();
+    answer->set_link_id(link_id);
+    answer->set_score(score);
+  }
+  response.add_answers()->set_link_id("odi-2");
+  response.set_score(30);
+  response.set_band("moderate");
+  response.set_intake_response("clinics/demo/patients/ana/outcomeResponses/q1");
+  response.set_change_since_intake(-14);
+  response.set_important_change(true);
+  *response.mutable_create_time() = At("2026-04-01T08:00:00Z");
+  return response;
+}
+
+TEST(QuestionnaireResponseResourceTest, HoldsTheAnsweredItemsInOrderAndTheScore) {
+  const Json resource = QuestionnaireResponseResource(OdiFollowUp());
+  EXPECT_EQ(resource["resourceType"], "QuestionnaireResponse");
+  EXPECT_EQ(resource["id"], "ana.q2");
+  EXPECT_EQ(resource["meta"]["lastUpdated"], "2026-04-01T08:00:00Z");
+  EXPECT_EQ(resource["identifier"]["value"],
+            "clinics/demo/patients/ana/outcomeResponses/q2");
+  EXPECT_EQ(resource["questionnaire"],
+            absl::StrCat(kQuestionnaireBase, "odi|",
+                         outcomes::QuestionnaireOf(v1::OUTCOME_MEASURE_ODI)
+                             .version()));
+  EXPECT_EQ(resource["status"], "completed");
+  EXPECT_EQ(resource["subject"]["reference"], "Patient/ana");
+  EXPECT_EQ(resource["author"]["reference"], "Patient/ana");
+  EXPECT_EQ(resource["authored"], "2026-04-01T08:00:00Z");
+  // The skipped section is left out; the rest follow the questionnaire.
+  ASSERT_EQ(resource["item"].size(), 2u);
+  EXPECT_EQ(resource["item"][0]["linkId"], "odi-1");
+  EXPECT_EQ(resource["item"][0]["text"], "Pain intensity");
+  EXPECT_EQ(resource["item"][0]["answer"][0]["valueInteger"], 1);
+  EXPECT_EQ(resource["item"][1]["linkId"], "odi-3");
+  EXPECT_EQ(resource["item"][1]["answer"][0]["valueInteger"], 2);
+
+  ASSERT_EQ(resource["extension"].size(), 1u);
+  const Json& score = resource["extension"][0];
+  EXPECT_EQ(score["url"], kOutcomeScoreExtension);
+  std::map<std::string, Json> parts;
+  for (const Json& part : score["extension"]) parts[part["url"]] = part;
+  EXPECT_EQ(parts["score"]["valueDecimal"], 30.0);
+  EXPECT_EQ(parts["band"]["valueCode"], "moderate");
+  EXPECT_EQ(parts["intake"]["valueReference"]["reference"],
+            "QuestionnaireResponse/ana.q1");
+  EXPECT_EQ(parts["changeSinceIntake"]["valueDecimal"], -14.0);
+  EXPECT_EQ(parts["importantChange"]["valueBoolean"], true);
+}
+
+TEST(QuestionnaireResponseResourceTest, AnIntakeHasNoChangeAndAnOldVersionNoTexts) {
+  v1::OutcomeResponse intake = OdiFollowUp();
+  intake.set_intake(true);
+  intake.clear_intake_response();
+  intake.set_questionnaire_version("0-retired");
+  const Json resource = QuestionnaireResponseResource(intake);
+  EXPECT_EQ(resource["questionnaire"],
+            absl::StrCat(kQuestionnaireBase, "odi|0-retired"));
+  std::vector<std::string> parts;
+  for (const Json& part : resource["extension"][0]["extension"]) {
+    parts.push_back(part["url"]);
+  }
+  EXPECT_THAT(parts, ElementsAre("score", "band"));
+  // Items keep their answers, without the texts of another version.
+  ASSERT_EQ(resource["item"].size(), 2u);
+  EXPECT_FALSE(resource["item"][0].contains("text"));
 }
 
 TEST(CollectionBundleTest, GivesEveryEntryAFullUrlUnderTheClinic) {
