@@ -111,6 +111,8 @@ absl::StatusOr<v1::RtmReport> MakeReport(Store& store, const PatientName& name,
     input.episode_start = *program_start;
   } else if (first_data.has_value()) {
     input.episode_start = *first_data;
+  } else {
+    input.monitoring = false;  // no program, no data: not set up yet
   }
   for (const std::string& date : activity.data_dates) {
     if (std::optional<absl::CivilDay> day = DayOf(date)) {

@@ -321,6 +321,26 @@ TEST_F(RtmServiceTest, MonthsAndDataDaysAreThePatientsCalendar) {
   EXPECT_EQ(before.data_days(), 0);
 }
 
+TEST_F(RtmServiceTest, APatientNeverSetUpIsNoNudgeAndAQuietOneIs) {
+  const std::string patient = CreatePatient("ana");
+  const absl::CivilDay today =
+      absl::ToCivilDay(absl::Now(), absl::FixedTimeZone(0)) - 1;
+  const std::string as_of = absl::FormatCivilTime(today);
+  // No program, no data: nothing to nudge them back to.
+  v1::RtmReport report = Report(patient, "", as_of);
+  EXPECT_EQ(report.data_days(), 0);
+  EXPECT_FALSE(report.near_threshold());
+
+  // One data day starts the episode; a second supports 98985.
+  ReportPain(patient, today);
+  report = Report(patient, "", as_of);
+  EXPECT_EQ(report.data_days(), 1);
+  EXPECT_EQ(Code(report, "98985").missing(),
+            absl::StrCat("1 more data day by ",
+                         absl::FormatCivilTime(today + 29), " for 98985"));
+  EXPECT_TRUE(report.near_threshold());
+}
+
 TEST_F(RtmServiceTest, ClinicListsPatientsNearAThresholdFirst) {
   const std::string amy = CreatePatient("amy");
   const std::string zed = CreatePatient("zed");

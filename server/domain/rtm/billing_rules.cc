@@ -239,7 +239,7 @@ RtmAssessment AssessRtm(const RtmInput& input,
         finding->missing.empty()) {
       continue;
     }
-    if (rule.kind == CodeKind::kDeviceSupply &&
+    if (rule.kind == CodeKind::kDeviceSupply && input.monitoring &&
         rule.min_data_days - out.data_days <= kNearDataDays) {
       out.near_threshold = true;
     }

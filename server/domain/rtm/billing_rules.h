@@ -107,6 +107,10 @@ struct RtmInput {
   absl::CivilMonth month;
   // Time entries; those outside `month` are ignored.
   std::vector<TimeEntry> time;
+  // Monitoring has begun: the patient has a program or has reported data.
+  // A patient never set up is assessed (nothing is supportable) but is not
+  // "near a threshold": there is nothing yet to nudge them back to.
+  bool monitoring = true;
 };
 
 // A 30-day device-supply period, inclusive.
@@ -145,6 +149,9 @@ struct RtmAssessment {
   // Every code in force, in table order.
   std::vector<CodeFinding> codes;
   // The patient is close to a threshold they can still reach: worth a nudge.
+  // That includes a monitored patient with no data yet in the period, while
+  // 2 data days (98985) can still be had: one who has gone quiet is the one
+  // to nudge. Never set while RtmInput::monitoring is false.
   bool near_threshold = false;
 };
 

@@ -142,6 +142,25 @@ TEST(AssessRtm, SaysWhatIsMissingWhileItCanStillBeReached) {
   EXPECT_FALSE(assessment.near_threshold);
 }
 
+TEST(AssessRtm, AQuietPatientIsANudgeButOneNeverSetUpIsNot) {
+  // Monitored, no data yet in a period with days left: 2 data days would
+  // support 98985.
+  RtmInput input = Episode2026();
+  input.as_of = absl::CivilDay(2026, 5, 20);
+  RtmAssessment assessment = AssessRtm(input, DefaultCodeTable());
+  EXPECT_EQ(assessment.data_days, 0);
+  EXPECT_EQ(Find(assessment, "98985")->missing,
+            "2 more data days by 2026-06-13 for 98985");
+  EXPECT_TRUE(assessment.near_threshold);
+
+  // No program and no data: the same findings, no nudge.
+  input.monitoring = false;
+  assessment = AssessRtm(input, DefaultCodeTable());
+  EXPECT_EQ(Find(assessment, "98985")->missing,
+            "2 more data days by 2026-06-13 for 98985");
+  EXPECT_FALSE(assessment.near_threshold);
+}
+
 TEST(AssessRtm, MinutesShortOfTwentyAreANudge) {
   RtmInput input = Episode2026();
   input.as_of = absl::CivilDay(2026, 5, 20);
