@@ -11,15 +11,11 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "glutecare/v1/clinic_service.grpc.pb.h"
 #include "glutecare/v1/outcome_service.grpc.pb.h"
-#include "glutecare/v1/patient_service.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "server/service/server.h"
-#include "tests/testing/access.h"
 #include "tests/testing/grpc_errors.h"
-#include "tests/testing/temp_dir.h"
+#include "tests/testing/served_clinic.h"
 
 namespace glutecare {
 namespace {
@@ -31,71 +27,13 @@ using testing::ViolatedFields;
 
 constexpr char kPatient[] = "clinics/demo/patients/p1";
 
-class OutcomeServiceTest : public ::testing::Test {
+class OutcomeServiceTest : public testing::ServedClinicTest {
  protected:
   void SetUp() override {
-    ASSERT_FALSE(dir_.path().empty());
-    absl::StatusOr<std::string> admin =
-        testing::BootstrapAdmin(dir_.File("glutecare.db"), "demo");
-    ASSERT_TRUE(admin.ok()) << admin.status();
-    admin_token_ = *admin;
-    absl::StatusOr<std::unique_ptr<GlutecareServer>> server =
-        GlutecareServer::Start({.listen_address = "127.0.0.1:0",
-                                .db_path = dir_.File("glutecare.db"),
-                                .worker_threads = 2,
-                                .alert_sweep_interval = absl::ZeroDuration()});
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = std::move(*server);
-    channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
-                                   grpc::InsecureChannelCredentials());
+    ASSERT_NO_FATAL_FAILURE(ServedClinicTest::SetUp());
     outcomes_ = v1::OutcomeService::NewStub(channel_);
-
-    v1::CreateTherapistRequest therapist;
-    therapist.set_parent("clinics/demo");
-    therapist.set_therapist_id("t1");
-    therapist.mutable_therapist()->set_display_name("Tess Therapist");
-    v1::Therapist created_therapist;
-    ASSERT_TRUE(v1::ClinicService::NewStub(channel_)
-                    ->CreateTherapist(Context(admin_token_).get(), therapist,
-                                      &created_therapist)
-                    .ok());
-    therapist_token_ = Token(v1::ROLE_THERAPIST, "clinics/demo/therapists/t1");
-
-    v1::CreatePatientRequest patient;
-    patient.set_parent("clinics/demo");
-    patient.set_patient_id("p1");
-    patient.mutable_patient()->set_display_name("Pat Patient");
-    patient.mutable_patient()->set_mrn("MRN-1");
-    patient.mutable_patient()->set_time_zone("Europe/Berlin");
-    patient.mutable_patient()->add_pain_areas(v1::PAIN_AREA_LOWER_BACK);
-    patient.mutable_patient()->set_therapist("clinics/demo/therapists/t1");
-    patient.mutable_patient()->set_baseline_pain(6);
-    v1::Patient created_patient;
-    const grpc::Status status =
-        v1::PatientService::NewStub(channel_)->CreatePatient(
-            Context(therapist_token_).get(), patient, &created_patient);
-    ASSERT_TRUE(status.ok()) << status.error_message();
+    CreatePatient("p1", "MRN-1");
     patient_token_ = Token(v1::ROLE_PATIENT, kPatient);
-  }
-
-  void TearDown() override {
-    if (server_ != nullptr) server_->Shutdown(absl::Seconds(5));
-  }
-
-  std::string Token(v1::Role role, const std::string& subject) {
-    absl::StatusOr<std::string> token = testing::CreateToken(
-        channel_, admin_token_, "clinics/demo", role, subject);
-    EXPECT_TRUE(token.ok()) << token.status();
-    return token.value_or("");
-  }
-
-  static std::unique_ptr<grpc::ClientContext> Context(
-      const std::string& token) {
-    auto context = std::make_unique<grpc::ClientContext>();
-    context->set_deadline(std::chrono::system_clock::now() +
-                          std::chrono::seconds(10));
-    testing::SetBearer(*context, token);
-    return context;
   }
 
   grpc::Status Assign(v1::OutcomeMeasure measure, int every_weeks,
@@ -134,12 +72,7 @@ class OutcomeServiceTest : public ::testing::Test {
                                             request, response);
   }
 
-  testing::TempDir dir_;
-  std::unique_ptr<GlutecareServer> server_;
-  std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::OutcomeService::Stub> outcomes_;
-  std::string admin_token_;
-  std::string therapist_token_;
   std::string patient_token_;
 };
 

@@ -3,7 +3,6 @@
 // and the clinic-wide list with patients near a threshold first.
 #include <grpcpp/grpcpp.h>
 
-#include <chrono>
 #include <map>
 #include <memory>
 #include <string>
@@ -14,18 +13,14 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "glutecare/v1/clinic_service.grpc.pb.h"
-#include "glutecare/v1/patient_service.grpc.pb.h"
 #include "glutecare/v1/program_service.grpc.pb.h"
 #include "glutecare/v1/rtm_service.grpc.pb.h"
 #include "glutecare/v1/session_service.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
-#include "server/service/server.h"
-#include "tests/testing/access.h"
 #include "tests/testing/grpc_errors.h"
-#include "tests/testing/temp_dir.h"
+#include "tests/testing/served_clinic.h"
 
 namespace glutecare {
 namespace {
@@ -36,74 +31,18 @@ using ::testing::UnorderedElementsAre;
 
 constexpr char kZone[] = "America/New_York";
 
-class RtmServiceTest : public ::testing::Test {
+class RtmServiceTest : public testing::ServedClinicTest {
  protected:
   void SetUp() override {
-    ASSERT_FALSE(dir_.path().empty());
-    absl::StatusOr<std::string> admin =
-        testing::BootstrapAdmin(dir_.File("glutecare.db"), "demo");
-    ASSERT_TRUE(admin.ok()) << admin.status();
-    admin_token_ = *admin;
-    absl::StatusOr<std::unique_ptr<GlutecareServer>> server =
-        GlutecareServer::Start({.listen_address = "127.0.0.1:0",
-                                .db_path = dir_.File("glutecare.db"),
-                                .worker_threads = 2,
-                                .alert_sweep_interval = absl::ZeroDuration()});
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = std::move(*server);
-    channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
-                                   grpc::InsecureChannelCredentials());
-    v1::CreateTherapistRequest therapist;
-    therapist.set_parent("clinics/demo");
-    therapist.set_therapist_id("t1");
-    therapist.mutable_therapist()->set_display_name("Tess");
-    v1::Therapist created;
-    const grpc::Status status =
-        v1::ClinicService::NewStub(channel_)->CreateTherapist(
-            Context(admin_token_).get(), therapist, &created);
-    ASSERT_TRUE(status.ok()) << status.error_message();
-    therapist_token_ = Token(v1::ROLE_THERAPIST, "clinics/demo/therapists/t1");
+    ASSERT_NO_FATAL_FAILURE(ServedClinicTest::SetUp());
     rtm_ = v1::RtmService::NewStub(channel_);
-  }
-
-  void TearDown() override {
-    if (server_ != nullptr) server_->Shutdown(absl::Seconds(5));
-  }
-
-  static std::unique_ptr<grpc::ClientContext> Context(
-      const std::string& token) {
-    auto context = std::make_unique<grpc::ClientContext>();
-    context->set_deadline(std::chrono::system_clock::now() +
-                          std::chrono::seconds(10));
-    testing::SetBearer(*context, token);
-    return context;
-  }
-
-  std::string Token(v1::Role role, const std::string& subject) {
-    absl::StatusOr<std::string> token = testing::CreateToken(
-        channel_, admin_token_, "clinics/demo", role, subject);
-    EXPECT_TRUE(token.ok()) << token.status();
-    return token.value_or("");
   }
 
   // Creates patient `id` of t1 in kZone; returns their name and keeps a
   // token of theirs in patient_tokens_.
   std::string CreatePatient(const std::string& id) {
-    v1::CreatePatientRequest request;
-    request.set_parent("clinics/demo");
-    request.set_patient_id(id);
-    v1::Patient* p = request.mutable_patient();
-    p->set_display_name(absl::StrCat("Patient ", id));
-    p->set_mrn(absl::StrCat("MRN-", id));
-    p->set_time_zone(kZone);
-    p->add_pain_areas(v1::PAIN_AREA_HIP);
-    p->set_therapist("clinics/demo/therapists/t1");
-    p->set_baseline_pain(6);
-    v1::Patient patient;
-    const grpc::Status status =
-        v1::PatientService::NewStub(channel_)->CreatePatient(
-            Context(therapist_token_).get(), request, &patient);
-    EXPECT_TRUE(status.ok()) << status.error_message();
+    const v1::Patient patient = ServedClinicTest::CreatePatient(
+        id, absl::StrCat("MRN-", id), kZone);
     patient_tokens_[patient.name()] = Token(v1::ROLE_PATIENT, patient.name());
     return patient.name();
   }
@@ -171,12 +110,7 @@ class RtmServiceTest : public ::testing::Test {
     return *kNone;
   }
 
-  testing::TempDir dir_;
-  std::unique_ptr<GlutecareServer> server_;
-  std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::RtmService::Stub> rtm_;
-  std::string admin_token_;
-  std::string therapist_token_;
   std::map<std::string, std::string> patient_tokens_;
 };
 

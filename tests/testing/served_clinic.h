@@ -94,15 +94,17 @@ class ServedClinicTest : public ::testing::Test {
     return token.value_or("");
   }
 
-  // Creates patient `id` of t1 with a complete intake (a hip, baseline 6).
-  v1::Patient CreatePatient(const std::string& id, const std::string& mrn) {
+  // Creates patient `id` of t1 with a complete intake (a hip, baseline 6),
+  // living in `time_zone`.
+  v1::Patient CreatePatient(const std::string& id, const std::string& mrn,
+                            const std::string& time_zone = "Europe/Berlin") {
     v1::CreatePatientRequest request;
     request.set_parent("clinics/demo");
     request.set_patient_id(id);
     v1::Patient* p = request.mutable_patient();
     p->set_display_name(absl::StrCat("Patient ", id));
     p->set_mrn(mrn);
-    p->set_time_zone("Europe/Berlin");
+    p->set_time_zone(time_zone);
     p->add_pain_areas(v1::PAIN_AREA_HIP);
     p->set_therapist("clinics/demo/therapists/t1");
     p->set_baseline_pain(6);
