@@ -26,6 +26,7 @@
 #include "client/errors.h"
 #include "client/names.h"
 #include "client/paging.h"
+#include "client/views/outcome.h"
 #include "common/status_macros.h"
 #include "glutecare/v1/outcome_service.grpc.pb.h"
 
@@ -66,25 +67,6 @@ absl::StatusOr<v1::OutcomeMeasure> ParseMeasure(absl::string_view text) {
       absl::StrCat("--measure: must be odi or lefs (got \"", text, "\")"));
 }
 
-std::string MeasureLabel(v1::OutcomeMeasure measure) {
-  switch (measure) {
-    case v1::OUTCOME_MEASURE_ODI:
-      return "ODI";
-    case v1::OUTCOME_MEASURE_LEFS:
-      return "LEFS";
-    default:
-      return "?";
-  }
-}
-
-// "42%" for the ODI, "57/80" for the LEFS.
-std::string FormatScore(const v1::OutcomeResponse& response) {
-  if (response.measure() == v1::OUTCOME_MEASURE_ODI) {
-    return absl::StrFormat("%.4g%%", response.score());
-  }
-  return absl::StrFormat("%.4g/80", response.score());
-}
-
 // "intake", or the change with whether it is important.
 std::string FormatChange(const v1::OutcomeResponse& response) {
   if (response.intake()) return "intake";
@@ -123,11 +105,11 @@ void PrintResponse(const v1::OutcomeResponse& response, std::ostream& out) {
   }
   Fields()
       .Add("name", response.name())
-      .Add("measure", absl::StrCat(MeasureLabel(response.measure()),
-                                   " (version ",
-                                   response.questionnaire_version(), ")"))
+      .Add("measure",
+           absl::StrCat(MeasureLabel(response.measure()), " (version ",
+                        response.questionnaire_version(), ")"))
       .Add("local date", response.local_date())
-      .Add("score", FormatScore(response))
+      .Add("score", FormatOutcomeScore(response.measure(), response.score()))
       .Add("band", response.band().empty() ? "-" : response.band())
       .Add("answered", absl::StrCat(response.answered_items(), " items"))
       .Add("change since intake", FormatChange(response))
@@ -326,8 +308,9 @@ absl::Status ListResponses(const CommandContext& context,
        "CHANGE SINCE INTAKE"},
       [](const v1::OutcomeResponse& response) -> std::vector<std::string> {
         return {std::string(LastSegment(response.name())),
-                response.local_date(), MeasureLabel(response.measure()),
-                FormatScore(response),
+                response.local_date(),
+                MeasureLabel(response.measure()),
+                FormatOutcomeScore(response.measure(), response.score()),
                 response.band().empty() ? "-" : response.band(),
                 absl::StrCat(response.answered_items()),
                 FormatChange(response)};

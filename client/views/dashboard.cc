@@ -5,13 +5,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "client/names.h"
+#include "client/views/outcome.h"
 #include "client/views/report.h"
 
 namespace glutecare::client {
 
 Columns<v1::PatientStatus> PatientStatusColumns() {
   return {{"PATIENT", "NAME", "SCORE", "ALERTS", "ADHERENCE", "PAIN 7D",
-           "VS BASELINE", "DAYS SINCE SESSION", "REASON"},
+           "VS BASELINE", "FUNCTION", "DAYS SINCE SESSION", "REASON"},
           [](const v1::PatientStatus& status) -> std::vector<std::string> {
             return {
                 std::string(LastSegment(status.patient())),
@@ -27,6 +28,7 @@ Columns<v1::PatientStatus> PatientStatusColumns() {
                 status.has_pain_change_from_baseline()
                     ? FormatPainChangeBrief(status.pain_change_from_baseline())
                     : "",
+                FormatOutcomeScoresBrief(status.outcome_scores()),
                 status.has_days_since_last_session()
                     ? absl::StrCat(status.days_since_last_session())
                     : "",

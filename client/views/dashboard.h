@@ -9,9 +9,11 @@
 
 namespace glutecare::client {
 
-// PATIENT, NAME, SCORE, ALERTS, ADHERENCE, PAIN 7D, VS BASELINE,
-// DAYS SINCE SESSION, REASON (the largest part of the score). A value the
-// status lacks (no pain data, no session, no program) is "-".
+// PATIENT, NAME, SCORE, ALERTS, ADHERENCE, PAIN 7D, VS BASELINE, FUNCTION
+// (each outcome measure's latest score and change since intake, in brief:
+// FormatOutcomeScoresBrief), DAYS SINCE SESSION, REASON (the largest part of
+// the score). A value the status lacks (no pain data, no outcome measure, no
+// session, no program) is "-".
 Columns<v1::PatientStatus> PatientStatusColumns();
 
 }  // namespace glutecare::client

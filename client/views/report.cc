@@ -10,6 +10,7 @@
 #include "client/names.h"
 #include "client/output.h"
 #include "client/specs.h"
+#include "client/views/outcome.h"
 
 namespace glutecare::client {
 namespace {
@@ -73,6 +74,20 @@ void PrintExercises(const v1::AdherenceReport& report, std::ostream& out) {
                       FormatPercent(exercise.completion_percent())});
   }
   exercises.Print(out);
+}
+
+// One "function" line per outcome measure answered by `end_date`, so that
+// function reads beside pain and adherence.
+void AddOutcomeScores(
+    const google::protobuf::RepeatedPtrField<v1::OutcomeScoreSummary>& scores,
+    const std::string& end_date, Fields& fields) {
+  if (scores.empty()) {
+    fields.Add("function",
+               absl::StrCat("no outcome measure answered by ", end_date));
+  }
+  for (const v1::OutcomeScoreSummary& score : scores) {
+    fields.Add("function", FormatOutcomeSummary(score));
+  }
 }
 
 // One sparkline per area, the area names padded to one width:
@@ -191,8 +206,8 @@ std::string FormatPainChangeBrief(const v1::PainChange& change) {
 
 void PrintAdherenceReport(const v1::AdherenceReport& report,
                           std::ostream& out) {
-  Fields()
-      .Add("patient", report.patient())
+  Fields fields;
+  fields.Add("patient", report.patient())
       .Add("range", FormatDateRange(report.start_date(), report.end_date()))
       .Add("adherence", FormatPercent(report.adherence_percent()))
       .Add("sessions", absl::StrCat(report.completed_sessions(), " done of ",
@@ -206,8 +221,9 @@ void PrintAdherenceReport(const v1::AdherenceReport& report,
            report.has_days_since_last_session()
                ? absl::StrCat(report.days_since_last_session())
                : "no session yet")
-      .Add("data days", absl::StrCat(report.data_days()))
-      .Print(out);
+      .Add("data days", absl::StrCat(report.data_days()));
+  AddOutcomeScores(report.outcome_scores(), report.end_date(), fields);
+  fields.Print(out);
   out << "\n";
   PrintWeeks(report, out);
   out << "\n";
@@ -216,10 +232,11 @@ void PrintAdherenceReport(const v1::AdherenceReport& report,
 
 void PrintPainTrendReport(const v1::PainTrendReport& report,
                           std::ostream& out) {
-  Fields()
-      .Add("patient", report.patient())
-      .Add("range", FormatDateRange(report.start_date(), report.end_date()))
-      .Print(out);
+  Fields fields;
+  fields.Add("patient", report.patient())
+      .Add("range", FormatDateRange(report.start_date(), report.end_date()));
+  AddOutcomeScores(report.outcome_scores(), report.end_date(), fields);
+  fields.Print(out);
   out << "\n";
   if (report.areas().empty()) {
     out << "no pain reported in the range\n";

@@ -57,11 +57,13 @@ std::string FormatPainChange(const v1::PainChange& change);
 // "+0.5 stable" when it is not clinically important.
 std::string FormatPainChangeBrief(const v1::PainChange& change);
 
-// The adherence report: a header of totals, then a table per week and a
-// table per exercise.
+// The adherence report: a header of totals and the outcome scores (a
+// "function" line per measure, FormatOutcomeSummary), then a table per week
+// and a table per exercise.
 void PrintAdherenceReport(const v1::AdherenceReport& report, std::ostream& out);
 
-// The pain trend report: a sparkline per area, then per area a table of days
+// The pain trend report: a header with the outcome scores (as in the
+// adherence report), a sparkline per area, then per area a table of days
 // and the changes, then the sessions per pain-after-exercise zone.
 void PrintPainTrendReport(const v1::PainTrendReport& report, std::ostream& out);
 

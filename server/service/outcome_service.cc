@@ -208,6 +208,7 @@ grpc::ServerUnaryReactor* OutcomeServiceImpl::SubmitOutcomeResponse(
         *response, store_.CreateOutcomeResponse(
                        stored, request->request_id(),
                        intake->has_value() ? (*intake)->name() : ""));
+    monitor_.Schedule(patient);
     return absl::OkStatus();
   });
 }

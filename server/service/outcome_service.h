@@ -3,12 +3,14 @@
 // therapist assign a measure to a patient on a schedule, and scores each
 // response a patient submits (server/domain/outcomes/scoring.h) against the
 // assignment's first response, the intake. Submissions are idempotent by
-// request_id.
+// request_id; each schedules the patient's evaluation (patient_monitor.h),
+// so that the dashboard shows the new score.
 #ifndef GLUTECARE_SERVER_SERVICE_OUTCOME_SERVICE_H_
 #define GLUTECARE_SERVER_SERVICE_OUTCOME_SERVICE_H_
 
 #include "glutecare/v1/outcome_service.grpc.pb.h"
 #include "server/service/call.h"
+#include "server/service/patient_monitor.h"
 #include "server/storage/store.h"
 
 namespace glutecare {
@@ -16,8 +18,8 @@ namespace glutecare {
 class OutcomeServiceImpl final : public v1::OutcomeService::CallbackService {
  public:
   // The arguments must outlive the service.
-  OutcomeServiceImpl(Store& store, CallRunner& calls)
-      : store_(store), calls_(calls) {}
+  OutcomeServiceImpl(Store& store, CallRunner& calls, PatientMonitor& monitor)
+      : store_(store), calls_(calls), monitor_(monitor) {}
 
   grpc::ServerUnaryReactor* ListQuestionnaires(
       grpc::CallbackServerContext* context,
@@ -51,6 +53,7 @@ class OutcomeServiceImpl final : public v1::OutcomeService::CallbackService {
  private:
   Store& store_;
   CallRunner& calls_;
+  PatientMonitor& monitor_;
 };
 
 }  // namespace glutecare

@@ -9,6 +9,7 @@
 #include "server/domain/adherence.h"
 #include "server/domain/alert_rules.h"
 #include "server/domain/calendar.h"
+#include "server/domain/outcomes/latest_scores.h"
 #include "server/domain/pain_trend.h"
 #include "server/domain/patient_status.h"
 #include "server/domain/progression.h"
@@ -41,13 +42,15 @@ absl::Status PatientMonitor::EvaluatePatient(const PatientName& name,
       google::protobuf::util::TimeUtil::SecondsToTimestamp(
           absl::ToUnixSeconds(now));
   // One read for everything below: the dashboard's 28 days, plus the 6 days
-  // before them that its first rolling pain means look back over.
+  // before them that its first rolling pain means look back over, and the
+  // outcome responses.
   const absl::CivilDay first_day = today - (kDefaultReportDays - 1);
   GLUTECARE_ASSIGN_OR_RETURN(
       PatientActivity activity,
       store_.GetPatientActivity(
           name, {.from = FormatDate(first_day - (kRollingDays - 1)),
-                 .to = FormatDate(today)}));
+                 .to = FormatDate(today),
+                 .outcome_responses = true}));
   const std::vector<ProgramHistory> programs =
       ProgramHistories(activity.programs, zone);
   std::optional<absl::CivilDay> last_session_day;
@@ -122,6 +125,8 @@ absl::Status PatientMonitor::EvaluatePatient(const PatientName& name,
                             .adherence = adherence,
                             .pain = pain,
                             .unresolved_alerts = unresolved});
+  *status.mutable_outcome_scores() =
+      outcomes::LatestOutcomeScores(activity.outcome_responses, today);
   *status.mutable_update_time() = stamp;
   return store_.PutPatientStatus(name, status);
 }

@@ -1,12 +1,13 @@
 // Keeps what therapists see about a patient current: runs the alert rules
 // (domain/alert_rules.h) and the progression rules (domain/progression.h)
 // against the stored data, records what fires, tells alert watchers, and
-// recomputes the patient's dashboard status (domain/patient_status.h).
+// recomputes the patient's dashboard status (domain/patient_status.h, with
+// the latest outcome scores of domain/outcomes/latest_scores.h).
 //
 // Scheduled after every write that can change those (a session, a check-in,
-// a program change, an alert or suggestion decision) and run by the periodic
-// sweep, for what changes with time alone (missed sessions, adherence
-// windows).
+// an outcome response, a program change, an alert or suggestion decision)
+// and run by the periodic sweep, for what changes with time alone (missed
+// sessions, adherence windows).
 //
 // After a write the evaluation runs off the request path, on the monitor's
 // own threads: the write's reply waits for its own commit only, and a patient

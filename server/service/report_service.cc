@@ -4,6 +4,7 @@
 #include "server/common/status.h"
 #include "server/domain/adherence.h"
 #include "server/domain/calendar.h"
+#include "server/domain/outcomes/latest_scores.h"
 #include "server/domain/pain_trend.h"
 #include "server/domain/resource_names.h"
 #include "server/domain/validation.h"
@@ -63,11 +64,11 @@ grpc::ServerUnaryReactor* ReportServiceImpl::GetAdherenceReport(
     GLUTECARE_ASSIGN_OR_RETURN(
         PatientActivity activity,
         store_.GetPatientActivity(
-            scope.name,
-            {.from = FormatDate(range.start),
-             .to = FormatDate(range.end),
-             .history_from = FormatDate(WeekStart(range.end) -
-                                        7 * (kMaxStreakWeeks - 1))}));
+            scope.name, {.from = FormatDate(range.start),
+                         .to = FormatDate(range.end),
+                         .history_from = FormatDate(WeekStart(range.end) -
+                                                    7 * (kMaxStreakWeeks - 1)),
+                         .outcome_responses = true}));
     AdherenceInput input{.start = range.start, .end = range.end};
     input.programs = ProgramHistories(activity.programs, scope.zone);
     input.sessions = std::move(activity.sessions);
@@ -79,6 +80,8 @@ grpc::ServerUnaryReactor* ReportServiceImpl::GetAdherenceReport(
     input.pain_report_days = Days(report_dates);
     *response = ComputeAdherence(input);
     response->set_patient(scope.name.ToString());
+    *response->mutable_outcome_scores() =
+        outcomes::LatestOutcomeScores(activity.outcome_responses, range.end);
     return absl::OkStatus();
   });
 }
@@ -98,7 +101,8 @@ grpc::ServerUnaryReactor* ReportServiceImpl::GetPainTrendReport(
         PatientActivity activity,
         store_.GetPatientActivity(
             scope.name, {.from = FormatDate(range.start - (kRollingDays - 1)),
-                         .to = FormatDate(range.end)}));
+                         .to = FormatDate(range.end),
+                         .outcome_responses = true}));
     PainTrendInput input{.start = range.start, .end = range.end};
     if (scope.patient.has_baseline_pain()) {
       input.baseline = scope.patient.baseline_pain();
@@ -112,6 +116,8 @@ grpc::ServerUnaryReactor* ReportServiceImpl::GetPainTrendReport(
     }
     *response = ComputePainTrend(input);
     response->set_patient(scope.name.ToString());
+    *response->mutable_outcome_scores() =
+        outcomes::LatestOutcomeScores(activity.outcome_responses, range.end);
     return absl::OkStatus();
   });
 }

@@ -1,6 +1,7 @@
 // glutecare.v1.ReportService: adherence and pain reports for therapists,
 // computed by the domain rules (adherence.h, pain_trend.h) from one snapshot
-// of the patient's data.
+// of the patient's data, each with the latest outcome scores up to its last
+// day (outcomes/latest_scores.h).
 #ifndef GLUTECARE_SERVER_SERVICE_REPORT_SERVICE_H_
 #define GLUTECARE_SERVER_SERVICE_REPORT_SERVICE_H_
 

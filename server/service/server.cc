@@ -185,7 +185,7 @@ absl::StatusOr<std::unique_ptr<GlutecareServer>> GlutecareServer::Serve(
   add(v1::RtmService::service_full_name(),
       std::make_unique<RtmServiceImpl>(store, calls));
   add(v1::OutcomeService::service_full_name(),
-      std::make_unique<OutcomeServiceImpl>(store, calls));
+      std::make_unique<OutcomeServiceImpl>(store, calls, monitor));
   add(v1::PatientImportService::service_full_name(),
       std::make_unique<PatientImportServiceImpl>(store, calls, monitor));
   add(v1::CsvExportService::service_full_name(),

@@ -1356,6 +1356,16 @@ absl::StatusOr<PatientActivity> SqliteStore::GetPatientActivity(
                    "ORDER BY local_date, pk"));
     reports.BindInt64(1, row.pk).BindText(2, query.from).BindText(3, query.to);
     GLUTECARE_RETURN_IF_ERROR(AppendBodies(reports, &activity.pain_reports));
+
+    if (query.outcome_responses) {
+      GLUTECARE_ASSIGN_OR_RETURN(
+          Statement outcomes,
+          db.Prepare("SELECT body FROM outcome_responses WHERE patient_pk = ?1 "
+                     "ORDER BY local_date, pk"));
+      outcomes.BindInt64(1, row.pk);
+      GLUTECARE_RETURN_IF_ERROR(
+          AppendBodies(outcomes, &activity.outcome_responses));
+    }
     return activity;
   });
 }

@@ -63,6 +63,10 @@ struct ActivityQuery {
   std::string to;
   // Session dates (only) from this day to `to`; empty means none.
   std::string history_from;
+  // Also every outcome response of the patient, whatever its date (the
+  // latest before `to` is compared with an intake that may be older than
+  // `from`).
+  bool outcome_responses = false;
 };
 
 struct PatientActivity {
@@ -76,6 +80,9 @@ struct PatientActivity {
   std::vector<v1::PainReport> pain_reports;
   // The latest local_date of any session on or before `to`; empty if none.
   std::string last_session_date;
+  // When the query asked for them: every outcome response of the patient,
+  // oldest local_date first, in the order stored within a day.
+  std::vector<v1::OutcomeResponse> outcome_responses;
 };
 
 // What an RTM report reads about one patient (GetRtmActivity). Dates are

@@ -1707,6 +1707,54 @@ TEST_F(CliE2eTest, OutcomeMeasuresShowTheChangeSinceIntake) {
   EXPECT_THAT(assignments.out, HasSubstr("NEXT DUE"));
 }
 
+// Outcome scores beside pain and adherence (issue 8): after an ODI intake and
+// a follow-up, the adherence report and the dashboard print the latest score
+// beside the intake; a report ending before them says there is none.
+TEST_F(CliE2eTest, ReportsAndDashboardShowFunctionBesidePainAndAdherence) {
+  ASSERT_NO_FATAL_FAILURE(CreateClinicTherapistAndPatient());
+  ASSERT_TRUE(Succeeded(
+      Cli({"outcomes", "assign", "--measure", "odi", "--every-weeks", "4"})));
+  // 17 of 50 = 34%, then 11 of 50 = 22%: 12 points better, important.
+  const v1::OutcomeResponse intake = CliJson<v1::OutcomeResponse>(
+      {"outcomes", "submit", "--measure", "odi", "--answers",
+       "2,2,2,2,2,2,2,1,1,1"},
+      As::kPatient);
+  const v1::OutcomeResponse follow_up = CliJson<v1::OutcomeResponse>(
+      {"outcomes", "submit", "--measure", "odi", "--answers",
+       "1,1,1,1,1,1,1,1,2,1"},
+      As::kPatient);
+  ASSERT_DOUBLE_EQ(follow_up.score(), 22);
+
+  const ProcessResult adherence = Cli({"report", "adherence"});
+  ASSERT_TRUE(Succeeded(adherence));
+  EXPECT_THAT(adherence.out,
+              HasSubstr(absl::StrCat(
+                  "function:                 ODI 22% (moderate) on ",
+                  follow_up.local_date(), ", 12 points better than intake 34% on ",
+                  intake.local_date(), " (important change)\n")));
+  const ProcessResult pain = Cli({"report", "pain"});
+  ASSERT_TRUE(Succeeded(pain));
+  EXPECT_THAT(pain.out, HasSubstr("ODI 22% (moderate) on "));
+
+  absl::CivilDay intake_day;
+  ASSERT_TRUE(absl::ParseCivilTime(intake.local_date(), &intake_day));
+  const std::string day_before = absl::FormatCivilTime(intake_day - 1);
+  const ProcessResult before = Cli({"report", "adherence", "--to", day_before});
+  ASSERT_TRUE(Succeeded(before));
+  EXPECT_THAT(before.out,
+              HasSubstr("no outcome measure answered by " + day_before));
+  EXPECT_THAT(before.out, Not(HasSubstr("ODI")));
+
+  const ProcessResult dashboard = Cli({"dashboard"});
+  ASSERT_TRUE(Succeeded(dashboard));
+  const std::vector<std::string> lines =
+      absl::StrSplit(absl::StripSuffix(dashboard.out, "\n"), '\n');
+  ASSERT_EQ(lines.size(), 2u) << dashboard.out;
+  EXPECT_THAT(lines[0], HasSubstr("VS BASELINE  FUNCTION "));
+  EXPECT_THAT(lines[1], StartsWith("p1 "));
+  EXPECT_THAT(lines[1], HasSubstr("ODI 22% -12 better"));
+}
+
 // A FHIR Patient as an EHR sends it: the MRN and a name.
 std::string EhrPatient(const std::string& mrn, const std::string& name) {
   return absl::StrCat(

@@ -499,6 +499,44 @@ TEST_F(SqliteStoreTest, OutcomeResponsesKeepTheIntakeAndUpdateTheAssignment) {
   EXPECT_EQ(got->score(), 60);
 }
 
+TEST_F(SqliteStoreTest, PatientActivityReadsEveryOutcomeResponseWhenAsked) {
+  v1::OutcomeAssignment assignment;
+  assignment.set_name("clinics/demo/patients/p1/outcomeAssignments/odi");
+  assignment.set_measure(v1::OUTCOME_MEASURE_ODI);
+  ASSERT_TRUE(store_->CreateOutcomeAssignment(assignment).ok());
+  const std::string intake = "clinics/demo/patients/p1/outcomeResponses/r1";
+  ASSERT_TRUE(store_
+                  ->CreateOutcomeResponse(
+                      OutcomeResponse("r1", "2026-10-01", 60), "", "")
+                  .ok());
+  ASSERT_TRUE(store_
+                  ->CreateOutcomeResponse(
+                      OutcomeResponse("r2", "2026-12-01", 40), "", intake)
+                  .ok());
+  ASSERT_TRUE(store_
+                  ->CreateOutcomeResponse(
+                      OutcomeResponse("r3", "2026-11-01", 50), "", intake)
+                  .ok());
+
+  const PatientName p1{"demo", "p1"};
+  absl::StatusOr<PatientActivity> without = store_->GetPatientActivity(
+      p1, {.from = "2026-11-01", .to = "2026-11-28"});
+  ASSERT_TRUE(without.ok()) << without.status();
+  EXPECT_TRUE(without->outcome_responses.empty());
+
+  // Outside [from, to] too, oldest local_date first.
+  absl::StatusOr<PatientActivity> with = store_->GetPatientActivity(
+      p1,
+      {.from = "2026-11-01", .to = "2026-11-28", .outcome_responses = true});
+  ASSERT_TRUE(with.ok()) << with.status();
+  std::vector<std::string> dates;
+  for (const v1::OutcomeResponse& response : with->outcome_responses) {
+    dates.push_back(response.local_date());
+  }
+  EXPECT_EQ(dates, (std::vector<std::string>{"2026-10-01", "2026-11-01",
+                                             "2026-12-01"}));
+}
+
 v1::AccessToken Token(const std::string& id) {
   v1::AccessToken token;
   token.set_name("clinics/demo/accessTokens/" + id);

@@ -15,7 +15,7 @@ TEST(PatientStatusColumns, ShowTheScoreAndWhatMakesIt) {
   EXPECT_THAT(
       columns.headers,
       ElementsAre("PATIENT", "NAME", "SCORE", "ALERTS", "ADHERENCE", "PAIN 7D",
-                  "VS BASELINE", "DAYS SINCE SESSION", "REASON"));
+                  "VS BASELINE", "FUNCTION", "DAYS SINCE SESSION", "REASON"));
   const v1::PatientStatus status = ParseTextProto<v1::PatientStatus>(R"pb(
     patient: "clinics/c1/patients/p1"
     display_name: "Pat Example"
@@ -33,10 +33,18 @@ TEST(PatientStatusColumns, ShowTheScoreAndWhatMakesIt) {
     attention_score: 33.46
     reasons: "2 unresolved alerts"
     reasons: "adherence 42%"
+    outcome_scores {
+      measure: OUTCOME_MEASURE_ODI
+      score: 22
+      change_since_intake: -12
+      improvement: 12
+      important_change: true
+    }
   )pb");
-  EXPECT_THAT(columns.cells(status),
-              ElementsAre("p1", "Pat Example", "33.5", "2", "42%", "6.5",
-                          "+2.5 worse", "5", "2 unresolved alerts"));
+  EXPECT_THAT(
+      columns.cells(status),
+      ElementsAre("p1", "Pat Example", "33.5", "2", "42%", "6.5", "+2.5 worse",
+                  "ODI 22% -12 better", "5", "2 unresolved alerts"));
 }
 
 TEST(PatientStatusColumns, LeaveOutWhatThePatientHasNoDataFor) {
@@ -46,8 +54,9 @@ TEST(PatientStatusColumns, LeaveOutWhatThePatientHasNoDataFor) {
     adherence_percent: 0
     prescribed_sessions: 0
   )pb");
-  EXPECT_THAT(PatientStatusColumns().cells(status),
-              ElementsAre("p2", "New Patient", "0.0", "0", "", "", "", "", ""));
+  EXPECT_THAT(
+      PatientStatusColumns().cells(status),
+      ElementsAre("p2", "New Patient", "0.0", "0", "", "", "", "", "", ""));
 }
 
 }  // namespace

@@ -125,6 +125,25 @@ TEST(PrintAdherenceReport, ShowsTotalsWeeksAndExercises) {
     current_streak_weeks: 1
     days_since_last_session: 2
     data_days: 5
+    outcome_scores {
+      measure: OUTCOME_MEASURE_ODI
+      local_date: "2026-11-12"
+      score: 22
+      band: "moderate"
+      intake_score: 34
+      intake_date: "2026-10-01"
+      change_since_intake: -12
+      improvement: 12
+      important_change: true
+    }
+    outcome_scores {
+      measure: OUTCOME_MEASURE_LEFS
+      local_date: "2026-10-01"
+      score: 40
+      intake: true
+      intake_score: 40
+      intake_date: "2026-10-01"
+    }
   )pb");
   std::ostringstream out;
   PrintAdherenceReport(report, out);
@@ -136,6 +155,9 @@ TEST(PrintAdherenceReport, ShowsTotalsWeeksAndExercises) {
             "streak:                   1 week\n"
             "days since last session:  2\n"
             "data days:                5\n"
+            "function:                 ODI 22% (moderate) on 2026-11-12, 12 "
+            "points better than intake 34% on 2026-10-01 (important change)\n"
+            "function:                 LEFS 40/80 on 2026-10-01, the intake\n"
             "\n"
             "WEEK OF     DAYS  PRESCRIBED  DONE  ADHERENCE\n"
             "2026-11-02  7     3.0         3     100%\n"
@@ -180,8 +202,9 @@ TEST(PrintPainTrendReport, ShowsSparklinesDaysChangesAndZones) {
   std::ostringstream out;
   PrintPainTrendReport(report, out);
   EXPECT_EQ(out.str(),
-            "patient:  clinics/c1/patients/p1\n"
-            "range:    2026-11-01 .. 2026-11-04\n"
+            "patient:   clinics/c1/patients/p1\n"
+            "range:     2026-11-01 .. 2026-11-04\n"
+            "function:  no outcome measure answered by 2026-11-04\n"
             "\n"
             "lower-back  ▅ ▃   (0-10, 2026-11-01 .. 2026-11-04)\n"
             "hip            █  (0-10, 2026-11-01 .. 2026-11-04)\n"
@@ -202,6 +225,27 @@ TEST(PrintPainTrendReport, ShowsSparklinesDaysChangesAndZones) {
             "\n"
             "sessions by pain after:  1 safe (0-3), 2 acceptable (4-5), "
             "3 unacceptable (6-10)\n");
+}
+
+TEST(PrintPainTrendReport, ShowsFunctionBesidePain) {
+  const auto report = ParseTextProto<v1::PainTrendReport>(R"pb(
+    end_date: "2026-11-28"
+    outcome_scores {
+      measure: OUTCOME_MEASURE_LEFS
+      local_date: "2026-11-20"
+      score: 43
+      intake_score: 46
+      intake_date: "2026-10-01"
+      change_since_intake: -3
+      improvement: -3
+    }
+  )pb");
+  std::ostringstream out;
+  PrintPainTrendReport(report, out);
+  EXPECT_THAT(out.str(),
+              HasSubstr("function:  LEFS 43/80 on 2026-11-20, 3 points worse "
+                        "than intake 46/80 on 2026-10-01 (within the "
+                        "noise)\n"));
 }
 
 TEST(PrintPainTrendReport, SaysWhenNoPainWasReported) {
