@@ -81,16 +81,29 @@ absl::Status ImportPatients(const CommandContext& context,
   int rejected = 0;
   for (const Batch& batch :
        Batches(file.records, kMaxRecordsPerCall, kMaxRecordBytesPerCall)) {
-    request.clear_records();
-    for (size_t i = batch.begin; i < batch.end; ++i) {
-      request.add_records(file.records[i].json);
+    v1::ImportPatientsResponse response;
+    if (const size_t bytes = file.records[batch.begin].json.size();
+        batch.end - batch.begin == 1 && bytes > kMaxRecordBytesPerCall) {
+      // Alone in its batch and still more than a call may carry: rejected
+      // here, and the rest goes on.
+      v1::ImportResult* result = response.add_results();
+      result->set_index(0);
+      result->set_outcome(v1::ImportResult::OUTCOME_REJECTED);
+      result->set_reason(absl::StrCat(
+          "record: ", bytes / 1000, " kB, more than one call carries (",
+          kMaxRecordBytesPerCall / 1000, " kB); leave out large elements "
+          "such as photo"));
+    } else {
+      request.clear_records();
+      for (size_t i = batch.begin; i < batch.end; ++i) {
+        request.add_records(file.records[i].json);
+      }
+      // Importing is idempotent: a batch that timed out may be sent again.
+      GLUTECARE_ASSIGN_OR_RETURN(
+          response, context.connection().Call(
+                        &v1::PatientImportService::Stub::ImportPatients,
+                        request, Idempotency::kIdempotent));
     }
-    // Importing is idempotent: a batch that timed out may be sent again.
-    GLUTECARE_ASSIGN_OR_RETURN(
-        v1::ImportPatientsResponse response,
-        context.connection().Call(
-            &v1::PatientImportService::Stub::ImportPatients, request,
-            Idempotency::kIdempotent));
     for (v1::ImportResult& result : *response.mutable_results()) {
       const size_t record = batch.begin + result.index();
       if (result.outcome() == v1::ImportResult::OUTCOME_REJECTED) ++rejected;

@@ -55,7 +55,7 @@ std::vector<std::string> SessionCsvRow(const v1::Patient& patient,
   }
   return {std::string(LastSegment(patient.name())),
           SpreadsheetText(patient.display_name()),
-          patient.mrn(),
+          SpreadsheetText(patient.mrn()),
           std::string(LastSegment(session.name())),
           UtcTime(session.perform_time()),
           session.local_date(),
@@ -84,7 +84,7 @@ std::vector<std::string> PainReportCsvRow(const v1::Patient& patient,
                                           const v1::PainReport& report) {
   return {std::string(LastSegment(patient.name())),
           SpreadsheetText(patient.display_name()),
-          patient.mrn(),
+          SpreadsheetText(patient.mrn()),
           std::string(LastSegment(report.name())),
           report.local_date(),
           report.area() == v1::PAIN_AREA_UNSPECIFIED

@@ -92,6 +92,18 @@ TEST(PainReportCsvRow, HasAColumnEachInTheHeadersOrder) {
                   "hip", "7", "worse\nafter stairs", "2026-11-24T01:30:00Z"));
 }
 
+TEST(PainReportCsvRow, AnMrnThatLooksLikeAFormulaStaysText) {
+  // MRNs may start with '-': a spreadsheet would read "-12-3" as =-12-3.
+  v1::Patient patient = Ana();
+  patient.set_mrn("-12-3");
+  v1::PainReport report;
+  report.set_name("clinics/demo/patients/ana/painReports/r1");
+  EXPECT_EQ(PainReportCsvRow(patient, report)[2], "'-12-3");
+  v1::Session session;
+  session.set_name("clinics/demo/patients/ana/sessions/s1");
+  EXPECT_EQ(SessionCsvRow(patient, session)[2], "'-12-3");
+}
+
 TEST(PainReportCsvRow, LeavesWhatIsUnsetEmpty) {
   v1::PainReport report;
   report.set_name("clinics/demo/patients/ana/painReports/r1");

@@ -1815,6 +1815,25 @@ TEST_F(CliE2eTest, ImportPatientsReportsEachRecordAndIsIdempotent) {
   EXPECT_EQ(FromJson<v1::ImportResult>(lines[1]).index(), 1);
   EXPECT_EQ(CountPatients(), 2);
 
+  // A record too large for one call (an EHR's photo) is rejected alone.
+  std::string photo = EhrPatient("MRN-0200", "Bo Large");
+  photo.insert(photo.rfind('}'),
+               absl::StrCat(R"(, "photo": [{"data": ")",
+                            std::string(1100 * 1000, 'A'), R"("}])"));
+  const std::string large_file = absl::StrCat(token_folder_, "/large.ndjson");
+  std::ofstream(large_file)
+      << photo << "\n" << EhrPatient("MRN-0300", "Cy Small") << "\n";
+  const ProcessResult large =
+      Cli({"import", "patients", large_file, "--therapist", "t1",
+           "--time-zone", "Europe/Berlin"},
+          As::kNobody, as_ehr);
+  EXPECT_EQ(large.exit_code, 1) << large.err;
+  EXPECT_THAT(large.out, HasSubstr("line 1: rejected: record: 1100 kB, more "
+                                   "than one call carries (1000 kB)"));
+  EXPECT_THAT(large.out, HasSubstr(absl::StrCat(
+                             "line 2: created ", clinic_name(),
+                             "/patients/mrn-mrn-0300")));
+
   // A therapist may not import; a missing file is a usage error.
   EXPECT_TRUE(IsRpcError(Cli({"import", "patients", file}), "PERMISSION_DENIED",
                          "ImportPatients"));

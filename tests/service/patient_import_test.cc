@@ -322,6 +322,8 @@ TEST_F(PatientImportTest, ATherapistCompletesAnImportedPatientsIntake) {
 }
 
 TEST_F(PatientImportTest, ConcurrentImportsOfOneMrnMakeOnePatient) {
+  // Each import loses at most once to each other one: the server's 8
+  // attempts (kMaxAttempts) cover 4 at once whatever the interleaving.
   constexpr int kThreads = 4;
   std::vector<v1::ImportPatientsResponse> responses(kThreads);
   std::vector<grpc::Status> statuses(kThreads);

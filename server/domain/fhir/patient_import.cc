@@ -370,6 +370,13 @@ absl::StatusOr<PatientRecord> ParsePatientRecord(
   } catch (const Json::parse_error& error) {
     return InvalidFieldError(
         "record", absl::StrCat("not valid JSON (at byte ", error.byte, ")"));
+  } catch (const Json::out_of_range&) {
+    // A number beyond a double, such as 1e400: the parser throws this, not
+    // a parse_error.
+    return InvalidFieldError("record",
+                             "not valid JSON: a number is out of range");
+  } catch (const Json::exception&) {
+    return InvalidFieldError("record", "not valid JSON");
   }
   Violations violations;
   Elements elements(violations);

@@ -169,6 +169,12 @@ TEST(ParsePatientRecord, RejectsEachProblemNamingItsElement) {
   const std::vector<Case> cases = {
       {"{\"resourceType\": ", "record: not valid JSON (at byte "},
       {"not json", "record: not valid JSON"},
+      // The parser throws out_of_range, not parse_error, for these.
+      {R"({"resourceType": "Patient", "x": 1e400})",
+       "record: not valid JSON: a number is out of range"},
+      {with(R"("extension": [{"url": "https://glutecare.dev/fhir/)"
+            R"(StructureDefinition/baseline-pain", "valueInteger": -1e999}])"),
+       "record: not valid JSON: a number is out of range"},
       {"[1, 2]", "record: must be an object (got array)"},
       {R"({"id": "x"})", "resourceType: required: \"Patient\""},
       {R"({"resourceType": 7})", "resourceType: must be a string (got number)"},
