@@ -91,8 +91,10 @@ int RunExportBenchmark(const ExportBenchmarkOptions& options) {
     ++chunks;
     bytes += static_cast<int64_t>(chunk.ndjson().size());
     largest_chunk = std::max(largest_chunk, chunk.ndjson().size());
-    lines[chunk.resource_type()] +=
-        std::count(chunk.ndjson().begin(), chunk.ndjson().end(), '\n');
+    if (!chunk.ndjson().empty()) {  // else a keep-alive
+      lines[chunk.resource_type()] +=
+          std::count(chunk.ndjson().begin(), chunk.ndjson().end(), '\n');
+    }
     if (chunks % 16 == 0) {
       if (absl::StatusOr<ProcessMemory> now = ReadProcessMemory(server->pid());
           now.ok()) {

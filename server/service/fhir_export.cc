@@ -194,7 +194,16 @@ absl::StatusOr<std::optional<v1::FhirNdjsonChunk>> ClinicExport::Next() {
   while (true) {
     if (std::optional<v1::FhirNdjsonChunk> chunk = TakeChunk()) {
       sent_any_ = true;
+      patients_since_chunk_ = 0;
       return chunk;
+    }
+    if (phase_ != Phase::kDone &&
+        patients_since_chunk_ >= options_.patients_per_step) {
+      sent_any_ = true;
+      patients_since_chunk_ = 0;
+      v1::FhirNdjsonChunk keep_alive;
+      *keep_alive.mutable_transaction_time() = options_.transaction_time;
+      return keep_alive;
     }
     if (phase_ == Phase::kDone) {
       if (sent_any_) return std::nullopt;
@@ -224,6 +233,7 @@ absl::Status ClinicExport::Advance() {
       if (!patients_.empty()) {
         const v1::Patient patient = std::move(patients_.front());
         patients_.pop_front();
+        ++patients_since_chunk_;
         return ExportPatient(patient);
       }
       if (patients_listed_) {
@@ -284,9 +294,11 @@ absl::Status ClinicExport::ExportPatient(const v1::Patient& patient) {
   GLUTECARE_ASSIGN_OR_RETURN(PatientName name,
                              PatientName::Parse(patient.name(), "name"));
   // Sessions before programs: every program a session names is then there.
-  GLUTECARE_ASSIGN_OR_RETURN(
-      std::vector<v1::Session> sessions,
-      SessionsOf(store_, name, options_.records_per_page));
+  std::vector<v1::Session> sessions;
+  if (plans || procedures || observations) {
+    GLUTECARE_ASSIGN_OR_RETURN(
+        sessions, SessionsOf(store_, name, options_.records_per_page));
+  }
   if (plans) {
     fhir::SessionOutcomes outcomes;
     for (const v1::Session& session : sessions) outcomes.Add(session);

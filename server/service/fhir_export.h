@@ -59,6 +59,11 @@ struct ClinicExportOptions {
   int patients_per_page = 100;
   // Sessions and pain reports (of one patient) read at a time.
   int records_per_page = 500;
+  // Patients read, at most, before Next() returns: when they made no chunk
+  // (an incremental or one-type export that leaves most records out), it
+  // returns an empty keep-alive chunk, so that one call of it never scans
+  // the whole clinic and the stream can notice a cancelled call.
+  int patients_per_step = 100;
 };
 
 // A clinic's resources as NDJSON, one patient at a time: for each patient
@@ -84,7 +89,8 @@ class ClinicExport final {
 
   // The next chunk, or nullopt once the export is complete. An export that
   // finds nothing returns one chunk without lines (and without a
-  // resource_type) first, so that the client learns its transaction_time.
+  // resource_type) first, so that the client learns its transaction_time;
+  // so is a keep-alive after patients_per_step patients without a chunk.
   // Reads the store: call it on the executor. After an error, do not call
   // it again.
   absl::StatusOr<std::optional<v1::FhirNdjsonChunk>> Next();
@@ -127,6 +133,8 @@ class ClinicExport final {
   size_t buffered_ = 0;
   size_t max_buffered_ = 0;
   bool sent_any_ = false;
+  // Patients exported since the last chunk was returned.
+  int patients_since_chunk_ = 0;
 };
 
 }  // namespace glutecare

@@ -381,6 +381,20 @@ TEST_F(FhirExportTest, AnExportThatFindsNothingSendsOneEmptyChunk) {
   EXPECT_EQ(exported->transaction_time, At(kStart + 1000 * kDay));
 }
 
+TEST_F(FhirExportTest, AnExportThatSkipsManyPatientsSendsKeepAlives) {
+  // Nothing changed since: 25 patients read, 10 at a time, none sent. Each
+  // step ends in an empty chunk, so no call of Next() reads the clinic
+  // whole and the stream sees a cancelled call between steps.
+  for (int i = 0; i < 25; ++i) AddPatient(absl::StrCat("k", i), 0, kStart);
+  absl::StatusOr<Exported> exported = Export(
+      {.since = At(kStart + 1000 * kDay), .patients_per_step = 10});
+  ASSERT_TRUE(exported.ok()) << exported.status();
+  EXPECT_EQ(exported->chunks, 2);
+  EXPECT_TRUE(exported->resources.empty());
+  EXPECT_EQ(exported->largest_chunk, 0u);
+  EXPECT_EQ(exported->transaction_time, At(kStart + 1000 * kDay));
+}
+
 TEST_F(FhirExportTest, AMissingClinicIsNotFound) {
   ClinicExport export_(*store_, ExerciseCatalog::Default(),
                        ClinicName{"nowhere"},

@@ -59,9 +59,12 @@ Json ResourceNameIdentifier(absl::string_view resource_name) {
   return identifier;
 }
 
-Json Meta(const Timestamp& last_updated, absl::string_view version_id = "") {
+// No versionId: a CarePlan changes with every session done under it
+// (outcomeReference) while its program revision stays, and a versionId
+// that stays while the content changes misleads a receiver that compares
+// versions. lastUpdated moves with every change.
+Json Meta(const Timestamp& last_updated) {
   Json meta = Json::object();
-  if (!version_id.empty()) meta["versionId"] = version_id;
   if (IsSet(last_updated)) meta["lastUpdated"] = Instant(last_updated);
   return meta;
 }
@@ -262,8 +265,11 @@ Json CarePlanActivity(const v1::Program& program,
   timing["repeat"] = std::move(repeat);
   detail["scheduledTiming"] = std::move(timing);
   detail["performer"] = Json::array({ReferenceTo("Patient", PatientOf(program.name()))});
-  // dailyAmount: the sets of one session's day; quantity: each set.
-  detail["dailyAmount"] = IntegerQuantity(rx.sets(), kSetUnit, "sets");
+  // dailyAmount: the sets of a day, when a day has at most one session
+  // (more than 7 a week puts two on some days); quantity: each set.
+  if (rx.sessions_per_week() <= 7) {
+    detail["dailyAmount"] = IntegerQuantity(rx.sets(), kSetUnit, "sets");
+  }
   detail["quantity"] =
       rx.hold_seconds() > 0
           ? IntegerQuantity(rx.hold_seconds(), kSecondUnit, "s")
@@ -429,8 +435,7 @@ Json CarePlanResource(const v1::Program& program,
                       const SessionOutcomes& outcomes) {
   Json resource =
       Resource(ResourceType::kCarePlan, FhirId(program.name()),
-               Meta(CarePlanLastUpdated(program, outcomes),
-                    absl::StrCat(program.revision_id())));
+               Meta(CarePlanLastUpdated(program, outcomes)));
   resource["identifier"] = Json::array({ResourceNameIdentifier(program.name())});
   resource["status"] = CarePlanStatus(program.status());
   resource["intent"] = "plan";

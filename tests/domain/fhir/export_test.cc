@@ -189,7 +189,8 @@ TEST(CarePlanResourceTest, HasOneActivityPerPrescribedExercise) {
       CarePlanResource(KneeProgram(), ExerciseCatalog::Default(), {});
   EXPECT_EQ(plan["resourceType"], "CarePlan");
   EXPECT_EQ(plan["id"], "ana.knee-1");
-  EXPECT_EQ(plan["meta"]["versionId"], "2");
+  // Sessions change a CarePlan within one revision: no versionId.
+  EXPECT_FALSE(plan["meta"].contains("versionId"));
   EXPECT_EQ(plan["meta"]["lastUpdated"], "2026-03-15T09:10:00Z");
   EXPECT_EQ(plan["status"], "active");
   EXPECT_EQ(plan["intent"], "plan");
@@ -224,6 +225,16 @@ TEST(CarePlanResourceTest, HasOneActivityPerPrescribedExercise) {
   EXPECT_THAT(plan["activity"][2]["detail"]["description"].get<std::string>(),
               HasSubstr("3 x 10 reps, 8 kg, 2 sessions a week"));
   EXPECT_FALSE(plan["activity"][0].contains("outcomeReference"));
+}
+
+TEST(CarePlanResourceTest, TwoSessionsOnADayHaveNoDailyAmount) {
+  v1::Program program = KneeProgram();
+  program.mutable_prescriptions(0)->set_sessions_per_week(10);
+  const Json plan = CarePlanResource(program, ExerciseCatalog::Default(), {});
+  const Json& twice = plan["activity"][0]["detail"];
+  EXPECT_EQ(twice["scheduledTiming"]["repeat"]["frequency"], 10);
+  EXPECT_FALSE(twice.contains("dailyAmount"));
+  EXPECT_TRUE(plan["activity"][1]["detail"].contains("dailyAmount"));
 }
 
 TEST(CarePlanResourceTest, StatusFollowsTheProgram) {
