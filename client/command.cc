@@ -207,10 +207,6 @@ void AddGlobalOptionsFooter(CLI::App& root) {
 
 CLI::App& AddCommandGroup(CLI::App& root, std::string name,
                           std::string description) {
-  for (CLI::App* existing :
-       root.get_subcommands([](const CLI::App*) { return true; })) {
-    if (existing->get_name() == name) return *existing;
-  }
   CLI::App& group =
       *root.add_subcommand(std::move(name), std::move(description));
   group.require_subcommand(1);

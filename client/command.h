@@ -201,8 +201,7 @@ void AddRequestIdOption(CLI::App& command,
 void AddGlobalOptionsFooter(CLI::App& root);
 
 // Adds the command group `name` (such as "patient") to `root`; a group needs
-// one of its subcommands. A group of that name added before is returned as
-// it is, so that commands from several files can share one (`export`).
+// one of its subcommands.
 CLI::App& AddCommandGroup(CLI::App& root, std::string name,
                           std::string description);
 

@@ -111,7 +111,6 @@ int RunCli(int argc, char** argv) {
   AddOutboxCommands(app, chosen);
   AddImportCommands(app, chosen);
   AddExportCommands(app, chosen);
-  AddFhirExportCommands(app, chosen);
   AddGlobalOptionsFooter(app);
 
   try {

@@ -44,10 +44,10 @@ void AddAuditCommands(CLI::App& root, ChosenAction& chosen);
 void AddOutboxCommands(CLI::App& root, ChosenAction& chosen);
 // `import patients`
 void AddImportCommands(CLI::App& root, ChosenAction& chosen);
-// `export csv`
+// `export csv`, `export fhir`
 void AddExportCommands(CLI::App& root, ChosenAction& chosen);
-// `export fhir`
-void AddFhirExportCommands(CLI::App& root, ChosenAction& chosen);
+// `export fhir`, into the `export` group
+void AddFhirExportCommand(CLI::App& export_group, ChosenAction& chosen);
 
 }  // namespace glutecare::client
 

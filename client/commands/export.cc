@@ -75,6 +75,7 @@ void AddExportCommands(CLI::App& root, ChosenAction& chosen) {
   csv.add_flag("--all-patients", flags.all_patients,
                "Every patient of the clinic, even with --patient or "
                "GLUTECARE_PATIENT set");
+  AddFhirExportCommand(group, chosen);
 }
 
 }  // namespace glutecare::client

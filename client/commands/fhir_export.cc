@@ -124,11 +124,9 @@ absl::Status ExportFhir(const CommandContext& context, const FhirFlags& flags) {
 
 }  // namespace
 
-void AddFhirExportCommands(CLI::App& root, ChosenAction& chosen) {
-  CLI::App& group = AddCommandGroup(
-      root, "export", "Records out, for clinic systems and spreadsheets");
+void AddFhirExportCommand(CLI::App& export_group, ChosenAction& chosen) {
   auto [fhir, flags] = AddLeafCommand(
-      group, chosen, "fhir",
+      export_group, chosen, "fhir",
       "HL7 FHIR R4: the --patient's record as a Bundle on standard output, "
       "or with --out DIR the --clinic's resources as NDJSON files "
       "(DIR/Patient.ndjson, ...)",

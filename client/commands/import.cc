@@ -46,21 +46,6 @@ absl::StatusOr<std::string> ReadAll(const std::string& file) {
   return text.str();
 }
 
-absl::string_view OutcomeWord(v1::ImportResult::Outcome outcome) {
-  switch (outcome) {
-    case v1::ImportResult::OUTCOME_CREATED:
-      return "created";
-    case v1::ImportResult::OUTCOME_UPDATED:
-      return "updated";
-    case v1::ImportResult::OUTCOME_UNCHANGED:
-      return "unchanged";
-    case v1::ImportResult::OUTCOME_REJECTED:
-      return "rejected";
-    default:
-      return "unknown";
-  }
-}
-
 absl::Status ImportPatients(const CommandContext& context,
                             const PatientsFlags& flags) {
   GLUTECARE_ASSIGN_OR_RETURN(const std::string text, ReadAll(flags.file));
@@ -112,7 +97,7 @@ absl::Status ImportPatients(const CommandContext& context,
           record < file.records.size() ? file.records[record].where : "?";
       context.output().PrintLine(
           result,
-          absl::StrCat(where, ": ", OutcomeWord(result.outcome()),
+          absl::StrCat(where, ": ", FriendlyName(result.outcome()),
                        result.outcome() == v1::ImportResult::OUTCOME_REJECTED
                            ? absl::StrCat(": ", result.reason())
                            : absl::StrCat(" ", result.patient())));

@@ -8,6 +8,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "server/common/status.h"
 #include "server/domain/fhir/ids.h"
+#include "server/service/references.h"
 
 namespace glutecare {
 namespace {
@@ -19,48 +20,42 @@ using google::protobuf::util::TimeUtil;
 // Records read per store call for a Bundle.
 constexpr int kBundlePage = 1000;
 
-// Every item of a paged list: `list` takes a PageRequest and returns
-// absl::StatusOr<Page<T>>.
-template <typename T, typename ListFn>
-absl::StatusOr<std::vector<T>> ListAll(int page_size, ListFn list) {
-  std::vector<T> all;
-  PageRequest page{.page_size = page_size};
-  while (true) {
-    GLUTECARE_ASSIGN_OR_RETURN(Page<T> items, list(page));
-    for (T& item : items.items) all.push_back(std::move(item));
-    if (items.next_page_token.empty()) return all;
-    page.page_token = std::move(items.next_page_token);
-  }
-}
-
 absl::StatusOr<std::vector<v1::Session>> SessionsOf(Store& store,
                                                     const PatientName& patient,
                                                     int page_size) {
-  return ListAll<v1::Session>(page_size, [&](const PageRequest& page) {
-    return store.ListSessions(patient, page);
-  });
+  return ListAll<v1::Session>(
+      [&](const PageRequest& page) {
+        return store.ListSessions(patient, page);
+      },
+      page_size);
 }
 
 absl::StatusOr<std::vector<v1::Program>> ProgramsOf(Store& store,
                                                     const PatientName& patient,
                                                     int page_size) {
-  return ListAll<v1::Program>(page_size, [&](const PageRequest& page) {
-    return store.ListPrograms(patient, page);
-  });
+  return ListAll<v1::Program>(
+      [&](const PageRequest& page) {
+        return store.ListPrograms(patient, page);
+      },
+      page_size);
 }
 
 absl::StatusOr<std::vector<v1::PainReport>> PainReportsOf(
     Store& store, const PatientName& patient, int page_size) {
-  return ListAll<v1::PainReport>(page_size, [&](const PageRequest& page) {
-    return store.ListPainReports(patient, page);
-  });
+  return ListAll<v1::PainReport>(
+      [&](const PageRequest& page) {
+        return store.ListPainReports(patient, page);
+      },
+      page_size);
 }
 
 absl::StatusOr<std::vector<v1::OutcomeResponse>> OutcomeResponsesOf(
     Store& store, const PatientName& patient, int page_size) {
-  return ListAll<v1::OutcomeResponse>(page_size, [&](const PageRequest& page) {
-    return store.ListOutcomeResponses(patient, page);
-  });
+  return ListAll<v1::OutcomeResponse>(
+      [&](const PageRequest& page) {
+        return store.ListOutcomeResponses(patient, page);
+      },
+      page_size);
 }
 
 }  // namespace

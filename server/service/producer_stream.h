@@ -54,12 +54,10 @@ namespace internal {
 template <typename Response>
 class ProducerStream final : public grpc::ServerWriteReactor<Response> {
  public:
-  ProducerStream(CallRunner& calls, grpc::CallbackServerContext* context,
-                 Gate::Ticket ticket,
+  ProducerStream(CallRunner& calls, Gate::Ticket ticket,
                  std::unique_ptr<google::protobuf::Message> request,
                  ProducerFactory<Response> factory)
       : calls_(calls),
-        context_(context),
         ticket_(std::move(ticket)),
         request_(std::move(request)),
         factory_(std::move(factory)) {}
@@ -71,7 +69,6 @@ class ProducerStream final : public grpc::ServerWriteReactor<Response> {
 
   void OnWriteDone(bool ok) override {
     absl::MutexLock lock(&mu_);
-    writing_ = false;
     if (!ok) {
       FinishLocked(absl::CancelledError("the client went away"));
       return;
@@ -154,7 +151,6 @@ class ProducerStream final : public grpc::ServerWriteReactor<Response> {
       FinishLocked(absl::OkStatus());
     } else {
       message_ = **std::move(next);
-      writing_ = true;
       this->StartWrite(&message_);
     }
   }
@@ -169,7 +165,6 @@ class ProducerStream final : public grpc::ServerWriteReactor<Response> {
   }
 
   CallRunner& calls_;
-  grpc::CallbackServerContext* const context_;
   const Gate::Ticket ticket_;
   const std::unique_ptr<google::protobuf::Message> request_;
   const ProducerFactory<Response> factory_;
@@ -182,7 +177,6 @@ class ProducerStream final : public grpc::ServerWriteReactor<Response> {
   Gate::Admission admission_ ABSL_GUARDED_BY(mu_);
   // Tasks of this stream queued or running on the executor.
   int tasks_ ABSL_GUARDED_BY(mu_) = 0;
-  bool writing_ ABSL_GUARDED_BY(mu_) = false;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
   bool done_ ABSL_GUARDED_BY(mu_) = false;
 };
@@ -212,7 +206,7 @@ grpc::ServerWriteReactor<Response>* StartProducerStream(
   std::unique_ptr<google::protobuf::Message> copy(request.New());
   copy->CopyFrom(request);
   auto* stream = new internal::ProducerStream<Response>(
-      calls, context, *std::move(ticket), std::move(copy), std::move(factory));
+      calls, *std::move(ticket), std::move(copy), std::move(factory));
   stream->Start();
   return stream;
 }

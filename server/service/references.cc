@@ -40,20 +40,6 @@ std::string RevisionNameOf(const v1::Program& revision) {
   return absl::StrCat(revision.name(), "@", revision.revision_id());
 }
 
-// Every item of a paged Store listing; `list` reads one page.
-template <typename T>
-absl::StatusOr<std::vector<T>> ListAll(
-    absl::FunctionRef<absl::StatusOr<Page<T>>(const PageRequest&)> list) {
-  std::vector<T> items;
-  PageRequest page{.page_size = kMaxPageSize};
-  do {
-    GLUTECARE_ASSIGN_OR_RETURN(Page<T> read, list(page));
-    std::move(read.items.begin(), read.items.end(), std::back_inserter(items));
-    page.page_token = std::move(read.next_page_token);
-  } while (!page.page_token.empty());
-  return items;
-}
-
 // A program's revisions, oldest first. NOT_FOUND if it does not exist.
 absl::StatusOr<std::vector<v1::Program>> RevisionsOldestFirst(
     Store& store, const ProgramName& program) {

@@ -4,17 +4,39 @@
 #ifndef GLUTECARE_SERVER_SERVICE_REFERENCES_H_
 #define GLUTECARE_SERVER_SERVICE_REFERENCES_H_
 
+#include <iterator>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "server/common/status.h"
 #include "server/domain/resource_names.h"
+#include "server/domain/validation.h"
 #include "server/storage/store.h"
 
 namespace glutecare {
+
+// Every item of a paged Store listing; `list` reads one page of up to
+// `page_size` items.
+template <typename T>
+absl::StatusOr<std::vector<T>> ListAll(
+    absl::FunctionRef<absl::StatusOr<Page<T>>(const PageRequest&)> list,
+    int page_size = kMaxPageSize) {
+  std::vector<T> items;
+  PageRequest page{.page_size = page_size};
+  do {
+    GLUTECARE_ASSIGN_OR_RETURN(Page<T> read, list(page));
+    std::move(read.items.begin(), read.items.end(), std::back_inserter(items));
+    page.page_token = std::move(read.next_page_token);
+  } while (!page.page_token.empty());
+  return items;
+}
 
 // OK when `therapist` names an existing therapist.
 absl::Status CheckTherapistExists(Store& store, absl::string_view therapist,

@@ -3,13 +3,12 @@
 #include <sys/stat.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/text_file.h"
 
 namespace glutecare::client {
 namespace {
@@ -17,13 +16,6 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Pair;
-
-std::string Contents(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream contents;
-  contents << in.rdbuf();
-  return contents.str();
-}
 
 int Mode(const std::string& path) {
   struct stat info = {};
@@ -44,9 +36,9 @@ TEST(ExportFolderTest, FilesAppearUnderTheirNamesOnlyOnCommit) {
   EXPECT_TRUE(std::filesystem::exists(dir + "/Patient.ndjson.partial"));
 
   ASSERT_TRUE((*folder)->Commit().ok());
-  EXPECT_EQ(Contents(dir + "/Patient.ndjson"),
+  EXPECT_EQ(testing::ReadTextFile(dir + "/Patient.ndjson"),
             "{\"id\":\"a\"}\n{\"id\":\"b\"}\n");
-  EXPECT_EQ(Contents(dir + "/Observation.ndjson"), "{\"id\":\"1\"}\n");
+  EXPECT_EQ(testing::ReadTextFile(dir + "/Observation.ndjson"), "{\"id\":\"1\"}\n");
   EXPECT_FALSE(std::filesystem::exists(dir + "/Patient.ndjson.partial"));
   EXPECT_THAT((*folder)->Counts(),
               ElementsAre(Pair("Patient", 2), Pair("Observation", 1)));
@@ -70,7 +62,7 @@ TEST(ExportFolderTest, AnExportThatFailsLeavesTheLastOneInPlace) {
     ASSERT_TRUE((*second)->Append("Patient", "{\"id\":\"new\"}\n").ok());
     // Dropped without Commit: the stream broke.
   }
-  EXPECT_EQ(Contents(dir + "/Patient.ndjson"), "{\"id\":\"old\"}\n");
+  EXPECT_EQ(testing::ReadTextFile(dir + "/Patient.ndjson"), "{\"id\":\"old\"}\n");
   EXPECT_FALSE(std::filesystem::exists(dir + "/Patient.ndjson.partial"));
 }
 

@@ -21,7 +21,6 @@
 #include <functional>
 #include <map>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -54,6 +53,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "tests/testing/csv_reader.h"
+#include "tests/testing/text_file.h"
 
 namespace glutecare::testing {
 namespace {
@@ -1914,13 +1914,6 @@ const std::vector<std::string>& FhirTypes() {
   return *types;
 }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream contents;
-  contents << in.rdbuf();
-  return contents.str();
-}
-
 TEST_F(CliE2eTest, ExportFhirPassesTheR4ValidatorForEveryResourceType) {
   CreateClinicTherapistAndPatient();
   FollowTheProgramForAPastWeek();
@@ -1990,7 +1983,7 @@ TEST_F(CliE2eTest, TheFhirValidatorReportsBrokenResources) {
                 As::kAdmin)
                 .exit_code,
             0);
-  const std::string patient = ReadFile(out + "/Patient.ndjson");
+  const std::string patient = ReadTextFile(out + "/Patient.ndjson");
   ASSERT_THAT(patient, HasSubstr(R"("active":true)"));
   const std::string broken = absl::StrCat(token_folder_, "/Patient.ndjson");
   std::ofstream(broken) << absl::StrReplaceAll(
@@ -2021,7 +2014,7 @@ TEST_F(CliE2eTest, ExportFhirSinceSendsOnlyWhatChangedAndRefusesBadUse) {
                          "QuestionnaireResponse 0 to "));
   EXPECT_THAT(changed.err,
               HasSubstr("glutecare: for the next incremental export: --since "));
-  EXPECT_EQ(ReadFile(out + "/Patient.ndjson"), "");
+  EXPECT_EQ(ReadTextFile(out + "/Patient.ndjson"), "");
 
   // Bad use: usage errors; a therapist may export a patient, not the clinic.
   EXPECT_TRUE(IsUsageError(Cli({"export", "fhir", "--since", since}),
@@ -2037,7 +2030,7 @@ TEST_F(CliE2eTest, ExportFhirSinceSendsOnlyWhatChangedAndRefusesBadUse) {
   EXPECT_TRUE(IsRpcError(Cli({"export", "fhir"}, As::kPatient),
                          "PERMISSION_DENIED", "ExportPatientBundle"));
   // A failed export left the last complete one in place.
-  EXPECT_THAT(ReadFile(out + "/Procedure.ndjson"), HasSubstr("Procedure"));
+  EXPECT_THAT(ReadTextFile(out + "/Procedure.ndjson"), HasSubstr("Procedure"));
 }
 
 TEST_F(CliE2eTest, RtmLogTimeAndReportShowTheSupportableCodesAndWhy) {

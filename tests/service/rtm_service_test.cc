@@ -313,7 +313,7 @@ TEST_F(RtmServiceTest, ClinicListsPatientsNearAThresholdFirst) {
   EXPECT_EQ(response.reports(0).patient(), zed);
 
   // Pages of one, in order; the integration (a billing system) reads them.
-  const std::string billing = Token(v1::ROLE_INTEGRATION, "");
+  const std::string& billing = integration_token_;
   request.set_near_threshold_only(false);
   request.set_page_size(1);
   std::vector<std::string> seen;

@@ -7,19 +7,11 @@
 #define GLUTECARE_TESTS_TESTING_TEST_CERTIFICATES_H_
 
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <string>
 
-namespace glutecare::testing {
+#include "tests/testing/text_file.h"
 
-// The contents of `path`, or "" when it cannot be read.
-inline std::string ReadTextFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream contents;
-  contents << in.rdbuf();
-  return contents.str();
-}
+namespace glutecare::testing {
 
 // Writes the files above into `dir`. Returns "" on success, else openssl's
 // output.

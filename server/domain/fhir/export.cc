@@ -146,6 +146,12 @@ std::string DoseText(int32_t sets, int32_t reps, int32_t hold_seconds) {
   return absl::StrCat(sets, " x ", reps, " reps");
 }
 
+absl::string_view ExerciseId(absl::string_view exercise) {
+  const size_t slash = exercise.rfind('/');
+  return slash == absl::string_view::npos ? exercise
+                                          : exercise.substr(slash + 1);
+}
+
 // The catalog's name of `exercise` (`exercises/glute-bridge` -> "Glute
 // bridge"), or its id when the catalog does not know it.
 std::string ExerciseName(const ExerciseCatalog& catalog,
@@ -153,16 +159,7 @@ std::string ExerciseName(const ExerciseCatalog& catalog,
   if (const v1::Exercise* known = catalog.Find(exercise)) {
     return known->display_name();
   }
-  const size_t slash = exercise.rfind('/');
-  return std::string(slash == absl::string_view::npos
-                         ? exercise
-                         : exercise.substr(slash + 1));
-}
-
-absl::string_view ExerciseId(absl::string_view exercise) {
-  const size_t slash = exercise.rfind('/');
-  return slash == absl::string_view::npos ? exercise
-                                          : exercise.substr(slash + 1);
+  return std::string(ExerciseId(exercise));
 }
 
 // CarePlan.status of a program status.
