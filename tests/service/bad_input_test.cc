@@ -290,6 +290,35 @@ std::vector<BadInput> Cases() {
       {"DashboardService/ListPatientStatuses", Who::kTherapist,
        R"pb(parent: "clinics/demo" therapist: "clinics/other/therapists/t1")pb",
        grpc::StatusCode::INVALID_ARGUMENT, "therapist"},
+      // OutcomeService, RtmService, FhirExportService, PatientImportService
+      {"OutcomeService/CreateOutcomeAssignment", Who::kTherapist,
+       R"pb(parent: "clinics/demo/patients/p1"
+            outcome_assignment { measure: OUTCOME_MEASURE_ODI every_weeks: 53 })pb",
+       grpc::StatusCode::INVALID_ARGUMENT, "outcome_assignment.every_weeks"},
+      {"OutcomeService/CreateOutcomeAssignment", Who::kTherapist,
+       R"pb(parent: "clinics/demo/patients/p1"
+            outcome_assignment { measure: 7 })pb",
+       grpc::StatusCode::INVALID_ARGUMENT, "outcome_assignment.measure"},
+      {"OutcomeService/GetOutcomeResponse", Who::kTherapist,
+       R"pb(name: "clinics/demo/patients/p1/outcomeResponses/")pb",
+       grpc::StatusCode::INVALID_ARGUMENT, "name"},
+      {"RtmService/LogManagementTime", Who::kTherapist,
+       R"pb(parent: "clinics/demo/patients/p1"
+            management_time_entry { minutes: 241 date: "2026-02-01" })pb",
+       grpc::StatusCode::INVALID_ARGUMENT, "management_time_entry.minutes"},
+      {"RtmService/LogManagementTime", Who::kTherapist,
+       R"pb(parent: "clinics/demo/patients/p1"
+            management_time_entry { minutes: 5 date: "2026-02-30" })pb",
+       grpc::StatusCode::INVALID_ARGUMENT, "management_time_entry.date"},
+      {"RtmService/GetRtmReport", Who::kTherapist,
+       R"pb(patient: "clinics/demo/patients/p1" month: "2026-13")pb",
+       grpc::StatusCode::INVALID_ARGUMENT, "month"},
+      {"FhirExportService/ExportPatientBundle", Who::kTherapist,
+       R"pb(patient: "clinics/demo/patient/p1")pb",
+       grpc::StatusCode::INVALID_ARGUMENT, "patient"},
+      {"PatientImportService/ImportPatients", Who::kAdmin,
+       R"pb(parent: "clinics/demo" default_time_zone: "Mars/Olympus")pb",
+       grpc::StatusCode::INVALID_ARGUMENT, "default_time_zone"},
       // AccessService, AuditService
       {"AccessService/CreateAccessToken", Who::kAdmin,
        R"pb(parent: "clinics/demo"
@@ -455,6 +484,12 @@ class BadInputTest : public ::testing::Test {
               R"pb(parent: "clinics/demo/patients/p1")pb"},
              {"AccessService/ListAccessTokens", Who::kAdmin,
               R"pb(parent: "clinics/demo")pb"},
+             {"OutcomeService/ListOutcomeAssignments", Who::kTherapist,
+              R"pb(parent: "clinics/demo/patients/p1")pb"},
+             {"OutcomeService/ListOutcomeResponses", Who::kTherapist,
+              R"pb(parent: "clinics/demo/patients/p1")pb"},
+             {"RtmService/ListManagementTime", Who::kTherapist,
+              R"pb(parent: "clinics/demo/patients/p1")pb"},
          }) {
       std::string listed;
       grpc::Status status = Call(method, who, request, nullptr, &listed);
