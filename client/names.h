@@ -20,6 +20,11 @@
 
 namespace glutecare::client {
 
+// Collections of glutecare.v1 resource names that the commands share.
+inline constexpr absl::string_view kPatients = "patients";
+inline constexpr absl::string_view kPrograms = "programs";
+inline constexpr absl::string_view kTherapists = "therapists";
+
 // True when `text` is a full resource name (it has a `/`) rather than an id.
 bool IsFullName(absl::string_view text);
 

@@ -3,7 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -96,27 +96,68 @@ std::vector<char*> CStringArray(std::vector<std::string>& strings) {
 }
 
 // Starts `argv` with stdin from /dev/null, stdout onto `stdout_fd` and, unless
-// it is -1, stderr onto `stderr_fd`.
+// it is -1, stderr onto `stderr_fd`. The child is SIGKILLed when this process
+// ends (PR_SET_PDEATHSIG): a test binary that crashes takes its servers with
+// it, instead of leaving them holding ctest's output pipe until the timeout.
+// The kernel sends that signal when the *thread* that forked ends, so start
+// children from a thread that outlives them (the tests' main thread).
+// An exec failure (no such program) comes back as an error, as from
+// posix_spawn: the child writes its errno to a close-on-exec pipe.
 absl::StatusOr<pid_t> Spawn(std::vector<std::string> argv,
                             std::vector<std::string> environment, int stdout_fd,
                             int stderr_fd) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null",
-                                   O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, stdout_fd, STDOUT_FILENO);
-  if (stderr_fd >= 0)
-    posix_spawn_file_actions_adddup2(&actions, stderr_fd, STDERR_FILENO);
   std::vector<char*> argv_pointers = CStringArray(argv);
   std::vector<char*> environment_pointers = CStringArray(environment);
-  pid_t pid = 0;
-  const int error =
-      posix_spawn(&pid, argv_pointers[0], &actions, nullptr,
-                  argv_pointers.data(), environment_pointers.data());
-  posix_spawn_file_actions_destroy(&actions);
-  if (error != 0) {
+  const int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (null_fd < 0) return ErrnoError("open /dev/null");
+  int exec_error[2];
+  if (pipe2(exec_error, O_CLOEXEC) != 0) {
+    close(null_fd);
+    return ErrnoError("pipe2");
+  }
+  const pid_t parent = getpid();
+  const pid_t pid = fork();
+  if (pid == 0) {
+    // The child: only async-signal-safe calls until exec.
+    int error = 0;
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) error = errno;
+    // The parent may have ended before prctl: then nobody would send it.
+    if (error == 0 && getppid() != parent) _exit(127);
+    if (error == 0 &&
+        (dup2(null_fd, STDIN_FILENO) < 0 ||
+         dup2(stdout_fd, STDOUT_FILENO) < 0 ||
+         (stderr_fd >= 0 && dup2(stderr_fd, STDERR_FILENO) < 0))) {
+      error = errno;
+    }
+    if (error == 0) {
+      execve(argv_pointers[0], argv_pointers.data(),
+             environment_pointers.data());
+      error = errno;
+    }
+    while (write(exec_error[1], &error, sizeof error) < 0 && errno == EINTR) {
+    }
+    _exit(127);
+  }
+  const int fork_errno = errno;
+  close(null_fd);
+  close(exec_error[1]);
+  if (pid < 0) {
+    close(exec_error[0]);
+    errno = fork_errno;
+    return ErrnoError("fork");
+  }
+  // Nothing to read (EOF) once exec succeeded; the child's errno otherwise.
+  int error = 0;
+  ssize_t n;
+  do {
+    n = read(exec_error[0], &error, sizeof error);
+  } while (n < 0 && errno == EINTR);
+  close(exec_error[0]);
+  if (n == sizeof error) {
+    int wait_status = 0;
+    waitpid(pid, &wait_status, 0);
     return absl::InternalError(
-        absl::StrCat("posix_spawn ", argv[0], ": ", std::strerror(error)));
+        absl::StrCat("exec ", argv[0], ": ", std::strerror(error)));
   }
   return pid;
 }

@@ -1,7 +1,11 @@
 // Child processes for the end-to-end tests and the benchmark: run a program to
 // completion capturing its output, or keep one running (a server, a watch)
 // and read its output line by line.
-// Every wait is bounded; a child that overstays is killed.
+// Every wait is bounded; a child that overstays is killed. Every child also
+// dies with this process (SIGKILL through PR_SET_PDEATHSIG), so a test binary
+// that crashes leaves no server behind; as the kernel ties that signal to the
+// thread that started the child, start children from a thread that outlives
+// them.
 //
 //   absl::StatusOr<ProcessResult> result =
 //       RunProcess({"/bin/echo", "hi"}, {"LANG=C"}, absl::Seconds(30));

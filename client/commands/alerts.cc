@@ -25,9 +25,7 @@
 namespace glutecare::client {
 namespace {
 
-constexpr absl::string_view kTherapists = "therapists";
-
-struct ListFlags {
+struct AlertsListFlags {
   bool all_patients = false;
   std::optional<std::string> state;
   std::optional<std::string> therapist;
@@ -35,11 +33,11 @@ struct ListFlags {
 };
 
 // The flags of `alerts ack` and `alerts resolve`.
-struct ChangeFlags {
+struct AlertsChangeFlags {
   std::string alert;
 };
 
-struct WatchFlags {
+struct AlertsWatchFlags {
   std::optional<std::string> therapist;
   std::optional<int64_t> after_sequence;  // default: the latest alert's
   int count = 0;                          // 0: no limit
@@ -65,7 +63,8 @@ absl::StatusOr<std::string> TherapistFilter(
   return context.NameInClinic(kTherapists, *flag, "--therapist");
 }
 
-absl::Status ListAlerts(const CommandContext& context, const ListFlags& flags) {
+absl::Status ListAlerts(const CommandContext& context,
+                        const AlertsListFlags& flags) {
   v1::ListAlertsRequest request;
   if (flags.state.has_value()) {
     GLUTECARE_ASSIGN_OR_RETURN(
@@ -90,7 +89,7 @@ absl::Status ListAlerts(const CommandContext& context, const ListFlags& flags) {
 // alert as it is now. Setting a state twice does no harm, so it is retried.
 template <typename Request>
 absl::Status ChangeAlert(const CommandContext& context,
-                         const ChangeFlags& flags,
+                         const AlertsChangeFlags& flags,
                          grpc::Status (v1::AlertService::Stub::*method)(
                              grpc::ClientContext*, const Request&,
                              v1::Alert*)) {
@@ -102,12 +101,12 @@ absl::Status ChangeAlert(const CommandContext& context,
 }
 
 absl::Status AcknowledgeAlert(const CommandContext& context,
-                              const ChangeFlags& flags) {
+                              const AlertsChangeFlags& flags) {
   return ChangeAlert(context, flags, &v1::AlertService::Stub::AcknowledgeAlert);
 }
 
 absl::Status ResolveAlert(const CommandContext& context,
-                          const ChangeFlags& flags) {
+                          const AlertsChangeFlags& flags) {
   return ChangeAlert(context, flags, &v1::AlertService::Stub::ResolveAlert);
 }
 
@@ -151,7 +150,7 @@ class PrintingListener final : public AlertWatchListener {
 };
 
 absl::Status WatchClinicAlerts(const CommandContext& context,
-                               const WatchFlags& flags) {
+                               const AlertsWatchFlags& flags) {
   v1::WatchAlertsRequest request;
   GLUTECARE_ASSIGN_OR_RETURN(*request.mutable_parent(), context.Clinic());
   GLUTECARE_ASSIGN_OR_RETURN(*request.mutable_therapist(),

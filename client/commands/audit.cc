@@ -18,7 +18,7 @@
 namespace glutecare::client {
 namespace {
 
-struct ListFlags {
+struct AuditListFlags {
   PageFlags paging;
   std::optional<std::string> patient;  // only calls about this patient
   std::optional<std::string> since;    // RFC 3339
@@ -33,7 +33,7 @@ absl::StatusOr<google::protobuf::Timestamp> ParseTimestamp(
 }
 
 absl::Status ListAuditEvents(const CommandContext& context,
-                             const ListFlags& flags) {
+                             const AuditListFlags& flags) {
   v1::ListAuditEventsRequest request;
   if (flags.since.has_value()) {
     GLUTECARE_ASSIGN_OR_RETURN(*request.mutable_start_time(),

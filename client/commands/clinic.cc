@@ -13,7 +13,7 @@
 namespace glutecare::client {
 namespace {
 
-struct ShowFlags {
+struct ClinicShowFlags {
   std::string clinic;  // the id or name; empty: --clinic
 };
 
@@ -26,7 +26,8 @@ void PrintClinic(const v1::Clinic& clinic, std::ostream& out) {
       .Print(out);
 }
 
-absl::Status ShowClinic(const CommandContext& context, const ShowFlags& flags) {
+absl::Status ShowClinic(const CommandContext& context,
+                        const ClinicShowFlags& flags) {
   v1::GetClinicRequest request;
   if (flags.clinic.empty()) {
     GLUTECARE_ASSIGN_OR_RETURN(*request.mutable_name(), context.Clinic());

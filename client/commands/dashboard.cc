@@ -8,8 +8,8 @@
 #include "client/command.h"
 #include "client/commands/commands.h"
 #include "client/paging.h"
-#include "glutecare/v1/dashboard_service.grpc.pb.h"
 #include "common/status_macros.h"
+#include "glutecare/v1/dashboard_service.grpc.pb.h"
 
 namespace glutecare::client {
 namespace {

@@ -11,17 +11,17 @@
 #include "client/names.h"
 #include "client/paging.h"
 #include "client/specs.h"
-#include "glutecare/v1/exercise_service.grpc.pb.h"
 #include "common/status_macros.h"
+#include "glutecare/v1/exercise_service.grpc.pb.h"
 
 namespace glutecare::client {
 namespace {
 
-struct ListFlags {
+struct ExerciseListFlags {
   PageFlags paging;
 };
 
-struct ShowFlags {
+struct ExerciseShowFlags {
   std::string exercise;
 };
 
@@ -40,7 +40,7 @@ void PrintExercise(const v1::Exercise& exercise, std::ostream& out) {
 }
 
 absl::Status ListExercises(const CommandContext& context,
-                           const ListFlags& flags) {
+                           const ExerciseListFlags& flags) {
   const Columns<v1::Exercise> columns{
       {"ID", "DISPLAY NAME", "MUSCLES", "LOADS", "PROGRESSES TO"},
       [](const v1::Exercise& exercise) -> std::vector<std::string> {
@@ -56,7 +56,7 @@ absl::Status ListExercises(const CommandContext& context,
 }
 
 absl::Status ShowExercise(const CommandContext& context,
-                          const ShowFlags& flags) {
+                          const ExerciseShowFlags& flags) {
   v1::GetExerciseRequest request;
   GLUTECARE_ASSIGN_OR_RETURN(
       *request.mutable_name(),

@@ -17,7 +17,7 @@
 namespace glutecare::client {
 namespace {
 
-struct CsvFlags {
+struct ExportCsvFlags {
   std::string table;
   bool all_patients = false;
 };
@@ -30,7 +30,8 @@ absl::StatusOr<v1::ExportCsvRequest::Table> ParseTable(
                                  "\": expected sessions or pain-reports"));
 }
 
-absl::Status ExportCsv(const CommandContext& context, const CsvFlags& flags) {
+absl::Status ExportCsv(const CommandContext& context,
+                       const ExportCsvFlags& flags) {
   v1::ExportCsvRequest request;
   GLUTECARE_ASSIGN_OR_RETURN(const v1::ExportCsvRequest::Table table,
                              ParseTable(flags.table));

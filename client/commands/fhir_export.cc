@@ -32,7 +32,7 @@ const std::vector<std::string>& AllResourceTypes() {
   return *types;
 }
 
-struct FhirFlags {
+struct FhirExportFlags {
   std::string out;                   // the clinic's NDJSON into this folder
   std::optional<std::string> since;  // RFC 3339
   std::vector<std::string> types;    // FHIR resource types; none means all
@@ -47,12 +47,13 @@ absl::Status ExportBundle(const CommandContext& context) {
           &v1::FhirExportService::Stub::ExportPatientBundle, request,
           Idempotency::kIdempotent));
   std::cout << bundle.json() << std::endl;
-  if (!std::cout) return absl::UnavailableError("cannot write to standard output");
+  if (!std::cout)
+    return absl::UnavailableError("cannot write to standard output");
   return absl::OkStatus();
 }
 
 absl::Status ExportClinic(const CommandContext& context,
-                          const FhirFlags& flags) {
+                          const FhirExportFlags& flags) {
   v1::ExportClinicResourcesRequest request;
   GLUTECARE_ASSIGN_OR_RETURN(*request.mutable_parent(), context.Clinic());
   if (flags.since.has_value()) {
@@ -61,8 +62,8 @@ absl::Status ExportClinic(const CommandContext& context,
     *request.mutable_since() = ToTimestamp(since);
   }
   for (const std::string& type : flags.types) {
-    if (std::find(AllResourceTypes().begin(), AllResourceTypes().end(),
-                  type) == AllResourceTypes().end()) {
+    if (std::find(AllResourceTypes().begin(), AllResourceTypes().end(), type) ==
+        AllResourceTypes().end()) {
       return UsageError(absl::StrCat("bad --type \"", type, "\": expected ",
                                      absl::StrJoin(AllResourceTypes(), ", ")));
     }
@@ -70,22 +71,23 @@ absl::Status ExportClinic(const CommandContext& context,
   }
   GLUTECARE_ASSIGN_OR_RETURN(
       std::unique_ptr<ExportFolder> folder,
-      ExportFolder::Open(flags.out,
-                         flags.types.empty() ? AllResourceTypes() : flags.types));
+      ExportFolder::Open(
+          flags.out, flags.types.empty() ? AllResourceTypes() : flags.types));
 
   // A stream has no deadline: a clinic's export takes as long as it takes.
   grpc::ClientContext call;
   AddBearerToken(context.connection().access_token(), call);
   std::unique_ptr<grpc::ClientReader<v1::FhirNdjsonChunk>> reader =
-      context.connection().stub<v1::FhirExportService::Stub>()
+      context.connection()
+          .stub<v1::FhirExportService::Stub>()
           .ExportClinicResources(&call, request);
   v1::FhirNdjsonChunk chunk;
   google::protobuf::Timestamp transaction_time;
   while (reader->Read(&chunk)) {
     transaction_time = chunk.transaction_time();
     if (chunk.ndjson().empty()) continue;  // an export that found nothing
-    if (absl::Status written = folder->Append(chunk.resource_type(),
-                                              chunk.ndjson());
+    if (absl::Status written =
+            folder->Append(chunk.resource_type(), chunk.ndjson());
         !written.ok()) {
       call.TryCancel();
       reader->Finish();
@@ -99,20 +101,22 @@ absl::Status ExportClinic(const CommandContext& context,
   for (const auto& [type, lines] : folder->Counts()) {
     counts.push_back(absl::StrCat(type, " ", lines));
   }
-  std::cerr << "glutecare: exported " << absl::StrJoin(counts, ", ")
-            << " to " << flags.out << "/{type}.ndjson" << std::endl;
+  std::cerr << "glutecare: exported " << absl::StrJoin(counts, ", ") << " to "
+            << flags.out << "/{type}.ndjson" << std::endl;
   const std::string next = FormatTimestamp(transaction_time);
   if (!next.empty()) {
-    std::cerr << "glutecare: for the next incremental export: --since "
-              << next << std::endl;
+    std::cerr << "glutecare: for the next incremental export: --since " << next
+              << std::endl;
   }
   return absl::OkStatus();
 }
 
-absl::Status ExportFhir(const CommandContext& context, const FhirFlags& flags) {
+absl::Status ExportFhir(const CommandContext& context,
+                        const FhirExportFlags& flags) {
   if (!flags.out.empty()) return ExportClinic(context, flags);
   if (flags.since.has_value() || !flags.types.empty()) {
-    return UsageError("--since and --type are for a clinic export: add --out DIR");
+    return UsageError(
+        "--since and --type are for a clinic export: add --out DIR");
   }
   if (!context.HasPatient()) {
     return UsageError(

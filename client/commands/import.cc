@@ -28,7 +28,7 @@ namespace {
 constexpr size_t kMaxRecordsPerCall = 1000;
 constexpr size_t kMaxRecordBytesPerCall = 1000 * 1000;
 
-struct PatientsFlags {
+struct ImportPatientsFlags {
   std::string file;  // "-" for standard input
   std::optional<std::string> therapist;
   std::optional<std::string> time_zone;
@@ -47,7 +47,7 @@ absl::StatusOr<std::string> ReadAll(const std::string& file) {
 }
 
 absl::Status ImportPatients(const CommandContext& context,
-                            const PatientsFlags& flags) {
+                            const ImportPatientsFlags& flags) {
   GLUTECARE_ASSIGN_OR_RETURN(const std::string text, ReadAll(flags.file));
   GLUTECARE_ASSIGN_OR_RETURN(const ImportFile file, ReadImportFile(text));
   v1::ImportPatientsRequest request;
@@ -74,10 +74,11 @@ absl::Status ImportPatients(const CommandContext& context,
       v1::ImportResult* result = response.add_results();
       result->set_index(0);
       result->set_outcome(v1::ImportResult::OUTCOME_REJECTED);
-      result->set_reason(absl::StrCat(
-          "record: ", bytes / 1000, " kB, more than one call carries (",
-          kMaxRecordBytesPerCall / 1000, " kB); leave out large elements "
-          "such as photo"));
+      result->set_reason(absl::StrCat("record: ", bytes / 1000,
+                                      " kB, more than one call carries (",
+                                      kMaxRecordBytesPerCall / 1000,
+                                      " kB); leave out large elements "
+                                      "such as photo"));
     } else {
       request.clear_records();
       for (size_t i = batch.begin; i < batch.end; ++i) {

@@ -3,9 +3,9 @@
 #include "absl/time/clock.h"
 #include "client/paging.h"
 #include "client/specs.h"
+#include "common/status_macros.h"
 #include "glutecare/v1/patient_service.grpc.pb.h"
 #include "glutecare/v1/program_service.grpc.pb.h"
-#include "common/status_macros.h"
 
 namespace glutecare::client {
 

@@ -21,11 +21,11 @@
 namespace glutecare::client {
 namespace {
 
-struct SyncFlags {};
+struct OutboxSyncFlags {};
 
-struct ListFlags {};
+struct OutboxListFlags {};
 
-struct DropFlags {
+struct OutboxDropFlags {
   int64_t id = 0;
 };
 
@@ -52,7 +52,7 @@ absl::StatusOr<std::unique_ptr<Outbox>> OpenExistingOutbox(
   return outbox;
 }
 
-absl::Status Sync(const CommandContext& context, const SyncFlags&) {
+absl::Status Sync(const CommandContext& context, const OutboxSyncFlags&) {
   absl::StatusOr<std::unique_ptr<Outbox>> outbox = OpenExistingOutbox(context);
   if (!outbox.ok()) return outbox.status();
   DeliveryReport report;
@@ -85,7 +85,7 @@ absl::Status Sync(const CommandContext& context, const SyncFlags&) {
                                           : report.stopped_by.ToString()));
 }
 
-absl::Status ListOutbox(const CommandContext& context, const ListFlags&) {
+absl::Status ListOutbox(const CommandContext& context, const OutboxListFlags&) {
   absl::StatusOr<std::unique_ptr<Outbox>> outbox = OpenExistingOutbox(context);
   if (!outbox.ok()) return outbox.status();
   std::vector<OutboxEntry> entries;
@@ -127,7 +127,7 @@ absl::Status ListOutbox(const CommandContext& context, const ListFlags&) {
 }
 
 absl::Status DropFromOutbox(const CommandContext& context,
-                            const DropFlags& flags) {
+                            const OutboxDropFlags& flags) {
   absl::StatusOr<std::unique_ptr<Outbox>> outbox = OpenExistingOutbox(context);
   if (!outbox.ok()) return outbox.status();
   if (*outbox == nullptr) {

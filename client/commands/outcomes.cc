@@ -38,12 +38,12 @@ namespace {
 // answers in).
 constexpr char kForcePromptEnv[] = "GLUTECARE_PROMPT";
 
-struct AssignFlags {
+struct OutcomesAssignFlags {
   std::string measure;
   int every_weeks = 0;
 };
 
-struct SubmitFlags {
+struct OutcomesSubmitFlags {
   std::string measure;
   std::string answers;
   std::string file;
@@ -51,11 +51,11 @@ struct SubmitFlags {
   std::optional<std::string> request_id;
 };
 
-struct ListFlags {
+struct OutcomesListFlags {
   PageFlags paging;
 };
 
-struct ShowFlags {
+struct OutcomesShowFlags {
   std::string response;
 };
 
@@ -100,8 +100,8 @@ void PrintResponse(const v1::OutcomeResponse& response, std::ostream& out) {
   std::vector<std::string> answers;
   for (const v1::OutcomeAnswer& answer : response.answers()) {
     answers.push_back(absl::StrCat(
-        answer.link_id(), "=", answer.has_score() ? absl::StrCat(answer.score())
-                                                  : std::string("-")));
+        answer.link_id(), "=",
+        answer.has_score() ? absl::StrCat(answer.score()) : std::string("-")));
   }
   Fields()
       .Add("name", response.name())
@@ -117,7 +117,8 @@ void PrintResponse(const v1::OutcomeResponse& response, std::ostream& out) {
       .Print(out);
 }
 
-absl::Status Assign(const CommandContext& context, const AssignFlags& flags) {
+absl::Status Assign(const CommandContext& context,
+                    const OutcomesAssignFlags& flags) {
   v1::CreateOutcomeAssignmentRequest request;
   GLUTECARE_ASSIGN_OR_RETURN(v1::OutcomeMeasure measure,
                              ParseMeasure(flags.measure));
@@ -130,7 +131,7 @@ absl::Status Assign(const CommandContext& context, const AssignFlags& flags) {
 }
 
 absl::Status ListAssignments(const CommandContext& context,
-                             const ListFlags&) {
+                             const OutcomesListFlags&) {
   v1::ListOutcomeAssignmentsRequest request;
   GLUTECARE_ASSIGN_OR_RETURN(*request.mutable_parent(), context.Patient());
   GLUTECARE_ASSIGN_OR_RETURN(
@@ -139,8 +140,8 @@ absl::Status ListAssignments(const CommandContext& context,
           &v1::OutcomeService::Stub::ListOutcomeAssignments, request,
           Idempotency::kIdempotent));
   context.Print<v1::ListOutcomeAssignmentsResponse>(
-      response, [](const v1::ListOutcomeAssignmentsResponse& list,
-                   std::ostream& out) {
+      response,
+      [](const v1::ListOutcomeAssignmentsResponse& list, std::ostream& out) {
         Table table({"MEASURE", "EVERY WEEKS", "START", "INTAKE", "RESPONSES",
                      "NEXT DUE", "DUE"});
         for (const v1::OutcomeAssignment& a : list.outcome_assignments()) {
@@ -195,13 +196,13 @@ absl::StatusOr<std::vector<std::optional<int>>> ParseAnswerList(
 absl::StatusOr<std::vector<std::optional<int>>> PromptAnswers(
     const v1::Questionnaire& questionnaire, std::istream& in,
     std::ostream& err) {
-  err << questionnaire.title() << "\n" << questionnaire.instructions()
-      << "\n";
+  err << questionnaire.title() << "\n" << questionnaire.instructions() << "\n";
   std::vector<std::optional<int>> answers;
   for (int i = 0; i < questionnaire.items_size(); ++i) {
     const v1::QuestionnaireItem& item = questionnaire.items(i);
-    err << "\n" << i + 1 << "/" << questionnaire.items_size() << ". "
-        << item.text() << "\n";
+    err << "\n"
+        << i + 1 << "/" << questionnaire.items_size() << ". " << item.text()
+        << "\n";
     for (const v1::QuestionnaireOption& option : item.options()) {
       err << "  " << option.score() << ") " << option.text() << "\n";
     }
@@ -212,8 +213,8 @@ absl::StatusOr<std::vector<std::optional<int>>> PromptAnswers(
       err << "Answer 0-" << max_score << " (empty to skip): " << std::flush;
       std::string line;
       if (!std::getline(in, line)) {
-        return UsageError(absl::StrCat("stdin ended before item ", i + 1,
-                                       " was answered"));
+        return UsageError(
+            absl::StrCat("stdin ended before item ", i + 1, " was answered"));
       }
       const absl::string_view text = absl::StripAsciiWhitespace(line);
       int score = 0;
@@ -241,7 +242,8 @@ bool ForcePrompt() {
   return value != nullptr && std::string(value) == "1";
 }
 
-absl::Status Submit(const CommandContext& context, const SubmitFlags& flags) {
+absl::Status Submit(const CommandContext& context,
+                    const OutcomesSubmitFlags& flags) {
   GLUTECARE_ASSIGN_OR_RETURN(v1::OutcomeMeasure measure,
                              ParseMeasure(flags.measure));
   if (!flags.answers.empty() && !flags.file.empty()) {
@@ -256,8 +258,8 @@ absl::Status Submit(const CommandContext& context, const SubmitFlags& flags) {
   GLUTECARE_ASSIGN_OR_RETURN(const std::string parent, context.Patient());
 
   v1::GetQuestionnaireRequest get;
-  get.set_name(absl::StrCat("questionnaires/",
-                            absl::AsciiStrToLower(flags.measure)));
+  get.set_name(
+      absl::StrCat("questionnaires/", absl::AsciiStrToLower(flags.measure)));
   GLUTECARE_ASSIGN_OR_RETURN(
       v1::Questionnaire questionnaire,
       context.connection().Call(&v1::OutcomeService::Stub::GetQuestionnaire,
@@ -279,9 +281,8 @@ absl::Status Submit(const CommandContext& context, const SubmitFlags& flags) {
         answers,
         ParseAnswerList(text.str(), questionnaire.items_size(), "--file"));
   } else {
-    GLUTECARE_ASSIGN_OR_RETURN(answers,
-                               PromptAnswers(questionnaire, std::cin,
-                                             std::cerr));
+    GLUTECARE_ASSIGN_OR_RETURN(
+        answers, PromptAnswers(questionnaire, std::cin, std::cerr));
   }
 
   v1::SubmitOutcomeResponseRequest request;
@@ -295,12 +296,11 @@ absl::Status Submit(const CommandContext& context, const SubmitFlags& flags) {
     if (answers[i].has_value()) answer.set_score(*answers[i]);
   }
   return context.CallAndPrint(&v1::OutcomeService::Stub::SubmitOutcomeResponse,
-                              request, Idempotency::kIdempotent,
-                              PrintResponse);
+                              request, Idempotency::kIdempotent, PrintResponse);
 }
 
 absl::Status ListResponses(const CommandContext& context,
-                           const ListFlags& flags) {
+                           const OutcomesListFlags& flags) {
   v1::ListOutcomeResponsesRequest request;
   GLUTECARE_ASSIGN_OR_RETURN(*request.mutable_parent(), context.Patient());
   const Columns<v1::OutcomeResponse> columns{
@@ -322,14 +322,13 @@ absl::Status ListResponses(const CommandContext& context,
 }
 
 absl::Status ShowResponse(const CommandContext& context,
-                          const ShowFlags& flags) {
+                          const OutcomesShowFlags& flags) {
   v1::GetOutcomeResponseRequest request;
   GLUTECARE_ASSIGN_OR_RETURN(
       *request.mutable_name(),
       context.NameInPatient("outcomeResponses", flags.response, "RESPONSE"));
   return context.CallAndPrint(&v1::OutcomeService::Stub::GetOutcomeResponse,
-                              request, Idempotency::kIdempotent,
-                              PrintResponse);
+                              request, Idempotency::kIdempotent, PrintResponse);
 }
 
 }  // namespace
@@ -339,20 +338,19 @@ void AddOutcomeCommands(CLI::App& root, ChosenAction& chosen) {
       root, "outcomes",
       "Outcome measures (ODI, LEFS) of the patient (--patient)");
 
-  auto [assign, assign_flags] =
-      AddLeafCommand(group, chosen, "assign",
-                     "Assigns a measure to the patient (as the therapist)",
-                     Assign);
+  auto [assign, assign_flags] = AddLeafCommand(
+      group, chosen, "assign",
+      "Assigns a measure to the patient (as the therapist)", Assign);
   assign.add_option("--measure", assign_flags.measure, "odi or lefs")
       ->required();
   assign.add_option("--every-weeks", assign_flags.every_weeks,
                     "Weeks between follow-ups after the intake, 0-52 (default "
                     "0: the intake only)");
 
-  auto [assignments, assignments_flags] = AddLeafCommand(
-      group, chosen, "assignments",
-      "Lists the patient's measures and when each is next due",
-      ListAssignments);
+  auto [assignments, assignments_flags] =
+      AddLeafCommand(group, chosen, "assignments",
+                     "Lists the patient's measures and when each is next due",
+                     ListAssignments);
   (void)assignments;
   (void)assignments_flags;
 

@@ -18,7 +18,7 @@
 namespace glutecare::client {
 namespace {
 
-struct ReportFlags {
+struct PainReportFlags {
   std::string area;
   int score = 0;
   std::string local_date;  // empty: the server takes the patient's today
@@ -26,7 +26,7 @@ struct ReportFlags {
   std::optional<std::string> request_id;  // default: a new UUID
 };
 
-struct ListFlags {
+struct PainListFlags {
   PageFlags paging;
 };
 
@@ -42,7 +42,7 @@ void PrintPainReport(const v1::PainReport& report, std::ostream& out) {
 }
 
 absl::Status ReportPain(const CommandContext& context,
-                        const ReportFlags& flags) {
+                        const PainReportFlags& flags) {
   v1::CreatePainReportRequest request;
   v1::PainReport& report = *request.mutable_pain_report();
   GLUTECARE_ASSIGN_OR_RETURN(
@@ -62,7 +62,7 @@ absl::Status ReportPain(const CommandContext& context,
 }
 
 absl::Status ListPainReports(const CommandContext& context,
-                             const ListFlags& flags) {
+                             const PainListFlags& flags) {
   v1::ListPainReportsRequest request;
   GLUTECARE_ASSIGN_OR_RETURN(*request.mutable_parent(), context.Patient());
   const Columns<v1::PainReport> columns{

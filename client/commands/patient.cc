@@ -14,16 +14,13 @@
 #include "client/names.h"
 #include "client/paging.h"
 #include "client/specs.h"
-#include "glutecare/v1/patient_service.grpc.pb.h"
 #include "common/status_macros.h"
+#include "glutecare/v1/patient_service.grpc.pb.h"
 
 namespace glutecare::client {
 namespace {
 
-constexpr absl::string_view kPatients = "patients";
-constexpr absl::string_view kTherapists = "therapists";
-
-struct CreateFlags {
+struct PatientCreateFlags {
   std::string id;
   std::string display_name;
   std::string mrn;
@@ -33,17 +30,17 @@ struct CreateFlags {
   std::string therapist;  // empty: --therapist of the global options
 };
 
-struct ListFlags {
+struct PatientListFlags {
   PageFlags paging;
   std::optional<std::string> therapist;  // only this therapist's patients
 };
 
-struct ShowFlags {
+struct PatientShowFlags {
   std::string patient;  // empty: --patient of the global options
 };
 
 // The fields to change are the flags given.
-struct UpdateFlags {
+struct PatientUpdateFlags {
   std::string patient;
   std::optional<std::string> display_name;
   std::optional<std::string> mrn;
@@ -84,7 +81,7 @@ absl::Status SetPainAreas(const std::vector<std::string>& areas,
 }
 
 absl::Status CreatePatient(const CommandContext& context,
-                           const CreateFlags& flags) {
+                           const PatientCreateFlags& flags) {
   v1::CreatePatientRequest request;
   v1::Patient& patient = *request.mutable_patient();
   GLUTECARE_RETURN_IF_ERROR(SetPainAreas(flags.pain_areas, patient));
@@ -104,7 +101,7 @@ absl::Status CreatePatient(const CommandContext& context,
 }
 
 absl::Status ListPatients(const CommandContext& context,
-                          const ListFlags& flags) {
+                          const PatientListFlags& flags) {
   v1::ListPatientsRequest request;
   GLUTECARE_ASSIGN_OR_RETURN(*request.mutable_parent(), context.Clinic());
   if (flags.therapist.has_value()) {
@@ -131,7 +128,7 @@ absl::Status ListPatients(const CommandContext& context,
 }
 
 absl::Status ShowPatient(const CommandContext& context,
-                         const ShowFlags& flags) {
+                         const PatientShowFlags& flags) {
   v1::GetPatientRequest request;
   GLUTECARE_ASSIGN_OR_RETURN(
       *request.mutable_name(),
@@ -143,7 +140,7 @@ absl::Status ShowPatient(const CommandContext& context,
 }
 
 absl::Status UpdatePatient(const CommandContext& context,
-                           const UpdateFlags& flags) {
+                           const PatientUpdateFlags& flags) {
   v1::UpdatePatientRequest request;
   v1::Patient& patient = *request.mutable_patient();
   google::protobuf::FieldMask& mask = *request.mutable_update_mask();

@@ -1,6 +1,8 @@
 // `glutecare program assign|show|list|revisions|update`: the home exercise
 // programs of the patient given by --patient. Every update makes a new
 // revision; old ones stay readable as `{program}@{revision_id}`.
+#include "client/views/program.h"
+
 #include <algorithm>
 #include <cstdint>
 #include <optional>
@@ -18,16 +20,13 @@
 #include "client/names.h"
 #include "client/paging.h"
 #include "client/specs.h"
-#include "client/views/program.h"
-#include "glutecare/v1/program_service.grpc.pb.h"
 #include "common/status_macros.h"
+#include "glutecare/v1/program_service.grpc.pb.h"
 
 namespace glutecare::client {
 namespace {
 
-constexpr absl::string_view kPrograms = "programs";
-
-struct AssignFlags {
+struct ProgramAssignFlags {
   std::string id;
   std::string title;
   std::vector<std::string> exercises;
@@ -38,22 +37,22 @@ struct AssignFlags {
   std::string status = "active";
 };
 
-struct ShowFlags {
+struct ProgramShowFlags {
   std::string program;  // empty: every active program of the patient
   std::optional<int64_t> revision;
 };
 
-struct ListFlags {
+struct ProgramListFlags {
   PageFlags paging;
 };
 
-struct RevisionsFlags {
+struct ProgramRevisionsFlags {
   std::string program;
   PageFlags paging;
 };
 
 // The fields to change are the flags given.
-struct UpdateFlags {
+struct ProgramUpdateFlags {
   std::string program;
   std::vector<std::string> exercises;  // replaces all prescriptions
   std::optional<int> sessions_per_week;
@@ -154,7 +153,7 @@ absl::Status RewritePrescriptions(const v1::Program& current,
 }
 
 absl::Status AssignProgram(const CommandContext& context,
-                           const AssignFlags& flags) {
+                           const ProgramAssignFlags& flags) {
   v1::CreateProgramRequest request;
   v1::Program& program = *request.mutable_program();
   GLUTECARE_ASSIGN_OR_RETURN(std::vector<v1::Prescription> prescriptions,
@@ -188,7 +187,7 @@ absl::Status AssignProgram(const CommandContext& context,
 }
 
 absl::Status ShowProgram(const CommandContext& context,
-                         const ShowFlags& flags) {
+                         const ProgramShowFlags& flags) {
   if (flags.program.empty()) {
     if (flags.revision.has_value()) {
       return UsageError("--revision needs a PROGRAM");
@@ -210,7 +209,7 @@ absl::Status ShowProgram(const CommandContext& context,
 }
 
 absl::Status ListPrograms(const CommandContext& context,
-                          const ListFlags& flags) {
+                          const ProgramListFlags& flags) {
   v1::ListProgramsRequest request;
   GLUTECARE_ASSIGN_OR_RETURN(*request.mutable_parent(), context.Patient());
   return ListAndPrint(context, &v1::ProgramService::Stub::ListPrograms,
@@ -219,7 +218,7 @@ absl::Status ListPrograms(const CommandContext& context,
 }
 
 absl::Status ListRevisions(const CommandContext& context,
-                           const RevisionsFlags& flags) {
+                           const ProgramRevisionsFlags& flags) {
   v1::ListProgramRevisionsRequest request;
   GLUTECARE_ASSIGN_OR_RETURN(
       *request.mutable_name(),
@@ -232,7 +231,7 @@ absl::Status ListRevisions(const CommandContext& context,
 }
 
 absl::Status UpdateProgram(const CommandContext& context,
-                           const UpdateFlags& flags) {
+                           const ProgramUpdateFlags& flags) {
   v1::UpdateProgramRequest request;
   v1::Program& program = *request.mutable_program();
   google::protobuf::FieldMask& mask = *request.mutable_update_mask();

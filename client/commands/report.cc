@@ -10,8 +10,8 @@
 #include "client/commands/commands.h"
 #include "client/connection.h"
 #include "client/specs.h"
-#include "glutecare/v1/report_service.grpc.pb.h"
 #include "common/status_macros.h"
+#include "glutecare/v1/report_service.grpc.pb.h"
 
 namespace glutecare::client {
 namespace {

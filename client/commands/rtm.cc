@@ -23,7 +23,7 @@
 namespace glutecare::client {
 namespace {
 
-struct LogTimeFlags {
+struct RtmLogTimeFlags {
   int minutes = 0;
   bool interactive = false;
   std::string date;  // empty: the server takes the patient's today
@@ -31,11 +31,11 @@ struct LogTimeFlags {
   std::optional<std::string> request_id;  // default: a new UUID
 };
 
-struct ListTimeFlags {
+struct RtmListTimeFlags {
   PageFlags paging;
 };
 
-struct ReportFlags {
+struct RtmReportFlags {
   std::string month;  // YYYY-MM; empty: the current month
   bool near_only = false;
   bool by_patient = false;
@@ -104,12 +104,11 @@ void PrintClinicReports(const v1::ListRtmReportsResponse& response,
   Table table({"PATIENT", "NEAR", "DATA DAYS", "DAYS LEFT", "MINUTES",
                "INTERACTIVE", "SUPPORTABLE", "MISSING"});
   for (const v1::RtmReport& report : response.reports()) {
-    table.AddRow({std::string(LastSegment(report.patient())),
-                  report.near_threshold() ? "yes" : "",
-                  absl::StrCat(report.data_days()),
-                  absl::StrCat(report.days_left()),
-                  absl::StrCat(report.minutes()), YesNo(report.interactive()),
-                  SupportedCodes(report), Missing(report)});
+    table.AddRow(
+        {std::string(LastSegment(report.patient())),
+         report.near_threshold() ? "yes" : "", absl::StrCat(report.data_days()),
+         absl::StrCat(report.days_left()), absl::StrCat(report.minutes()),
+         YesNo(report.interactive()), SupportedCodes(report), Missing(report)});
   }
   table.Print(out);
   PrintNextPageHint(response.next_page_token(), out);
@@ -120,13 +119,14 @@ absl::Status CheckMonth(const std::string& month) {
   // A month is its first day without the day.
   if (month.size() != 7 ||
       !CheckDate(absl::StrCat(month, "-01"), "--month").ok()) {
-    return UsageError(absl::StrCat("bad --month \"", month,
-                                   "\": expected a month YYYY-MM"));
+    return UsageError(
+        absl::StrCat("bad --month \"", month, "\": expected a month YYYY-MM"));
   }
   return absl::OkStatus();
 }
 
-absl::Status LogTime(const CommandContext& context, const LogTimeFlags& flags) {
+absl::Status LogTime(const CommandContext& context,
+                     const RtmLogTimeFlags& flags) {
   v1::LogManagementTimeRequest request;
   if (!flags.date.empty()) {
     GLUTECARE_RETURN_IF_ERROR(CheckDate(flags.date, "--date"));
@@ -138,20 +138,23 @@ absl::Status LogTime(const CommandContext& context, const LogTimeFlags& flags) {
   entry.set_date(flags.date);
   entry.set_note(flags.note);
   request.set_request_id(flags.request_id.value_or(NewRequestId()));
-  return context.CallAndPrint(&v1::RtmService::Stub::LogManagementTime,
-                              request, Idempotency::kIdempotent, PrintEntry);
+  return context.CallAndPrint(&v1::RtmService::Stub::LogManagementTime, request,
+                              Idempotency::kIdempotent, PrintEntry);
 }
 
 absl::Status ListTime(const CommandContext& context,
-                      const ListTimeFlags& flags) {
+                      const RtmListTimeFlags& flags) {
   v1::ListManagementTimeRequest request;
   GLUTECARE_ASSIGN_OR_RETURN(*request.mutable_parent(), context.Patient());
   const Columns<v1::ManagementTimeEntry> columns{
       {"ID", "DATE", "MINUTES", "INTERACTIVE", "THERAPIST", "NOTE"},
       [](const v1::ManagementTimeEntry& entry) -> std::vector<std::string> {
-        return {std::string(LastSegment(entry.name())), entry.date(),
-                absl::StrCat(entry.minutes()), YesNo(entry.interactive()),
-                std::string(LastSegment(entry.therapist())), entry.note()};
+        return {std::string(LastSegment(entry.name())),
+                entry.date(),
+                absl::StrCat(entry.minutes()),
+                YesNo(entry.interactive()),
+                std::string(LastSegment(entry.therapist())),
+                entry.note()};
       }};
   return ListAndPrint(context, &v1::RtmService::Stub::ListManagementTime,
                       std::move(request), flags.paging,
@@ -159,7 +162,8 @@ absl::Status ListTime(const CommandContext& context,
                       columns);
 }
 
-absl::Status Report(const CommandContext& context, const ReportFlags& flags) {
+absl::Status Report(const CommandContext& context,
+                    const RtmReportFlags& flags) {
   GLUTECARE_RETURN_IF_ERROR(CheckMonth(flags.month));
   if (context.HasPatient() && !flags.all_patients) {
     v1::GetRtmReportRequest request;
@@ -191,8 +195,7 @@ void AddRtmCommands(CLI::App& root, ChosenAction& chosen) {
 
   auto [log_time, log_flags] = AddLeafCommand(
       group, chosen, "log-time",
-      "Logs treatment-management minutes for the patient (--patient)",
-      LogTime);
+      "Logs treatment-management minutes for the patient (--patient)", LogTime);
   log_time.add_option("--minutes", log_flags.minutes, "Minutes spent, 1-240")
       ->required();
   log_time.add_flag("--interactive", log_flags.interactive,
@@ -206,14 +209,14 @@ void AddRtmCommands(CLI::App& root, ChosenAction& chosen) {
 
   auto [time, time_flags] = AddLeafCommand(
       group, chosen, "time",
-      "Lists the management time logged for the patient (--patient)",
-      ListTime);
+      "Lists the management time logged for the patient (--patient)", ListTime);
   AddPageFlags(time, time_flags.paging);
 
   auto [report, report_flags] = AddLeafCommand(
       group, chosen, "report",
       "Which RTM codes the patient (--patient), or every patient of the "
-      "clinic (--clinic, without --patient), supports, why, and what is missing; patients "
+      "clinic (--clinic, without --patient), supports, why, and what is "
+      "missing; patients "
       "close to a threshold first",
       Report);
   report.add_option("--month", report_flags.month,

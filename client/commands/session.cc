@@ -20,7 +20,7 @@
 namespace glutecare::client {
 namespace {
 
-struct SubmitFlags {
+struct SessionSubmitFlags {
   std::optional<std::string> program;  // default: the server picks the
                                        // patient's only active one
   std::vector<std::string> exercises;
@@ -34,11 +34,11 @@ struct SubmitFlags {
   std::optional<std::string> request_id;    // default: a new UUID
 };
 
-struct ListFlags {
+struct SessionListFlags {
   PageFlags paging;
 };
 
-struct ShowFlags {
+struct SessionShowFlags {
   std::string session;
 };
 
@@ -89,7 +89,7 @@ absl::StatusOr<SessionTarget> TargetOf(
 }
 
 absl::Status SubmitSession(const CommandContext& context,
-                           const SubmitFlags& flags) {
+                           const SessionSubmitFlags& flags) {
   v1::CreateSessionRequest request;
   v1::Session& session = *request.mutable_session();
   for (const std::string& spec : flags.exercises) {
@@ -124,7 +124,7 @@ absl::Status SubmitSession(const CommandContext& context,
 }
 
 absl::Status ListSessions(const CommandContext& context,
-                          const ListFlags& flags) {
+                          const SessionListFlags& flags) {
   v1::ListSessionsRequest request;
   GLUTECARE_ASSIGN_OR_RETURN(*request.mutable_parent(), context.Patient());
   const Columns<v1::Session> columns{
@@ -147,7 +147,7 @@ absl::Status ListSessions(const CommandContext& context,
 }
 
 absl::Status ShowSession(const CommandContext& context,
-                         const ShowFlags& flags) {
+                         const SessionShowFlags& flags) {
   v1::GetSessionRequest request;
   GLUTECARE_ASSIGN_OR_RETURN(
       *request.mutable_name(),

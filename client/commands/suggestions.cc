@@ -16,22 +16,20 @@
 #include "client/specs.h"
 #include "client/views/program.h"
 #include "client/views/suggestion.h"
-#include "glutecare/v1/suggestion_service.grpc.pb.h"
 #include "common/status_macros.h"
+#include "glutecare/v1/suggestion_service.grpc.pb.h"
 
 namespace glutecare::client {
 namespace {
 
-constexpr absl::string_view kPrograms = "programs";
-
-struct ListFlags {
+struct SuggestionsListFlags {
   std::optional<std::string> program;  // default: every program
   std::optional<std::string> state;
   PageFlags paging;
 };
 
 // The flags of `suggestions accept` and `suggestions dismiss`.
-struct DecideFlags {
+struct SuggestionsDecideFlags {
   std::string suggestion;
 };
 
@@ -52,7 +50,7 @@ absl::StatusOr<std::string> SuggestionName(const CommandContext& context,
 }
 
 absl::Status ListSuggestions(const CommandContext& context,
-                             const ListFlags& flags) {
+                             const SuggestionsListFlags& flags) {
   v1::ListSuggestionsRequest request;
   if (flags.state.has_value()) {
     GLUTECARE_ASSIGN_OR_RETURN(
@@ -80,7 +78,7 @@ absl::Status ListSuggestions(const CommandContext& context,
 // fails (the suggestion is no longer open), so a timeout is not retried.
 template <typename Request, typename Response>
 absl::Status DecideSuggestion(
-    const CommandContext& context, const DecideFlags& flags,
+    const CommandContext& context, const SuggestionsDecideFlags& flags,
     grpc::Status (v1::SuggestionService::Stub::*method)(grpc::ClientContext*,
                                                         const Request&,
                                                         Response*),
@@ -93,14 +91,14 @@ absl::Status DecideSuggestion(
 }
 
 absl::Status AcceptSuggestion(const CommandContext& context,
-                              const DecideFlags& flags) {
+                              const SuggestionsDecideFlags& flags) {
   return DecideSuggestion(context, flags,
                           &v1::SuggestionService::Stub::AcceptSuggestion,
                           PrintProgram);
 }
 
 absl::Status DismissSuggestion(const CommandContext& context,
-                               const DecideFlags& flags) {
+                               const SuggestionsDecideFlags& flags) {
   return DecideSuggestion(context, flags,
                           &v1::SuggestionService::Stub::DismissSuggestion,
                           PrintSuggestion);

@@ -10,24 +10,22 @@
 #include "client/names.h"
 #include "client/paging.h"
 #include "client/specs.h"
-#include "glutecare/v1/clinic_service.grpc.pb.h"
 #include "common/status_macros.h"
+#include "glutecare/v1/clinic_service.grpc.pb.h"
 
 namespace glutecare::client {
 namespace {
 
-constexpr absl::string_view kTherapists = "therapists";
-
-struct CreateFlags {
+struct TherapistCreateFlags {
   std::string id;
   std::string display_name;
 };
 
-struct ListFlags {
+struct TherapistListFlags {
   PageFlags paging;
 };
 
-struct ShowFlags {
+struct TherapistShowFlags {
   std::string therapist;
 };
 
@@ -40,7 +38,7 @@ void PrintTherapist(const v1::Therapist& therapist, std::ostream& out) {
 }
 
 absl::Status CreateTherapist(const CommandContext& context,
-                             const CreateFlags& flags) {
+                             const TherapistCreateFlags& flags) {
   v1::CreateTherapistRequest request;
   GLUTECARE_ASSIGN_OR_RETURN(*request.mutable_parent(), context.Clinic());
   request.set_therapist_id(flags.id);
@@ -51,7 +49,7 @@ absl::Status CreateTherapist(const CommandContext& context,
 }
 
 absl::Status ListTherapists(const CommandContext& context,
-                            const ListFlags& flags) {
+                            const TherapistListFlags& flags) {
   v1::ListTherapistsRequest request;
   GLUTECARE_ASSIGN_OR_RETURN(*request.mutable_parent(), context.Clinic());
   const Columns<v1::Therapist> columns{
@@ -67,7 +65,7 @@ absl::Status ListTherapists(const CommandContext& context,
 }
 
 absl::Status ShowTherapist(const CommandContext& context,
-                           const ShowFlags& flags) {
+                           const TherapistShowFlags& flags) {
   v1::GetTherapistRequest request;
   GLUTECARE_ASSIGN_OR_RETURN(
       *request.mutable_name(),

@@ -24,7 +24,7 @@ namespace {
 
 constexpr absl::string_view kAccessTokens = "accessTokens";
 
-struct CreateFlags {
+struct TokenCreateFlags {
   std::string role;
   std::optional<std::string> therapist;  // the subject of a therapist token
   std::optional<std::string> patient;    // the subject of a patient token
@@ -33,11 +33,11 @@ struct CreateFlags {
   std::optional<std::string> out;      // where the secret goes
 };
 
-struct ListFlags {
+struct TokenListFlags {
   PageFlags paging;
 };
 
-struct RevokeFlags {
+struct TokenRevokeFlags {
   std::string token;
 };
 
@@ -63,7 +63,7 @@ void PrintToken(const v1::AccessToken& token, std::ostream& out) {
 // or when one is given that the role does not take.
 absl::StatusOr<std::string> SubjectFor(const CommandContext& context,
                                        v1::Role role,
-                                       const CreateFlags& flags) {
+                                       const TokenCreateFlags& flags) {
   const bool therapist_role = role == v1::ROLE_THERAPIST;
   const bool patient_role = role == v1::ROLE_PATIENT;
   if (flags.therapist.has_value() && !therapist_role) {
@@ -88,7 +88,7 @@ absl::StatusOr<std::string> SubjectFor(const CommandContext& context,
 }
 
 absl::Status CreateToken(const CommandContext& context,
-                         const CreateFlags& flags) {
+                         const TokenCreateFlags& flags) {
   v1::CreateAccessTokenRequest request;
   v1::AccessToken& token = *request.mutable_access_token();
   GLUTECARE_ASSIGN_OR_RETURN(const v1::Role role,
@@ -144,7 +144,8 @@ absl::Status CreateToken(const CommandContext& context,
   return absl::OkStatus();
 }
 
-absl::Status ListTokens(const CommandContext& context, const ListFlags& flags) {
+absl::Status ListTokens(const CommandContext& context,
+                        const TokenListFlags& flags) {
   v1::ListAccessTokensRequest request;
   GLUTECARE_ASSIGN_OR_RETURN(*request.mutable_parent(), context.Clinic());
   const Columns<v1::AccessToken> columns{
@@ -163,7 +164,7 @@ absl::Status ListTokens(const CommandContext& context, const ListFlags& flags) {
 }
 
 absl::Status RevokeToken(const CommandContext& context,
-                         const RevokeFlags& flags) {
+                         const TokenRevokeFlags& flags) {
   v1::RevokeAccessTokenRequest request;
   GLUTECARE_ASSIGN_OR_RETURN(
       *request.mutable_name(),

@@ -46,7 +46,7 @@ TEST(ShouldRetry, RetriesTimeoutsOnlyOfIdempotentCalls) {
       {grpc::StatusCode::PERMISSION_DENIED, Idempotency::kIdempotent, false},
   };
   for (const Case& c : cases) {
-    SCOPED_TRACE(testing::Message()
+    SCOPED_TRACE(::testing::Message()
                  << "code " << c.code << ", idempotent "
                  << (c.idempotency == Idempotency::kIdempotent));
     EXPECT_EQ(ShouldRetry(c.code, c.idempotency), c.retry);
@@ -155,9 +155,9 @@ class ScriptedClinicService final : public v1::ClinicService::Service {
 };
 
 // A ScriptedClinicService on a free local port.
-class ScriptedServer final {
+class ScriptedClinicServer final {
  public:
-  explicit ScriptedServer(std::vector<grpc::Status> answers)
+  explicit ScriptedClinicServer(std::vector<grpc::Status> answers)
       : service_(std::move(answers)) {
     grpc::ServerBuilder builder;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
@@ -165,7 +165,7 @@ class ScriptedServer final {
     builder.RegisterService(&service_);
     server_ = builder.BuildAndStart();
   }
-  ~ScriptedServer() { server_->Shutdown(); }
+  ~ScriptedClinicServer() { server_->Shutdown(); }
 
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
   const ScriptedClinicService& service() const { return service_; }
@@ -184,7 +184,7 @@ ConnectionOptions FastRetries(const std::string& address, int max_retries) {
           .max_backoff = absl::Milliseconds(4)};
 }
 
-const grpc::Status kUnavailable(grpc::StatusCode::UNAVAILABLE, "restarting");
+const grpc::Status kRestarting(grpc::StatusCode::UNAVAILABLE, "restarting");
 const grpc::Status kDeadlineExceeded(grpc::StatusCode::DEADLINE_EXCEEDED,
                                      "slow");
 const grpc::Status kInvalid(grpc::StatusCode::INVALID_ARGUMENT, "bad id");
@@ -203,17 +203,17 @@ TEST(Connection, RetriesWhatIsSafeToRepeatAndNoMore) {
   };
   // clang-format off
   const std::vector<Case> cases = {
-      {"read recovers from unavailable", {kUnavailable, kUnavailable, grpc::Status::OK},
+      {"read recovers from unavailable", {kRestarting, kRestarting, grpc::Status::OK},
        Method::kGet, 4, absl::StatusCode::kOk, 3},
-      {"read gives up after max retries", {kUnavailable},
+      {"read gives up after max retries", {kRestarting},
        Method::kGet, 2, absl::StatusCode::kUnavailable, 3},
-      {"no retries means one attempt", {kUnavailable},
+      {"no retries means one attempt", {kRestarting},
        Method::kGet, 0, absl::StatusCode::kUnavailable, 1},
       {"read retries a timeout", {kDeadlineExceeded, grpc::Status::OK},
        Method::kGet, 4, absl::StatusCode::kOk, 2},
       {"write does not retry a timeout", {kDeadlineExceeded, grpc::Status::OK},
        Method::kCreate, 4, absl::StatusCode::kDeadlineExceeded, 1},
-      {"write retries unavailable", {kUnavailable, grpc::Status::OK},
+      {"write retries unavailable", {kRestarting, grpc::Status::OK},
        Method::kCreate, 4, absl::StatusCode::kOk, 2},
       {"invalid argument is final", {kInvalid, grpc::Status::OK},
        Method::kGet, 4, absl::StatusCode::kInvalidArgument, 1},
@@ -223,7 +223,7 @@ TEST(Connection, RetriesWhatIsSafeToRepeatAndNoMore) {
   // clang-format on
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
-    ScriptedServer server(c.answers);
+    ScriptedClinicServer server(c.answers);
     Connection connection(FastRetries(server.address(), c.max_retries));
     absl::Status status;
     if (c.method == Method::kGet) {
@@ -244,7 +244,7 @@ TEST(Connection, RetriesWhatIsSafeToRepeatAndNoMore) {
 }
 
 TEST(Connection, ReturnsTheResponseAndSetsADeadlinePerCall) {
-  ScriptedServer server({grpc::Status::OK});
+  ScriptedClinicServer server({grpc::Status::OK});
   ConnectionOptions options = FastRetries(server.address(), 0);
   options.call_timeout = absl::Seconds(3);
   Connection connection(options);
@@ -261,7 +261,7 @@ TEST(Connection, ReturnsTheResponseAndSetsADeadlinePerCall) {
 }
 
 TEST(Connection, SendsTheAccessTokenWithEveryAttempt) {
-  ScriptedServer server({kUnavailable, grpc::Status::OK});
+  ScriptedClinicServer server({kRestarting, grpc::Status::OK});
   ConnectionOptions options = FastRetries(server.address(), 4);
   options.access_token = "gc1_secret";
   Connection connection(options);
@@ -276,7 +276,7 @@ TEST(Connection, SendsTheAccessTokenWithEveryAttempt) {
 }
 
 TEST(Connection, SendsNoAuthorizationWithoutAToken) {
-  ScriptedServer server({grpc::Status::OK});
+  ScriptedClinicServer server({grpc::Status::OK});
   Connection connection(FastRetries(server.address(), 0));
   ASSERT_TRUE(connection
                   .Call(&v1::ClinicService::Stub::GetClinic,
@@ -289,7 +289,7 @@ TEST(Connection, UnreachableServerIsUnavailable) {
   // Nothing listens on a port of a server that has shut down.
   std::string address;
   {
-    ScriptedServer server({grpc::Status::OK});
+    ScriptedClinicServer server({grpc::Status::OK});
     address = server.address();
   }
   Connection connection(FastRetries(address, 1));

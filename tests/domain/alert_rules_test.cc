@@ -16,7 +16,7 @@ using ::testing::IsEmpty;
 // A Wednesday.
 constexpr absl::CivilDay kToday{2026, 11, 25};
 
-v1::Program Program(int per_week, const std::string& start) {
+v1::Program BridgeProgram(int per_week, const std::string& start) {
   v1::Program program;
   program.set_status(v1::PROGRAM_STATUS_ACTIVE);
   program.set_start_date(start);
@@ -52,7 +52,7 @@ v1::PainReport CheckIn(absl::CivilDay day, int score,
 // An input where no rule fires: three sessions a week, kept up, low pain.
 AlertInput Quiet() {
   AlertInput input{.today = kToday, .baseline = 5};
-  input.programs = {{{kToday - 60, Program(3, "2026-10-01")}}};
+  input.programs = {{{kToday - 60, BridgeProgram(3, "2026-10-01")}}};
   for (absl::CivilDay day = kToday - 20; day <= kToday; day += 2) {
     input.sessions.push_back(Session(day, 3, 3));
   }
@@ -150,7 +150,7 @@ TEST(EvaluateAlerts, MissedSessionsAfterTheProgramsLimit) {
   for (const Case& c : cases) {
     SCOPED_TRACE(testing::Message() << c.days_since_last << " / " << c.limit);
     AlertInput input{.today = kToday};
-    v1::Program program = Program(7, "2026-10-01");
+    v1::Program program = BridgeProgram(7, "2026-10-01");
     program.set_missed_session_alert_days(c.limit);
     input.programs = {{{kToday - 60, program}}};
     input.last_session_day = kToday - c.days_since_last;
@@ -163,7 +163,7 @@ TEST(EvaluateAlerts, MissedSessionsAfterTheProgramsLimit) {
 
 TEST(EvaluateAlerts, NoMissedSessionsWithoutAnActiveProgram) {
   AlertInput input{.today = kToday};
-  v1::Program paused = Program(3, "2026-10-01");
+  v1::Program paused = BridgeProgram(3, "2026-10-01");
   paused.set_status(v1::PROGRAM_STATUS_PAUSED);
   input.programs = {{{kToday - 60, paused}}};
   EXPECT_THAT(Rules(EvaluateAlerts(input)), IsEmpty());
@@ -174,7 +174,7 @@ TEST(EvaluateAlerts, LowAdherenceInTheLastFinishedWeek) {
   for (int sessions : {1, 2}) {
     SCOPED_TRACE(sessions);
     AlertInput input{.today = kToday};
-    input.programs = {{{kToday - 60, Program(3, "2026-10-01")}}};
+    input.programs = {{{kToday - 60, BridgeProgram(3, "2026-10-01")}}};
     for (int i = 0; i < sessions; ++i) {
       input.sessions.push_back(Session(last_monday + 2 * i, 2, 2));
     }

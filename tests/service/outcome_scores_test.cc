@@ -23,10 +23,10 @@ namespace {
 
 using ::testing::IsEmpty;
 
-constexpr char kPatient[] = "clinics/demo/patients/p1";
-
 class OutcomeScoresTest : public testing::ServedClinicTest {
  protected:
+  static constexpr char kPatient[] = "clinics/demo/patients/p1";
+
   void SetUp() override {
     ASSERT_NO_FATAL_FAILURE(ServedClinicTest::SetUp());
     CreatePatient("p1", "MRN-1");

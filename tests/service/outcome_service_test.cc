@@ -25,10 +25,10 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using testing::ViolatedFields;
 
-constexpr char kPatient[] = "clinics/demo/patients/p1";
-
 class OutcomeServiceTest : public testing::ServedClinicTest {
  protected:
+  static constexpr char kPatient[] = "clinics/demo/patients/p1";
+
   void SetUp() override {
     ASSERT_NO_FATAL_FAILURE(ServedClinicTest::SetUp());
     outcomes_ = v1::OutcomeService::NewStub(channel_);
@@ -105,7 +105,8 @@ TEST_F(OutcomeServiceTest, ServesBothDefinitions) {
 TEST_F(OutcomeServiceTest, AssignmentIsDueFromIntakeThenEveryNWeeks) {
   v1::OutcomeAssignment assignment;
   ASSERT_TRUE(Assign(v1::OUTCOME_MEASURE_ODI, 4, &assignment).ok());
-  EXPECT_EQ(assignment.name(), "clinics/demo/patients/p1/outcomeAssignments/odi");
+  EXPECT_EQ(assignment.name(),
+            "clinics/demo/patients/p1/outcomeAssignments/odi");
   EXPECT_EQ(assignment.assigned_by(), "clinics/demo/therapists/t1");
   EXPECT_EQ(assignment.next_due_date(), assignment.start_date());
   EXPECT_TRUE(assignment.due());
@@ -187,10 +188,10 @@ TEST_F(OutcomeServiceTest, ScoresOdiWithSkippedSectionsAndFlagsChange) {
   v1::ListOutcomeResponsesRequest list;
   list.set_parent(kPatient);
   v1::ListOutcomeResponsesResponse listed;
-  ASSERT_TRUE(outcomes_
-                  ->ListOutcomeResponses(Context(therapist_token_).get(), list,
-                                         &listed)
-                  .ok());
+  ASSERT_TRUE(
+      outcomes_
+          ->ListOutcomeResponses(Context(therapist_token_).get(), list, &listed)
+          .ok());
   ASSERT_EQ(listed.outcome_responses_size(), 3);
   EXPECT_EQ(listed.outcome_responses(0).name(), small.name());  // newest first
 }
@@ -275,10 +276,10 @@ TEST_F(OutcomeServiceTest, ValidationNamesTheFields) {
   v1::ListOutcomeResponsesRequest list;
   list.set_parent(kPatient);
   v1::ListOutcomeResponsesResponse listed;
-  ASSERT_TRUE(outcomes_
-                  ->ListOutcomeResponses(Context(therapist_token_).get(), list,
-                                         &listed)
-                  .ok());
+  ASSERT_TRUE(
+      outcomes_
+          ->ListOutcomeResponses(Context(therapist_token_).get(), list, &listed)
+          .ok());
   EXPECT_THAT(listed.outcome_responses(), IsEmpty());
 }
 
@@ -297,10 +298,10 @@ TEST_F(OutcomeServiceTest, RetryWithRequestIdStoresOneResponse) {
   v1::ListOutcomeAssignmentsRequest list;
   list.set_parent(kPatient);
   v1::ListOutcomeAssignmentsResponse listed;
-  ASSERT_TRUE(outcomes_
-                  ->ListOutcomeAssignments(Context(patient_token_).get(), list,
-                                           &listed)
-                  .ok());
+  ASSERT_TRUE(
+      outcomes_
+          ->ListOutcomeAssignments(Context(patient_token_).get(), list, &listed)
+          .ok());
   EXPECT_EQ(listed.outcome_assignments(0).response_count(), 1);
 }
 
