@@ -21,8 +21,9 @@
 namespace glutecare::bench {
 namespace {
 
-// A fresh admin token of the dataset's clinic (admins may export it).
-absl::StatusOr<std::string> AdminToken(const std::string& db) {
+// A fresh integration token of the dataset's clinic (a whole clinic's export
+// is the integration role's), made by a fresh admin token.
+absl::StatusOr<std::string> IntegrationToken(const std::string& db) {
   absl::StatusOr<std::unique_ptr<Store>> store =
       OpenSqliteStore({.path = db, .read_connections = 1});
   if (!store.ok()) return store.status();
@@ -30,7 +31,14 @@ absl::StatusOr<std::string> AdminToken(const std::string& db) {
       **store, {.clinic_id = "bench", .display_name = "Bench clinic"},
       absl::Now());
   if (!admin.ok()) return admin.status();
-  return admin->admin.secret;
+  v1::AccessToken integration;
+  integration.set_role(v1::ROLE_INTEGRATION);
+  integration.set_display_name("Bench export");
+  absl::StatusOr<MintedToken> minted =
+      MintAccessToken(**store, ClinicName{"bench"}, integration,
+                      admin->admin.token.name(), absl::Now());
+  if (!minted.ok()) return minted.status();
+  return minted->secret;
 }
 
 int Fail(const absl::Status& status) {
@@ -52,7 +60,7 @@ int RunExportBenchmark(const ExportBenchmarkOptions& options) {
   const absl::Time load_start = absl::Now();
   absl::StatusOr<Dataset> dataset = LoadDatabase(db, options.dataset);
   absl::StatusOr<std::string> token =
-      dataset.ok() ? AdminToken(db) : dataset.status();
+      dataset.ok() ? IntegrationToken(db) : dataset.status();
   if (!token.ok()) {
     std::filesystem::remove_all(*dir);
     return Fail(token.status());

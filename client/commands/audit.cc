@@ -49,12 +49,17 @@ absl::Status ListAuditEvents(const CommandContext& context,
         *request.mutable_patient(),
         context.NameInClinic("patients", *flags.patient, "--patient"));
   }
+  // The clinic's own tokens by id; another clinic's (an attempt on this
+  // clinic's records from there) by full name, so that it stands out.
+  const std::string clinic = request.parent();
   const Columns<v1::AuditEvent> columns{
       {"TIME", "PRINCIPAL", "ROLE", "METHOD", "RESOURCE", "OUTCOME", "PEER"},
-      [](const v1::AuditEvent& event) -> std::vector<std::string> {
+      [clinic](const v1::AuditEvent& event) -> std::vector<std::string> {
         return {
             FormatTimestamp(event.time()),
-            std::string(LastSegment(event.principal())),
+            std::string(ClinicOf(event.principal()) == clinic
+                            ? LastSegment(event.principal())
+                            : event.principal()),
             FriendlyName(event.role()),
             std::string(absl::StripPrefix(event.method(), "/glutecare.v1.")),
             event.resource(),

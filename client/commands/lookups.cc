@@ -4,10 +4,23 @@
 #include "client/paging.h"
 #include "client/specs.h"
 #include "common/status_macros.h"
+#include "glutecare/v1/access_service.grpc.pb.h"
 #include "glutecare/v1/patient_service.grpc.pb.h"
 #include "glutecare/v1/program_service.grpc.pb.h"
 
 namespace glutecare::client {
+
+absl::StatusOr<std::string> PatientOrTokenHolder(
+    const CommandContext& context) {
+  if (context.HasPatient()) return context.Patient();
+  GLUTECARE_ASSIGN_OR_RETURN(
+      const v1::AccessToken token,
+      context.connection().Call(
+          &v1::AccessService::Stub::GetCallerAccessToken,
+          v1::GetCallerAccessTokenRequest(), Idempotency::kIdempotent));
+  if (token.role() == v1::ROLE_PATIENT) return token.subject();
+  return context.Patient();
+}
 
 absl::StatusOr<v1::Patient> GetPatient(const CommandContext& context,
                                        const std::string& patient) {

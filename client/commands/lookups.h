@@ -1,5 +1,6 @@
-// Reads that commands make before their own call: a patient's record (for its
-// time zone), a program, and a patient's active programs.
+// Reads that commands make before their own call: whom a patient's token
+// belongs to, a patient's record (for its time zone), a program, and a
+// patient's active programs.
 // Each is one idempotent call (or one List with all its pages).
 #ifndef GLUTECARE_CLIENT_COMMANDS_LOOKUPS_H_
 #define GLUTECARE_CLIENT_COMMANDS_LOOKUPS_H_
@@ -13,6 +14,11 @@
 #include "glutecare/v1/program_service.pb.h"
 
 namespace glutecare::client {
+
+// The patient of --patient (GLUTECARE_PATIENT); without it, for a patient's
+// token, the patient it belongs to (one GetCallerAccessToken call), and for
+// any other token CommandContext::Patient()'s usage error.
+absl::StatusOr<std::string> PatientOrTokenHolder(const CommandContext& context);
 
 // The patient named `patient` (`clinics/{clinic}/patients/{patient}`).
 absl::StatusOr<v1::Patient> GetPatient(const CommandContext& context,

@@ -10,6 +10,7 @@
 #include "absl/strings/string_view.h"
 #include "client/command.h"
 #include "client/commands/commands.h"
+#include "client/commands/lookups.h"
 #include "client/errors.h"
 #include "client/names.h"
 #include "client/paging.h"
@@ -133,7 +134,7 @@ absl::Status ShowPatient(const CommandContext& context,
   GLUTECARE_ASSIGN_OR_RETURN(
       *request.mutable_name(),
       flags.patient.empty()
-          ? context.Patient()
+          ? PatientOrTokenHolder(context)
           : context.NameInClinic(kPatients, flags.patient, "ID"));
   return context.CallAndPrint(&v1::PatientService::Stub::GetPatient, request,
                               Idempotency::kIdempotent, PrintPatient);
@@ -227,7 +228,8 @@ void AddPatientCommands(CLI::App& root, ChosenAction& chosen) {
   auto [show, show_flags] =
       AddLeafCommand(group, chosen, "show", "Shows a patient", ShowPatient);
   show.add_option("ID", show_flags.patient,
-                  "The patient: ID or full name (default: --patient)");
+                  "The patient: ID or full name (default: --patient, or a "
+                  "patient's token: themselves)");
 
   auto [update, update_flags] =
       AddLeafCommand(group, chosen, "update",

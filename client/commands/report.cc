@@ -1,6 +1,7 @@
-// `glutecare report adherence|pain`: how well the patient (--patient) kept to
-// their programs, and how their pain went, over a range of days in the
-// patient's calendar (default: the 28 days ending today).
+// `glutecare report adherence|pain`: how well the patient (--patient, or with
+// a patient's token by default themselves) kept to their programs, and how
+// their pain went, over a range of days in the patient's calendar (default:
+// the 28 days ending today).
 #include "client/views/report.h"
 
 #include <ostream>
@@ -8,6 +9,7 @@
 
 #include "client/command.h"
 #include "client/commands/commands.h"
+#include "client/commands/lookups.h"
 #include "client/connection.h"
 #include "client/specs.h"
 #include "common/status_macros.h"
@@ -33,7 +35,8 @@ absl::StatusOr<Request> ReportRequest(const CommandContext& context,
   if (!flags.end_date.empty()) {
     GLUTECARE_RETURN_IF_ERROR(CheckDate(flags.end_date, "--to"));
   }
-  GLUTECARE_ASSIGN_OR_RETURN(*request.mutable_patient(), context.Patient());
+  GLUTECARE_ASSIGN_OR_RETURN(*request.mutable_patient(),
+                             PatientOrTokenHolder(context));
   request.set_start_date(flags.start_date);
   request.set_end_date(flags.end_date);
   return request;
@@ -78,7 +81,9 @@ void AddRangeFlags(CLI::App& command, ReportFlags& flags) {
 
 void AddReportCommands(CLI::App& root, ChosenAction& chosen) {
   CLI::App& group = AddCommandGroup(
-      root, "report", "Adherence and pain reports of the patient (--patient)");
+      root, "report",
+      "Adherence and pain reports of the patient (--patient; a patient's "
+      "token: their own)");
 
   auto [adherence, adherence_flags] = AddLeafCommand(
       group, chosen, "adherence",

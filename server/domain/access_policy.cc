@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "server/common/status.h"
@@ -17,12 +18,15 @@ constexpr v1::Role kIntegration = v1::ROLE_INTEGRATION;
 
 // The README's access table is this table; keep them in step.
 //
-// Admins run the clinic's front office: therapists, patient records (who
-// needs a token), tokens and the audit trail, but no clinical data.
-// Integrations move the clinic's records in and out (patients in; programs,
-// sessions and pain reports out). Patients see their own programs and their
-// own sessions and pain check-ins, and submit the latter. Therapists do the
-// clinical work on every patient of their clinic.
+// Admins run the clinic's accounts: therapists, patient records (who needs a
+// token), tokens and the audit trail, but no clinical data, and so none of
+// its exports (minimum necessary). Integrations move the clinic's records in
+// and out (patients in; programs, sessions, pain reports, outcomes and the
+// bulk exports out). Patients read their own record (patient, programs,
+// sessions, pain, reports, outcome scores and assignments, suggestions) and
+// submit their sessions, pain check-ins and outcome answers. Therapists do
+// the clinical work on every patient of their clinic, exporting one patient
+// at a time.
 constexpr MethodPolicy kPolicies[] = {
     // ClinicService
     {"/glutecare.v1.ClinicService/GetClinic",
@@ -47,7 +51,7 @@ constexpr MethodPolicy kPolicies[] = {
      Scope::kClinic,
      "parent"},
     {"/glutecare.v1.PatientService/GetPatient",
-     {kAdmin, kTherapist, kIntegration},
+     {kAdmin, kTherapist, kPatient, kIntegration},
      Scope::kClinic,
      "name"},
     {"/glutecare.v1.PatientService/ListPatients",
@@ -140,14 +144,14 @@ constexpr MethodPolicy kPolicies[] = {
      {kTherapist, kPatient, kIntegration},
      Scope::kClinic,
      "parent"},
-    // ReportService, AlertService, SuggestionService, DashboardService: the
-    // therapist's clinical work.
+    // ReportService: the therapist's clinical work, and the patient's own
+    // progress.
     {"/glutecare.v1.ReportService/GetAdherenceReport",
-     {kTherapist},
+     {kTherapist, kPatient},
      Scope::kClinic,
      "patient"},
     {"/glutecare.v1.ReportService/GetPainTrendReport",
-     {kTherapist},
+     {kTherapist, kPatient},
      Scope::kClinic,
      "patient"},
     // RtmService (issue 8): therapists log management time and read the
@@ -168,6 +172,9 @@ constexpr MethodPolicy kPolicies[] = {
      {kTherapist, kIntegration},
      Scope::kClinic,
      "parent"},
+    // AlertService, SuggestionService, DashboardService: the therapist's
+    // clinical work; a patient reads their program's suggestions, but only
+    // the therapist decides on them.
     {"/glutecare.v1.AlertService/ListAlerts",
      {kTherapist},
      Scope::kClinic,
@@ -185,7 +192,7 @@ constexpr MethodPolicy kPolicies[] = {
      Scope::kClinic,
      "parent"},
     {"/glutecare.v1.SuggestionService/ListSuggestions",
-     {kTherapist},
+     {kTherapist, kPatient},
      Scope::kClinic,
      "parent"},
     {"/glutecare.v1.SuggestionService/AcceptSuggestion",
@@ -200,8 +207,10 @@ constexpr MethodPolicy kPolicies[] = {
      {kTherapist},
      Scope::kClinic,
      "parent"},
-    // Clinic systems (issue 7): integrations and the front office bring
-    // patients in; CSV holds clinical data, so not for admins.
+    // Clinic systems: integrations and the front office bring patients in.
+    // The exports hold clinical data (CSV: sessions and pain), so none is
+    // an admin's; a whole clinic's is a bulk export, the integration role's
+    // alone; a therapist exports one patient at a time.
     {"/glutecare.v1.PatientImportService/ImportPatients",
      {kAdmin, kIntegration},
      Scope::kClinic,
@@ -209,18 +218,22 @@ constexpr MethodPolicy kPolicies[] = {
     {"/glutecare.v1.CsvExportService/ExportCsv",
      {kTherapist, kIntegration},
      Scope::kClinic,
-     "parent"},
-    // FHIR exports (issue 7): integrations and admins export their clinic;
-    // a therapist exports one patient at a time, never the whole clinic.
+     "parent",
+     /*one_patient_at_a_time=*/{kTherapist}},
     {"/glutecare.v1.FhirExportService/ExportPatientBundle",
-     {kAdmin, kTherapist, kIntegration},
+     {kTherapist, kIntegration},
      Scope::kClinic,
      "patient"},
     {"/glutecare.v1.FhirExportService/ExportClinicResources",
-     {kAdmin, kIntegration},
+     {kIntegration},
      Scope::kClinic,
      "parent"},
-    // AccessService, AuditService: the admin's.
+    // AccessService, AuditService: the admin's, but for the caller's own
+    // token, which every caller may read.
+    {"/glutecare.v1.AccessService/GetCallerAccessToken",
+     {kAdmin, kTherapist, kPatient, kIntegration},
+     Scope::kNone,
+     ""},
     {"/glutecare.v1.AccessService/CreateAccessToken",
      {kAdmin},
      Scope::kClinic,
@@ -287,7 +300,7 @@ absl::StatusOr<Target> ParseTarget(absl::string_view resource,
 absl::Status CheckRole(const Principal& principal, const MethodPolicy& policy) {
   if (policy.roles.Contains(principal.role)) return absl::OkStatus();
   return absl::PermissionDeniedError(absl::StrCat(
-      "a ", RoleLabel(principal.role), " may not call ", policy.method));
+      RoleWithArticle(principal.role), " may not call ", policy.method));
 }
 
 absl::Status Authorize(const Principal& principal, const MethodPolicy& policy,
@@ -299,14 +312,22 @@ absl::Status Authorize(const Principal& principal, const MethodPolicy& policy,
         absl::StrCat(policy.method, " has no target to authorize"));
   }
   if (target->clinic != principal.clinic()) return NotFound(target->resource);
-  if (principal.role != v1::ROLE_PATIENT) return absl::OkStatus();
-  if (!target->patient.has_value()) {
-    return absl::PermissionDeniedError(
-        "a patient may only read and write their own records, not a "
-        "clinic's");
+  if (principal.role == v1::ROLE_PATIENT) {
+    if (!target->patient.has_value()) {
+      return absl::PermissionDeniedError(
+          "a patient may only read and write their own records, not a "
+          "clinic's");
+    }
+    if (target->patient->ToString() != principal.subject) {
+      return NotFound(target->resource);
+    }
+    return absl::OkStatus();
   }
-  if (target->patient->ToString() != principal.subject) {
-    return NotFound(target->resource);
+  if (policy.one_patient_at_a_time.Contains(principal.role) &&
+      !target->patient.has_value()) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        RoleWithArticle(principal.role), " may call ", policy.method,
+        " for one patient at a time, not for a whole clinic"));
   }
   return absl::OkStatus();
 }
@@ -324,6 +345,12 @@ absl::string_view RoleLabel(v1::Role role) {
     default:
       return "principal without a role";
   }
+}
+
+std::string RoleWithArticle(v1::Role role) {
+  const absl::string_view label = RoleLabel(role);
+  const bool vowel = !label.empty() && absl::StrContains("aeiou", label[0]);
+  return absl::StrCat(vowel ? "an " : "a ", label);
 }
 
 }  // namespace glutecare

@@ -13,7 +13,16 @@
 //   - a target in another clinic, or (for a patient) another patient's
 //     record: NOT_FOUND, exactly as if it did not exist, because its
 //     existence would itself leak;
-//   - a patient asking for clinic-wide data: PERMISSION_DENIED.
+//   - a patient asking for clinic-wide data, or another role asking a
+//     method it may call for one patient at a time (MethodPolicy::
+//     one_patient_at_a_time) for a whole clinic: PERMISSION_DENIED.
+//
+// The roles follow the minimum-necessary principle for clinical data
+// (sessions, pain, reports, alerts, suggestions, outcome scores, and every
+// export holding them): therapists and the integration role have it; a
+// patient has their own, read-only but for what they report; admins, who
+// run accounts, have none. Bulk clinical exports (a whole clinic) are the
+// integration role's alone.
 //
 // Therapists act on every patient of their own clinic, not only their
 // assigned ones: clinics cover for absent colleagues, the dashboard and alert
@@ -60,14 +69,17 @@ struct Principal {
   v1::Role role = v1::ROLE_UNSPECIFIED;
   // The therapist or patient resource name (see AccessToken.subject).
   std::string subject;
+  // The token as stored (never the secret): what the caller may learn about
+  // their own token (AccessService.GetCallerAccessToken).
+  v1::AccessToken access_token;
 
   ClinicName clinic() const { return token.parent(); }
 };
 
 // How a method's target is scoped.
 enum class Scope {
-  // No clinic data (the exercise catalog): any authenticated principal that
-  // the method allows.
+  // No clinic data (the exercise catalog, the caller's own token): any
+  // authenticated principal that the method allows.
   kNone,
   // The target is a resource name inside a clinic (`clinics/{clinic}/...`).
   kClinic,
@@ -81,6 +93,11 @@ struct MethodPolicy {
   // For Scope::kClinic, the request field holding the target resource name;
   // a dotted path for a nested message (`patient.name` of UpdatePatient).
   absl::string_view target_field;
+  // Roles of `roles` that may name one patient's records per call but not a
+  // whole clinic (`clinics/{c}` or `clinics/{c}/patients/-`): for a method
+  // that serves both, when the whole clinic is a bulk export. Patients are
+  // held to their own record anyway.
+  RoleSet one_patient_at_a_time;
 };
 
 // Every method of the glutecare.v1 services. A method missing here cannot be
@@ -122,6 +139,10 @@ absl::Status Authorize(const Principal& principal, const MethodPolicy& policy,
 
 // "ROLE_THERAPIST" -> "therapist", for messages and the CLI.
 absl::string_view RoleLabel(v1::Role role);
+
+// The label with its indefinite article, to open a sentence: "a therapist",
+// "an admin", "an integration".
+std::string RoleWithArticle(v1::Role role);
 
 }  // namespace glutecare
 

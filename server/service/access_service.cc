@@ -9,7 +9,6 @@
 
 namespace glutecare {
 
-
 grpc::ServerUnaryReactor* AccessServiceImpl::CreateAccessToken(
     grpc::CallbackServerContext* context,
     const v1::CreateAccessTokenRequest* request,
@@ -54,6 +53,16 @@ grpc::ServerUnaryReactor* AccessServiceImpl::RevokeAccessToken(
         *response, store_.RevokeAccessToken(name, NowTimestamp()));
     return absl::OkStatus();
   });
+}
+
+grpc::ServerUnaryReactor* AccessServiceImpl::GetCallerAccessToken(
+    grpc::CallbackServerContext* context,
+    const v1::GetCallerAccessTokenRequest* request, v1::AccessToken* response) {
+  return calls_.Run(context, *request,
+                    [response](const Principal& caller) -> absl::Status {
+                      *response = caller.access_token;
+                      return absl::OkStatus();
+                    });
 }
 
 }  // namespace glutecare

@@ -1,4 +1,5 @@
-// glutecare.v1.AccessService: a clinic's access tokens, for its admins.
+// glutecare.v1.AccessService: a clinic's access tokens, for its admins, and
+// each caller's own token.
 #ifndef GLUTECARE_SERVER_SERVICE_ACCESS_SERVICE_H_
 #define GLUTECARE_SERVER_SERVICE_ACCESS_SERVICE_H_
 
@@ -25,6 +26,10 @@ class AccessServiceImpl final : public v1::AccessService::CallbackService {
   grpc::ServerUnaryReactor* RevokeAccessToken(
       grpc::CallbackServerContext* context,
       const v1::RevokeAccessTokenRequest* request,
+      v1::AccessToken* response) override;
+  grpc::ServerUnaryReactor* GetCallerAccessToken(
+      grpc::CallbackServerContext* context,
+      const v1::GetCallerAccessTokenRequest* request,
       v1::AccessToken* response) override;
 
  private:

@@ -7,6 +7,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "google/protobuf/util/time_util.h"
+#include "server/common/log.h"
 #include "server/common/status.h"
 #include "server/common/token_secret.h"
 #include "server/domain/text.h"
@@ -216,7 +217,8 @@ absl::StatusOr<Principal> Gate::Authenticate(const Ticket& ticket) {
   if (!name.ok()) return absl::DataLossError("a stored token has a bad name");
   return Principal{.token = *std::move(name),
                    .role = token->role(),
-                   .subject = token->subject()};
+                   .subject = token->subject(),
+                   .access_token = *std::move(token)};
 }
 
 Gate::Admission Gate::Admit(const Ticket& ticket, const Message& request) {
@@ -241,22 +243,39 @@ Gate::Admission Gate::Admit(const Ticket& ticket, const Message& request) {
   }
   const std::string resource = ReadPath(request, route->second.target_path);
   admission.resource = TruncateUtf8(resource);
-  // The role first: a caller who may not call the method at all learns
-  // nothing about the resource it named.
-  admission.status = CheckRole(*admission.principal, *admission.policy);
-  if (!admission.status.ok()) return admission;
   absl::StatusOr<Target> target =
       ParseTarget(resource, admission.policy->target_field);
-  if (!target.ok()) {
-    admission.status = target.status();
-    return admission;
+  // The role first: a caller who may not call the method at all learns
+  // nothing about the resource it named (the target above is read for the
+  // audit trail only).
+  admission.status = CheckRole(*admission.principal, *admission.policy);
+  if (admission.status.ok()) {
+    admission.status =
+        target.ok()
+            ? Authorize(*admission.principal, *admission.policy, &*target)
+            : target.status();
   }
-  if (target->patient.has_value() &&
-      target->clinic == admission.principal->clinic()) {
-    admission.patient = target->patient->ToString();
+  if (!target.ok()) return admission;
+  if (target->clinic == admission.principal->clinic()) {
+    if (target->patient.has_value()) {
+      admission.patient = target->patient->ToString();
+    }
+  } else if (!admission.status.ok()) {
+    // Another clinic's trail is written only if that clinic exists: a name
+    // is no trail, and the answer above is the same either way.
+    absl::StatusOr<v1::Clinic> clinic = store_.GetClinic(target->clinic);
+    if (clinic.ok()) {
+      admission.other_clinic_target = *std::move(target);
+    } else if (!absl::IsNotFound(clinic.status())) {
+      Log(LogSeverity::kWarning,
+          absl::StrCat("audit trail: cannot tell whether ",
+                       target->clinic.ToString(), " exists, so ",
+                       admission.policy->method, " by ",
+                       admission.principal->token.ToString(),
+                       " is not recorded in its trail: ",
+                       clinic.status().ToString()));
+    }
   }
-  admission.status =
-      Authorize(*admission.principal, *admission.policy, &*target);
   return admission;
 }
 
@@ -273,13 +292,21 @@ void Gate::Audit(const Ticket& ticket, const Admission& admission,
       TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(ticket.arrival_));
   event.set_principal(principal.token.ToString());
   event.set_role(principal.role);
-  event.set_subject(principal.subject);
   event.set_method(std::string(admission.policy->method));
   event.set_resource(admission.resource);
-  event.set_patient(admission.patient);
   event.set_outcome(
       absl::StatusCodeToString(static_cast<absl::StatusCode>(outcome)));
   event.set_peer(TruncateUtf8(ticket.peer_));
+  if (admission.other_clinic_target.has_value()) {
+    const Target& target = *admission.other_clinic_target;
+    AuditRecord attempt{.clinic = target.clinic, .event = event};
+    if (target.patient.has_value()) {
+      attempt.event.set_patient(target.patient->ToString());
+    }
+    audit_.Record(std::move(attempt));
+  }
+  event.set_subject(principal.subject);
+  event.set_patient(admission.patient);
   audit_.Record(std::move(record));
 }
 

@@ -67,9 +67,13 @@ class Gate final {
     std::optional<Principal> principal;
     const MethodPolicy* policy = nullptr;
     // What the call is about, for the audit trail: the target as the request
-    // named it, and its patient's name when it has one.
+    // named it, and its patient's name when it has one in the caller's
+    // clinic.
     std::string resource;
     std::string patient;
+    // Set when the call was refused and named a resource of another clinic
+    // that exists: that clinic's trail records the attempt too (see Audit).
+    std::optional<Target> other_clinic_target;
     // OK when the handler may run; else the status to answer with.
     absl::Status status;
   };
@@ -103,7 +107,12 @@ class Gate final {
                   const google::protobuf::Message& request);
 
   // Appends the call to its clinic's audit trail: every authenticated call
-  // about a clinic's data, allowed or not, with how it ended.
+  // about a clinic's data, allowed or not, with how it ended. A refused call
+  // that named another clinic's resource goes to that clinic's trail as
+  // well, so that its admins see the attempt: the caller's token name (its
+  // clinic and id, never the secret), role, the method, the resource and
+  // patient as the call named them, the outcome and the peer; not the
+  // caller's subject, and nothing read from the named clinic's records.
   void Audit(const Ticket& ticket, const Admission& admission,
              grpc::StatusCode outcome);
 

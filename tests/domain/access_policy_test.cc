@@ -3,6 +3,7 @@
 #include <set>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/common/status.h"
@@ -107,6 +108,89 @@ TEST(Authorize, PatientsReachOnlyTheirOwnRecords) {
   // The not-found message names only what the caller sent.
   EXPECT_THAT(Authorize(pat, list, &neighbour).message(),
               HasSubstr("clinics/a/patients/p2"));
+}
+
+TEST(Authorize, PatientsReadTheirOwnProgressButNobodyElses) {
+  const Principal pat = Of(v1::ROLE_PATIENT, "clinics/a/patients/p1");
+  for (const char* method :
+       {"PatientService/GetPatient", "ReportService/GetAdherenceReport",
+        "ReportService/GetPainTrendReport",
+        "SuggestionService/ListSuggestions"}) {
+    SCOPED_TRACE(method);
+    const Target own = TargetOf("clinics/a/patients/p1/programs/g1");
+    const Target neighbour = TargetOf("clinics/a/patients/p2/programs/g1");
+    EXPECT_TRUE(Authorize(pat, Policy(method), &own).ok());
+    EXPECT_EQ(Authorize(pat, Policy(method), &neighbour).code(),
+              absl::StatusCode::kNotFound);
+  }
+  // Read-only: the therapist decides on suggestions.
+  const Target suggestion =
+      TargetOf("clinics/a/patients/p1/programs/g1/suggestions/s1");
+  EXPECT_EQ(
+      Authorize(pat, Policy("SuggestionService/AcceptSuggestion"), &suggestion)
+          .code(),
+      absl::StatusCode::kPermissionDenied);
+}
+
+TEST(Authorize, AWholeClinicsClinicalExportIsTheIntegrationRolesAlone) {
+  const Target patient = TargetOf("clinics/a/patients/p1");
+  const Target clinic = TargetOf("clinics/a");
+  struct Case {
+    const char* method;
+    v1::Role role;
+    const Target* target;
+    absl::StatusCode code;
+  };
+  const Case cases[] = {
+      {"CsvExportService/ExportCsv", v1::ROLE_INTEGRATION, &clinic,
+       absl::StatusCode::kOk},
+      {"CsvExportService/ExportCsv", v1::ROLE_INTEGRATION, &patient,
+       absl::StatusCode::kOk},
+      {"CsvExportService/ExportCsv", v1::ROLE_THERAPIST, &patient,
+       absl::StatusCode::kOk},
+      {"CsvExportService/ExportCsv", v1::ROLE_THERAPIST, &clinic,
+       absl::StatusCode::kPermissionDenied},
+      {"CsvExportService/ExportCsv", v1::ROLE_ADMIN, &patient,
+       absl::StatusCode::kPermissionDenied},
+      {"FhirExportService/ExportClinicResources", v1::ROLE_INTEGRATION,
+       &clinic, absl::StatusCode::kOk},
+      {"FhirExportService/ExportClinicResources", v1::ROLE_ADMIN, &clinic,
+       absl::StatusCode::kPermissionDenied},
+      {"FhirExportService/ExportClinicResources", v1::ROLE_THERAPIST, &clinic,
+       absl::StatusCode::kPermissionDenied},
+      {"FhirExportService/ExportPatientBundle", v1::ROLE_THERAPIST, &patient,
+       absl::StatusCode::kOk},
+      {"FhirExportService/ExportPatientBundle", v1::ROLE_INTEGRATION, &patient,
+       absl::StatusCode::kOk},
+      {"FhirExportService/ExportPatientBundle", v1::ROLE_ADMIN, &patient,
+       absl::StatusCode::kPermissionDenied},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(absl::StrCat(c.method, " as ", RoleLabel(c.role), " on ",
+                              c.target->resource));
+    const absl::Status status = Authorize(Of(c.role), Policy(c.method), c.target);
+    EXPECT_EQ(status.code(), c.code) << status;
+  }
+  EXPECT_THAT(Authorize(Of(v1::ROLE_THERAPIST),
+                        Policy("CsvExportService/ExportCsv"), &clinic)
+                  .message(),
+              HasSubstr("one patient at a time"));
+}
+
+TEST(CheckRole, TheRefusalNamesTheRoleWithItsArticle) {
+  const MethodPolicy& sessions = Policy("SessionService/ListSessions");
+  EXPECT_EQ(CheckRole(Of(v1::ROLE_ADMIN), sessions).message(),
+            "an admin may not call /glutecare.v1.SessionService/ListSessions");
+  EXPECT_THAT(
+      CheckRole(Of(v1::ROLE_INTEGRATION), Policy("SessionService/CreateSession"))
+          .message(),
+      HasSubstr("an integration may not call"));
+  EXPECT_THAT(CheckRole(Of(v1::ROLE_THERAPIST),
+                        Policy("SessionService/CreateSession"))
+                  .message(),
+              HasSubstr("a therapist may not call"));
+  EXPECT_THAT(CheckRole(Of(v1::ROLE_UNSPECIFIED), sessions).message(),
+              HasSubstr("a principal without a role may not call"));
 }
 
 TEST(Authorize, TheCatalogNeedsOnlyARole) {

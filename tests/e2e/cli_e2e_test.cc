@@ -322,6 +322,17 @@ class CliE2eTest : public ::testing::Test {
         .name();
   }
 
+  // As the admin, makes an integration token (a clinic system's) in this
+  // test's folder once; returns the override that makes a run as
+  // As::kNobody carry it.
+  std::string AsIntegration() const {
+    const std::string path = absl::StrCat(token_folder_, "/integration.token");
+    if (!std::filesystem::exists(path)) {
+      CreateTokenFile({"--role", "integration"}, path);
+    }
+    return "GLUTECARE_TOKEN_FILE=" + path;
+  }
+
   // Creates p2, another patient of t1, as the therapist, and a token file
   // for p2; returns the file's path.
   std::string CreateSecondPatientWithToken() const {
@@ -739,8 +750,9 @@ TEST_F(CliE2eTest, EachRoleCallsOnlyWhatItsTokenAllows) {
   // A patient: only their own records, and never the clinic's.
   EXPECT_TRUE(IsRpcError(Cli({"patient", "list"}, As::kPatient),
                          "PERMISSION_DENIED", "ListPatients"));
-  EXPECT_TRUE(IsRpcError(Cli({"patient", "show"}, As::kPatient),
-                         "PERMISSION_DENIED", "GetPatient"));
+  EXPECT_TRUE(Succeeded(Cli({"patient", "show"}, As::kPatient)));
+  EXPECT_TRUE(IsRpcError(Cli({"patient", "show", "p2"}, As::kPatient),
+                         "NOT_FOUND", clinic_name() + "/patients/p2"));
   EXPECT_TRUE(
       IsRpcError(Cli({"session", "list", "--patient", "p2"}, As::kPatient),
                  "NOT_FOUND", clinic_name() + "/patients/p2"));
@@ -754,11 +766,19 @@ TEST_F(CliE2eTest, EachRoleCallsOnlyWhatItsTokenAllows) {
   EXPECT_TRUE(IsRpcError(
       Cli({"token", "create", "--role", "admin", "--name", "Me, now admin"}),
       "PERMISSION_DENIED", "CreateAccessToken"));
-  // The admin runs the front office, with no clinical data.
+  // The admin runs the accounts, with no clinical data: not even as an
+  // export.
   EXPECT_TRUE(IsRpcError(Cli({"session", "list"}, As::kAdmin),
-                         "PERMISSION_DENIED", "ListSessions"));
+                         "PERMISSION_DENIED",
+                         "an admin may not call "
+                         "/glutecare.v1.SessionService/ListSessions"));
   EXPECT_TRUE(IsRpcError(Cli({"dashboard"}, As::kAdmin), "PERMISSION_DENIED",
                          "ListPatientStatuses"));
+  EXPECT_TRUE(IsRpcError(Cli({"export", "fhir"}, As::kAdmin),
+                         "PERMISSION_DENIED", "ExportPatientBundle"));
+  EXPECT_TRUE(IsRpcError(
+      Cli({"export", "fhir", "--out", token_folder_ + "/fhir"}, As::kAdmin),
+      "PERMISSION_DENIED", "ExportClinicResources"));
   EXPECT_TRUE(Succeeded(Cli({"patient", "list"}, As::kAdmin)));
 
   // Nothing was written by the calls that were refused.
@@ -927,9 +947,38 @@ TEST_F(CliE2eTest, AuditListShowsWhoCalledWhatAndFiltersByPatient) {
   ASSERT_TRUE(Succeeded(Cli({"patient", "show", "p2"})));
   EXPECT_TRUE(IsRpcError(Cli({"patient", "list"}, As::kPatient),
                          "PERMISSION_DENIED", ""));
+  // Another clinic's admin asks for this clinic's p1.
+  const std::string other = absl::StrCat(clinic_id_.substr(0, 60), "-b");
+  const std::string other_admin = absl::StrCat(token_folder_, "/b.token");
+  absl::StatusOr<ProcessResult> bootstrap = RunProcess(
+      {GLUTECARE_SERVER_BINARY, "bootstrap", "--db", DbPath(), "--clinic",
+       other, "--clinic-name", "Other Clinic", "--token-file", other_admin},
+      {}, kCliTimeout);
+  ASSERT_TRUE(bootstrap.ok()) << bootstrap.status();
+  ASSERT_EQ(bootstrap->exit_code, 0) << bootstrap->err;
+  EXPECT_TRUE(IsRpcError(Cli({"patient", "show", "p1"}, As::kNobody,
+                             {"GLUTECARE_TOKEN_FILE=" + other_admin}),
+                         "NOT_FOUND", "not found"));
 
   const v1::ListAuditEventsResponse all = CliJson<v1::ListAuditEventsResponse>(
       {"audit", "list", "--all"}, As::kAdmin);
+  // This clinic's trail shows the attempt: the other clinic's token, what
+  // it asked for, and how it ended.
+  std::vector<v1::AuditEvent> attempts;
+  for (const v1::AuditEvent& event : all.audit_events()) {
+    if (absl::StartsWith(event.principal(), "clinics/" + other + "/")) {
+      attempts.push_back(event);
+    }
+  }
+  ASSERT_EQ(attempts.size(), 1u);
+  EXPECT_THAT(attempts[0].principal(),
+              StartsWith("clinics/" + other + "/accessTokens/"));
+  EXPECT_EQ(attempts[0].role(), v1::ROLE_ADMIN);
+  EXPECT_EQ(attempts[0].method(), "/glutecare.v1.PatientService/GetPatient");
+  EXPECT_EQ(attempts[0].resource(), patient_name());
+  EXPECT_EQ(attempts[0].patient(), patient_name());
+  EXPECT_EQ(attempts[0].outcome(), "NOT_FOUND");
+  EXPECT_THAT(attempts[0].peer(), HasSubstr("127.0.0.1"));
   const std::vector<v1::AuditEvent> assigned =
       EventsOf(all, therapist_token_name_, "ProgramService/CreateProgram");
   ASSERT_EQ(assigned.size(), 1u);
@@ -970,6 +1019,11 @@ TEST_F(CliE2eTest, AuditListShowsWhoCalledWhatAndFiltersByPatient) {
                              "(.|\n)*", patient_id,
                              " +patient +SessionService/CreateSession +",
                              patient_name(), " +OK (.|\n)*")));
+  // Another clinic's token by its full name, so that it stands out.
+  EXPECT_THAT(table.out, MatchesRegex(absl::StrCat(
+                             "(.|\n)*", attempts[0].principal(),
+                             " +admin +PatientService/GetPatient +",
+                             patient_name(), " +NOT_FOUND (.|\n)*")));
 
   // --patient keeps the calls about that patient.
   const v1::ListAuditEventsResponse about_p1 =
@@ -1396,6 +1450,45 @@ TEST_F(CliE2eTest, PainReportChartsEachDayAndCountsThePainZones) {
   EXPECT_THAT(text.out, HasSubstr("improved"));
   EXPECT_THAT(text.out,
               HasSubstr("2 safe (0-3), 1 acceptable (4-5), 0 unacceptable"));
+}
+
+TEST_F(CliE2eTest, APatientReadsTheirOwnReportsWithoutNamingThemselves) {
+  ASSERT_NO_FATAL_FAILURE(CreateClinicTherapistAndPatient());
+  CreateSecondPatientWithToken();
+  ASSERT_NO_FATAL_FAILURE(FollowTheProgramForAPastWeek());
+  // No --patient and no GLUTECARE_PATIENT: the token says whose they are.
+  const std::vector<std::string> myself = {"GLUTECARE_PATIENT="};
+  const std::vector<std::string> week = {"report", "adherence",
+                                         "--from", std::string(kPastMonday),
+                                         "--to",   std::string(kPastSunday)};
+
+  const ProcessResult adherence = Cli(week, As::kPatient, myself);
+  ASSERT_TRUE(Succeeded(adherence));
+  EXPECT_THAT(adherence.out, HasSubstr("adherence:                100%\n"));
+  EXPECT_THAT(adherence.out, HasSubstr("3 done of 3.0 prescribed"));
+  const ProcessResult pain = Cli({"report", "pain", "--from", "2025-03-01",
+                                  "--to", "2025-03-09"},
+                                 As::kPatient, myself);
+  ASSERT_TRUE(Succeeded(pain));
+  EXPECT_THAT(pain.out, HasSubstr("2025-03-03  5.0   2        5.0\n"));
+  std::vector<std::string> json = {"--json"};
+  json.insert(json.end(), week.begin(), week.end());
+  const ProcessResult report = Cli(json, As::kPatient, myself);
+  ASSERT_TRUE(Succeeded(report));
+  EXPECT_EQ(FromJson<v1::AdherenceReport>(report.out).patient(),
+            patient_name());
+
+  // Never another patient's; and any other token still names the patient.
+  // (The message quotes the name cut at 64 characters, this clinic's id
+  // included, so it is not matched here.)
+  EXPECT_TRUE(IsRpcError(Cli({"report", "pain", "--patient", "p2"},
+                             As::kPatient),
+                         "NOT_FOUND", "not found"));
+  EXPECT_TRUE(IsRpcError(Cli({"report", "adherence", "--patient", "p2"},
+                             As::kPatient),
+                         "NOT_FOUND", "not found"));
+  EXPECT_TRUE(IsUsageError(Cli({"report", "adherence"}, As::kTherapist, myself),
+                           "--patient or set GLUTECARE_PATIENT"));
 }
 
 // The alerts of `response` that `rule` raised.
@@ -1875,10 +1968,15 @@ TEST_F(CliE2eTest, ExportCsvWritesSessionsAndPainReportsAsRfc4180) {
   EXPECT_EQ(row[12], "about-right");
   EXPECT_EQ(row[13], "bridge hurt, \"a bit\"\nsquats fine");
 
-  // The clinic's pain reports, whatever GLUTECARE_PATIENT says.
-  const ProcessResult pain = Cli(
-      {"export", "csv", "--table", "pain-reports", "--all-patients"});
+  // The clinic's pain reports, whatever GLUTECARE_PATIENT says: a bulk
+  // export, so a clinic system's; the therapist exports one patient.
+  const ProcessResult pain =
+      Cli({"export", "csv", "--table", "pain-reports", "--all-patients"},
+          As::kNobody, {AsIntegration()});
   ASSERT_TRUE(Succeeded(pain));
+  EXPECT_TRUE(IsRpcError(
+      Cli({"export", "csv", "--table", "pain-reports", "--all-patients"}),
+      "PERMISSION_DENIED", "one patient at a time"));
   rows = ReadCsv(pain.out);
   ASSERT_TRUE(rows.ok()) << rows.status();
   ASSERT_EQ(rows->size(), 2u);
@@ -1927,13 +2025,10 @@ TEST_F(CliE2eTest, ExportFhirPassesTheR4ValidatorForEveryResourceType) {
                                "--answers", answers},
                               As::kPatient)));
   }
-  const std::string integration = absl::StrCat(token_folder_, "/ehr.token");
-  CreateTokenFile({"--role", "integration"}, integration);
   const std::string out = absl::StrCat(token_folder_, "/fhir");
 
   const ProcessResult clinic =
-      Cli({"export", "fhir", "--out", out}, As::kNobody,
-          {"GLUTECARE_TOKEN_FILE=" + integration});
+      Cli({"export", "fhir", "--out", out}, As::kNobody, {AsIntegration()});
   ASSERT_EQ(clinic.exit_code, 0) << clinic.err;
   EXPECT_EQ(clinic.out, "");
   EXPECT_THAT(clinic.err,
@@ -1980,7 +2075,7 @@ TEST_F(CliE2eTest, TheFhirValidatorReportsBrokenResources) {
   const std::string out = absl::StrCat(token_folder_, "/fhir");
   ASSERT_EQ(Cli({"export", "fhir", "--out", out, "--type", "Patient", "--type",
                  "Practitioner"},
-                As::kAdmin)
+                As::kNobody, {AsIntegration()})
                 .exit_code,
             0);
   const std::string patient = ReadTextFile(out + "/Patient.ndjson");
@@ -2005,7 +2100,8 @@ TEST_F(CliE2eTest, ExportFhirSinceSendsOnlyWhatChangedAndRefusesBadUse) {
   const std::string out = absl::StrCat(token_folder_, "/fhir");
 
   const ProcessResult changed =
-      Cli({"export", "fhir", "--out", out, "--since", since}, As::kAdmin);
+      Cli({"export", "fhir", "--out", out, "--since", since}, As::kNobody,
+          {AsIntegration()});
   ASSERT_EQ(changed.exit_code, 0) << changed.err;
   // The session, its two pain scores, and the CarePlan it was done under.
   EXPECT_THAT(changed.err,
@@ -2088,8 +2184,9 @@ TEST_F(CliE2eTest, PatientsExportedAsFhirImportIntoAnotherClinicAsTheSame) {
   CreateClinicTherapistAndPatient();
   CreateSecondPatientWithToken();
   const std::string out = absl::StrCat(token_folder_, "/fhir");
-  const ProcessResult exported = Cli(
-      {"export", "fhir", "--out", out, "--type", "Patient"}, As::kAdmin);
+  const ProcessResult exported =
+      Cli({"export", "fhir", "--out", out, "--type", "Patient"}, As::kNobody,
+          {AsIntegration()});
   ASSERT_EQ(exported.exit_code, 0) << exported.err;
 
   // Clinic b: its admin, and therapist t1 as in this test's clinic.

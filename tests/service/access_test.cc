@@ -7,6 +7,8 @@
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 
+#include <algorithm>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <set>
@@ -14,6 +16,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
@@ -21,6 +24,7 @@
 #include "glutecare/v1/alert_service.grpc.pb.h"
 #include "glutecare/v1/audit_service.grpc.pb.h"
 #include "glutecare/v1/clinic_service.grpc.pb.h"
+#include "glutecare/v1/csv_export_service.grpc.pb.h"
 #include "glutecare/v1/outcome_service.grpc.pb.h"
 #include "glutecare/v1/patient_service.grpc.pb.h"
 #include "glutecare/v1/program_service.grpc.pb.h"
@@ -51,10 +55,15 @@ constexpr auto kDeadline = std::chrono::seconds(10);
 const std::map<v1::Role, std::set<std::string>>& AllowedMethods() {
   static const auto* const allowed = new std::map<v1::Role,
                                                   std::set<std::string>>{
-      // Patients read their own program, and submit and read their own
-      // sessions and pain reports (and the public exercise catalog).
+      // Patients read their own record: their patient resource, program,
+      // adherence and pain reports, and their program's suggestions (read
+      // only); they submit and read their own sessions and pain reports
+      // (and the public exercise catalog).
       {v1::ROLE_PATIENT,
-       {"ProgramService/GetProgram", "ProgramService/ListPrograms",
+       {"PatientService/GetPatient", "ReportService/GetAdherenceReport",
+        "ReportService/GetPainTrendReport",
+        "SuggestionService/ListSuggestions", "ProgramService/GetProgram",
+        "ProgramService/ListPrograms",
         "ProgramService/ListProgramRevisions", "SessionService/CreateSession",
         "SessionService/GetSession", "SessionService/ListSessions",
         "SessionService/CreatePainReport", "SessionService/ListPainReports",
@@ -65,7 +74,9 @@ const std::map<v1::Role, std::set<std::string>>& AllowedMethods() {
         "OutcomeService/ListOutcomeAssignments",
         "OutcomeService/SubmitOutcomeResponse",
         "OutcomeService/GetOutcomeResponse",
-        "OutcomeService/ListOutcomeResponses"}},
+        "OutcomeService/ListOutcomeResponses",
+        // Every caller may read their own token.
+        "AccessService/GetCallerAccessToken"}},
       // Admins manage their clinic's users (therapists, patient records)
       // and tokens, and read the audit trail.
       {v1::ROLE_ADMIN,
@@ -81,11 +92,9 @@ const std::map<v1::Role, std::set<std::string>>& AllowedMethods() {
         "OutcomeService/ListQuestionnaires",
         "OutcomeService/GetQuestionnaire",
         // They bring the clinic's patients in (issue 7), but take out no
-        // clinical data as CSV.
+        // clinical data: no CSV, no FHIR (minimum necessary).
         "PatientImportService/ImportPatients",
-        // They may export their own clinic as FHIR (issue 7).
-        "FhirExportService/ExportPatientBundle",
-        "FhirExportService/ExportClinicResources"}},
+        "AccessService/GetCallerAccessToken"}},
       // Integration accounts import and export their clinic's records.
       {v1::ROLE_INTEGRATION,
        {"ClinicService/GetClinic", "ClinicService/GetTherapist",
@@ -106,9 +115,11 @@ const std::map<v1::Role, std::set<std::string>>& AllowedMethods() {
         // Integrations import the clinic's patients and export its
         // sessions and pain reports as CSV (issue 7).
         "CsvExportService/ExportCsv", "PatientImportService/ImportPatients",
-        // ... and its FHIR export, one patient or the whole clinic.
+        // ... and its FHIR export, one patient or the whole clinic: the bulk
+        // clinical exports are theirs alone.
         "FhirExportService/ExportPatientBundle",
-        "FhirExportService/ExportClinicResources"}},
+        "FhirExportService/ExportClinicResources",
+        "AccessService/GetCallerAccessToken"}},
       // Therapists act on the patients of their clinic: everything clinical,
       // but not the clinic's users, tokens or audit trail, and they do not
       // report sessions or pain for their patients.
@@ -153,11 +164,13 @@ const std::map<v1::Role, std::set<std::string>>& AllowedMethods() {
         "RtmService/ListManagementTime",
         "RtmService/GetRtmReport",
         "RtmService/ListRtmReports",
-        // Spreadsheets of a patient's or the clinic's sessions and pain
-        // (issue 7).
+        // Spreadsheets of one patient's sessions and pain (issue 7); a whole
+        // clinic's is a bulk export, the integration role's
+        // (WholeClinicExportsAreTheIntegrationRolesAlone).
         "CsvExportService/ExportCsv",
         // A patient's FHIR Bundle, but not the whole clinic's export.
-        "FhirExportService/ExportPatientBundle"}},
+        "FhirExportService/ExportPatientBundle",
+        "AccessService/GetCallerAccessToken"}},
   };
   return *allowed;
 }
@@ -222,6 +235,7 @@ const std::map<std::string, TargetSpec>& Targets() {
       {"AccessService/CreateAccessToken", {"parent", "clinics/{c}"}},
       {"AccessService/ListAccessTokens", {"parent", "clinics/{c}"}},
       {"AccessService/RevokeAccessToken", {"name", "{token}"}},
+      {"AccessService/GetCallerAccessToken", {"", ""}},
       {"AuditService/ListAuditEvents", {"parent", "clinics/{c}"}},
       {"OutcomeService/ListQuestionnaires", {"", ""}},
       {"OutcomeService/GetQuestionnaire", {"", ""}},
@@ -439,6 +453,23 @@ class AccessTest : public ::testing::Test {
     }
   }
 
+  // The resource that `target` names in the cell of clinic `clinic` and
+  // patient `patient`.
+  std::string TargetName(const TargetSpec& target, const std::string& clinic,
+                         const std::string& patient) {
+    const PatientRecords& records =
+        records_[absl::StrCat("clinics/", clinic, "/patients/", patient)];
+    return absl::StrReplaceAll(
+        target.name,
+        {{"{c}", clinic},
+         {"{p}", patient},
+         {"{session}", records.session},
+         {"{alert}", records.alert},
+         {"{suggestion}", records.suggestion},
+         {"{outcome_response}", records.outcome_response},
+         {"{token}", spare_token_[clinic]}});
+  }
+
   // The request of `method` (`Service/Method`) for the cell of clinic
   // `clinic` and patient `patient`, serialized.
   std::string RequestFor(const google::protobuf::MethodDescriptor& method,
@@ -449,18 +480,7 @@ class AccessTest : public ::testing::Test {
             ->GetPrototype(method.input_type())
             ->New());
     if (target.field.empty()) return request->SerializeAsString();
-    const std::string p =
-        absl::StrCat("clinics/", clinic, "/patients/", patient);
-    const PatientRecords& records = records_[p];
-    const std::string name =
-        absl::StrReplaceAll(target.name, {{"{c}", clinic},
-                                          {"{p}", patient},
-                                          {"{session}", records.session},
-                                          {"{alert}", records.alert},
-                                          {"{suggestion}", records.suggestion},
-                                          {"{outcome_response}",
-                                           records.outcome_response},
-                                          {"{token}", spare_token_[clinic]}});
+    const std::string name = TargetName(target, clinic, patient);
     google::protobuf::Message* message = request.get();
     std::vector<std::string> path = absl::StrSplit(target.field, '.');
     for (size_t i = 0; i < path.size(); ++i) {
@@ -544,6 +564,38 @@ class AccessTest : public ::testing::Test {
     return admitted ? grpc::Status::OK : status;
   }
 
+  // Every event of `clinic`'s audit trail, newest first, as its admin reads
+  // them (every page).
+  std::vector<v1::AuditEvent> TrailOf(const std::string& clinic) {
+    auto audit = v1::AuditService::NewStub(channel_);
+    v1::ListAuditEventsRequest request;
+    request.set_parent(absl::StrCat("clinics/", clinic));
+    request.set_page_size(1000);
+    std::vector<v1::AuditEvent> events;
+    do {
+      v1::ListAuditEventsResponse page;
+      const grpc::Status status =
+          audit->ListAuditEvents(Context(admin_[clinic]).get(), request, &page);
+      EXPECT_TRUE(status.ok()) << status.error_message();
+      if (!status.ok()) break;
+      events.insert(events.end(), page.audit_events().begin(),
+                    page.audit_events().end());
+      request.set_page_token(page.next_page_token());
+    } while (!request.page_token().empty());
+    return events;
+  }
+
+  // The resource name of the token whose secret is `token`, as its holder
+  // learns it.
+  std::string TokenName(const std::string& token) {
+    v1::AccessToken caller;
+    const grpc::Status status =
+        v1::AccessService::NewStub(channel_)->GetCallerAccessToken(
+            Context(token).get(), v1::GetCallerAccessTokenRequest(), &caller);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return caller.name();
+  }
+
   testing::TempDir dir_;
   std::unique_ptr<GlutecareServer> server_;
   std::shared_ptr<grpc::Channel> channel_;
@@ -558,6 +610,9 @@ TEST_F(AccessTest, EveryRpcByEveryRoleClinicAndPatientIsAllowedOrDenied) {
   int cells = 0;
   int allowed_cells = 0;
   std::set<std::string> methods_seen;
+  // The attempts of clinic a's tokens on clinic b's records, as clinic b's
+  // trail must show them: method, role, resource, patient and outcome.
+  std::multiset<std::string> attempts_on_b;
   for (const std::string& service_name : server_->service_names()) {
     const auto* service =
         google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
@@ -590,6 +645,22 @@ TEST_F(AccessTest, EveryRpcByEveryRoleClinicAndPatientIsAllowedOrDenied) {
             const bool clinic_data =
                 !target->second.field.empty() &&
                 !absl::StartsWith(target->second.name, "exercises/");
+            if (clinic_data && std::string(clinic) == "b") {
+              const std::string resource =
+                  TargetName(target->second, clinic, patient);
+              const std::vector<std::string> parts =
+                  absl::StrSplit(resource, '/');
+              attempts_on_b.insert(absl::StrJoin(
+                  {absl::StrCat("/", method.service()->full_name(), "/",
+                                method.name()),
+                   v1::Role_Name(role), resource,
+                   parts.size() >= 4 && parts[2] == "patients"
+                       ? absl::StrCat("clinics/b/patients/", parts[3])
+                       : "",
+                   absl::StatusCodeToString(
+                       static_cast<absl::StatusCode>(status.error_code()))},
+                  " "));
+            }
             if (!role_allowed) {
               EXPECT_EQ(status.error_code(),
                         grpc::StatusCode::PERMISSION_DENIED);
@@ -624,6 +695,134 @@ TEST_F(AccessTest, EveryRpcByEveryRoleClinicAndPatientIsAllowedOrDenied) {
   }
   EXPECT_EQ(cells, static_cast<int>(methods_seen.size()) * 4 * 2 * 2);
   EXPECT_GT(allowed_cells, 0);
+
+  // Each of those refused attempts is in clinic b's trail as well (and in
+  // a's, as every call is), so that b's admin learns of it: the caller's
+  // token name (clinic a and its id), role, method, the resource and patient
+  // as named, the outcome and the peer; not the caller's subject, and never
+  // a secret.
+  std::map<std::string, v1::Role> role_of_token;
+  for (const auto& [role, token] : tokens_["a"]) {
+    role_of_token[TokenName(token)] = role;
+  }
+  std::multiset<std::string> recorded_in_b;
+  for (const v1::AuditEvent& event : TrailOf("b")) {
+    if (!absl::StartsWith(event.principal(), "clinics/a/")) continue;
+    SCOPED_TRACE(event.DebugString());
+    auto role = role_of_token.find(event.principal());
+    ASSERT_NE(role, role_of_token.end()) << "not one of clinic a's tokens";
+    EXPECT_EQ(event.role(), role->second);
+    EXPECT_EQ(event.subject(), "");
+    EXPECT_THAT(event.peer(), HasSubstr("127.0.0.1"));
+    for (const auto& [unused, secret] : tokens_["a"]) {
+      EXPECT_THAT(event.SerializeAsString(), Not(HasSubstr(secret)));
+    }
+    EXPECT_THAT(event.DebugString(), Not(HasSubstr("gc1_")));
+    EXPECT_TRUE(event.has_time());
+    recorded_in_b.insert(absl::StrJoin(
+        {event.method(), v1::Role_Name(event.role()), event.resource(),
+         event.patient(), event.outcome()},
+        " "));
+  }
+  std::vector<std::string> missing, unexpected;
+  std::set_difference(attempts_on_b.begin(), attempts_on_b.end(),
+                      recorded_in_b.begin(), recorded_in_b.end(),
+                      std::back_inserter(missing));
+  std::set_difference(recorded_in_b.begin(), recorded_in_b.end(),
+                      attempts_on_b.begin(), attempts_on_b.end(),
+                      std::back_inserter(unexpected));
+  EXPECT_THAT(missing, ::testing::IsEmpty()) << "not in clinic b's trail";
+  EXPECT_THAT(unexpected, ::testing::IsEmpty()) << "in b's trail, not made";
+  EXPECT_GT(attempts_on_b.size(), 300u);
+}
+
+TEST_F(AccessTest, WholeClinicExportsAreTheIntegrationRolesAlone) {
+  // CSV of sessions and pain is clinical data: a therapist exports one
+  // patient at a time, a whole clinic only the integration role; admins and
+  // patients nothing.
+  auto csv = v1::CsvExportService::NewStub(channel_);
+  struct Case {
+    v1::Role role;
+    std::string parent;
+    grpc::StatusCode code;
+  };
+  const Case cases[] = {
+      {v1::ROLE_INTEGRATION, "clinics/a", grpc::StatusCode::OK},
+      {v1::ROLE_INTEGRATION, "clinics/a/patients/p2", grpc::StatusCode::OK},
+      {v1::ROLE_THERAPIST, "clinics/a/patients/p2", grpc::StatusCode::OK},
+      {v1::ROLE_THERAPIST, "clinics/a", grpc::StatusCode::PERMISSION_DENIED},
+      {v1::ROLE_THERAPIST, "clinics/a/patients/-",
+       grpc::StatusCode::PERMISSION_DENIED},
+      {v1::ROLE_ADMIN, "clinics/a", grpc::StatusCode::PERMISSION_DENIED},
+      {v1::ROLE_PATIENT, "clinics/a", grpc::StatusCode::PERMISSION_DENIED},
+  };
+  for (const Case& c : cases) {
+    v1::ExportCsvRequest request;
+    request.set_parent(c.parent);
+    request.set_table(v1::ExportCsvRequest::TABLE_PAIN_REPORTS);
+    const grpc::Status status =
+        CallStream("/glutecare.v1.CsvExportService/ExportCsv",
+                   request.SerializeAsString(), tokens_["a"][c.role]);
+    SCOPED_TRACE(absl::StrCat(v1::Role_Name(c.role), " on ", c.parent, ": ",
+                              status.error_message()));
+    EXPECT_EQ(status.error_code(), c.code);
+    if (c.role == v1::ROLE_THERAPIST && c.code != grpc::StatusCode::OK) {
+      EXPECT_THAT(status.error_message(), HasSubstr("one patient at a time"));
+    }
+  }
+}
+
+TEST_F(AccessTest, AnAttemptOnAClinicThatDoesNotExistStaysInTheCallersTrail) {
+  // There is no trail to write to, and the events written with it are kept.
+  auto patients = v1::PatientService::NewStub(channel_);
+  v1::GetPatientRequest get;
+  get.set_name("clinics/nowhere/patients/p1");
+  v1::Patient patient;
+  const std::string therapist = tokens_["a"][v1::ROLE_THERAPIST];
+  EXPECT_EQ(patients->GetPatient(Context(therapist).get(), get, &patient)
+                .error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  get.set_name("clinics/a/patients/p2");
+  ASSERT_TRUE(
+      patients->GetPatient(Context(therapist).get(), get, &patient).ok());
+
+  bool saw_attempt = false, saw_read = false;
+  for (const v1::AuditEvent& event : TrailOf("a")) {
+    if (event.method() != "/glutecare.v1.PatientService/GetPatient") continue;
+    if (event.resource() == "clinics/nowhere/patients/p1") {
+      saw_attempt = true;
+      EXPECT_EQ(event.outcome(), "NOT_FOUND");
+      EXPECT_EQ(event.patient(), "");
+    }
+    if (event.resource() == "clinics/a/patients/p2") saw_read = true;
+  }
+  EXPECT_TRUE(saw_attempt);
+  EXPECT_TRUE(saw_read);
+}
+
+TEST_F(AccessTest, EveryCallerReadsTheirOwnTokenButNeverItsSecret) {
+  for (const auto& [role, secret] : tokens_["a"]) {
+    SCOPED_TRACE(v1::Role_Name(role));
+    v1::AccessToken token;
+    const grpc::Status status =
+        v1::AccessService::NewStub(channel_)->GetCallerAccessToken(
+            Context(secret).get(), v1::GetCallerAccessTokenRequest(), &token);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_THAT(token.name(), ::testing::StartsWith("clinics/a/accessTokens/"));
+    EXPECT_EQ(token.role(), role);
+    EXPECT_TRUE(token.has_expire_time());
+    EXPECT_THAT(token.DebugString(), Not(HasSubstr("gc1_")));
+    if (role == v1::ROLE_PATIENT) {
+      EXPECT_EQ(token.subject(), "clinics/a/patients/p1");
+    }
+  }
+  v1::AccessToken token;
+  EXPECT_EQ(v1::AccessService::NewStub(channel_)
+                ->GetCallerAccessToken(Context("").get(),
+                                       v1::GetCallerAccessTokenRequest(),
+                                       &token)
+                .error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
 }
 
 TEST_F(AccessTest, CallsWithoutAValidTokenAreUnauthenticated) {
@@ -828,6 +1027,9 @@ TEST_F(AccessTest, AuditTrailRecordsReadsWritesAndDenials) {
                 ::testing::StartsWith("clinics/a/accessTokens/"));
     EXPECT_THAT(event.peer(), HasSubstr("127.0.0.1"));
     EXPECT_TRUE(event.has_time());
+    for (const auto& [unused, secret] : tokens_["a"]) {
+      EXPECT_THAT(event.SerializeAsString(), Not(HasSubstr(secret)));
+    }
     EXPECT_THAT(event.DebugString(), Not(HasSubstr("gc1_")));
     if (event.method() == "/glutecare.v1.PatientService/GetPatient" &&
         event.resource() == "clinics/a/patients/p2") {

@@ -168,7 +168,7 @@ TEST_F(CsvExportTest, AClinicsPainReportsCoverEveryPatient) {
 TEST_F(CsvExportTest, AnEmptyExportIsTheHeader) {
   std::string csv;
   ASSERT_TRUE(Export("clinics/demo", v1::ExportCsvRequest::TABLE_SESSIONS,
-                     therapist_token_, &csv)
+                     integration_token_, &csv)
                   .ok());
   EXPECT_EQ(csv,
             "patient,patient_name,mrn,session,perform_time,local_date,program,"
@@ -209,7 +209,7 @@ TEST_F(CsvExportTest, BadRequestsAndMissingParentsAreRefusedBeforeAnyRow) {
     SCOPED_TRACE(c.parent);
     std::string csv;
     const grpc::Status status =
-        Export(c.parent, c.table, therapist_token_, &csv);
+        Export(c.parent, c.table, integration_token_, &csv);
     EXPECT_EQ(status.error_code(), c.code) << status.error_message();
     EXPECT_EQ(ViolatedFields(status), c.fields);
     EXPECT_EQ(csv, "");
