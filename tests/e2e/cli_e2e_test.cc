@@ -52,6 +52,7 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
+#include "tests/testing/build_paths.h"
 #include "tests/testing/csv_reader.h"
 #include "tests/testing/text_file.h"
 
@@ -184,9 +185,9 @@ class CliE2eTest : public ::testing::Test {
   // Starts the suite's server listening on `listen` and notes its address;
   // returns what went wrong, empty on success.
   static std::string StartServer(const std::string& listen) {
-    absl::StatusOr<ChildProcess> server =
-        ChildProcess::Start({GLUTECARE_SERVER_BINARY, "--listen", listen,
-                             "--db", DbPath(), "--drain-seconds", "0"});
+    absl::StatusOr<ChildProcess> server = ChildProcess::Start(
+        {FromTestBinary(GLUTECARE_SERVER_BINARY), "--listen", listen, "--db",
+         DbPath(), "--drain-seconds", "0"});
     if (!server.ok()) return server.status().ToString();
     server_ = new ChildProcess(*std::move(server));
     const absl::StatusOr<std::string> line =
@@ -277,10 +278,10 @@ class CliE2eTest : public ::testing::Test {
   // each. Makes them the identity of later calls.
   void CreateClinicTherapistAndPatient() {
     absl::StatusOr<ProcessResult> bootstrap =
-        RunProcess({GLUTECARE_SERVER_BINARY, "bootstrap", "--db", DbPath(),
-                    "--clinic", clinic_id_, "--clinic-name", "Glute Clinic",
-                    "--identifier-system", kMrnSystem, "--token-file",
-                    TokenFile(As::kAdmin)},
+        RunProcess({FromTestBinary(GLUTECARE_SERVER_BINARY), "bootstrap",
+                    "--db", DbPath(), "--clinic", clinic_id_, "--clinic-name",
+                    "Glute Clinic", "--identifier-system", kMrnSystem,
+                    "--token-file", TokenFile(As::kAdmin)},
                    {}, kCliTimeout);
     ASSERT_TRUE(bootstrap.ok()) << bootstrap.status();
     ASSERT_EQ(bootstrap->exit_code, 0) << bootstrap->err;
@@ -482,7 +483,7 @@ class CliE2eTest : public ::testing::Test {
   // The admin's token goes as the --token-file flag, first.
   std::vector<std::string> CliArgv(const std::vector<std::string>& args,
                                    As as) const {
-    std::vector<std::string> argv = {GLUTECARE_CLI_BINARY};
+    std::vector<std::string> argv = {FromTestBinary(GLUTECARE_CLI_BINARY)};
     if (as == As::kAdmin) {
       argv.push_back("--token-file");
       argv.push_back(TokenFile(As::kAdmin));
@@ -950,10 +951,11 @@ TEST_F(CliE2eTest, AuditListShowsWhoCalledWhatAndFiltersByPatient) {
   // Another clinic's admin asks for this clinic's p1.
   const std::string other = absl::StrCat(clinic_id_.substr(0, 60), "-b");
   const std::string other_admin = absl::StrCat(token_folder_, "/b.token");
-  absl::StatusOr<ProcessResult> bootstrap = RunProcess(
-      {GLUTECARE_SERVER_BINARY, "bootstrap", "--db", DbPath(), "--clinic",
-       other, "--clinic-name", "Other Clinic", "--token-file", other_admin},
-      {}, kCliTimeout);
+  absl::StatusOr<ProcessResult> bootstrap =
+      RunProcess({FromTestBinary(GLUTECARE_SERVER_BINARY), "bootstrap", "--db",
+                  DbPath(), "--clinic", other, "--clinic-name", "Other Clinic",
+                  "--token-file", other_admin},
+                 {}, kCliTimeout);
   ASSERT_TRUE(bootstrap.ok()) << bootstrap.status();
   ASSERT_EQ(bootstrap->exit_code, 0) << bootstrap->err;
   EXPECT_TRUE(IsRpcError(Cli({"patient", "show", "p1"}, As::kNobody,
@@ -1995,9 +1997,9 @@ TEST_F(CliE2eTest, ExportCsvWritesSessionsAndPainReportsAsRfc4180) {
 // The offline FHIR R4 validator (scripts/fhir-validate.js, on the npm
 // package `fhir` 4.12.0) run on `files`, with its reference check.
 ProcessResult ValidateFhir(const std::vector<std::string>& files) {
-  std::vector<std::string> argv = {GLUTECARE_NODE_BINARY,
-                                   GLUTECARE_FHIR_VALIDATE_SCRIPT,
-                                   "--references"};
+  std::vector<std::string> argv = {
+      GLUTECARE_NODE_BINARY, FromTestBinary(GLUTECARE_FHIR_VALIDATE_SCRIPT),
+      "--references"};
   argv.insert(argv.end(), files.begin(), files.end());
   absl::StatusOr<ProcessResult> result =
       RunProcess(argv, {}, absl::Seconds(60));
@@ -2065,7 +2067,8 @@ TEST_F(CliE2eTest, TheFhirValidatorReportsBrokenResources) {
   // Its own cases: an unexpected element, a code outside a required value
   // set, a wrong type, a bad id, a missing element, a dangling reference.
   absl::StatusOr<ProcessResult> self_test = RunProcess(
-      {GLUTECARE_NODE_BINARY, GLUTECARE_FHIR_VALIDATE_SCRIPT, "--self-test"},
+      {GLUTECARE_NODE_BINARY, FromTestBinary(GLUTECARE_FHIR_VALIDATE_SCRIPT),
+       "--self-test"},
       {}, absl::Seconds(60));
   ASSERT_TRUE(self_test.ok()) << self_test.status();
   EXPECT_EQ(self_test->exit_code, 0) << self_test->out << self_test->err;
@@ -2193,9 +2196,9 @@ TEST_F(CliE2eTest, PatientsExportedAsFhirImportIntoAnotherClinicAsTheSame) {
   const std::string other = absl::StrCat(clinic_id_.substr(0, 60), "-b");
   const std::string other_admin = absl::StrCat(token_folder_, "/b.token");
   absl::StatusOr<ProcessResult> bootstrap = RunProcess(
-      {GLUTECARE_SERVER_BINARY, "bootstrap", "--db", DbPath(), "--clinic",
-       other, "--clinic-name", "Other Clinic", "--identifier-system",
-       kMrnSystem, "--token-file", other_admin},
+      {FromTestBinary(GLUTECARE_SERVER_BINARY), "bootstrap", "--db", DbPath(),
+       "--clinic", other, "--clinic-name", "Other Clinic",
+       "--identifier-system", kMrnSystem, "--token-file", other_admin},
       {}, kCliTimeout);
   ASSERT_TRUE(bootstrap.ok()) << bootstrap.status();
   ASSERT_EQ(bootstrap->exit_code, 0) << bootstrap->err;

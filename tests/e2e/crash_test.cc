@@ -29,11 +29,13 @@
 #include "gtest/gtest.h"
 #include "server/service/access_tokens.h"
 #include "server/storage/sqlite_store.h"
+#include "tests/testing/build_paths.h"
 #include "tests/testing/temp_dir.h"
 
 namespace glutecare {
 namespace {
 
+using ::glutecare::testing::FromTestBinary;
 using google::protobuf::util::TimeUtil;
 
 constexpr int kPatients = 8;
@@ -102,8 +104,9 @@ class Server {
   // Starts glutecare-server on `db`, on `port` (0: a free one).
   absl::Status Start(const std::string& db, int port) {
     absl::StatusOr<ChildProcess> child = ChildProcess::Start(
-        {GLUTECARE_SERVER_BINARY, "--listen", absl::StrCat("127.0.0.1:", port),
-         "--db", db, "--alert-sweep-minutes", "0", "--threads", "2"});
+        {FromTestBinary(GLUTECARE_SERVER_BINARY), "--listen",
+         absl::StrCat("127.0.0.1:", port), "--db", db, "--alert-sweep-minutes",
+         "0", "--threads", "2"});
     if (!child.ok()) return child.status();
     child_.emplace(*std::move(child));
     absl::StatusOr<std::string> line = child_->ReadLine(absl::Seconds(20));

@@ -9,6 +9,7 @@
 #include "absl/strings/strip.h"
 #include "common/subprocess.h"
 #include "gtest/gtest.h"
+#include "tests/testing/build_paths.h"
 #include "tests/testing/temp_dir.h"
 #include "tests/testing/test_certificates.h"
 
@@ -26,17 +27,17 @@ class TlsE2eTest : public ::testing::Test {
     // The clinic and its admin's token file, before the server opens the
     // database.
     absl::StatusOr<ProcessResult> bootstrap = RunProcess(
-        {GLUTECARE_SERVER_BINARY, "bootstrap", "--db",
+        {FromTestBinary(GLUTECARE_SERVER_BINARY), "bootstrap", "--db",
          dir_.File("glutecare.db"), "--clinic", "tls", "--clinic-name",
          "TLS clinic", "--token-file", dir_.File("admin.token")},
         {}, kTimeout);
     ASSERT_TRUE(bootstrap.ok()) << bootstrap.status();
     ASSERT_EQ(bootstrap->exit_code, 0) << bootstrap->err;
     absl::StatusOr<ChildProcess> server = ChildProcess::Start(
-        {GLUTECARE_SERVER_BINARY, "--listen", "127.0.0.1:0", "--db",
-         dir_.File("glutecare.db"), "--tls-cert", dir_.File("server.pem"),
-         "--tls-key", dir_.File("server.key"), "--tls-client-ca",
-         dir_.File("ca.pem"), "--drain-seconds", "0"});
+        {FromTestBinary(GLUTECARE_SERVER_BINARY), "--listen", "127.0.0.1:0",
+         "--db", dir_.File("glutecare.db"), "--tls-cert",
+         dir_.File("server.pem"), "--tls-key", dir_.File("server.key"),
+         "--tls-client-ca", dir_.File("ca.pem"), "--drain-seconds", "0"});
     ASSERT_TRUE(server.ok()) << server.status();
     server_.emplace(*std::move(server));
     absl::StatusOr<std::string> line = server_->ReadLine(kTimeout);
@@ -56,7 +57,7 @@ class TlsE2eTest : public ::testing::Test {
   }
 
   ProcessResult Cli(std::vector<std::string> flags) {
-    std::vector<std::string> argv = {GLUTECARE_CLI_BINARY,
+    std::vector<std::string> argv = {FromTestBinary(GLUTECARE_CLI_BINARY),
                                      "--server",
                                      "localhost:" + port_,
                                      "--retries",
