@@ -1,5 +1,7 @@
 #include "server/common/status.h"
 
+#include <utility>
+
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "google/rpc/error_details.pb.h"
@@ -8,6 +10,12 @@ namespace glutecare {
 
 void Violations::Add(std::string field, std::string description) {
   violations_.push_back({std::move(field), std::move(description)});
+}
+
+void Violations::AddAll(const absl::Status& status) {
+  for (FieldViolation& v : FieldViolationsOf(status)) {
+    Add(std::move(v.field), std::move(v.description));
+  }
 }
 
 absl::Status Violations::ToStatus() const {

@@ -39,6 +39,10 @@ struct FieldViolation {
 class Violations final {
  public:
   void Add(std::string field, std::string description);
+  // Adds every field violation that `status` carries (see FieldViolationsOf):
+  // the error of a parser such as ParseDate or PatientName::Parse joins the
+  // others of the request. Adds nothing for a status that carries none.
+  void AddAll(const absl::Status& status);
   bool empty() const { return violations_.empty(); }
   const std::vector<FieldViolation>& list() const { return violations_; }
 

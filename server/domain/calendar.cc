@@ -70,6 +70,27 @@ absl::StatusOr<absl::CivilDay> ParseDate(absl::string_view text,
   return civil;
 }
 
+absl::StatusOr<absl::CivilMonth> ParseMonth(absl::string_view text,
+                                            absl::string_view field) {
+  int64_t year = 0, month = 0;
+  if (text.size() != 7 || text[4] != '-' || !AllDigits(text.substr(0, 4)) ||
+      !AllDigits(text.substr(5, 2)) ||
+      !absl::SimpleAtoi(text.substr(0, 4), &year) ||
+      !absl::SimpleAtoi(text.substr(5, 2), &month) || month < 1 || month > 12) {
+    return InvalidFieldError(std::string(field), "must be a month as YYYY-MM");
+  }
+  const absl::CivilMonth parsed(year, month);
+  const absl::CivilMonth first(kMinDate);
+  const absl::CivilMonth last(kMaxDate);
+  if (parsed < first || parsed > last) {
+    return InvalidFieldError(
+        std::string(field),
+        absl::StrCat("must be from ", absl::FormatCivilTime(first), " to ",
+                     absl::FormatCivilTime(last)));
+  }
+  return parsed;
+}
+
 std::string FormatDate(absl::CivilDay day) {
   return absl::StrFormat("%04d-%02d-%02d", day.year(), day.month(), day.day());
 }

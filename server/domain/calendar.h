@@ -25,6 +25,16 @@ absl::StatusOr<absl::CivilDay> ParseDate(absl::string_view text,
 // `YYYY-MM-DD`.
 std::string FormatDate(absl::CivilDay day);
 
+// Parses a strict `YYYY-MM` in the months of kMinDate to kMaxDate. Errors are
+// INVALID_ARGUMENT naming `field`.
+absl::StatusOr<absl::CivilMonth> ParseMonth(absl::string_view text,
+                                            absl::string_view field);
+
+// The last calendar day of `month`.
+inline absl::CivilDay LastDayOf(absl::CivilMonth month) {
+  return absl::CivilDay(month + 1) - 1;
+}
+
 // Loads an IANA time zone such as "Europe/Berlin" from the system's zoneinfo.
 // Names are checked before any file is touched. Errors are INVALID_ARGUMENT
 // naming `field`. Thread-safe; zones are cached after the first load.

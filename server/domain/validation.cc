@@ -86,9 +86,7 @@ const v1::Exercise* FindExercise(absl::string_view name,
                                  Violations& violations) {
   absl::StatusOr<ExerciseName> parsed = ExerciseName::Parse(name, field);
   if (!parsed.ok()) {
-    for (auto& v : FieldViolationsOf(parsed.status())) {
-      violations.Add(std::move(v.field), std::move(v.description));
-    }
+    violations.AddAll(parsed.status());
     return nullptr;
   }
   const v1::Exercise* exercise = catalog.Find(name);
@@ -168,9 +166,7 @@ void CheckTherapistInClinic(absl::string_view therapist,
                             Violations& violations) {
   absl::StatusOr<TherapistName> name = TherapistName::Parse(therapist, field);
   if (!name.ok()) {
-    for (auto& v : FieldViolationsOf(name.status())) {
-      violations.Add(std::move(v.field), std::move(v.description));
-    }
+    violations.AddAll(name.status());
   } else if (name->parent() != clinic) {
     violations.Add(std::string(field),
                    absl::StrCat("must be a therapist of ", clinic.ToString()));
@@ -182,9 +178,7 @@ absl::StatusOr<absl::CivilDay> ParseOptionalDate(absl::string_view text,
                                                  Violations& violations) {
   absl::StatusOr<absl::CivilDay> day = ParseDate(text, field);
   if (!day.ok()) {
-    for (auto& v : FieldViolationsOf(day.status())) {
-      violations.Add(std::move(v.field), std::move(v.description));
-    }
+    violations.AddAll(day.status());
   }
   return day;
 }
@@ -314,9 +308,7 @@ void CheckPatient(const v1::Patient& patient, const ClinicName& clinic,
   absl::StatusOr<absl::TimeZone> zone =
       LoadTimeZone(patient.time_zone(), Path(prefix, "time_zone"));
   if (!zone.ok()) {
-    for (auto& v : FieldViolationsOf(zone.status())) {
-      violations.Add(std::move(v.field), std::move(v.description));
-    }
+    violations.AddAll(zone.status());
   }
 
   const std::string areas_field = Path(prefix, "pain_areas");
@@ -437,9 +429,7 @@ void CheckSession(const v1::Session& session, const ExerciseCatalog& catalog,
     absl::StatusOr<ProgramName> revision = ProgramName::ParseWithRevision(
         session.program_revision(), revision_field);
     if (!revision.ok()) {
-      for (auto& v : FieldViolationsOf(revision.status())) {
-        violations.Add(std::move(v.field), std::move(v.description));
-      }
+      violations.AddAll(revision.status());
     } else if (revision->parent() != patient) {
       violations.Add(revision_field,
                      absl::StrCat("must be a program of ", patient.ToString()));
@@ -606,9 +596,7 @@ void CheckNewAccessToken(const v1::AccessToken& token, const ClinicName& clinic,
       absl::StatusOr<PatientName> patient =
           PatientName::Parse(token.subject(), subject_field);
       if (!patient.ok()) {
-        for (auto& v : FieldViolationsOf(patient.status())) {
-          violations.Add(std::move(v.field), std::move(v.description));
-        }
+        violations.AddAll(patient.status());
       } else if (patient->parent() != clinic) {
         violations.Add(subject_field, absl::StrCat("must be a patient of ",
                                                    clinic.ToString()));

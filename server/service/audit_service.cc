@@ -20,9 +20,7 @@ grpc::ServerUnaryReactor* AuditServiceImpl::ListAuditEvents(
       absl::StatusOr<PatientName> patient =
           PatientName::Parse(request->patient(), "patient");
       if (!patient.ok()) {
-        for (auto& v : FieldViolationsOf(patient.status())) {
-          violations.Add(std::move(v.field), std::move(v.description));
-        }
+        violations.AddAll(patient.status());
       } else if (patient->parent() != filter.clinic) {
         violations.Add("patient", absl::StrCat("must be a patient of ",
                                                filter.clinic.ToString()));

@@ -66,15 +66,13 @@ class CallRunner final {
           // client resets the stream, on its own threads and possibly late
           // under load; the deadline itself is checked here as well.
           if (context->deadline() <= std::chrono::system_clock::now()) {
-            reactor->Finish(grpc::Status(
-                grpc::StatusCode::DEADLINE_EXCEEDED,
-                "the call's deadline passed before it ran"));
+            reactor->Finish(ToGrpcStatus(absl::DeadlineExceededError(
+                "the call's deadline passed before it ran")));
             return;
           }
           if (context->IsCancelled()) {
-            reactor->Finish(grpc::Status(
-                grpc::StatusCode::CANCELLED,
-                "the call was cancelled before it ran"));
+            reactor->Finish(ToGrpcStatus(
+                absl::CancelledError("the call was cancelled before it ran")));
             return;
           }
           Gate::Admission admission = gate_.Admit(ticket, request);

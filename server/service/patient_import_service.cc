@@ -51,18 +51,14 @@ grpc::ServerUnaryReactor* PatientImportServiceImpl::ImportPatients(
             ParseTherapistFilter(request->default_therapist(), batch.clinic,
                                  "default_therapist");
         !therapist.ok()) {
-      for (FieldViolation& v : FieldViolationsOf(therapist.status())) {
-        violations.Add(std::move(v.field), std::move(v.description));
-      }
+      violations.AddAll(therapist.status());
     }
     if (!request->default_time_zone().empty()) {
       if (absl::Status zone =
               LoadTimeZone(request->default_time_zone(), "default_time_zone")
                   .status();
           !zone.ok()) {
-        for (FieldViolation& v : FieldViolationsOf(zone)) {
-          violations.Add(std::move(v.field), std::move(v.description));
-        }
+        violations.AddAll(zone);
       }
     }
     GLUTECARE_RETURN_IF_ERROR(violations.ToStatus());

@@ -5,8 +5,6 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/ascii.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
@@ -16,15 +14,10 @@
 #include "server/domain/calendar.h"
 #include "server/domain/resource_names.h"
 #include "server/domain/rtm/billing_rules.h"
-#include "server/domain/text.h"
 #include "server/domain/validation.h"
 
 namespace glutecare {
 namespace {
-
-// Management time per entry, in minutes: a day's work with one patient is
-// never more than 4 hours; anything above is a typo.
-constexpr int32_t kMaxEntryMinutes = 240;
 
 // What a report is asked for: a month, an as-of day, or neither (the
 // patient's today).
@@ -33,37 +26,17 @@ struct ReportWhen {
   std::optional<absl::CivilDay> as_of;
 };
 
-// Parses a strict `YYYY-MM` within the API's dates; adds a violation
-// naming `field` otherwise.
-std::optional<absl::CivilMonth> ParseMonth(absl::string_view text,
-                                           absl::string_view field,
-                                           Violations& violations) {
-  int year = 0;
-  int month = 0;
-  if (text.size() != 7 || text[4] != '-' ||
-      !std::all_of(text.begin(), text.begin() + 4, absl::ascii_isdigit) ||
-      !absl::ascii_isdigit(text[5]) || !absl::ascii_isdigit(text[6]) ||
-      !absl::SimpleAtoi(text.substr(0, 4), &year) ||
-      !absl::SimpleAtoi(text.substr(5, 2), &month) || month < 1 ||
-      month > 12) {
-    violations.Add(std::string(field), "must be a month as YYYY-MM");
+// The request's optional `month`: none when empty; adds a violation when it
+// is not a month.
+std::optional<absl::CivilMonth> RequestedMonth(absl::string_view text,
+                                               Violations& violations) {
+  if (text.empty()) return std::nullopt;
+  absl::StatusOr<absl::CivilMonth> month = ParseMonth(text, "month");
+  if (!month.ok()) {
+    violations.AddAll(month.status());
     return std::nullopt;
   }
-  const absl::CivilMonth parsed(year, month);
-  if (parsed < absl::CivilMonth(kMinDate) ||
-      parsed > absl::CivilMonth(kMaxDate)) {
-    violations.Add(std::string(field),
-                   absl::StrCat("must be from ",
-                                absl::FormatCivilTime(absl::CivilMonth(kMinDate)),
-                                " to ",
-                                absl::FormatCivilTime(absl::CivilMonth(kMaxDate))));
-    return std::nullopt;
-  }
-  return parsed;
-}
-
-absl::CivilDay LastDayOf(absl::CivilMonth month) {
-  return absl::CivilDay(month + 1) - 1;
+  return *month;
 }
 
 std::optional<absl::CivilDay> DayOf(absl::string_view date) {
@@ -119,56 +92,12 @@ absl::StatusOr<v1::RtmReport> MakeReport(Store& store, const PatientName& name,
       input.data_days.push_back(*day);
     }
   }
-  for (const v1::ManagementTimeEntry& entry : activity.management_time) {
-    if (std::optional<absl::CivilDay> day = DayOf(entry.date())) {
-      input.time.push_back({.day = *day,
-                            .minutes = entry.minutes(),
-                            .interactive = entry.interactive()});
-    }
-  }
+  input.time = std::move(activity.management_time);
 
-  const rtm::RtmAssessment assessment =
-      rtm::AssessRtm(input, rtm::DefaultCodeTable());
-  v1::RtmReport report;
+  v1::RtmReport report = rtm::AssessRtm(input, rtm::DefaultCodeTable());
   report.set_patient(name.ToString());
   report.set_patient_display_name(patient.display_name());
-  report.set_as_of_date(FormatDate(as_of));
-  report.set_episode_start_date(FormatDate(input.episode_start));
-  report.set_period_start_date(FormatDate(assessment.period.first));
-  report.set_period_end_date(FormatDate(assessment.period.last));
-  report.set_data_days(assessment.data_days);
-  report.set_days_left(assessment.days_left);
-  report.set_month(absl::FormatCivilTime(assessment.month));
-  report.set_minutes(assessment.minutes);
-  report.set_interactive(assessment.interactive);
-  for (const rtm::CodeFinding& finding : assessment.codes) {
-    v1::RtmCodeFinding* code = report.add_codes();
-    code->set_code(finding.code);
-    code->set_description(finding.description);
-    code->set_supportable(finding.supportable);
-    code->set_units(finding.units);
-    code->set_reason(finding.reason);
-    code->set_missing(finding.missing);
-  }
-  report.set_near_threshold(assessment.near_threshold);
   return report;
-}
-
-void CheckEntry(const v1::ManagementTimeEntry& entry, Violations& violations) {
-  if (entry.minutes() < 1 || entry.minutes() > kMaxEntryMinutes) {
-    violations.Add("management_time_entry.minutes",
-                   absl::StrCat("must be 1-", kMaxEntryMinutes, " minutes"));
-  }
-  const std::optional<size_t> note_chars = Utf8Length(entry.note());
-  if (!note_chars.has_value() ||
-      HasControlCharacters(entry.note(), /*allow_newlines=*/true)) {
-    violations.Add("management_time_entry.note",
-                   "must be printable UTF-8 text");
-  } else if (*note_chars > kMaxShortNoteChars) {
-    violations.Add("management_time_entry.note",
-                   absl::StrCat("must be at most ", kMaxShortNoteChars,
-                                " characters"));
-  }
 }
 
 }  // namespace
@@ -189,7 +118,8 @@ grpc::ServerUnaryReactor* RtmServiceImpl::LogManagementTime(
         if (!request->has_management_time_entry()) {
           violations.Add("management_time_entry", "is required");
         } else {
-          CheckEntry(request->management_time_entry(), violations);
+          rtm::CheckManagementTimeEntry(request->management_time_entry(),
+                                        "management_time_entry", violations);
         }
         std::optional<absl::CivilDay> date;
         const std::string& date_text = request->management_time_entry().date();
@@ -258,9 +188,7 @@ grpc::ServerUnaryReactor* RtmServiceImpl::GetRtmReport(
         PatientName name, PatientName::Parse(request->patient(), "patient"));
     Violations violations;
     ReportWhen when;
-    if (!request->month().empty()) {
-      when.month = ParseMonth(request->month(), "month", violations);
-    }
+    when.month = RequestedMonth(request->month(), violations);
     if (!request->as_of_date().empty()) {
       absl::StatusOr<absl::CivilDay> day =
           ParseDate(request->as_of_date(), "as_of_date");
@@ -291,9 +219,7 @@ grpc::ServerUnaryReactor* RtmServiceImpl::ListRtmReports(
                                ClinicName::Parse(request->parent(), "parent"));
     Violations violations;
     ReportWhen when;
-    if (!request->month().empty()) {
-      when.month = ParseMonth(request->month(), "month", violations);
-    }
+    when.month = RequestedMonth(request->month(), violations);
     GLUTECARE_RETURN_IF_ERROR(violations.ToStatus());
     GLUTECARE_RETURN_IF_ERROR(CheckEnumFilter(
         request->order(), v1::RtmReportOrder_IsValid, "order"));

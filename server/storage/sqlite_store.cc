@@ -14,6 +14,8 @@
 #include "google/protobuf/timestamp.pb.h"
 #include "server/common/page_token.h"
 #include "server/common/status.h"
+#include "server/domain/outcomes/assignment_counters.h"
+#include "server/domain/suggestion_plan.h"
 #include "server/domain/text.h"
 #include "server/storage/sqlite.h"
 #include "server/storage/sqlite_schema.h"
@@ -302,11 +304,14 @@ class SqliteStore final : public Store {
   // write transaction.
   static absl::StatusOr<v1::Program> InsertNextRevision(
       Connection& db, const ProgramRow& row, const v1::Program& program);
-  // The suggestion row of `name`: its pk and body.
-  static absl::StatusOr<std::pair<int64_t, v1::Suggestion>> FindSuggestion(
+  // The suggestion `name` with its program's row.
+  static absl::StatusOr<std::pair<ProgramRow, v1::Suggestion>> FindSuggestion(
       Connection& db, const SuggestionName& name);
-  // Writes a suggestion's state and body.
-  static absl::Status UpdateSuggestion(Connection& db, int64_t pk,
+  // The open suggestions of a program, oldest first, with their pks.
+  static absl::StatusOr<std::vector<std::pair<int64_t, v1::Suggestion>>>
+  OpenSuggestions(Connection& db, int64_t program_pk);
+  // Writes the state and body of a stored suggestion of the program.
+  static absl::Status UpdateSuggestion(Connection& db, int64_t program_pk,
                                        const v1::Suggestion& suggestion);
   // The alert row of `name`: its pk and body (with sequence set).
   static absl::StatusOr<std::pair<int64_t, v1::Alert>> FindAlert(
@@ -892,24 +897,12 @@ absl::StatusOr<v1::Program> SqliteStore::InsertNextRevision(
   GLUTECARE_RETURN_IF_ERROR(bump.Run());
 
   // Open suggestions about the older revision can no longer be accepted.
-  GLUTECARE_ASSIGN_OR_RETURN(Statement open,
-                             db.Prepare("SELECT pk, body FROM suggestions "
-                                        "WHERE program_pk = ?1 AND state = 1"));
-  open.BindInt64(1, row.pk);
-  std::vector<std::pair<int64_t, v1::Suggestion>> outdated;
-  while (true) {
-    GLUTECARE_ASSIGN_OR_RETURN(bool has_row, open.Step());
-    if (!has_row) break;
-    GLUTECARE_ASSIGN_OR_RETURN(v1::Suggestion suggestion,
-                               ParseBody<v1::Suggestion>(open.ColumnBlob(1)));
-    outdated.emplace_back(open.ColumnInt64(0), std::move(suggestion));
-  }
-  for (auto& [pk, suggestion] : outdated) {
-    suggestion.set_state(v1::SUGGESTION_STATE_DISMISSED);
-    suggestion.add_reasons(
-        absl::StrCat("the program changed (revision ", revision, ")"));
-    *suggestion.mutable_update_time() = program.revision_create_time();
-    GLUTECARE_RETURN_IF_ERROR(UpdateSuggestion(db, pk, suggestion));
+  GLUTECARE_ASSIGN_OR_RETURN(auto open, OpenSuggestions(db, row.pk));
+  std::vector<v1::Suggestion> outdated;
+  for (auto& [pk, suggestion] : open) outdated.push_back(std::move(suggestion));
+  for (const v1::Suggestion& suggestion : DismissForNewRevision(
+           std::move(outdated), revision, program.revision_create_time())) {
+    GLUTECARE_RETURN_IF_ERROR(UpdateSuggestion(db, row.pk, suggestion));
   }
   stored.set_etag(EtagOf(revision));
   return stored;
@@ -1234,13 +1227,7 @@ absl::StatusOr<v1::OutcomeResponse> SqliteStore::CreateOutcomeResponse(
             .BindBlob(6, response.SerializeAsString());
         GLUTECARE_RETURN_IF_ERROR(insert.Run());
 
-        if (assignment.intake_date().empty()) {
-          assignment.set_intake_date(response.local_date());
-        }
-        if (response.local_date() > assignment.last_response_date()) {
-          assignment.set_last_response_date(response.local_date());
-        }
-        assignment.set_response_count(assignment.response_count() + 1);
+        assignment = outcomes::CountResponse(std::move(assignment), response);
         GLUTECARE_ASSIGN_OR_RETURN(
             Statement update,
             db.Prepare("UPDATE outcome_assignments SET body = ?2 "
@@ -1727,13 +1714,13 @@ absl::StatusOr<int32_t> SqliteStore::CountUnresolvedAlerts(
 
 // ---- Suggestions ------------------------------------------------------------
 
-absl::StatusOr<std::pair<int64_t, v1::Suggestion>> SqliteStore::FindSuggestion(
-    Connection& db, const SuggestionName& name) {
+absl::StatusOr<std::pair<SqliteStore::ProgramRow, v1::Suggestion>>
+SqliteStore::FindSuggestion(Connection& db, const SuggestionName& name) {
   GLUTECARE_ASSIGN_OR_RETURN(ProgramRow program,
                              FindProgram(db, name.parent()));
   GLUTECARE_ASSIGN_OR_RETURN(
       Statement stmt,
-      db.Prepare("SELECT pk, body FROM suggestions "
+      db.Prepare("SELECT body FROM suggestions "
                  "WHERE program_pk = ?1 AND suggestion_id = ?2"));
   stmt.BindInt64(1, program.pk).BindText(2, name.suggestion);
   GLUTECARE_ASSIGN_OR_RETURN(bool found, stmt.Step());
@@ -1741,19 +1728,42 @@ absl::StatusOr<std::pair<int64_t, v1::Suggestion>> SqliteStore::FindSuggestion(
     return absl::NotFoundError(absl::StrCat(name.ToString(), " not found"));
   }
   GLUTECARE_ASSIGN_OR_RETURN(v1::Suggestion suggestion,
-                             ParseBody<v1::Suggestion>(stmt.ColumnBlob(1)));
-  return std::make_pair(stmt.ColumnInt64(0), std::move(suggestion));
+                             ParseBody<v1::Suggestion>(stmt.ColumnBlob(0)));
+  return std::make_pair(program, std::move(suggestion));
 }
 
-absl::Status SqliteStore::UpdateSuggestion(Connection& db, int64_t pk,
+absl::Status SqliteStore::UpdateSuggestion(Connection& db, int64_t program_pk,
                                            const v1::Suggestion& suggestion) {
   GLUTECARE_ASSIGN_OR_RETURN(
+      SuggestionName name,
+      SuggestionName::Parse(suggestion.name(), "suggestion.name"));
+  GLUTECARE_ASSIGN_OR_RETURN(
       Statement update,
-      db.Prepare("UPDATE suggestions SET state = ?2, body = ?3 WHERE pk = ?1"));
-  update.BindInt64(1, pk)
-      .BindInt64(2, suggestion.state())
-      .BindBlob(3, suggestion.SerializeAsString());
+      db.Prepare("UPDATE suggestions SET state = ?3, body = ?4 "
+                 "WHERE program_pk = ?1 AND suggestion_id = ?2"));
+  update.BindInt64(1, program_pk)
+      .BindText(2, name.suggestion)
+      .BindInt64(3, suggestion.state())
+      .BindBlob(4, suggestion.SerializeAsString());
   return update.Run();
+}
+
+absl::StatusOr<std::vector<std::pair<int64_t, v1::Suggestion>>>
+SqliteStore::OpenSuggestions(Connection& db, int64_t program_pk) {
+  GLUTECARE_ASSIGN_OR_RETURN(
+      Statement open,
+      db.Prepare("SELECT pk, body FROM suggestions "
+                 "WHERE program_pk = ?1 AND state = ?2 ORDER BY pk"));
+  open.BindInt64(1, program_pk).BindInt64(2, v1::SUGGESTION_STATE_OPEN);
+  std::vector<std::pair<int64_t, v1::Suggestion>> result;
+  while (true) {
+    GLUTECARE_ASSIGN_OR_RETURN(bool has_row, open.Step());
+    if (!has_row) break;
+    GLUTECARE_ASSIGN_OR_RETURN(v1::Suggestion suggestion,
+                               ParseBody<v1::Suggestion>(open.ColumnBlob(1)));
+    result.emplace_back(open.ColumnInt64(0), std::move(suggestion));
+  }
+  return result;
 }
 
 absl::StatusOr<std::vector<v1::Suggestion>> SqliteStore::RecordSuggestions(
@@ -1764,75 +1774,54 @@ absl::StatusOr<std::vector<v1::Suggestion>> SqliteStore::RecordSuggestions(
   return Write<std::vector<v1::Suggestion>>(
       [&](Connection& db) -> absl::StatusOr<std::vector<v1::Suggestion>> {
         GLUTECARE_ASSIGN_OR_RETURN(ProgramRow row, FindProgram(db, program));
-        std::vector<v1::Suggestion> made;
         // Findings about a revision that is no longer the latest are stale:
         // the evaluation of the newer revision makes its own.
-        if (row.latest_revision != based_on_revision) return made;
-        for (const SuggestionCandidate& candidate : candidates) {
-          const std::string& exercise = candidate.current.exercise();
-          GLUTECARE_ASSIGN_OR_RETURN(
-              Statement before,
-              db.Prepare("SELECT 1 FROM suggestions WHERE program_pk = ?1 "
-                         "AND exercise = ?2 AND kind = ?3 "
-                         "AND based_on_revision = ?4"));
-          before.BindInt64(1, row.pk)
-              .BindText(2, exercise)
-              .BindInt64(3, candidate.kind)
-              .BindInt64(4, based_on_revision);
-          GLUTECARE_ASSIGN_OR_RETURN(bool suggested_before, before.Step());
-          if (suggested_before) continue;
+        if (row.latest_revision != based_on_revision) {
+          return std::vector<v1::Suggestion>();
+        }
+        StoredSuggestions stored;
+        GLUTECARE_ASSIGN_OR_RETURN(auto open, OpenSuggestions(db, row.pk));
+        for (auto& [pk, suggestion] : open) {
+          stored.open.push_back(std::move(suggestion));
+        }
+        GLUTECARE_ASSIGN_OR_RETURN(
+            Statement made,
+            db.Prepare("SELECT exercise, kind FROM suggestions "
+                       "WHERE program_pk = ?1 AND based_on_revision = ?2"));
+        made.BindInt64(1, row.pk).BindInt64(2, based_on_revision);
+        while (true) {
+          GLUTECARE_ASSIGN_OR_RETURN(bool has_row, made.Step());
+          if (!has_row) break;
+          stored.made_for_revision.emplace_back(
+              std::string(made.ColumnText(0)),
+              static_cast<v1::SuggestionKind>(made.ColumnInt64(1)));
+        }
 
+        SuggestionPlan plan =
+            PlanSuggestions(program, based_on_revision, stored, candidates, now,
+                            GenerateResourceId);
+        for (const v1::Suggestion& suggestion : plan.updates) {
+          GLUTECARE_RETURN_IF_ERROR(UpdateSuggestion(db, row.pk, suggestion));
+        }
+        for (const v1::Suggestion& suggestion : plan.inserts) {
           GLUTECARE_ASSIGN_OR_RETURN(
-              Statement open,
-              db.Prepare(
-                  "SELECT pk, body FROM suggestions WHERE program_pk = ?1 "
-                  "AND exercise = ?2 AND state = 1"));
-          open.BindInt64(1, row.pk).BindText(2, exercise);
-          GLUTECARE_ASSIGN_OR_RETURN(bool has_open, open.Step());
-          if (has_open) {
-            // The newer finding replaces the older one.
-            const int64_t open_pk = open.ColumnInt64(0);
-            GLUTECARE_ASSIGN_OR_RETURN(
-                v1::Suggestion old,
-                ParseBody<v1::Suggestion>(open.ColumnBlob(1)));
-            old.set_state(v1::SUGGESTION_STATE_DISMISSED);
-            old.add_reasons("superseded by a newer suggestion");
-            *old.mutable_update_time() = now;
-            GLUTECARE_RETURN_IF_ERROR(UpdateSuggestion(db, open_pk, old));
-          }
-
-          v1::Suggestion suggestion;
-          const std::string id = GenerateResourceId();
-          suggestion.set_name(SuggestionName{program.clinic, program.patient,
-                                             program.program, id}
-                                  .ToString());
-          suggestion.set_exercise(exercise);
-          suggestion.set_kind(candidate.kind);
-          *suggestion.mutable_current() = candidate.current;
-          *suggestion.mutable_proposed() = candidate.proposed;
-          for (const std::string& reason : candidate.reasons) {
-            suggestion.add_reasons(reason);
-          }
-          suggestion.set_state(v1::SUGGESTION_STATE_OPEN);
-          suggestion.set_based_on_revision(based_on_revision);
-          *suggestion.mutable_create_time() = now;
-          *suggestion.mutable_update_time() = now;
+              SuggestionName name,
+              SuggestionName::Parse(suggestion.name(), "suggestion.name"));
           GLUTECARE_ASSIGN_OR_RETURN(
               Statement insert,
               db.Prepare("INSERT INTO suggestions (program_pk, suggestion_id, "
                          "exercise, kind, based_on_revision, state, body) "
                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
           insert.BindInt64(1, row.pk)
-              .BindText(2, id)
-              .BindText(3, exercise)
+              .BindText(2, name.suggestion)
+              .BindText(3, suggestion.exercise())
               .BindInt64(4, suggestion.kind())
               .BindInt64(5, based_on_revision)
               .BindInt64(6, suggestion.state())
               .BindBlob(7, suggestion.SerializeAsString());
           GLUTECARE_RETURN_IF_ERROR(insert.Run());
-          made.push_back(std::move(suggestion));
         }
-        return made;
+        return std::move(plan.inserts);
       });
 }
 
@@ -1882,25 +1871,14 @@ absl::StatusOr<v1::Program> SqliteStore::AcceptSuggestion(
     const google::protobuf::Timestamp& now) {
   return Write<v1::Program>([&](Connection& db) -> absl::StatusOr<v1::Program> {
     GLUTECARE_ASSIGN_OR_RETURN(auto found, FindSuggestion(db, name));
-    v1::Suggestion& suggestion = found.second;
-    if (suggestion.state() != v1::SUGGESTION_STATE_OPEN) {
-      return absl::FailedPreconditionError(
-          absl::StrCat(name.ToString(), " is not open"));
-    }
-    GLUTECARE_ASSIGN_OR_RETURN(ProgramRow program,
-                               FindProgram(db, name.parent()));
-    if (program.latest_revision != suggestion.based_on_revision()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "the program has changed since the suggestion was made (revision ",
-          suggestion.based_on_revision(), ", now ", program.latest_revision,
-          ")"));
-    }
+    auto& [program, suggestion] = found;
+    GLUTECARE_RETURN_IF_ERROR(
+        CheckAcceptable(suggestion, program.latest_revision));
     GLUTECARE_ASSIGN_OR_RETURN(v1::Program stored,
                                InsertNextRevision(db, program, revision));
-    suggestion.set_state(v1::SUGGESTION_STATE_ACCEPTED);
-    suggestion.set_accepted_revision(stored.revision_id());
-    *suggestion.mutable_update_time() = now;
-    GLUTECARE_RETURN_IF_ERROR(UpdateSuggestion(db, found.first, suggestion));
+    GLUTECARE_RETURN_IF_ERROR(UpdateSuggestion(
+        db, program.pk,
+        Accepted(std::move(suggestion), stored.revision_id(), now)));
     return stored;
   });
 }
@@ -1910,15 +1888,10 @@ absl::StatusOr<v1::Suggestion> SqliteStore::DismissSuggestion(
   return Write<v1::Suggestion>(
       [&](Connection& db) -> absl::StatusOr<v1::Suggestion> {
         GLUTECARE_ASSIGN_OR_RETURN(auto found, FindSuggestion(db, name));
-        v1::Suggestion& suggestion = found.second;
-        if (suggestion.state() != v1::SUGGESTION_STATE_OPEN) {
-          return absl::FailedPreconditionError(
-              absl::StrCat(name.ToString(), " is not open"));
-        }
-        suggestion.set_state(v1::SUGGESTION_STATE_DISMISSED);
-        *suggestion.mutable_update_time() = now;
+        GLUTECARE_ASSIGN_OR_RETURN(v1::Suggestion suggestion,
+                                   Dismissed(std::move(found.second), now));
         GLUTECARE_RETURN_IF_ERROR(
-            UpdateSuggestion(db, found.first, suggestion));
+            UpdateSuggestion(db, found.first.pk, suggestion));
         return suggestion;
       });
 }

@@ -31,6 +31,40 @@ TEST(ParseDate, RejectsMalformedAndImpossibleDates) {
   }
 }
 
+TEST(ParseMonth, AcceptsStrictMonthsOfTheApiDates) {
+  absl::StatusOr<absl::CivilMonth> month = ParseMonth("2026-02", "m");
+  ASSERT_TRUE(month.ok()) << month.status();
+  EXPECT_EQ(*month, absl::CivilMonth(2026, 2));
+  EXPECT_TRUE(ParseMonth("2000-01", "m").ok());
+  EXPECT_TRUE(ParseMonth("2199-12", "m").ok());
+  EXPECT_EQ(LastDayOf(absl::CivilMonth(2028, 2)), absl::CivilDay(2028, 2, 29));
+}
+
+TEST(ParseMonth, RejectsMalformedMonthsAndOnesOutsideTheApiDates) {
+  const std::string cases[] = {"",        "2026-2",  "2026/02",
+                               "2026-13", "2026-00", "1999-12",
+                               "2200-01", "+026-02", "2026-02-01"};
+  for (const std::string& text : cases) {
+    SCOPED_TRACE(text);
+    absl::StatusOr<absl::CivilMonth> month = ParseMonth(text, "month");
+    ASSERT_FALSE(month.ok());
+    EXPECT_EQ(month.status().code(), absl::StatusCode::kInvalidArgument);
+    ASSERT_EQ(FieldViolationsOf(month.status()).size(), 1u);
+    EXPECT_EQ(FieldViolationsOf(month.status())[0].field, "month");
+  }
+}
+
+TEST(Violations, AddAllJoinsAParsersViolationsToTheOthers) {
+  Violations violations;
+  violations.Add("first", "is wrong");
+  violations.AddAll(ParseMonth("2026-13", "month").status());
+  violations.AddAll(absl::OkStatus());
+  violations.AddAll(absl::InternalError("carries no field"));
+  ASSERT_EQ(violations.list().size(), 2u);
+  EXPECT_EQ(violations.list()[1].field, "month");
+  EXPECT_EQ(violations.list()[1].description, "must be a month as YYYY-MM");
+}
+
 TEST(LoadTimeZone, LoadsIanaNamesOnly) {
   EXPECT_TRUE(LoadTimeZone("Europe/Berlin", "tz").ok());
   EXPECT_TRUE(LoadTimeZone("America/Argentina/Buenos_Aires", "tz").ok());

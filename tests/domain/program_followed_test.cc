@@ -15,7 +15,7 @@ using ::testing::ElementsAre;
 using ::testing::Field;
 using ::testing::HasSubstr;
 
-const PatientName kPatient{"c", "p"};
+const PatientName kFollower{"c", "p"};
 constexpr char kField[] = "session.program_revision";
 
 // 2026-11-02 09:00 UTC, and times relative to it.
@@ -77,7 +77,7 @@ TEST(RevisionInForceAt, PointsIntoTheGivenRevisions) {
 std::string Chosen(const std::vector<std::vector<v1::Program>>& programs,
                    absl::Time time) {
   absl::StatusOr<const std::vector<v1::Program>*> chosen =
-      ProgramActiveAt(programs, time, kPatient, kField);
+      ProgramActiveAt(programs, time, kFollower, kField);
   if (!chosen.ok()) return chosen.status().ToString();
   const std::string& name = (*chosen)->front().name();
   return name.substr(name.rfind('/') + 1);
@@ -162,7 +162,7 @@ TEST(ProgramActiveAt, NoneOrSeveralIsAFieldViolationAskingForTheProgram) {
   for (const auto& c : kCases) {
     SCOPED_TRACE(c.what);
     const absl::StatusOr<const std::vector<v1::Program>*> chosen =
-        ProgramActiveAt(c.programs, c.time, kPatient, kField);
+        ProgramActiveAt(c.programs, c.time, kFollower, kField);
     ASSERT_FALSE(chosen.ok());
     EXPECT_EQ(chosen.status().code(), absl::StatusCode::kInvalidArgument);
     EXPECT_THAT(FieldViolationsOf(chosen.status()),

@@ -1,10 +1,15 @@
 #include "server/domain/rtm/billing_rules.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "server/domain/calendar.h"
+#include "server/domain/text.h"
+#include "server/domain/validation.h"
 
 namespace glutecare::rtm {
 namespace {
@@ -20,12 +25,11 @@ std::string Plural(int n, const char* one, const char* many) {
   return absl::StrCat(n, " ", n == 1 ? one : many);
 }
 
-absl::CivilDay LastDayOf(absl::CivilMonth month) {
-  return absl::CivilDay(month + 1) - 1;
-}
-
-CodeFinding Finding(const CodeRule& rule) {
-  return {.code = rule.code, .description = rule.description};
+// The calendar day of an entry's `YYYY-MM-DD` date; none if it is not one.
+std::optional<absl::CivilDay> EntryDay(const v1::ManagementTimeEntry& entry) {
+  absl::StatusOr<absl::CivilDay> day = ParseDate(entry.date(), "date");
+  if (!day.ok()) return std::nullopt;
+  return *day;
 }
 
 }  // namespace
@@ -90,166 +94,199 @@ SupplyPeriod PeriodHolding(absl::CivilDay episode_start, absl::CivilDay day) {
   return {.first = first, .last = first + 29};
 }
 
-RtmAssessment AssessRtm(const RtmInput& input,
+v1::RtmReport AssessRtm(const RtmInput& input,
                         const std::vector<CodeRule>& table) {
-  RtmAssessment out;
-  out.period = PeriodHolding(input.episode_start, input.as_of);
-  const absl::CivilDay counted_until = std::min(input.as_of, out.period.last);
+  const SupplyPeriod period = PeriodHolding(input.episode_start, input.as_of);
+  const absl::CivilDay counted_until = std::min(input.as_of, period.last);
   std::set<absl::CivilDay> days;
   for (absl::CivilDay day : input.data_days) {
-    if (day >= out.period.first && day <= counted_until) days.insert(day);
+    if (day >= period.first && day <= counted_until) days.insert(day);
   }
-  out.data_days = static_cast<int>(days.size());
-  out.days_left = static_cast<int>(
-      std::max<int64_t>(0, out.period.last - input.as_of));
+  const int data_days = static_cast<int>(days.size());
+  const int days_left =
+      static_cast<int>(std::max<int64_t>(0, period.last - input.as_of));
 
-  out.month = input.month;
-  for (const TimeEntry& entry : input.time) {
-    if (absl::CivilMonth(entry.day) != input.month) continue;
-    out.minutes += entry.minutes;
-    out.interactive = out.interactive || entry.interactive;
+  int minutes = 0;
+  bool interactive = false;
+  for (const v1::ManagementTimeEntry& entry : input.time) {
+    const std::optional<absl::CivilDay> day = EntryDay(entry);
+    if (!day.has_value() || absl::CivilMonth(*day) != input.month) continue;
+    minutes += entry.minutes();
+    interactive = interactive || entry.interactive();
   }
   const absl::CivilDay month_first(input.month);
   const absl::CivilDay month_last = LastDayOf(input.month);
   const bool month_open = input.as_of < month_last;
   const bool first_period =
-      out.period.first == PeriodHolding(input.episode_start,
-                                        input.episode_start)
-                              .first;
+      period.first ==
+      PeriodHolding(input.episode_start, input.episode_start).first;
+
+  v1::RtmReport report;
+  report.set_as_of_date(FormatDate(input.as_of));
+  report.set_episode_start_date(FormatDate(input.episode_start));
+  report.set_period_start_date(FormatDate(period.first));
+  report.set_period_end_date(FormatDate(period.last));
+  report.set_data_days(data_days);
+  report.set_days_left(days_left);
+  report.set_month(absl::FormatCivilTime(input.month));
+  report.set_minutes(minutes);
+  report.set_interactive(interactive);
+  const auto finding_of =
+      [&report](absl::string_view code) -> const v1::RtmCodeFinding* {
+    for (const v1::RtmCodeFinding& finding : report.codes()) {
+      if (finding.code() == code) return &finding;
+    }
+    return nullptr;
+  };
 
   for (const CodeRule& rule : table) {
     const bool monthly = rule.kind == CodeKind::kManagement ||
                          rule.kind == CodeKind::kManagementAddOn;
-    if (!InForce(rule, monthly ? month_first : out.period.first)) continue;
-    CodeFinding finding = Finding(rule);
+    if (!InForce(rule, monthly ? month_first : period.first)) continue;
+    v1::RtmCodeFinding finding;
+    finding.set_code(rule.code);
+    finding.set_description(rule.description);
     switch (rule.kind) {
       case CodeKind::kSetup:
-        finding.supportable = first_period && out.data_days > 0;
+        finding.set_supportable(first_period && data_days > 0);
         if (!first_period) {
-          finding.reason = absl::StrCat(
-              "once per episode, in its first period (from ",
-              Day(input.episode_start), ")");
-        } else if (out.data_days == 0) {
-          finding.reason = "no patient-reported data yet";
-          if (out.days_left > 0) {
-            finding.missing =
-                absl::StrCat("1 data day by ", Day(out.period.last));
+          finding.set_reason(
+              absl::StrCat("once per episode, in its first period (from ",
+                           Day(input.episode_start), ")"));
+        } else if (data_days == 0) {
+          finding.set_reason("no patient-reported data yet");
+          if (days_left > 0) {
+            finding.set_missing(
+                absl::StrCat("1 data day by ", Day(period.last)));
           }
         } else {
-          finding.reason = "first period of the episode, with data";
+          finding.set_reason("first period of the episode, with data");
         }
         break;
       case CodeKind::kDeviceSupply: {
-        const bool enough = out.data_days >= rule.min_data_days;
+        const bool enough = data_days >= rule.min_data_days;
         const bool not_too_many =
-            rule.max_data_days == 0 || out.data_days <= rule.max_data_days;
-        finding.supportable = enough && not_too_many;
-        finding.reason = absl::StrCat(
-            Plural(out.data_days, "data day", "data days"), " in ",
-            Day(out.period.first), " to ", Day(out.period.last), "; needs ",
+            rule.max_data_days == 0 || data_days <= rule.max_data_days;
+        finding.set_supportable(enough && not_too_many);
+        finding.set_reason(absl::StrCat(
+            Plural(data_days, "data day", "data days"), " in ",
+            Day(period.first), " to ", Day(period.last), "; needs ",
             rule.max_data_days == 0
                 ? absl::StrCat(rule.min_data_days, " or more")
-                : absl::StrCat(rule.min_data_days, "-", rule.max_data_days));
-        const int needed = rule.min_data_days - out.data_days;
-        if (needed > 0 && needed <= out.days_left) {
-          finding.missing =
+                : absl::StrCat(rule.min_data_days, "-", rule.max_data_days)));
+        const int needed = rule.min_data_days - data_days;
+        if (needed > 0 && needed <= days_left) {
+          finding.set_missing(
               absl::StrCat(Plural(needed, "more data day", "more data days"),
-                           " by ", Day(out.period.last), " for ", rule.code);
+                           " by ", Day(period.last), " for ", rule.code));
         }
         break;
       }
       case CodeKind::kManagement: {
-        const bool enough = out.minutes >= rule.min_minutes;
+        const bool enough = minutes >= rule.min_minutes;
         const bool not_too_many =
-            rule.max_minutes == 0 || out.minutes <= rule.max_minutes;
+            rule.max_minutes == 0 || minutes <= rule.max_minutes;
         const bool talked =
-            !rule.needs_interactive_communication || out.interactive;
-        finding.supportable = enough && not_too_many && talked;
-        finding.reason = absl::StrCat(
-            Plural(out.minutes, "minute", "minutes"), " in ",
+            !rule.needs_interactive_communication || interactive;
+        finding.set_supportable(enough && not_too_many && talked);
+        finding.set_reason(absl::StrCat(
+            Plural(minutes, "minute", "minutes"), " in ",
             absl::FormatCivilTime(input.month), "; needs ",
             rule.max_minutes == 0
                 ? absl::StrCat(rule.min_minutes, " or more")
                 : absl::StrCat(rule.min_minutes, "-", rule.max_minutes),
             rule.needs_interactive_communication
-                ? (out.interactive
+                ? (interactive
                        ? ", with an interactive communication (done)"
                        : ", with an interactive communication (none yet)")
-                : "");
+                : ""));
         if (month_open && not_too_many) {
           std::vector<std::string> still;
           if (!enough) {
-            still.push_back(Plural(rule.min_minutes - out.minutes,
-                                   "more minute", "more minutes"));
+            still.push_back(Plural(rule.min_minutes - minutes, "more minute",
+                                   "more minutes"));
           }
           if (!talked) {
             still.push_back("an interactive communication with the patient");
           }
           if (!still.empty()) {
-            finding.missing = absl::StrCat(absl::StrJoin(still, " and "),
-                                           " by ", Day(month_last), " for ",
-                                           rule.code);
+            finding.set_missing(absl::StrCat(absl::StrJoin(still, " and "),
+                                             " by ", Day(month_last), " for ",
+                                             rule.code));
           }
         }
         break;
       }
       case CodeKind::kManagementAddOn: {
-        const auto base = std::find_if(
-            out.codes.begin(), out.codes.end(),
-            [&](const CodeFinding& f) { return f.code == rule.adds_on_to; });
-        const bool base_supportable = base != out.codes.end() &&
-                                      base->supportable;
-        const int beyond = out.minutes - rule.min_minutes;
-        finding.units = base_supportable && beyond >= rule.block_minutes
-                            ? beyond / rule.block_minutes
-                            : 0;
-        finding.supportable = finding.units > 0;
-        finding.reason = absl::StrCat(
+        const v1::RtmCodeFinding* base = finding_of(rule.adds_on_to);
+        const bool base_supportable = base != nullptr && base->supportable();
+        const int beyond = minutes - rule.min_minutes;
+        finding.set_units(base_supportable && beyond >= rule.block_minutes
+                              ? beyond / rule.block_minutes
+                              : 0);
+        finding.set_supportable(finding.units() > 0);
+        finding.set_reason(absl::StrCat(
             Plural(std::max(beyond, 0), "minute", "minutes"), " beyond the ",
             rule.min_minutes, " of ", rule.adds_on_to, "; one unit per ",
-            rule.block_minutes, base_supportable
-                                    ? ""
-                                    : absl::StrCat(" (", rule.adds_on_to,
-                                                   " is not supportable)"));
+            rule.block_minutes,
+            base_supportable
+                ? ""
+                : absl::StrCat(" (", rule.adds_on_to, " is not supportable)")));
         if (month_open && base_supportable) {
           const int next = rule.min_minutes +
-                           rule.block_minutes * (finding.units + 1) -
-                           out.minutes;
-          finding.missing = absl::StrCat(
-              Plural(next, "more minute", "more minutes"), " by ",
-              Day(month_last), " for ", rule.code, " unit ",
-              finding.units + 1);
+                           rule.block_minutes * (finding.units() + 1) - minutes;
+          finding.set_missing(
+              absl::StrCat(Plural(next, "more minute", "more minutes"), " by ",
+                           Day(month_last), " for ", rule.code, " unit ",
+                           finding.units() + 1));
         }
         break;
       }
     }
     if (rule.kind != CodeKind::kManagementAddOn) {
-      finding.units = finding.supportable ? 1 : 0;
+      finding.set_units(finding.supportable() ? 1 : 0);
     }
-    out.codes.push_back(std::move(finding));
+    *report.add_codes() = std::move(finding);
   }
 
   // Near a threshold: a device-supply or management minimum not met yet,
   // reachable in the time left, and within a nudge of it.
   for (const CodeRule& rule : table) {
-    const auto finding = std::find_if(
-        out.codes.begin(), out.codes.end(),
-        [&](const CodeFinding& f) { return f.code == rule.code; });
-    if (finding == out.codes.end() || finding->supportable ||
-        finding->missing.empty()) {
+    const v1::RtmCodeFinding* finding = finding_of(rule.code);
+    if (finding == nullptr || finding->supportable() ||
+        finding->missing().empty()) {
       continue;
     }
     if (rule.kind == CodeKind::kDeviceSupply && input.monitoring &&
-        rule.min_data_days - out.data_days <= kNearDataDays) {
-      out.near_threshold = true;
+        rule.min_data_days - data_days <= kNearDataDays) {
+      report.set_near_threshold(true);
     }
     if (rule.kind == CodeKind::kManagement &&
-        rule.min_minutes - out.minutes <= kNearMinutes &&
-        rule.min_minutes > out.minutes) {
-      out.near_threshold = true;
+        rule.min_minutes - minutes <= kNearMinutes &&
+        rule.min_minutes > minutes) {
+      report.set_near_threshold(true);
     }
   }
-  return out;
+  return report;
+}
+
+void CheckManagementTimeEntry(const v1::ManagementTimeEntry& entry,
+                              absl::string_view prefix,
+                              Violations& violations) {
+  if (entry.minutes() < 1 || entry.minutes() > kMaxEntryMinutes) {
+    violations.Add(absl::StrCat(prefix, ".minutes"),
+                   absl::StrCat("must be 1-", kMaxEntryMinutes, " minutes"));
+  }
+  const std::optional<size_t> note_chars = Utf8Length(entry.note());
+  if (!note_chars.has_value() ||
+      HasControlCharacters(entry.note(), /*allow_newlines=*/true)) {
+    violations.Add(absl::StrCat(prefix, ".note"),
+                   "must be printable UTF-8 text");
+  } else if (*note_chars > kMaxShortNoteChars) {
+    violations.Add(
+        absl::StrCat(prefix, ".note"),
+        absl::StrCat("must be at most ", kMaxShortNoteChars, " characters"));
+  }
 }
 
 }  // namespace glutecare::rtm

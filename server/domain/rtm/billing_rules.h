@@ -10,8 +10,8 @@
 //   RtmInput input{.as_of = today, .episode_start = first_day,
 //                  .data_days = DataDays(report_times, zone),
 //                  .month = absl::CivilMonth(today), .time = entries};
-//   RtmAssessment assessment = AssessRtm(input, DefaultCodeTable());
-//   for (const CodeFinding& code : assessment.codes) ...
+//   v1::RtmReport report = AssessRtm(input, DefaultCodeTable());
+//   for (const v1::RtmCodeFinding& code : report.codes()) ...
 //
 // Rules (the project's reading of the code descriptors):
 // - A data day is a distinct calendar day, in the patient's time zone, with
@@ -31,12 +31,16 @@
 #ifndef GLUTECARE_SERVER_DOMAIN_RTM_BILLING_RULES_H_
 #define GLUTECARE_SERVER_DOMAIN_RTM_BILLING_RULES_H_
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "glutecare/v1/rtm.pb.h"
+#include "server/common/status.h"
 
 namespace glutecare::rtm {
 
@@ -84,16 +88,6 @@ const std::vector<CodeRule>& DefaultCodeTable();
 std::vector<absl::CivilDay> DataDays(const std::vector<absl::Time>& times,
                                      absl::TimeZone zone);
 
-// Management time a therapist logged.
-struct TimeEntry {
-  // The patient's calendar day it was spent on.
-  absl::CivilDay day;
-  int minutes = 0;
-  // Whether it included an interactive communication with the patient
-  // (a call or a video visit, not a message left unanswered).
-  bool interactive = false;
-};
-
 struct RtmInput {
   // The day the assessment is made (or the period's last day, for a past
   // month): the device-supply period holding it is assessed, and days after
@@ -105,8 +99,9 @@ struct RtmInput {
   std::vector<absl::CivilDay> data_days;
   // The calendar month whose management time is assessed.
   absl::CivilMonth month;
-  // Time entries; those outside `month` are ignored.
-  std::vector<TimeEntry> time;
+  // The therapists' management time (v1::ManagementTimeEntry: date, minutes,
+  // interactive); entries dated outside `month` are ignored.
+  std::vector<v1::ManagementTimeEntry> time;
   // Monitoring has begun: the patient has a program or has reported data.
   // A patient never set up is assessed (nothing is supportable) but is not
   // "near a threshold": there is nothing yet to nudge them back to.
@@ -123,46 +118,36 @@ struct SupplyPeriod {
 // `day` (the first one if `day` is earlier).
 SupplyPeriod PeriodHolding(absl::CivilDay episode_start, absl::CivilDay day);
 
-// What one code of the table comes to.
-struct CodeFinding {
-  std::string code;
-  std::string description;
-  bool supportable = false;
-  // Units supportable (1 for most; the add-on's further blocks).
-  int units = 0;
-  // Why it is, or is not, supportable, in a therapist's words.
-  std::string reason;
-  // What would make it supportable, when something still could within the
-  // period or month ("3 more data days by 2026-05-14"); empty otherwise.
-  std::string missing;
-};
-
-struct RtmAssessment {
-  SupplyPeriod period;
-  // Data days in the period up to as_of.
-  int data_days = 0;
-  // Days of the period left after as_of.
-  int days_left = 0;
-  absl::CivilMonth month;
-  int minutes = 0;
-  bool interactive = false;
-  // Every code in force, in table order.
-  std::vector<CodeFinding> codes;
-  // The patient is close to a threshold they can still reach: worth a nudge.
-  // That includes a monitored patient with no data yet in the period, while
-  // 2 data days (98985) can still be had: one who has gone quiet is the one
-  // to nudge. Never set while RtmInput::monitoring is false.
-  bool near_threshold = false;
-};
-
 // How close counts as "near": within this many data days of a device-supply
 // minimum still reachable in the period, or this many minutes of a
 // management minimum.
 inline constexpr int kNearDataDays = 3;
 inline constexpr int kNearMinutes = 5;
 
-RtmAssessment AssessRtm(const RtmInput& input,
+// The RTM report of `input` under `table`, as the API returns it, with every
+// field but the patient's name and display name set:
+// - the 30-day device-supply period holding as_of, its data days up to
+//   as_of and the days left after it;
+// - the month's management minutes and whether any was interactive;
+// - every code in force, in table order: supportable or not, its units, why,
+//   and what is missing while the period or month can still get there;
+// - near_threshold: the patient is close to a threshold they can still
+//   reach, worth a nudge. That includes a monitored patient with no data yet
+//   in the period, while 2 data days (98985) can still be had: one who has
+//   gone quiet is the one to nudge. Never set while `input.monitoring` is
+//   false.
+v1::RtmReport AssessRtm(const RtmInput& input,
                         const std::vector<CodeRule>& table);
+
+// Management time per entry, in minutes: a day's work with one patient is
+// never more than 4 hours; anything above is a typo.
+inline constexpr int32_t kMaxEntryMinutes = 240;
+
+// The writable fields of a management time entry (minutes, note), with
+// violations named under `prefix` ("management_time_entry.minutes"). The
+// date needs the patient's today and is the caller's to check.
+void CheckManagementTimeEntry(const v1::ManagementTimeEntry& entry,
+                              absl::string_view prefix, Violations& violations);
 
 }  // namespace glutecare::rtm
 

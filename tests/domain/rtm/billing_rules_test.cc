@@ -5,6 +5,9 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "server/common/status.h"
+#include "server/domain/calendar.h"
+#include "server/domain/validation.h"
 
 namespace glutecare::rtm {
 namespace {
@@ -19,17 +22,27 @@ std::vector<absl::CivilDay> Days(absl::CivilDay first, int count) {
   return days;
 }
 
-const CodeFinding* Find(const RtmAssessment& assessment,
-                        const std::string& code) {
-  for (const CodeFinding& finding : assessment.codes) {
-    if (finding.code == code) return &finding;
+// Management time logged on `day`.
+v1::ManagementTimeEntry LoggedTime(absl::CivilDay day, int minutes,
+                                   bool interactive) {
+  v1::ManagementTimeEntry entry;
+  entry.set_date(FormatDate(day));
+  entry.set_minutes(minutes);
+  entry.set_interactive(interactive);
+  return entry;
+}
+
+const v1::RtmCodeFinding* Find(const v1::RtmReport& report,
+                               const std::string& code) {
+  for (const v1::RtmCodeFinding& finding : report.codes()) {
+    if (finding.code() == code) return &finding;
   }
   return nullptr;
 }
 
-bool Supportable(const RtmAssessment& assessment, const std::string& code) {
-  const CodeFinding* finding = Find(assessment, code);
-  return finding != nullptr && finding->supportable;
+bool Supportable(const v1::RtmReport& report, const std::string& code) {
+  const v1::RtmCodeFinding* finding = Find(report, code);
+  return finding != nullptr && finding->supportable();
 }
 
 // An episode from 2026-04-15: its second period is 2026-05-15..06-13.
@@ -60,8 +73,8 @@ TEST(AssessRtm, DeviceSupplyEdgeIsSixteenDataDays) {
     SCOPED_TRACE(c.data_days);
     RtmInput input = Episode2026();
     input.data_days = Days(input.episode_start, c.data_days);
-    const RtmAssessment assessment = AssessRtm(input, DefaultCodeTable());
-    EXPECT_EQ(assessment.data_days, c.data_days);
+    const v1::RtmReport assessment = AssessRtm(input, DefaultCodeTable());
+    EXPECT_EQ(assessment.data_days(), c.data_days);
     EXPECT_EQ(Supportable(assessment, "98977"), c.supports_98977);
     EXPECT_EQ(Supportable(assessment, "98985"), c.supports_98985);
   }
@@ -72,10 +85,10 @@ TEST(AssessRtm, DataDaysAreDistinctAndWithinThePeriodUpToAsOf) {
   input.as_of = absl::CivilDay(2026, 5, 1);
   input.data_days = Days(absl::CivilDay(2026, 4, 10), 30);  // 5 before start
   input.data_days.push_back(absl::CivilDay(2026, 4, 20));   // a duplicate
-  const RtmAssessment assessment = AssessRtm(input, DefaultCodeTable());
+  const v1::RtmReport assessment = AssessRtm(input, DefaultCodeTable());
   // 2026-04-15 .. 2026-05-01 is 17 days.
-  EXPECT_EQ(assessment.data_days, 17);
-  EXPECT_EQ(assessment.days_left, 13);
+  EXPECT_EQ(assessment.data_days(), 17);
+  EXPECT_EQ(assessment.days_left(), 13);
 }
 
 TEST(AssessRtm, ManagementEdgesAreTenAndTwentyMinutes) {
@@ -92,14 +105,12 @@ TEST(AssessRtm, ManagementEdgesAreTenAndTwentyMinutes) {
         Case{60, false, true, 2}}) {
     SCOPED_TRACE(c.minutes);
     RtmInput input = Episode2026();
-    input.time = {{.day = absl::CivilDay(2026, 5, 3),
-                   .minutes = c.minutes,
-                   .interactive = true}};
-    const RtmAssessment assessment = AssessRtm(input, DefaultCodeTable());
-    EXPECT_EQ(assessment.minutes, c.minutes);
+    input.time = {LoggedTime(absl::CivilDay(2026, 5, 3), c.minutes, true)};
+    const v1::RtmReport assessment = AssessRtm(input, DefaultCodeTable());
+    EXPECT_EQ(assessment.minutes(), c.minutes);
     EXPECT_EQ(Supportable(assessment, "98979"), c.supports_98979);
     EXPECT_EQ(Supportable(assessment, "98980"), c.supports_98980);
-    EXPECT_EQ(Find(assessment, "98981")->units, c.units_98981);
+    EXPECT_EQ(Find(assessment, "98981")->units(), c.units_98981);
     EXPECT_FALSE(Supportable(assessment, "98979") &&
                  Supportable(assessment, "98980"))
         << "never billed together";
@@ -109,10 +120,10 @@ TEST(AssessRtm, ManagementEdgesAreTenAndTwentyMinutes) {
 TEST(AssessRtm, ManagementNeedsAnInteractiveCommunication) {
   RtmInput input = Episode2026();
   input.as_of = absl::CivilDay(2026, 5, 10);
-  input.time = {{.day = absl::CivilDay(2026, 5, 3), .minutes = 25}};
-  const RtmAssessment assessment = AssessRtm(input, DefaultCodeTable());
+  input.time = {LoggedTime(absl::CivilDay(2026, 5, 3), 25, false)};
+  const v1::RtmReport assessment = AssessRtm(input, DefaultCodeTable());
   EXPECT_FALSE(Supportable(assessment, "98980"));
-  EXPECT_EQ(Find(assessment, "98980")->missing,
+  EXPECT_EQ(Find(assessment, "98980")->missing(),
             "an interactive communication with the patient by 2026-05-31 "
             "for 98980");
 }
@@ -121,25 +132,25 @@ TEST(AssessRtm, SaysWhatIsMissingWhileItCanStillBeReached) {
   RtmInput input = Episode2026();
   input.as_of = absl::CivilDay(2026, 5, 1);  // 13 days left in the period
   input.data_days = Days(input.episode_start, 13);
-  RtmAssessment assessment = AssessRtm(input, DefaultCodeTable());
-  EXPECT_EQ(Find(assessment, "98977")->missing,
+  v1::RtmReport assessment = AssessRtm(input, DefaultCodeTable());
+  EXPECT_EQ(Find(assessment, "98977")->missing(),
             "3 more data days by 2026-05-14 for 98977");
-  EXPECT_TRUE(assessment.near_threshold);
+  EXPECT_TRUE(assessment.near_threshold());
 
   // Two days left: 16 cannot be reached any more.
   input.as_of = absl::CivilDay(2026, 5, 12);
   assessment = AssessRtm(input, DefaultCodeTable());
-  EXPECT_EQ(assessment.days_left, 2);
-  EXPECT_THAT(Find(assessment, "98977")->missing, IsEmpty());
-  EXPECT_FALSE(assessment.near_threshold);
+  EXPECT_EQ(assessment.days_left(), 2);
+  EXPECT_THAT(Find(assessment, "98977")->missing(), IsEmpty());
+  EXPECT_FALSE(assessment.near_threshold());
   EXPECT_TRUE(Supportable(assessment, "98985"));
 
   // Far from it: not worth a nudge yet.
   input.as_of = absl::CivilDay(2026, 4, 20);
   input.data_days = Days(input.episode_start, 3);
   assessment = AssessRtm(input, DefaultCodeTable());
-  EXPECT_THAT(Find(assessment, "98977")->missing, Not(IsEmpty()));
-  EXPECT_FALSE(assessment.near_threshold);
+  EXPECT_THAT(Find(assessment, "98977")->missing(), Not(IsEmpty()));
+  EXPECT_FALSE(assessment.near_threshold());
 }
 
 TEST(AssessRtm, AQuietPatientIsANudgeButOneNeverSetUpIsNot) {
@@ -147,30 +158,28 @@ TEST(AssessRtm, AQuietPatientIsANudgeButOneNeverSetUpIsNot) {
   // support 98985.
   RtmInput input = Episode2026();
   input.as_of = absl::CivilDay(2026, 5, 20);
-  RtmAssessment assessment = AssessRtm(input, DefaultCodeTable());
-  EXPECT_EQ(assessment.data_days, 0);
-  EXPECT_EQ(Find(assessment, "98985")->missing,
+  v1::RtmReport assessment = AssessRtm(input, DefaultCodeTable());
+  EXPECT_EQ(assessment.data_days(), 0);
+  EXPECT_EQ(Find(assessment, "98985")->missing(),
             "2 more data days by 2026-06-13 for 98985");
-  EXPECT_TRUE(assessment.near_threshold);
+  EXPECT_TRUE(assessment.near_threshold());
 
   // No program and no data: the same findings, no nudge.
   input.monitoring = false;
   assessment = AssessRtm(input, DefaultCodeTable());
-  EXPECT_EQ(Find(assessment, "98985")->missing,
+  EXPECT_EQ(Find(assessment, "98985")->missing(),
             "2 more data days by 2026-06-13 for 98985");
-  EXPECT_FALSE(assessment.near_threshold);
+  EXPECT_FALSE(assessment.near_threshold());
 }
 
 TEST(AssessRtm, MinutesShortOfTwentyAreANudge) {
   RtmInput input = Episode2026();
   input.as_of = absl::CivilDay(2026, 5, 20);
-  input.time = {{.day = absl::CivilDay(2026, 5, 3),
-                 .minutes = 16,
-                 .interactive = true}};
-  const RtmAssessment assessment = AssessRtm(input, DefaultCodeTable());
-  EXPECT_EQ(Find(assessment, "98980")->missing,
+  input.time = {LoggedTime(absl::CivilDay(2026, 5, 3), 16, true)};
+  const v1::RtmReport assessment = AssessRtm(input, DefaultCodeTable());
+  EXPECT_EQ(Find(assessment, "98980")->missing(),
             "4 more minutes by 2026-05-31 for 98980");
-  EXPECT_TRUE(assessment.near_threshold);
+  EXPECT_TRUE(assessment.near_threshold());
 }
 
 TEST(AssessRtm, TheTwentyTwentySixCodesApplyFromTheirEffectiveDate) {
@@ -179,10 +188,8 @@ TEST(AssessRtm, TheTwentyTwentySixCodesApplyFromTheirEffectiveDate) {
                  .episode_start = absl::CivilDay(2025, 12, 1),
                  .data_days = Days(absl::CivilDay(2025, 12, 1), 10),
                  .month = absl::CivilMonth(2025, 12),
-                 .time = {{.day = absl::CivilDay(2025, 12, 5),
-                           .minutes = 15,
-                           .interactive = true}}};
-  RtmAssessment assessment = AssessRtm(input, DefaultCodeTable());
+                 .time = {LoggedTime(absl::CivilDay(2025, 12, 5), 15, true)}};
+  v1::RtmReport assessment = AssessRtm(input, DefaultCodeTable());
   EXPECT_EQ(Find(assessment, "98985"), nullptr);
   EXPECT_EQ(Find(assessment, "98979"), nullptr);
   EXPECT_FALSE(Supportable(assessment, "98977"));
@@ -193,7 +200,7 @@ TEST(AssessRtm, TheTwentyTwentySixCodesApplyFromTheirEffectiveDate) {
   input.episode_start = absl::CivilDay(2026, 1, 1);
   input.data_days = Days(absl::CivilDay(2026, 1, 1), 10);
   input.month = absl::CivilMonth(2026, 1);
-  input.time[0].day = absl::CivilDay(2026, 1, 5);
+  input.time[0].set_date("2026-01-05");
   assessment = AssessRtm(input, DefaultCodeTable());
   EXPECT_TRUE(Supportable(assessment, "98985"));
   EXPECT_TRUE(Supportable(assessment, "98979"));
@@ -233,16 +240,63 @@ TEST(DataDays, AreCalendarDaysInThePatientsZone) {
 TEST(AssessRtm, TimeOnTheLastDayOfAMonthCountsInThatMonth) {
   RtmInput input = Episode2026();
   input.month = absl::CivilMonth(2026, 4);
-  input.time = {{.day = absl::CivilDay(2026, 4, 30),
-                 .minutes = 12,
-                 .interactive = true},
-                {.day = absl::CivilDay(2026, 5, 1),
-                 .minutes = 12,
-                 .interactive = true}};
-  const RtmAssessment april = AssessRtm(input, DefaultCodeTable());
-  EXPECT_EQ(april.minutes, 12);
+  input.time = {LoggedTime(absl::CivilDay(2026, 4, 30), 12, true),
+                LoggedTime(absl::CivilDay(2026, 5, 1), 12, true)};
+  const v1::RtmReport april = AssessRtm(input, DefaultCodeTable());
+  EXPECT_EQ(april.minutes(), 12);
   EXPECT_TRUE(Supportable(april, "98979"));
   EXPECT_FALSE(Supportable(april, "98980"));
+}
+
+TEST(AssessRtm, TheReportNamesItsPeriodMonthAndEpisode) {
+  RtmInput input = Episode2026();
+  input.as_of = absl::CivilDay(2026, 5, 20);
+  input.data_days = Days(absl::CivilDay(2026, 5, 15), 3);
+  input.time = {LoggedTime(absl::CivilDay(2026, 5, 3), 7, true)};
+  const v1::RtmReport report = AssessRtm(input, DefaultCodeTable());
+  EXPECT_EQ(report.as_of_date(), "2026-05-20");
+  EXPECT_EQ(report.episode_start_date(), "2026-04-15");
+  EXPECT_EQ(report.period_start_date(), "2026-05-15");
+  EXPECT_EQ(report.period_end_date(), "2026-06-13");
+  EXPECT_EQ(report.data_days(), 3);
+  EXPECT_EQ(report.days_left(), 24);
+  EXPECT_EQ(report.month(), "2026-05");
+  EXPECT_EQ(report.minutes(), 7);
+  EXPECT_TRUE(report.interactive());
+  EXPECT_THAT(report.patient(), IsEmpty()) << "the caller's to set";
+}
+
+TEST(AssessRtm, AnEntryWithoutADateCountsInNoMonth) {
+  RtmInput input = Episode2026();
+  input.time = {LoggedTime(absl::CivilDay(2026, 5, 3), 12, true)};
+  input.time.push_back(input.time[0]);
+  input.time[1].set_date("2026-05-32");
+  EXPECT_EQ(AssessRtm(input, DefaultCodeTable()).minutes(), 12);
+}
+
+TEST(CheckManagementTimeEntry, NamesEachBadField) {
+  struct Case {
+    int minutes;
+    std::string note;
+    std::vector<std::string> fields;
+  };
+  for (const Case& c :
+       {Case{1, "", {}}, Case{kMaxEntryMinutes, "Call", {}},
+        Case{0, "", {"entry.minutes"}},
+        Case{kMaxEntryMinutes + 1, "", {"entry.minutes"}},
+        Case{15, "bell\a", {"entry.note"}},
+        Case{15, std::string(kMaxShortNoteChars + 1, 'x'), {"entry.note"}},
+        Case{-3, "\xff", {"entry.minutes", "entry.note"}}}) {
+    SCOPED_TRACE(c.minutes);
+    v1::ManagementTimeEntry entry;
+    entry.set_minutes(c.minutes);
+    entry.set_note(c.note);
+    Violations violations;
+    CheckManagementTimeEntry(entry, "entry", violations);
+    std::vector<std::string> fields;
+    for (const FieldViolation& v : violations.list()) fields.push_back(v.field);
+    EXPECT_EQ(fields, c.fields);
+  }
 }
 
 }  // namespace
