@@ -39,8 +39,8 @@ std::string FormatAlertLine(const v1::Alert& alert) {
 }
 
 void PrintAlert(const v1::Alert& alert, std::ostream& out) {
-  Fields()
-      .Add("name", alert.name())
+  Fields fields;
+  fields.Add("name", alert.name())
       .Add("sequence", absl::StrCat(alert.sequence()))
       .Add("rule", FriendlyName(alert.rule()))
       .Add("state", FriendlyName(alert.state()))
@@ -49,8 +49,19 @@ void PrintAlert(const v1::Alert& alert, std::ostream& out) {
       .Add("evidence", absl::StrJoin(alert.evidence(), ", "))
       .Add("therapist", alert.therapist())
       .Add("created", FormatTimestamp(alert.create_time()))
-      .Add("updated", FormatTimestamp(alert.update_time()))
-      .Print(out);
+      .Add("updated", FormatTimestamp(alert.update_time()));
+  // How it was resolved, when the server recorded that.
+  if (alert.resolution() != v1::ALERT_RESOLUTION_UNSPECIFIED) {
+    fields.Add("resolution",
+               alert.resolution_summary().empty()
+                   ? FriendlyName(alert.resolution())
+                   : absl::StrCat(FriendlyName(alert.resolution()), ": ",
+                                  alert.resolution_summary()));
+  }
+  if (!alert.resolution_evidence().empty()) {
+    fields.Add("cleared by", absl::StrJoin(alert.resolution_evidence(), ", "));
+  }
+  fields.Print(out);
 }
 
 }  // namespace glutecare::client

@@ -3,15 +3,20 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
 #include "server/domain/calendar.h"
 #include "server/domain/pain_rules.h"
 #include "server/domain/pain_trend.h"
 
 namespace glutecare {
 namespace {
+
+// MISSED_SESSIONS keys are this and the first day without a session.
+constexpr absl::string_view kMissedSinceKeyPrefix = "since ";
 
 std::string AreaLabel(v1::PainArea area) {
   switch (area) {
@@ -169,33 +174,124 @@ void MissedSessions(const AlertInput& input, std::vector<AlertCandidate>& out) {
                          FormatDate(*input.last_session_day))
           : "none since the program started";
   out.push_back({v1::ALERT_RULE_MISSED_SESSIONS,
-                 absl::StrCat("since ", FormatDate(since)),
+                 absl::StrCat(kMissedSinceKeyPrefix, FormatDate(since)),
                  FormatDate(input.today - 1),
                  absl::StrCat("No session for ", missed, " days (", last,
                               "); the program alerts after ", alert_days, "."),
                  {}});
 }
 
-void LowAdherence(const AlertInput& input, std::vector<AlertCandidate>& out) {
-  const absl::CivilDay monday = WeekStart(input.today) - 7;
+// Adherence in the week from `monday`, in whole prescribed sessions.
+struct WeekAdherence {
+  // Sessions the week prescribed, rounded; below 1 the week asks for none.
+  double prescribed = 0;
+  int completed = 0;
+  // completed / prescribed, at most 100.
+  double percent = 0;
+};
+
+WeekAdherence AdherenceInWeek(const AlertInput& input, absl::CivilDay monday) {
   AdherenceInput week{.start = monday, .end = monday + 6};
   week.programs = input.programs;
-  for (const v1::Session& s : input.sessions) week.sessions.push_back(s);
+  week.sessions = input.sessions;
   const v1::AdherenceReport report = ComputeAdherence(week);
-  const double prescribed = std::round(report.prescribed_sessions());
-  if (prescribed < 1) return;
-  const double percent =
-      std::min(100.0, report.completed_sessions() / prescribed * 100.0);
-  if (percent >= kLowAdherencePercent) return;
+  WeekAdherence adherence{.prescribed = std::round(report.prescribed_sessions()),
+                          .completed = report.completed_sessions()};
+  if (adherence.prescribed >= 1) {
+    adherence.percent =
+        std::min(100.0, adherence.completed / adherence.prescribed * 100.0);
+  }
+  return adherence;
+}
+
+void LowAdherence(const AlertInput& input, std::vector<AlertCandidate>& out) {
+  const absl::CivilDay monday = WeekStart(input.today) - 7;
+  const WeekAdherence week = AdherenceInWeek(input, monday);
+  if (week.prescribed < 1 || week.percent >= kLowAdherencePercent) return;
   out.push_back(
       {v1::ALERT_RULE_LOW_ADHERENCE,
        FormatDate(monday),
        FormatDate(monday + 6),
        absl::StrFormat("Adherence in the week of %s was %.0f%% (%d of %.0f "
                        "sessions), below %.0f%%.",
-                       FormatDate(monday), percent, report.completed_sessions(),
-                       prescribed, kLowAdherencePercent),
+                       FormatDate(monday), week.percent, week.completed,
+                       week.prescribed, kLowAdherencePercent),
        {}});
+}
+
+// The day a trigger key of MISSED_SESSIONS or LOW_ADHERENCE names.
+std::optional<absl::CivilDay> KeyDay(absl::string_view key) {
+  absl::ConsumePrefix(&key, kMissedSinceKeyPrefix);
+  absl::StatusOr<absl::CivilDay> day = ParseDate(key, "");
+  if (!day.ok()) return std::nullopt;
+  return *day;
+}
+
+// Whether the days without a session counted from `since` have ended, and
+// no later gap has grown long enough to fire the rule again (that one the
+// store records on the same alert, as its latest event). The clearance names
+// the first session on or after `since`.
+std::optional<AlertClearance> MissedSessionsCleared(const AlertInput& input,
+                                                    absl::CivilDay since) {
+  if (!input.last_session_day.has_value() || *input.last_session_day < since) {
+    return std::nullopt;
+  }
+  std::vector<AlertCandidate> still_missed;
+  MissedSessions(input, still_missed);
+  if (!still_missed.empty()) return std::nullopt;
+  const std::string from = FormatDate(since);
+  const v1::Session* first = nullptr;
+  for (const v1::Session& s : input.sessions) {
+    if (s.local_date() < from) continue;
+    if (first == nullptr ||
+        std::make_tuple(s.local_date(), s.perform_time().seconds(),
+                        s.perform_time().nanos()) <
+            std::make_tuple(first->local_date(),
+                            first->perform_time().seconds(),
+                            first->perform_time().nanos())) {
+      first = &s;
+    }
+  }
+  AlertClearance cleared;
+  if (first != nullptr) {
+    cleared.summary =
+        absl::StrCat("A session on ", first->local_date(),
+                     " ended the days without one counted from ", from, ".");
+    cleared.evidence.push_back(first->name());
+  } else {
+    // The first one is older than the window: the last one shows it.
+    cleared.summary = absl::StrCat(
+        "The days without a session counted from ", from,
+        " have ended; the last session was on ",
+        FormatDate(*input.last_session_day), ".");
+  }
+  return cleared;
+}
+
+// Whether the last finished week, the alert's week (`monday`) or a later
+// one, has reached kLowAdherencePercent. The clearance names its sessions.
+std::optional<AlertClearance> LowAdherenceCleared(const AlertInput& input,
+                                                  absl::CivilDay monday) {
+  const absl::CivilDay last_week = WeekStart(input.today) - 7;
+  if (last_week < monday) return std::nullopt;
+  const WeekAdherence week = AdherenceInWeek(input, last_week);
+  if (week.prescribed < 1 || week.percent < kLowAdherencePercent) {
+    return std::nullopt;
+  }
+  AlertClearance cleared;
+  cleared.summary = absl::StrFormat(
+      "Adherence in the week of %s was %.0f%% (%d of %.0f sessions), at "
+      "least %.0f%%.",
+      FormatDate(last_week), week.percent, week.completed, week.prescribed,
+      kLowAdherencePercent);
+  const std::string first = FormatDate(last_week);
+  const std::string last = FormatDate(last_week + 6);
+  for (const v1::Session& s : input.sessions) {
+    if (s.local_date() >= first && s.local_date() <= last) {
+      cleared.evidence.push_back(s.name());
+    }
+  }
+  return cleared;
 }
 
 }  // namespace
@@ -215,6 +311,35 @@ std::vector<AlertCandidate> EvaluateAlerts(const AlertInput& input) {
   MissedSessions(input, candidates);
   LowAdherence(input, candidates);
   return candidates;
+}
+
+std::vector<AlertClearance> ClearedAlerts(
+    const AlertInput& input, const std::vector<UnresolvedAlert>& unresolved) {
+  std::vector<AlertClearance> cleared;
+  for (const UnresolvedAlert& open : unresolved) {
+    std::optional<absl::CivilDay> latest;
+    for (const std::string& key : open.trigger_keys) {
+      const std::optional<absl::CivilDay> day = KeyDay(key);
+      if (day.has_value() && (!latest || *day > *latest)) latest = day;
+    }
+    if (!latest.has_value()) continue;
+    std::optional<AlertClearance> clearance;
+    switch (open.alert.rule()) {
+      case v1::ALERT_RULE_MISSED_SESSIONS:
+        clearance = MissedSessionsCleared(input, *latest);
+        break;
+      case v1::ALERT_RULE_LOW_ADHERENCE:
+        clearance = LowAdherenceCleared(input, *latest);
+        break;
+      default:  // the pain rules never clear (see the header)
+        break;
+    }
+    if (!clearance.has_value()) continue;
+    clearance->alert = open.alert.name();
+    clearance->trigger_keys_seen = open.trigger_keys.size();
+    cleared.push_back(*std::move(clearance));
+  }
+  return cleared;
 }
 
 }  // namespace glutecare

@@ -69,6 +69,17 @@ absl::Status PatientMonitor::EvaluatePatient(const PatientName& name,
   alerts.programs = programs;
   alerts.sessions = Since(activity.sessions, alert_start);
   alerts.pain_reports = Since(activity.pain_reports, alert_start);
+  // Resolve what the data has cleared before recording what fired: a new
+  // event of a rule whose alert just cleared raises a new alert rather than
+  // joining the old one. Sessions are never deleted, so sessions written
+  // since this snapshot can only clear more; an event another evaluation
+  // recorded on the alert since makes the store leave it as it is.
+  GLUTECARE_ASSIGN_OR_RETURN(std::vector<UnresolvedAlert> open_alerts,
+                             store_.ListUnresolvedAlerts(name));
+  GLUTECARE_RETURN_IF_ERROR(
+      store_
+          .ResolveClearedAlerts(name, ClearedAlerts(alerts, open_alerts), stamp)
+          .status());
   GLUTECARE_ASSIGN_OR_RETURN(
       std::vector<v1::Alert> raised,
       store_.RecordAlerts(name, EvaluateAlerts(alerts), stamp));

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <limits>
+#include <map>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "google/protobuf/message_lite.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "server/common/page_token.h"
 #include "server/common/status.h"
@@ -188,6 +190,12 @@ class SqliteStore final : public Store {
   absl::StatusOr<std::vector<v1::Alert>> RecordAlerts(
       const PatientName& patient, const std::vector<AlertCandidate>& candidates,
       const google::protobuf::Timestamp& now) override;
+  absl::StatusOr<std::vector<UnresolvedAlert>> ListUnresolvedAlerts(
+      const PatientName& patient) override;
+  absl::StatusOr<std::vector<v1::Alert>> ResolveClearedAlerts(
+      const PatientName& patient,
+      const std::vector<AlertClearance>& clearances,
+      const google::protobuf::Timestamp& now) override;
   absl::StatusOr<v1::Alert> GetAlert(const AlertName& name) override;
   absl::StatusOr<v1::Alert> SetAlertState(
       const AlertName& name, v1::AlertState state,
@@ -316,6 +324,9 @@ class SqliteStore final : public Store {
   // The alert row of `name`: its pk and body (with sequence set).
   static absl::StatusOr<std::pair<int64_t, v1::Alert>> FindAlert(
       Connection& db, const AlertName& name);
+  // Writes an alert's state and body (without its sequence, the pk).
+  static absl::Status UpdateAlert(Connection& db, int64_t pk,
+                                  v1::Alert alert);
   // The stored body of a request_id already used by a patient, if any.
   static absl::StatusOr<std::optional<std::string>> FindByRequestId(
       Connection& db, const char* sql, int64_t patient_pk,
@@ -1517,17 +1528,41 @@ absl::StatusOr<std::vector<v1::Alert>> SqliteStore::RecordAlerts(
             TherapistName::Parse(row.patient.therapist(), "patient.therapist"));
         GLUTECARE_ASSIGN_OR_RETURN(int64_t therapist_pk,
                                    TherapistPk(db, therapist_name));
+        // The last candidate of each rule is its latest event.
+        std::map<int, size_t> last_of_rule;
+        for (size_t i = 0; i < candidates.size(); ++i) {
+          last_of_rule[candidates[i].rule] = i;
+        }
         std::vector<v1::Alert> raised;
-        for (const AlertCandidate& candidate : candidates) {
+        for (size_t i = 0; i < candidates.size(); ++i) {
+          const AlertCandidate& candidate = candidates[i];
           GLUTECARE_ASSIGN_OR_RETURN(
               Statement seen,
-              db.Prepare("SELECT 1 FROM alert_triggers WHERE patient_pk = ?1 "
-                         "AND rule = ?2 AND trigger_key = ?3"));
+              db.Prepare("SELECT a.pk, a.body FROM alert_triggers t "
+                         "JOIN alerts a ON a.pk = t.alert_pk "
+                         "WHERE t.patient_pk = ?1 AND t.rule = ?2 "
+                         "AND t.trigger_key = ?3"));
           seen.BindInt64(1, row.pk)
               .BindInt64(2, candidate.rule)
               .BindText(3, candidate.trigger_key);
           GLUTECARE_ASSIGN_OR_RETURN(bool already_seen, seen.Step());
-          if (already_seen) continue;
+          if (already_seen) {
+            // The rule's latest event again: while its alert is unresolved,
+            // the alert tells the event's latest numbers.
+            if (last_of_rule[candidate.rule] != i) continue;
+            GLUTECARE_ASSIGN_OR_RETURN(v1::Alert alert,
+                                       AlertFromRow(seen, 0, 1));
+            if (alert.state() == v1::ALERT_STATE_RESOLVED ||
+                (alert.summary() == candidate.summary &&
+                 alert.local_date() == candidate.local_date)) {
+              continue;
+            }
+            alert.set_summary(candidate.summary);
+            alert.set_local_date(candidate.local_date);
+            GLUTECARE_RETURN_IF_ERROR(
+                UpdateAlert(db, seen.ColumnInt64(0), std::move(alert)));
+            continue;
+          }
 
           GLUTECARE_ASSIGN_OR_RETURN(
               Statement unresolved,
@@ -1538,20 +1573,17 @@ absl::StatusOr<std::vector<v1::Alert>> SqliteStore::RecordAlerts(
           int64_t alert_pk;
           if (has_unresolved) {
             // The same rule again while the therapist is on it: one alert,
-            // more evidence.
+            // more evidence, and the summary of the latest event.
             alert_pk = unresolved.ColumnInt64(0);
             GLUTECARE_ASSIGN_OR_RETURN(v1::Alert alert,
                                        AlertFromRow(unresolved, 0, 1));
             for (const std::string& evidence : candidate.evidence) {
               alert.add_evidence(evidence);
             }
-            alert.clear_sequence();
-            GLUTECARE_ASSIGN_OR_RETURN(
-                Statement update,
-                db.Prepare("UPDATE alerts SET body = ?2 WHERE pk = ?1"));
-            update.BindInt64(1, alert_pk)
-                .BindBlob(2, alert.SerializeAsString());
-            GLUTECARE_RETURN_IF_ERROR(update.Run());
+            alert.set_summary(candidate.summary);
+            alert.set_local_date(candidate.local_date);
+            GLUTECARE_RETURN_IF_ERROR(
+                UpdateAlert(db, alert_pk, std::move(alert)));
           } else {
             v1::Alert alert;
             const std::string id = GenerateResourceId();
@@ -1598,6 +1630,93 @@ absl::StatusOr<std::vector<v1::Alert>> SqliteStore::RecordAlerts(
       });
 }
 
+absl::Status SqliteStore::UpdateAlert(Connection& db, int64_t pk,
+                                      v1::Alert alert) {
+  alert.clear_sequence();
+  GLUTECARE_ASSIGN_OR_RETURN(
+      Statement update,
+      db.Prepare("UPDATE alerts SET state = ?2, body = ?3 WHERE pk = ?1"));
+  update.BindInt64(1, pk).BindInt64(2, alert.state()).BindBlob(
+      3, alert.SerializeAsString());
+  return update.Run();
+}
+
+absl::StatusOr<std::vector<UnresolvedAlert>> SqliteStore::ListUnresolvedAlerts(
+    const PatientName& patient) {
+  return Read<std::vector<UnresolvedAlert>>(
+      [&](Connection& db) -> absl::StatusOr<std::vector<UnresolvedAlert>> {
+        GLUTECARE_ASSIGN_OR_RETURN(PatientRow row, FindPatient(db, patient));
+        // The join follows alert_triggers' primary key (patient, rule).
+        GLUTECARE_ASSIGN_OR_RETURN(
+            Statement stmt,
+            db.Prepare("SELECT a.pk, a.body, t.trigger_key FROM alerts a "
+                       "LEFT JOIN alert_triggers t ON t.patient_pk = "
+                       "a.patient_pk AND t.rule = a.rule AND t.alert_pk = a.pk "
+                       "WHERE a.patient_pk = ?1 AND a.state != 3 "
+                       "ORDER BY a.pk, t.trigger_key"));
+        stmt.BindInt64(1, row.pk);
+        std::vector<UnresolvedAlert> alerts;
+        int64_t last_pk = 0;
+        while (true) {
+          GLUTECARE_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
+          if (!has_row) break;
+          if (alerts.empty() || stmt.ColumnInt64(0) != last_pk) {
+            last_pk = stmt.ColumnInt64(0);
+            GLUTECARE_ASSIGN_OR_RETURN(v1::Alert alert,
+                                       AlertFromRow(stmt, 0, 1));
+            alerts.push_back({.alert = std::move(alert)});
+          }
+          if (!stmt.ColumnIsNull(2)) {
+            alerts.back().trigger_keys.emplace_back(stmt.ColumnText(2));
+          }
+        }
+        return alerts;
+      });
+}
+
+absl::StatusOr<std::vector<v1::Alert>> SqliteStore::ResolveClearedAlerts(
+    const PatientName& patient, const std::vector<AlertClearance>& clearances,
+    const google::protobuf::Timestamp& now) {
+  if (clearances.empty()) return std::vector<v1::Alert>();
+  return Write<std::vector<v1::Alert>>(
+      [&](Connection& db) -> absl::StatusOr<std::vector<v1::Alert>> {
+        std::vector<v1::Alert> resolved;
+        for (const AlertClearance& clearance : clearances) {
+          GLUTECARE_ASSIGN_OR_RETURN(AlertName name,
+                                     AlertName::Parse(clearance.alert, "alert"));
+          if (name.parent() != patient) {
+            return absl::InternalError(absl::StrCat(
+                clearance.alert, " is not an alert of ", patient.ToString()));
+          }
+          GLUTECARE_ASSIGN_OR_RETURN(auto row, FindAlert(db, name));
+          v1::Alert& alert = row.second;
+          // A therapist resolved it meanwhile: theirs stands.
+          if (alert.state() == v1::ALERT_STATE_RESOLVED) continue;
+          GLUTECARE_ASSIGN_OR_RETURN(
+              Statement keys,
+              db.Prepare("SELECT count(*) FROM alert_triggers "
+                         "WHERE patient_pk = (SELECT patient_pk FROM alerts "
+                         "WHERE pk = ?1) AND rule = ?2 AND alert_pk = ?1"));
+          keys.BindInt64(1, row.first).BindInt64(2, alert.rule());
+          GLUTECARE_ASSIGN_OR_RETURN(bool counted, keys.Step());
+          // Another evaluation recorded an event on it since the decision.
+          if (!counted || static_cast<size_t>(keys.ColumnInt64(0)) !=
+                              clearance.trigger_keys_seen) {
+            continue;
+          }
+          alert.set_state(v1::ALERT_STATE_RESOLVED);
+          alert.set_resolution(v1::ALERT_RESOLUTION_CONDITION_CLEARED);
+          alert.set_resolution_summary(clearance.summary);
+          alert.mutable_resolution_evidence()->Assign(
+              clearance.evidence.begin(), clearance.evidence.end());
+          *alert.mutable_update_time() = now;
+          GLUTECARE_RETURN_IF_ERROR(UpdateAlert(db, row.first, alert));
+          resolved.push_back(std::move(alert));
+        }
+        return resolved;
+      });
+}
+
 absl::StatusOr<v1::Alert> SqliteStore::GetAlert(const AlertName& name) {
   return Read<v1::Alert>([&](Connection& db) -> absl::StatusOr<v1::Alert> {
     GLUTECARE_ASSIGN_OR_RETURN(auto row, FindAlert(db, name));
@@ -1617,17 +1736,11 @@ absl::StatusOr<v1::Alert> SqliteStore::SetAlertState(
           name.ToString(), " is resolved; a resolved alert stays resolved"));
     }
     alert.set_state(state);
+    if (state == v1::ALERT_STATE_RESOLVED) {
+      alert.set_resolution(v1::ALERT_RESOLUTION_THERAPIST);
+    }
     *alert.mutable_update_time() = now;
-    const int64_t sequence = alert.sequence();
-    alert.clear_sequence();
-    GLUTECARE_ASSIGN_OR_RETURN(
-        Statement update,
-        db.Prepare("UPDATE alerts SET state = ?2, body = ?3 WHERE pk = ?1"));
-    update.BindInt64(1, row.first)
-        .BindInt64(2, state)
-        .BindBlob(3, alert.SerializeAsString());
-    GLUTECARE_RETURN_IF_ERROR(update.Run());
-    alert.set_sequence(sequence);
+    GLUTECARE_RETURN_IF_ERROR(UpdateAlert(db, row.first, alert));
     return alert;
   });
 }

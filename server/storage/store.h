@@ -270,16 +270,38 @@ class Store {
   virtual absl::StatusOr<RtmActivity> GetRtmActivity(
       const PatientName& patient, const RtmQuery& query) = 0;
 
-  // Alerts. Records what the rules found for `patient`, in one transaction:
-  // a candidate whose (rule, trigger_key) was recorded before is skipped; one
-  // whose rule already has an unresolved alert for the patient adds its
-  // evidence to that alert; any other becomes a new OPEN alert, stamped
-  // `now`, for the patient's current therapist. Returns the new alerts.
+  // Alerts. Records what the rules found for `patient`, in one transaction,
+  // candidate by candidate in the order given: one whose (rule, trigger_key)
+  // was recorded before changes nothing, unless it is the last candidate of
+  // its rule (the rule's latest event) and the alert it was recorded on is
+  // still unresolved: that alert then takes the candidate's summary and
+  // local_date (the numbers moved: a longer gap, a late-delivered session).
+  // One whose rule already has an unresolved alert for the patient adds its
+  // evidence to that alert, which takes its summary and local_date; any
+  // other becomes a new OPEN alert, stamped `now`, for the patient's current
+  // therapist. Updating an alert leaves its update_time (the state's) as it
+  // was. Returns the new alerts.
   virtual absl::StatusOr<std::vector<v1::Alert>> RecordAlerts(
       const PatientName& patient, const std::vector<AlertCandidate>& candidates,
       const google::protobuf::Timestamp& now) = 0;
+  // The unresolved (open or acknowledged) alerts of `patient`, each with the
+  // trigger keys recorded on it, oldest first. NOT_FOUND if the patient does
+  // not exist.
+  virtual absl::StatusOr<std::vector<UnresolvedAlert>> ListUnresolvedAlerts(
+      const PatientName& patient) = 0;
+  // Resolves each alert of `clearances` (alerts of `patient`) that is still
+  // unresolved, in one transaction: state RESOLVED, resolution
+  // ALERT_RESOLUTION_CONDITION_CLEARED with the clearance's summary and
+  // evidence, update_time `now`. An alert resolved meanwhile (by a
+  // therapist), or with more trigger keys than the clearance saw (an event
+  // the decision missed), is left as it is. Returns the alerts it resolved.
+  virtual absl::StatusOr<std::vector<v1::Alert>> ResolveClearedAlerts(
+      const PatientName& patient,
+      const std::vector<AlertClearance>& clearances,
+      const google::protobuf::Timestamp& now) = 0;
   virtual absl::StatusOr<v1::Alert> GetAlert(const AlertName& name) = 0;
-  // Moves an alert to `state` (ACKNOWLEDGED or RESOLVED). A resolved alert
+  // Moves an alert to `state` (ACKNOWLEDGED or RESOLVED), a therapist's
+  // decision: RESOLVED records ALERT_RESOLUTION_THERAPIST. A resolved alert
   // cannot be acknowledged (FAILED_PRECONDITION); resolving it again changes
   // nothing.
   virtual absl::StatusOr<v1::Alert> SetAlertState(

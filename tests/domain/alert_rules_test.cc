@@ -1,5 +1,6 @@
 #include "server/domain/alert_rules.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,7 @@ namespace glutecare {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
 // A Wednesday.
@@ -230,6 +232,195 @@ TEST(EvaluateAlerts, FlaresInTwoAreasHaveTheirOwnKeys) {
   const std::vector<AlertCandidate> fired = EvaluateAlerts(input);
   ASSERT_EQ(fired.size(), 2u);
   EXPECT_NE(fired[0].trigger_key, fired[1].trigger_key);
+}
+
+}  // namespace
+}  // namespace glutecare
+
+namespace glutecare {
+namespace {
+
+UnresolvedAlert Unresolved(v1::AlertRule rule, std::vector<std::string> keys,
+                           v1::AlertState state = v1::ALERT_STATE_OPEN) {
+  UnresolvedAlert unresolved{.trigger_keys = std::move(keys)};
+  unresolved.alert.set_name("clinics/c/patients/p/alerts/a1");
+  unresolved.alert.set_rule(rule);
+  unresolved.alert.set_state(state);
+  return unresolved;
+}
+
+std::string SessionName(absl::CivilDay day) {
+  return "clinics/c/patients/p/sessions/s" + FormatDate(day);
+}
+
+TEST(ClearedAlerts, MissedSessionsClearOnceASessionEndsTheGapAndNoneFollows) {
+  // The alert counts the days without a session from kGapStart.
+  const absl::CivilDay kGapStart = kToday - 10;
+  const std::string kKey = "since " + FormatDate(kGapStart);
+  struct Case {
+    const char* what;
+    std::vector<std::string> keys;
+    v1::AlertState state;
+    // Sessions in the window, as days before today.
+    std::vector<int> sessions_days_ago;
+    // The patient's last session, as days before today (-1: none at all).
+    int last_session_days_ago;
+    // The program's Program.missed_session_alert_days (0: the default, 3).
+    int alert_days;
+    // The session the clearance names, as days before today (-1: none).
+    int cleared_by_days_ago;
+    bool cleared;
+  };
+  const Case cases[] = {
+      {"no session yet", {kKey}, v1::ALERT_STATE_OPEN, {}, -1, 0, -1, false},
+      {"only the session before the gap", {kKey}, v1::ALERT_STATE_OPEN, {11},
+       11, 0, -1, false},
+      {"a late-delivered session done two days ago", {kKey},
+       v1::ALERT_STATE_OPEN, {11, 2}, 2, 0, 2, true},
+      {"a session today", {kKey}, v1::ALERT_STATE_OPEN, {0}, 0, 0, 0, true},
+      {"the first of two, whatever their order", {kKey}, v1::ALERT_STATE_OPEN,
+       {2, 6}, 2, 0, 6, true},
+      {"acknowledged alerts clear alike", {kKey}, v1::ALERT_STATE_ACKNOWLEDGED,
+       {3}, 3, 0, 3, true},
+      {"the gap ended, but the days since are as many as the program allows",
+       {kKey}, v1::ALERT_STATE_OPEN, {10}, 10, 0, -1, false},
+      {"the session is older than the window: none named",
+       {"since " + FormatDate(kToday - 40)}, v1::ALERT_STATE_OPEN, {}, 30, 40,
+       -1, true},
+      {"an older gap ended, the latest did not",
+       {"since " + FormatDate(kToday - 20), kKey}, v1::ALERT_STATE_OPEN, {15},
+       15, 0, -1, false},
+      {"no key to tell the gap", {}, v1::ALERT_STATE_OPEN, {3}, 3, 0, -1,
+       false},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.what);
+    AlertInput input{.today = kToday};
+    v1::Program program = BridgeProgram(3, "2026-10-01");
+    program.set_missed_session_alert_days(c.alert_days);
+    input.programs = {{{kToday - 60, program}}};
+    for (int days_ago : c.sessions_days_ago) {
+      input.sessions.push_back(Session(kToday - days_ago, 3, 3));
+    }
+    if (c.last_session_days_ago >= 0) {
+      input.last_session_day = kToday - c.last_session_days_ago;
+    }
+    const std::vector<AlertClearance> cleared = ClearedAlerts(
+        input, {Unresolved(v1::ALERT_RULE_MISSED_SESSIONS, c.keys, c.state)});
+    if (!c.cleared) {
+      EXPECT_THAT(cleared, IsEmpty());
+      continue;
+    }
+    ASSERT_EQ(cleared.size(), 1u);
+    EXPECT_EQ(cleared[0].alert, "clinics/c/patients/p/alerts/a1");
+    EXPECT_EQ(cleared[0].trigger_keys_seen, c.keys.size());
+    if (c.cleared_by_days_ago >= 0) {
+      EXPECT_THAT(cleared[0].evidence,
+                  ElementsAre(SessionName(kToday - c.cleared_by_days_ago)));
+      EXPECT_THAT(cleared[0].summary,
+                  HasSubstr("A session on " +
+                            FormatDate(kToday - c.cleared_by_days_ago)));
+    } else {
+      EXPECT_THAT(cleared[0].evidence, IsEmpty());
+      EXPECT_THAT(cleared[0].summary,
+                  HasSubstr("the last session was on " +
+                            FormatDate(*input.last_session_day)));
+    }
+  }
+}
+
+TEST(ClearedAlerts, LowAdherenceClearsWhenTheLastFinishedWeekReachesFifty) {
+  // Three sessions a week; the last finished week starts on kMonday.
+  const absl::CivilDay kMonday = WeekStart(kToday) - 7;
+  struct Case {
+    const char* what;
+    std::vector<absl::CivilDay> keys;
+    // Sessions, in the order given to the rules.
+    std::vector<absl::CivilDay> sessions;
+    bool cleared;
+  };
+  const Case cases[] = {
+      {"still 1 of 3", {kMonday}, {kMonday + 1}, false},
+      {"2 of 3 once a late session arrived", {kMonday},
+       {kMonday + 1, kMonday + 4}, true},
+      {"an earlier week, and the patient kept up since", {kMonday - 7},
+       {kMonday - 7, kMonday + 1, kMonday + 3}, true},
+      {"an earlier week made up late, but the last one is low", {kMonday - 7},
+       {kMonday - 7, kMonday - 5, kMonday + 1}, false},
+      {"the latest week is still low", {kMonday - 7, kMonday},
+       {kMonday - 7, kMonday - 5, kMonday + 1}, false},
+      {"the latest week cleared", {kMonday - 7, kMonday},
+       {kMonday - 7, kMonday + 1, kMonday + 3}, true},
+      {"the current week is not finished", {WeekStart(kToday)},
+       {kMonday + 1, kMonday + 3, kToday - 1, kToday}, false},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.what);
+    AlertInput input{.today = kToday};
+    input.programs = {{{kToday - 60, BridgeProgram(3, "2026-10-01")}}};
+    std::vector<std::string> keys;
+    for (absl::CivilDay key : c.keys) keys.push_back(FormatDate(key));
+    for (absl::CivilDay day : c.sessions) {
+      input.sessions.push_back(Session(day, 3, 3));
+    }
+    input.last_session_day = c.sessions.back();
+    const std::vector<AlertClearance> cleared = ClearedAlerts(
+        input, {Unresolved(v1::ALERT_RULE_LOW_ADHERENCE, keys)});
+    if (!c.cleared) {
+      EXPECT_THAT(cleared, IsEmpty());
+      continue;
+    }
+    ASSERT_EQ(cleared.size(), 1u);
+    std::vector<std::string> in_week;
+    for (absl::CivilDay day : c.sessions) {
+      if (day >= kMonday && day <= kMonday + 6) {
+        in_week.push_back(SessionName(day));
+      }
+    }
+    EXPECT_EQ(cleared[0].evidence, in_week);
+    EXPECT_THAT(cleared[0].summary,
+                HasSubstr("week of " + FormatDate(kMonday) + " was 67%"));
+  }
+}
+
+// The reported case, at the level of the rules: a program entered with a
+// start 280 days back fires "none since the program started"; a session
+// done two days ago and delivered late clears it, and fires nothing new.
+TEST(ClearedAlerts, ALateSessionClearsTheGapCountedFromAnOldProgramStart) {
+  AlertInput input{.today = kToday};
+  input.programs = {{{kToday, BridgeProgram(3, FormatDate(kToday - 280))}}};
+  // Low adherence in the last week fires too: the program prescribed it.
+  const std::vector<AlertCandidate> fired = EvaluateAlerts(input);
+  ASSERT_THAT(Rules(fired), ElementsAre(v1::ALERT_RULE_MISSED_SESSIONS,
+                                        v1::ALERT_RULE_LOW_ADHERENCE));
+  EXPECT_THAT(fired[0].summary,
+              HasSubstr("No session for 280 days (none since the program "
+                        "started)"));
+  const UnresolvedAlert raised = Unresolved(v1::ALERT_RULE_MISSED_SESSIONS,
+                                            {fired[0].trigger_key});
+  EXPECT_THAT(ClearedAlerts(input, {raised}), IsEmpty());
+
+  input.sessions.push_back(Session(kToday - 2, 3, 3));
+  input.last_session_day = kToday - 2;
+  const std::vector<AlertClearance> cleared = ClearedAlerts(input, {raised});
+  ASSERT_EQ(cleared.size(), 1u);
+  EXPECT_THAT(cleared[0].evidence, ElementsAre(SessionName(kToday - 2)));
+  EXPECT_THAT(Rules(EvaluateAlerts(input)),
+              ElementsAre(v1::ALERT_RULE_LOW_ADHERENCE));
+}
+
+TEST(ClearedAlerts, PainAlertsNeverClear) {
+  // Quiet data: pain low and settled, sessions kept up.
+  const AlertInput input = Quiet();
+  const std::vector<UnresolvedAlert> pain = {
+      Unresolved(v1::ALERT_RULE_POST_EXERCISE_PAIN,
+                 {input.sessions.front().name()}),
+      Unresolved(v1::ALERT_RULE_FLARE,
+                 {"lower-back@" + FormatDate(kToday - 20)}),
+      Unresolved(v1::ALERT_RULE_PAIN_ABOVE_BASELINE,
+                 {"lower-back@" + FormatDate(kToday - 20)},
+                 v1::ALERT_STATE_ACKNOWLEDGED)};
+  EXPECT_THAT(ClearedAlerts(input, pain), IsEmpty());
 }
 
 }  // namespace

@@ -32,6 +32,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/subprocess.h"
@@ -1549,6 +1550,62 @@ TEST_F(CliE2eTest, AlertsAreListedAcknowledgedAndResolved) {
   EXPECT_TRUE(IsUsageError(Cli({"alerts", "list", "--state", "closed"}),
                            "bad --state \"closed\""));
   EXPECT_TRUE(IsUsageError(Cli({"alerts", "ack", "p1/a/b"}), "ALERT"));
+}
+
+// Regression test: a program entered with a start date 280 days back raised
+// "No session for 280 days", which stayed open after the patient's sessions
+// were stored. The session that clears it was done two days ago while the
+// server was unreachable, kept in the outbox and delivered by `sync` after
+// the alert was raised.
+TEST_F(CliE2eTest, ASessionDeliveredLateFromTheOutboxResolvesMissedSessions) {
+  ASSERT_NO_FATAL_FAILURE(CreateClinicTherapistAndPatient());
+  absl::TimeZone berlin;
+  ASSERT_TRUE(absl::LoadTimeZone("Europe/Berlin", &berlin));
+  const absl::Time now = absl::Now();
+  AssignCoreProgram("phase-1",
+                    absl::FormatCivilTime(absl::ToCivilDay(now, berlin) - 280));
+  std::vector<v1::Alert> missed =
+      WithRule(CliJson<v1::ListAlertsResponse>({"alerts", "list"}),
+               v1::ALERT_RULE_MISSED_SESSIONS);
+  ASSERT_EQ(missed.size(), 1u);
+  EXPECT_EQ(missed[0].state(), v1::ALERT_STATE_OPEN);
+  EXPECT_THAT(missed[0].summary(), HasSubstr("none since the program started"));
+
+  const std::string outbox =
+      absl::StrCat("GLUTECARE_OUTBOX=", token_folder_, "/outbox/outbox.db");
+  RestartServer([&] {
+    const ProcessResult kept = SubmitSession(
+        {{"--retries", "0"},
+         {"--at", absl::FormatTime("%Y-%m-%dT%H:%M:%S%Ez",
+                                   now - absl::Hours(48), berlin)}},
+        As::kPatient, {outbox});
+    EXPECT_EQ(kept.exit_code, 3) << kept.err;
+  });
+  ASSERT_TRUE(Succeeded(Cli({"sync"}, As::kPatient, {outbox})));
+  const v1::ListSessionsResponse sessions =
+      CliJson<v1::ListSessionsResponse>({"session", "list"}, As::kPatient);
+  ASSERT_EQ(sessions.sessions_size(), 1);
+
+  missed = WithRule(CliJson<v1::ListAlertsResponse>({"alerts", "list"}),
+                    v1::ALERT_RULE_MISSED_SESSIONS);
+  ASSERT_EQ(missed.size(), 1u);
+  EXPECT_EQ(missed[0].state(), v1::ALERT_STATE_RESOLVED);
+  EXPECT_EQ(missed[0].resolution(), v1::ALERT_RESOLUTION_CONDITION_CLEARED);
+  EXPECT_THAT(missed[0].resolution_evidence(),
+              ElementsAre(sessions.sessions(0).name()));
+  // The therapist's resolve still answers, and shows what cleared it.
+  const ProcessResult shown = Cli({"alerts", "resolve", missed[0].name()});
+  ASSERT_TRUE(Succeeded(shown));
+  EXPECT_THAT(shown.out,
+              HasSubstr("condition-cleared: A session on " +
+                        sessions.sessions(0).local_date()));
+
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(Succeeded(SubmitSession()));
+  EXPECT_EQ(CountSessions(), 11);
+  EXPECT_TRUE(WithRule(CliJson<v1::ListAlertsResponse>(
+                           {"alerts", "list", "--state", "open"}),
+                       v1::ALERT_RULE_MISSED_SESSIONS)
+                  .empty());
 }
 
 TEST_F(CliE2eTest, WatchPrintsAnAlertAsItIsRaisedAndExitsAfterCount) {

@@ -4,6 +4,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <initializer_list>
 #include <memory>
 #include <set>
 #include <string>
@@ -14,6 +15,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "glutecare/v1/alert_service.grpc.pb.h"
 #include "glutecare/v1/clinic_service.grpc.pb.h"
 #include "glutecare/v1/dashboard_service.grpc.pb.h"
@@ -109,24 +112,11 @@ class ServerTest : public ::testing::Test {
     ASSERT_TRUE(
         patients_->CreatePatient(Context().get(), patient, &patient_).ok());
 
-    v1::CreateProgramRequest program;
-    program.set_parent("clinics/demo/patients/p1");
-    program.set_program_id("g1");
-    v1::Program* p = program.mutable_program();
-    p->set_display_name("Glute strength, phase 1");
-    p->set_status(v1::PROGRAM_STATUS_ACTIVE);
-    p->set_start_date("2026-11-01");
-    for (const char* exercise :
-         {"glute-bridge", "clamshell", "bodyweight-squat"}) {
-      v1::Prescription* rx = p->add_prescriptions();
-      rx->set_exercise(absl::StrCat("exercises/", exercise));
-      rx->set_sets(3);
-      rx->set_reps(12);
-      rx->mutable_load()->set_type(v1::LOAD_TYPE_BODYWEIGHT);
-      rx->set_sessions_per_week(3);
-    }
-    grpc::Status status =
-        programs_->CreateProgram(Context().get(), program, &program_);
+    grpc::Status status = programs_->CreateProgram(
+        Context().get(),
+        ProgramRequest("clinics/demo/patients/p1", "2026-11-01",
+                       {"glute-bridge", "clamshell", "bodyweight-squat"}),
+        &program_);
     ASSERT_TRUE(status.ok()) << status.error_message();
 
     absl::StatusOr<std::string> patient_token =
@@ -134,6 +124,29 @@ class ServerTest : public ::testing::Test {
                              v1::ROLE_PATIENT, "clinics/demo/patients/p1");
     ASSERT_TRUE(patient_token.ok()) << patient_token.status();
     patient_token_ = *patient_token;
+  }
+
+  // Program g1 of `patient`, active from `start_date` (YYYY-MM-DD): each of
+  // `exercises` (ids) 3 x 12 at body weight, three sessions a week.
+  static v1::CreateProgramRequest ProgramRequest(
+      const std::string& patient, const std::string& start_date,
+      std::initializer_list<const char*> exercises) {
+    v1::CreateProgramRequest request;
+    request.set_parent(patient);
+    request.set_program_id("g1");
+    v1::Program* p = request.mutable_program();
+    p->set_display_name("Glute strength, phase 1");
+    p->set_status(v1::PROGRAM_STATUS_ACTIVE);
+    p->set_start_date(start_date);
+    for (const char* exercise : exercises) {
+      v1::Prescription* rx = p->add_prescriptions();
+      rx->set_exercise(absl::StrCat("exercises/", exercise));
+      rx->set_sets(3);
+      rx->set_reps(12);
+      rx->mutable_load()->set_type(v1::LOAD_TYPE_BODYWEIGHT);
+      rx->set_sessions_per_week(3);
+    }
+    return request;
   }
 
   static v1::CreatePatientRequest PatientRequest(const std::string& id,
@@ -705,6 +718,7 @@ TEST_F(AlertTest, HighPainAfterASessionRaisesOneAlertPerRuleUntilResolved) {
   resolve.set_name(pain[0].name());
   ASSERT_TRUE(alerts_->ResolveAlert(Context().get(), resolve, &updated).ok());
   EXPECT_EQ(updated.state(), v1::ALERT_STATE_RESOLVED);
+  EXPECT_EQ(updated.resolution(), v1::ALERT_RESOLUTION_THERAPIST);
   EXPECT_EQ(
       alerts_->AcknowledgeAlert(Context().get(), ack, &updated).error_code(),
       grpc::StatusCode::FAILED_PRECONDITION);
@@ -735,6 +749,136 @@ TEST_F(AlertTest, SweepRaisesMissedSessions) {
       OfRule(List("clinics/demo/patients/p1"), v1::ALERT_RULE_MISSED_SESSIONS)
           .size(),
       1u);
+}
+
+// The reported case: patient p2's program, three bridges a week, was entered
+// with a start date 280 days back, which raised "No session for 280 days
+// (none since the program started)". Sessions delivered late, as the CLI's
+// outbox does, carry the perform_time they were done at.
+class OldProgramAlertTest : public AlertTest {
+ protected:
+  void SetUp() override {
+    AlertTest::SetUp();
+    ASSERT_TRUE(patients_
+                    ->CreatePatient(Context().get(),
+                                    PatientRequest("p2", "MRN-2"), &p2_)
+                    .ok());
+    absl::TimeZone zone;
+    ASSERT_TRUE(absl::LoadTimeZone(p2_.time_zone(), &zone));
+    ASSERT_TRUE(programs_
+                    ->CreateProgram(
+                        Context().get(),
+                        ProgramRequest(p2_.name(),
+                                       absl::FormatCivilTime(
+                                           absl::ToCivilDay(now_, zone) - 280),
+                                       {"glute-bridge"}),
+                        &p2_program_)
+                    .ok());
+    absl::StatusOr<std::string> token = testing::CreateToken(
+        channel_, admin_token_, "clinics/demo", v1::ROLE_PATIENT, p2_.name());
+    ASSERT_TRUE(token.ok()) << token.status();
+    p2_token_ = *token;
+
+    const std::vector<v1::Alert> missed = MissedSessionsAlerts();
+    ASSERT_EQ(missed.size(), 1u);
+    raised_ = missed[0];
+    EXPECT_EQ(raised_.state(), v1::ALERT_STATE_OPEN);
+    // 281 if the patient's day turned since `now_`.
+    EXPECT_THAT(raised_.summary(),
+                ::testing::AnyOf(HasSubstr("No session for 280 days"),
+                                 HasSubstr("No session for 281 days")));
+    EXPECT_THAT(raised_.summary(), HasSubstr("none since the program started"));
+  }
+
+  // Submits a session of p2's, done at `performed`.
+  v1::Session SubmitDone(const std::string& request_id, absl::Time performed) {
+    v1::CreateSessionRequest request = SessionRequest(request_id);
+    request.set_parent(p2_.name());
+    request.mutable_session()->set_program_revision(p2_program_.name() + "@1");
+    *request.mutable_session()->mutable_perform_time() =
+        google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
+            absl::ToUnixNanos(performed));
+    v1::Session session;
+    grpc::Status status =
+        sessions_->CreateSession(Context(p2_token_).get(), request, &session);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return session;
+  }
+
+  // Every missed-sessions alert of p2, in any state.
+  std::vector<v1::Alert> MissedSessionsAlerts() {
+    return OfRule(List(p2_.name()), v1::ALERT_RULE_MISSED_SESSIONS);
+  }
+
+  const absl::Time now_ = absl::Now();
+  v1::Patient p2_;
+  v1::Program p2_program_;
+  std::string p2_token_;
+  // The missed-sessions alert the program's entry raised.
+  v1::Alert raised_;
+};
+
+// Regression test: the alert stayed open, with that text and no evidence,
+// after 11 sessions were stored. The session that clears it here was done
+// two days ago and delivered after the alert was raised.
+TEST_F(OldProgramAlertTest, ALateDeliveredSessionResolvesTheMissedSessionsAlert) {
+  const v1::Session late = SubmitDone("from-the-outbox", now_ - absl::Hours(48));
+
+  std::vector<v1::Alert> missed = MissedSessionsAlerts();
+  ASSERT_EQ(missed.size(), 1u);
+  EXPECT_EQ(missed[0].name(), raised_.name());
+  EXPECT_EQ(missed[0].state(), v1::ALERT_STATE_RESOLVED);
+  EXPECT_EQ(missed[0].resolution(), v1::ALERT_RESOLUTION_CONDITION_CLEARED);
+  EXPECT_THAT(missed[0].resolution_evidence(), ElementsAre(late.name()));
+  EXPECT_THAT(missed[0].resolution_summary(),
+              HasSubstr("A session on " + late.local_date()));
+
+  // The therapist's decisions still work on it: resolving again changes
+  // nothing, acknowledging a resolved alert is refused.
+  v1::ResolveAlertRequest resolve;
+  resolve.set_name(raised_.name());
+  v1::Alert updated;
+  ASSERT_TRUE(alerts_->ResolveAlert(Context().get(), resolve, &updated).ok());
+  EXPECT_EQ(updated.resolution(), v1::ALERT_RESOLUTION_CONDITION_CLEARED);
+  v1::AcknowledgeAlertRequest ack;
+  ack.set_name(raised_.name());
+  EXPECT_EQ(
+      alerts_->AcknowledgeAlert(Context().get(), ack, &updated).error_code(),
+      grpc::StatusCode::FAILED_PRECONDITION);
+
+  // Ten more sessions, and a sweep: no missed-sessions alert is open.
+  for (int i = 0; i < 10; ++i) {
+    SubmitDone(absl::StrCat("s", i), now_ - absl::Minutes(10 - i));
+  }
+  ASSERT_TRUE(server_->SweepAlerts().ok());
+  EXPECT_TRUE(OfRule(List(p2_.name(), v1::ALERT_STATE_OPEN),
+                     v1::ALERT_RULE_MISSED_SESSIONS)
+                  .empty());
+  EXPECT_EQ(MissedSessionsAlerts().size(), 1u);
+}
+
+// A late session that leaves days without one, as many as the program
+// allows: the alert stays open and tells that gap, not the 280 days; the
+// next session clears it.
+TEST_F(OldProgramAlertTest, ALateSessionBeforeANewGapRefreshesTheAlert) {
+  const v1::Session late =
+      SubmitDone("from-the-outbox", now_ - absl::Hours(24 * 10));
+
+  std::vector<v1::Alert> missed = MissedSessionsAlerts();
+  ASSERT_EQ(missed.size(), 1u);
+  EXPECT_EQ(missed[0].name(), raised_.name());
+  EXPECT_EQ(missed[0].state(), v1::ALERT_STATE_OPEN);
+  EXPECT_THAT(missed[0].summary(),
+              HasSubstr("(the last was on " + late.local_date() + ")"));
+  EXPECT_THAT(missed[0].summary(),
+              ::testing::Not(HasSubstr("none since the program started")));
+
+  const v1::Session today = SubmitDone("today", now_);
+  missed = MissedSessionsAlerts();
+  ASSERT_EQ(missed.size(), 1u);
+  EXPECT_EQ(missed[0].state(), v1::ALERT_STATE_RESOLVED);
+  EXPECT_EQ(missed[0].resolution(), v1::ALERT_RESOLUTION_CONDITION_CLEARED);
+  EXPECT_THAT(missed[0].resolution_evidence(), ElementsAre(today.name()));
 }
 
 TEST_F(AlertTest, BadRequestsAreFieldErrors) {

@@ -547,6 +547,146 @@ v1::AccessToken Token(const std::string& id) {
   return token;
 }
 
+google::protobuf::Timestamp At(int64_t seconds) {
+  google::protobuf::Timestamp stamp;
+  stamp.set_seconds(seconds);
+  return stamp;
+}
+
+AlertCandidate MissedSessions(const std::string& since, int days) {
+  return {.rule = v1::ALERT_RULE_MISSED_SESSIONS,
+          .trigger_key = "since " + since,
+          .local_date = "2026-11-20",
+          .summary = "No session for " + std::to_string(days) + " days."};
+}
+
+TEST_F(SqliteStoreTest, AnUnresolvedAlertDescribesTheLatestFiringOfItsRule) {
+  const PatientName p1{"demo", "p1"};
+  absl::StatusOr<std::vector<v1::Alert>> raised =
+      store_->RecordAlerts(p1, {MissedSessions("2026-11-17", 3)}, At(100));
+  ASSERT_TRUE(raised.ok()) << raised.status();
+  ASSERT_EQ(raised->size(), 1u);
+  absl::StatusOr<AlertName> name =
+      AlertName::Parse(raised->front().name(), "name");
+  ASSERT_TRUE(name.ok());
+
+  // The same event with new numbers: the alert tells them, and its state
+  // did not change.
+  AlertCandidate longer = MissedSessions("2026-11-17", 5);
+  longer.local_date = "2026-11-22";
+  raised = store_->RecordAlerts(p1, {longer}, At(200));
+  ASSERT_TRUE(raised.ok()) << raised.status();
+  EXPECT_TRUE(raised->empty());
+  absl::StatusOr<v1::Alert> alert = store_->GetAlert(*name);
+  ASSERT_TRUE(alert.ok()) << alert.status();
+  EXPECT_EQ(alert->summary(), "No session for 5 days.");
+  EXPECT_EQ(alert->local_date(), "2026-11-22");
+  EXPECT_EQ(alert->update_time().seconds(), 100);
+
+  // Another event of the rule joins it, with its evidence and summary.
+  AlertCandidate other = MissedSessions("2026-11-23", 4);
+  other.evidence = {"clinics/demo/patients/p1/sessions/s1"};
+  raised = store_->RecordAlerts(p1, {other}, At(300));
+  ASSERT_TRUE(raised.ok()) << raised.status();
+  EXPECT_TRUE(raised->empty());
+  alert = store_->GetAlert(*name);
+  ASSERT_TRUE(alert.ok()) << alert.status();
+  EXPECT_EQ(alert->summary(), "No session for 4 days.");
+  ASSERT_EQ(alert->evidence_size(), 1);
+
+  // A therapist's resolution says so, and stops the refreshing.
+  alert = store_->SetAlertState(*name, v1::ALERT_STATE_RESOLVED, At(400));
+  ASSERT_TRUE(alert.ok()) << alert.status();
+  EXPECT_EQ(alert->resolution(), v1::ALERT_RESOLUTION_THERAPIST);
+  raised = store_->RecordAlerts(p1, {MissedSessions("2026-11-23", 9)}, At(500));
+  ASSERT_TRUE(raised.ok()) << raised.status();
+  EXPECT_TRUE(raised->empty());
+  alert = store_->GetAlert(*name);
+  ASSERT_TRUE(alert.ok()) << alert.status();
+  EXPECT_EQ(alert->summary(), "No session for 4 days.");
+  EXPECT_EQ(alert->state(), v1::ALERT_STATE_RESOLVED);
+}
+
+TEST_F(SqliteStoreTest, ClearedAlertsAreResolvedOnlyAsTheDecisionSawThem) {
+  const PatientName p1{"demo", "p1"};
+  absl::StatusOr<std::vector<v1::Alert>> raised = store_->RecordAlerts(
+      p1,
+      {MissedSessions("2026-11-17", 3),
+       {.rule = v1::ALERT_RULE_FLARE,
+        .trigger_key = "hip@2026-11-19",
+        .local_date = "2026-11-20",
+        .summary = "Flare."}},
+      At(100));
+  ASSERT_TRUE(raised.ok()) << raised.status();
+  ASSERT_EQ(raised->size(), 2u);
+  absl::StatusOr<std::vector<UnresolvedAlert>> unresolved =
+      store_->ListUnresolvedAlerts(p1);
+  ASSERT_TRUE(unresolved.ok()) << unresolved.status();
+  ASSERT_EQ(unresolved->size(), 2u);
+  const v1::Alert missed = (*unresolved)[0].alert;
+  EXPECT_EQ(missed.rule(), v1::ALERT_RULE_MISSED_SESSIONS);
+  EXPECT_EQ((*unresolved)[0].trigger_keys,
+            std::vector<std::string>{"since 2026-11-17"});
+  EXPECT_EQ((*unresolved)[1].trigger_keys,
+            std::vector<std::string>{"hip@2026-11-19"});
+
+  AlertClearance clearance{
+      .alert = missed.name(),
+      .summary = "A session on 2026-11-20 ended the days without one.",
+      .evidence = {"clinics/demo/patients/p1/sessions/late"},
+      .trigger_keys_seen = 0};
+  // A decision that did not see the alert's event changes nothing.
+  absl::StatusOr<std::vector<v1::Alert>> resolved =
+      store_->ResolveClearedAlerts(p1, {clearance}, At(200));
+  ASSERT_TRUE(resolved.ok()) << resolved.status();
+  EXPECT_TRUE(resolved->empty());
+
+  clearance.trigger_keys_seen = 1;
+  resolved = store_->ResolveClearedAlerts(p1, {clearance}, At(200));
+  ASSERT_TRUE(resolved.ok()) << resolved.status();
+  ASSERT_EQ(resolved->size(), 1u);
+  absl::StatusOr<AlertName> name = AlertName::Parse(missed.name(), "name");
+  ASSERT_TRUE(name.ok());
+  absl::StatusOr<v1::Alert> stored = store_->GetAlert(*name);
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  EXPECT_EQ(stored->state(), v1::ALERT_STATE_RESOLVED);
+  EXPECT_EQ(stored->resolution(), v1::ALERT_RESOLUTION_CONDITION_CLEARED);
+  EXPECT_EQ(stored->resolution_summary(), clearance.summary);
+  ASSERT_EQ(stored->resolution_evidence_size(), 1);
+  EXPECT_EQ(stored->resolution_evidence(0),
+            "clinics/demo/patients/p1/sessions/late");
+  EXPECT_EQ(stored->update_time().seconds(), 200);
+  EXPECT_EQ(stored->summary(), missed.summary());
+  EXPECT_EQ(stored->sequence(), missed.sequence());
+
+  // Once resolved it stays as it was resolved; the therapist may still
+  // resolve it (no change) but not acknowledge it.
+  resolved = store_->ResolveClearedAlerts(p1, {clearance}, At(300));
+  ASSERT_TRUE(resolved.ok()) << resolved.status();
+  EXPECT_TRUE(resolved->empty());
+  stored = store_->SetAlertState(*name, v1::ALERT_STATE_RESOLVED, At(400));
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  EXPECT_EQ(stored->resolution(), v1::ALERT_RESOLUTION_CONDITION_CLEARED);
+  EXPECT_EQ(stored->update_time().seconds(), 200);
+  EXPECT_EQ(
+      store_->SetAlertState(*name, v1::ALERT_STATE_ACKNOWLEDGED, At(400))
+          .status()
+          .code(),
+      absl::StatusCode::kFailedPrecondition);
+
+  // The rule's next event raises a new alert; the flare is still there.
+  raised =
+      store_->RecordAlerts(p1, {MissedSessions("2026-11-21", 3)}, At(500));
+  ASSERT_TRUE(raised.ok()) << raised.status();
+  ASSERT_EQ(raised->size(), 1u);
+  EXPECT_GT(raised->front().sequence(), missed.sequence());
+  unresolved = store_->ListUnresolvedAlerts(p1);
+  ASSERT_TRUE(unresolved.ok()) << unresolved.status();
+  ASSERT_EQ(unresolved->size(), 2u);
+  EXPECT_EQ((*unresolved)[0].alert.rule(), v1::ALERT_RULE_FLARE);
+  EXPECT_EQ((*unresolved)[1].alert.name(), raised->front().name());
+}
+
 TEST_F(SqliteStoreTest, TokensAreFoundByTheirSecretsHashAndRevokedOnce) {
   ASSERT_TRUE(store_->CreateAccessToken(Token("k1"), "hash-1").ok());
   ASSERT_TRUE(store_->CreateAccessToken(Token("k2"), "hash-2").ok());

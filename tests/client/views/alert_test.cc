@@ -13,6 +13,7 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 v1::Alert PostExercisePainAlert() {
   return ParseTextProto<v1::Alert>(R"pb(
@@ -55,6 +56,23 @@ TEST(PrintAlert, ShowsEveryField) {
                         "clinics/c1/patients/p1/painReports/r1\n"));
   EXPECT_THAT(out.str(), HasSubstr("created:     2026-11-04T00:00:00Z\n"));
   EXPECT_THAT(out.str(), HasSubstr("updated:     -\n"));
+  EXPECT_THAT(out.str(), Not(HasSubstr("resolution")));
+}
+
+TEST(PrintAlert, ShowsWhatClearedAnAlertTheServerResolved) {
+  v1::Alert alert = PostExercisePainAlert();
+  alert.set_rule(v1::ALERT_RULE_MISSED_SESSIONS);
+  alert.set_state(v1::ALERT_STATE_RESOLVED);
+  alert.set_resolution(v1::ALERT_RESOLUTION_CONDITION_CLEARED);
+  alert.set_resolution_summary("A session on 2026-11-05 ended the days.");
+  alert.add_resolution_evidence("clinics/c1/patients/p1/sessions/s9");
+  std::ostringstream out;
+  PrintAlert(alert, out);
+  EXPECT_THAT(out.str(),
+              HasSubstr("resolution:  condition-cleared: A session on "
+                        "2026-11-05 ended the days.\n"));
+  EXPECT_THAT(out.str(),
+              HasSubstr("cleared by:  clinics/c1/patients/p1/sessions/s9\n"));
 }
 
 }  // namespace
