@@ -13,6 +13,7 @@ want_test_tools=0
 packages=(
   cmake g++ ninja-build pkg-config
   ccache   # the compiler launcher (CMakeLists.txt): rebuilds and CI hit its cache
+  lld      # the linker (CMakeLists.txt): 5x faster links than GNU ld
   protobuf-compiler libprotobuf-dev
   libgrpc++-dev protobuf-compiler-grpc grpc-proto
   libabsl-dev libsqlite3-dev sqlite3 tzdata

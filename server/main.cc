@@ -1,6 +1,10 @@
 // glutecare-server: the glutecare gRPC backend.
 //
 //   glutecare-server --listen 127.0.0.1:50051 --db data/glutecare.db
+//
+// --db names the database (server/storage/database_target.h): a SQLite file
+// path or sqlite:PATH, or a PostgreSQL URI (postgresql://...), which this
+// build refuses: the PostgreSQL backend is not built in yet.
 //   glutecare-server --listen 0.0.0.0:50051 --tls-cert server.pem \
 //       --tls-key server.key [--tls-client-ca clinics-ca.pem]
 //
@@ -16,6 +20,7 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <system_error>
 
@@ -28,6 +33,7 @@
 #include "server/common/log.h"
 #include "server/service/access_tokens.h"
 #include "server/service/server.h"
+#include "server/storage/database_target.h"
 #include "server/storage/sqlite_backup.h"
 #include "server/storage/sqlite_store.h"
 
@@ -41,6 +47,34 @@ using glutecare::LogSeverity;
 std::string StatusLine(const absl::Status& status) {
   return absl::StrCat(absl::StatusCodeToString(status.code()), ": ",
                       status.message());
+}
+
+// The store `target` names, its SQLite file's folder made when missing;
+// `read_connections` for SQLite's concurrent reads.
+absl::StatusOr<std::unique_ptr<glutecare::Store>> OpenStore(
+    const glutecare::DatabaseTarget& target, int read_connections) {
+  switch (target.backend) {
+    case glutecare::DatabaseTarget::Backend::kSqlite: {
+      const std::filesystem::path path = target.location;
+      if (path.has_parent_path()) {
+        std::error_code error;
+        std::filesystem::create_directories(path.parent_path(), error);
+        if (error) {
+          return absl::FailedPreconditionError(
+              absl::StrCat("--db: cannot create ", path.parent_path().string(),
+                           ": ", error.message()));
+        }
+      }
+      return glutecare::OpenSqliteStore(
+          {.path = target.location, .read_connections = read_connections});
+    }
+    case glutecare::DatabaseTarget::Backend::kPostgres:
+      return absl::UnimplementedError(
+          absl::StrCat("--db: ", glutecare::Describe(target),
+                       ": the PostgreSQL backend is not built into this "
+                       "glutecare-server yet; use a SQLite file"));
+  }
+  return absl::InternalError("--db: unknown backend");
 }
 
 struct Flags {
@@ -57,10 +91,11 @@ struct BootstrapFlags {
 };
 
 int Bootstrap(const BootstrapFlags& flags) {
-  const std::filesystem::path db = flags.db_path;
-  if (db.has_parent_path()) {
-    std::error_code error;
-    std::filesystem::create_directories(db.parent_path(), error);
+  absl::StatusOr<glutecare::DatabaseTarget> target =
+      glutecare::ParseDatabaseTarget(flags.db_path, "--db");
+  if (!target.ok()) {
+    Log(LogSeverity::kError, StatusLine(target.status()));
+    return 1;
   }
   // Opened first: a path that cannot be written fails before a token exists.
   auto token_file = glutecare::SecretFile::Create(flags.token_file);
@@ -69,8 +104,7 @@ int Bootstrap(const BootstrapFlags& flags) {
         absl::StrCat("--token-file: ", token_file.status().message()));
     return 1;
   }
-  auto store = glutecare::OpenSqliteStore(
-      {.path = flags.db_path, .read_connections = 1});
+  auto store = OpenStore(*target, /*read_connections=*/1);
   if (!store.ok()) {
     Log(LogSeverity::kError, StatusLine(store.status()));
     return 1;
@@ -100,7 +134,20 @@ int Bootstrap(const BootstrapFlags& flags) {
 
 int Backup(const std::string& db_path, const std::string& to_path) {
   const absl::Time start = absl::Now();
-  auto result = glutecare::BackupSqliteDatabase(db_path, to_path);
+  absl::StatusOr<glutecare::DatabaseTarget> target =
+      glutecare::ParseDatabaseTarget(db_path, "--db");
+  if (!target.ok()) {
+    Log(LogSeverity::kError, StatusLine(target.status()));
+    return 1;
+  }
+  if (target->backend != glutecare::DatabaseTarget::Backend::kSqlite) {
+    Log(LogSeverity::kError,
+        absl::StrCat("--db: ", glutecare::Describe(*target),
+                     ": backup copies a SQLite file; back PostgreSQL up with "
+                     "its own tools (pg_basebackup, pg_dump)"));
+    return 1;
+  }
+  auto result = glutecare::BackupSqliteDatabase(target->location, to_path);
   if (!result.ok()) {
     Log(LogSeverity::kError, StatusLine(result.status()));
     return 1;
@@ -124,20 +171,17 @@ int Run(Flags flags) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   glutecare::ServerOptions& options = flags.server;
-  const std::filesystem::path db = options.db_path;
-  if (db.has_parent_path()) {
-    std::error_code error;
-    std::filesystem::create_directories(db.parent_path(), error);
-    if (error) {
-      Log(LogSeverity::kError,
-          absl::StrCat("cannot create ", db.parent_path().string(), ": ",
-                       error.message()));
-      return 1;
-    }
+  absl::StatusOr<glutecare::DatabaseTarget> target =
+      glutecare::ParseDatabaseTarget(options.db_path, "--db");
+  if (!target.ok()) {
+    Log(LogSeverity::kError, StatusLine(target.status()));
+    return 1;
   }
   options.alert_sweep_interval = absl::Minutes(flags.alert_sweep_minutes);
   options.drain_period = absl::Seconds(flags.drain_seconds);
-  auto server = glutecare::GlutecareServer::Start(options);
+  auto server = glutecare::GlutecareServer::Start(options, [&] {
+    return OpenStore(*target, options.worker_threads);
+  });
   if (!server.ok()) {
     Log(LogSeverity::kError, StatusLine(server.status()));
     return 1;
@@ -152,7 +196,7 @@ int Run(Flags flags) {
                    options.tls.client_ca_file.empty() ? ""
                                                       : " with client "
                                                         "certificates",
-                   ", database ", options.db_path));
+                   ", ", glutecare::Describe(*target)));
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);
@@ -178,7 +222,9 @@ int main(int argc, char** argv) {
                  "host:port to listen on; port 0 picks a free port")
       ->capture_default_str();
   app.add_option("--db", s.db_path,
-                 "SQLite database file; created with its folder when missing")
+                 "the database: a SQLite file (or sqlite:PATH), created with "
+                 "its folder when missing; postgresql://... is not built in "
+                 "yet")
       ->capture_default_str();
   app.add_option("--threads", s.worker_threads,
                  "worker threads for database work")

@@ -113,14 +113,19 @@ bool IsLoopbackListenAddress(absl::string_view listen_address) {
 
 absl::StatusOr<std::unique_ptr<GlutecareServer>> GlutecareServer::Start(
     const ServerOptions& options) {
+  return Start(options, [&options] {
+    return OpenSqliteStore({.path = options.db_path,
+                            .read_connections = options.worker_threads});
+  });
+}
+
+absl::StatusOr<std::unique_ptr<GlutecareServer>> GlutecareServer::Start(
+    const ServerOptions& options, const StoreOpener& open_store) {
   // Checked before the database is touched.
   GLUTECARE_ASSIGN_OR_RETURN(
       std::shared_ptr<grpc::ServerCredentials> credentials,
       Credentials(options));
-  GLUTECARE_ASSIGN_OR_RETURN(
-      std::unique_ptr<Store> store,
-      OpenSqliteStore({.path = options.db_path,
-                       .read_connections = options.worker_threads}));
+  GLUTECARE_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, open_store());
   return Serve(options, std::move(credentials), std::move(store));
 }
 

@@ -13,6 +13,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -94,6 +95,12 @@ class GlutecareServer final {
   // options of its own, such as the fault-injecting disk of the tests.
   static absl::StatusOr<std::unique_ptr<GlutecareServer>> Start(
       const ServerOptions& options, std::unique_ptr<Store> store);
+  // The same, serving the store that `open_store` returns (ignoring
+  // options.db_path), called once the options are known to be good, so a bad
+  // option never creates a database; its errors are returned as they are.
+  using StoreOpener = std::function<absl::StatusOr<std::unique_ptr<Store>>()>;
+  static absl::StatusOr<std::unique_ptr<GlutecareServer>> Start(
+      const ServerOptions& options, const StoreOpener& open_store);
 
   GlutecareServer(const GlutecareServer&) = delete;
   GlutecareServer& operator=(const GlutecareServer&) = delete;
