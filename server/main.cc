@@ -231,13 +231,16 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
   app.add_option("--shutdown-grace", flags.shutdown_grace_seconds,
-                 "seconds that calls in flight may run on after SIGINT/SIGTERM")
+                 "at most, seconds after the drain that calls in flight may "
+                 "run on after SIGINT/SIGTERM before they are cancelled; the "
+                 "server exits as soon as none is in flight")
       ->check(CLI::Range(0.0, 3600.0))
       ->capture_default_str();
   app.add_option("--drain-seconds", flags.drain_seconds,
-                 "seconds that new calls are answered UNAVAILABLE (and "
-                 "health checks NOT_SERVING) after SIGINT/SIGTERM, before "
-                 "the server stops accepting calls")
+                 "at most, seconds after SIGINT/SIGTERM that new calls are "
+                 "answered UNAVAILABLE (and health checks NOT_SERVING) while "
+                 "calls in flight finish, before the grace period; it ends "
+                 "as soon as none is in flight")
       ->check(CLI::Range(0.0, 60.0))
       ->capture_default_str();
   app.add_option("--alert-sweep-minutes", flags.alert_sweep_minutes,

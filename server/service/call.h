@@ -36,6 +36,22 @@
 
 namespace glutecare {
 
+namespace internal {
+
+// A unary call's reactor: holds the call's Gate::CallInFlight until gRPC is
+// done with the call, its status sent, so that a shutdown waiting for the
+// calls in flight never closes a connection under a reply. Deletes itself.
+class UnaryCall final : public grpc::ServerUnaryReactor {
+ public:
+  explicit UnaryCall(Gate::CallInFlight call) : call_(std::move(call)) {}
+  void OnDone() override { delete this; }
+
+ private:
+  Gate::CallInFlight call_;
+};
+
+}  // namespace internal
+
 // Runs unary calls through the gate on the executor. Thread-safe.
 class CallRunner final {
  public:
@@ -53,12 +69,14 @@ class CallRunner final {
   grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* context,
                                 const google::protobuf::Message& request,
                                 Handler handler) {
-    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
     absl::StatusOr<Gate::Ticket> ticket = gate_.Arrive(*context);
     if (!ticket.ok()) {
-      reactor->Finish(ToGrpcStatus(ticket.status()));
-      return reactor;
+      grpc::ServerUnaryReactor* refused = context->DefaultReactor();
+      refused->Finish(ToGrpcStatus(ticket.status()));
+      return refused;
     }
+    grpc::ServerUnaryReactor* reactor =
+        new internal::UnaryCall(ticket->TakeCallInFlight());
     absl::Status queued = executor_.Submit(
         [this, context, reactor, &request, ticket = *std::move(ticket),
          handler = std::move(handler)]() mutable {

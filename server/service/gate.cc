@@ -1,5 +1,6 @@
 #include "server/service/gate.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -77,17 +78,26 @@ std::string TruncateUtf8(const std::string& text) {
 
 }  // namespace
 
+Gate::CallInFlight::CallInFlight(CallInFlight&& other) noexcept
+    : gate_(std::exchange(other.gate_, nullptr)) {}
+
+Gate::CallInFlight::~CallInFlight() {
+  if (gate_ != nullptr) gate_->EndCall();
+}
+
 Gate::Ticket::Ticket(Gate* gate, std::string secret_sha256, std::string peer)
     : gate_(gate),
       secret_sha256_(std::move(secret_sha256)),
       peer_(std::move(peer)),
-      arrival_(absl::Now()) {}
+      arrival_(absl::Now()),
+      call_(gate) {}
 
 Gate::Ticket::Ticket(Ticket&& other) noexcept
     : gate_(std::exchange(other.gate_, nullptr)),
       secret_sha256_(std::move(other.secret_sha256_)),
       peer_(std::move(other.peer_)),
-      arrival_(other.arrival_) {}
+      arrival_(other.arrival_),
+      call_(std::move(other.call_)) {}
 
 Gate::Ticket::~Ticket() {
   if (gate_ != nullptr) gate_->Release(secret_sha256_);
@@ -165,6 +175,7 @@ absl::StatusOr<Gate::Ticket> Gate::Arrive(
   std::string hash = HashTokenSecret(secret);
   {
     absl::MutexLock lock(&mu_);
+    last_call_activity_ = absl::Now();
     if (draining_) {
       return absl::UnavailableError(
           "the server is shutting down: retry in a moment");
@@ -177,6 +188,7 @@ absl::StatusOr<Gate::Ticket> Gate::Arrive(
           " calls in flight: wait for them before sending more"));
     }
     ++calls;
+    ++calls_in_flight_;
   }
   return Ticket(this, std::move(hash), context.peer());
 }
@@ -186,10 +198,39 @@ void Gate::BeginDraining() {
   draining_ = true;
 }
 
+bool Gate::AwaitNoCallsInFlight(absl::Duration quiet, absl::Time deadline) {
+  struct Seen {
+    Gate* gate;
+    absl::Time activity;
+  };
+  absl::MutexLock lock(&mu_);
+  while (true) {
+    const absl::Time now = absl::Now();
+    const absl::Time quiet_until = last_call_activity_ + quiet;
+    if (calls_in_flight_ == 0 && now >= quiet_until) return true;
+    if (now >= deadline) return false;
+    // Until a call arrives or ends, or the quiet period has passed.
+    Seen seen{this, last_call_activity_};
+    mu_.AwaitWithDeadline(
+        absl::Condition(
+            +[](Seen* seen) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+              return seen->gate->last_call_activity_ != seen->activity;
+            },
+            &seen),
+        calls_in_flight_ == 0 ? std::min(quiet_until, deadline) : deadline);
+  }
+}
+
 void Gate::Release(const std::string& secret_sha256) {
   absl::MutexLock lock(&mu_);
   auto it = in_flight_.find(secret_sha256);
   if (it != in_flight_.end() && --it->second <= 0) in_flight_.erase(it);
+}
+
+void Gate::EndCall() {
+  absl::MutexLock lock(&mu_);
+  --calls_in_flight_;
+  last_call_activity_ = absl::Now();
 }
 
 absl::StatusOr<Principal> Gate::Authenticate(const Ticket& ticket) {

@@ -43,14 +43,37 @@ class Gate final {
     int max_calls_per_principal = 32;
   };
 
+  // Counts one call that Arrive let in as in flight until destroyed (see
+  // AwaitNoCallsInFlight). It starts in the call's Ticket; a stream's ends
+  // with its ticket, once gRPC is done with the stream, and a unary call's
+  // reactor takes it (Ticket::TakeCallInFlight) and holds it until gRPC is
+  // done with the call, its status sent. Move-only.
+  class CallInFlight {
+   public:
+    CallInFlight(CallInFlight&& other) noexcept;
+    CallInFlight& operator=(CallInFlight&&) = delete;
+    CallInFlight(const CallInFlight&) = delete;
+    ~CallInFlight();
+
+   private:
+    friend class Gate;
+    explicit CallInFlight(Gate* gate) : gate_(gate) {}
+    Gate* gate_;
+  };
+
   // What a call presented when it arrived. Holds one in-flight slot of its
-  // token until destroyed. Move-only.
+  // token, and the call's CallInFlight unless taken, until destroyed.
+  // Move-only.
   class Ticket {
    public:
     Ticket(Ticket&& other) noexcept;
     Ticket& operator=(Ticket&&) = delete;
     Ticket(const Ticket&) = delete;
     ~Ticket();
+
+    // Moves the call's CallInFlight out, for a reactor that outlives the
+    // ticket. REQUIRES: not taken before.
+    CallInFlight TakeCallInFlight() { return std::move(call_); }
 
    private:
     friend class Gate;
@@ -59,6 +82,7 @@ class Gate final {
     std::string secret_sha256_;
     std::string peer_;
     absl::Time arrival_;
+    CallInFlight call_;
   };
 
   // The gate's verdict on one call.
@@ -100,6 +124,12 @@ class Gate final {
   // already admitted finish. Idempotent.
   void BeginDraining();
 
+  // Waits until no call is in flight (see CallInFlight) and none has
+  // arrived or ended for `quiet`, or until `deadline`. True when so. Calls
+  // refused by Arrive count as arriving: a client that has just had its
+  // reply may send its next call within a round trip.
+  bool AwaitNoCallsInFlight(absl::Duration quiet, absl::Time deadline);
+
   // Authenticates the ticket's token (UNAUTHENTICATED if unknown, expired or
   // revoked) and authorizes `request`, whose type identifies the method.
   // Reads the store: call it on the executor.
@@ -124,6 +154,7 @@ class Gate final {
   };
 
   void Release(const std::string& secret_sha256);
+  void EndCall();
   absl::StatusOr<Principal> Authenticate(const Ticket& ticket);
 
   Store& store_;
@@ -136,6 +167,10 @@ class Gate final {
   bool draining_ ABSL_GUARDED_BY(mu_) = false;
   // Calls in flight by token hash; absent means none.
   absl::flat_hash_map<std::string, int> in_flight_ ABSL_GUARDED_BY(mu_);
+  // Calls in flight in all, by CallInFlight.
+  int calls_in_flight_ ABSL_GUARDED_BY(mu_) = 0;
+  // When a call last arrived (refused or not) or ended.
+  absl::Time last_call_activity_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
 };
 
 }  // namespace glutecare

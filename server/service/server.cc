@@ -37,6 +37,13 @@ namespace glutecare {
 
 namespace {
 
+// How long Shutdown waits, once no call is in flight, for one more before it
+// closes the connections: a client that has just had its reply (or its
+// UNAVAILABLE) may send its next call within a round trip, and a call that
+// arrives while gRPC closes the connections is cancelled (CANCELLED, which
+// clients do not retry) instead of answered UNAVAILABLE.
+constexpr absl::Duration kQuietBeforeClose = absl::Milliseconds(200);
+
 absl::StatusOr<std::string> ReadFile(const std::string& path,
                                      absl::string_view what) {
   std::ifstream in(path, std::ios::binary);
@@ -278,22 +285,31 @@ void GlutecareServer::Shutdown(absl::Duration grace) {
     stop_sweeping_ = true;
   }
   if (sweeper_.joinable()) sweeper_.join();
-  // New calls get UNAVAILABLE from the gate, and health checks NOT_SERVING,
-  // for the drain period; the calls already admitted go on.
+  // From now on new calls get UNAVAILABLE from the gate, and health checks
+  // NOT_SERVING; the calls already admitted go on.
   if (gate_ != nullptr) gate_->BeginDraining();
-  if (server_ != nullptr && drain_period_ > absl::ZeroDuration()) {
+  if (server_ != nullptr) {
     if (auto* health = server_->GetHealthCheckService(); health != nullptr) {
       health->SetServingStatus(false);
     }
-    absl::SleepFor(drain_period_);
   }
-  // Alert streams never end by themselves: end them first so that in-flight
-  // unary calls alone decide how long the drain takes.
+  // Alert streams never end by themselves: end them first so that the other
+  // calls in flight alone decide how long the stop takes.
   if (alert_hub_ != nullptr) alert_hub_->Close();
+  // The drain and the grace are upper bounds: the wait ends as soon as no
+  // call is in flight and none came for kQuietBeforeClose. The executor
+  // keeps running meanwhile so queued handlers can finish their calls.
+  if (gate_ != nullptr) {
+    gate_->AwaitNoCallsInFlight(kQuietBeforeClose,
+                                absl::Now() + drain_period_ + grace);
+  }
   if (server_ != nullptr) {
-    // Waits for every call to finish; after the deadline, cancels them. The
-    // executor keeps running meanwhile so queued handlers can finish calls.
-    server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+    // A deadline that has passed: gRPC cancels whatever still runs and
+    // closes every connection at once, idle ones included (GOAWAY). With a
+    // later deadline it would wait for each client to acknowledge its
+    // GOAWAY, which an idle client does only when it next polls its
+    // connection (seconds later), or never.
+    server_->Shutdown(absl::ToChronoTime(absl::Now()));
     server_->Wait();
   }
   if (executor_ != nullptr) executor_->Shutdown();

@@ -70,10 +70,11 @@ struct ServerOptions {
   int max_receive_message_bytes = 1 << 20;
   // Largest response the server sends, in bytes (a full List page).
   int max_send_message_bytes = 16 << 20;
-  // How long Shutdown answers new calls UNAVAILABLE (and health checks
-  // NOT_SERVING) before it stops accepting calls at all: clients see a clean
-  // UNAVAILABLE and retry, and load balancers move on, instead of gRPC
-  // cancelling calls that arrive during the stop.
+  // Added to Shutdown's grace: the longest Shutdown waits for the calls in
+  // flight. Meanwhile new calls are answered UNAVAILABLE (and health checks
+  // NOT_SERVING), so clients see a clean UNAVAILABLE and retry, and load
+  // balancers move on, instead of gRPC cancelling calls that arrive during
+  // the stop.
   absl::Duration drain_period = absl::ZeroDuration();
   // Calls one principal (one token) may have in flight; see Gate::Options.
   int max_calls_per_principal = 32;
@@ -116,10 +117,12 @@ class GlutecareServer final {
     return service_names_;
   }
 
-  // Drains (see ServerOptions::drain_period), stops accepting calls, ends
-  // alert streams, waits up to `grace` for calls in flight (then cancels the
-  // rest), finishes queued work and closes the database. Idempotent; call it
-  // from one thread.
+  // Answers new calls UNAVAILABLE, ends alert streams, waits until no call
+  // or stream is in flight (and none came for 200 ms), at most the drain
+  // period (see ServerOptions) plus `grace`, then cancels what still runs,
+  // closes every connection (GOAWAY), finishes queued work and closes the
+  // database. Idle connections do not hold it. Idempotent; call it from one
+  // thread.
   void Shutdown(absl::Duration grace);
 
   // What the live WatchAlerts streams hold; see WatchStats.

@@ -36,9 +36,13 @@ absl::Status SqliteStatus(int code, absl::string_view what,
                        "; the database is read-only, writes are "
                        "refused"));
     case SQLITE_IOERR:
+      // A failed sync leaves the outcome unknown: SQLite wrote the commit to
+      // the file first, and it may be on disk. A retry with the same
+      // request_id stores it at most once.
       return absl::UnavailableError(absl::StrCat(
-          message, "; the disk failed to read or write, the operation was "
-                   "not done"));
+          message,
+          "; the disk failed to read or write, so the outcome is unknown: "
+          "retry with the same request_id"));
     case SQLITE_CANTOPEN:
     case SQLITE_PROTOCOL:
       return absl::UnavailableError(message);
@@ -52,7 +56,7 @@ absl::Status SqliteStatus(int code, absl::string_view what,
 
 Statement::Statement(Statement&& other) noexcept
     : stmt_(std::exchange(other.stmt_, nullptr)),
-      db_(other.db_),
+      connection_(other.connection_),
       bind_error_(other.bind_error_) {}
 
 Statement::~Statement() {
@@ -98,8 +102,8 @@ absl::StatusOr<bool> Statement::Step() {
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  return SqliteStatus(sqlite3_extended_errcode(db_), "running a statement",
-                      sqlite3_errmsg(db_));
+  return connection_->Failure("running a statement",
+                              sqlite3_errmsg(connection_->db_));
 }
 
 absl::Status Statement::Run() {
@@ -178,10 +182,18 @@ absl::Status Connection::Exec(absl::string_view sql) {
   const int rc =
       sqlite3_exec(db_, sql_string.c_str(), nullptr, nullptr, &error);
   if (rc == SQLITE_OK) return absl::OkStatus();
-  absl::Status status = SqliteStatus(sqlite3_extended_errcode(db_),
-                                     "executing SQL", error ? error : "");
+  absl::Status status = Failure("executing SQL", error ? error : "");
   sqlite3_free(error);
   return status;
+}
+
+absl::Status Connection::Failure(absl::string_view what,
+                                 absl::string_view detail) {
+  const int code = sqlite3_extended_errcode(db_);
+  if (code == SQLITE_IOERR_FSYNC || code == SQLITE_IOERR_DIR_FSYNC) {
+    sync_failed_ = true;
+  }
+  return SqliteStatus(code, what, detail);
 }
 
 absl::StatusOr<Statement> Connection::Prepare(const char* sql) {
@@ -195,7 +207,7 @@ absl::StatusOr<Statement> Connection::Prepare(const char* sql) {
     }
     it = statements_.emplace(sql, stmt).first;
   }
-  return Statement(it->second, db_);
+  return Statement(it->second, this);
 }
 
 absl::StatusOr<Transaction> Transaction::Begin(Connection& connection,

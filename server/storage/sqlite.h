@@ -27,9 +27,13 @@ namespace glutecare::sqlite {
 // Maps an SQLite result code to a status: constraint violations of UNIQUE or
 // PRIMARY KEY become ALREADY_EXISTS; busy, locked, full, read-only and I/O
 // errors become UNAVAILABLE (the request may succeed later, and the server
-// keeps serving reads); corruption becomes DATA_LOSS; the rest INTERNAL.
+// keeps serving reads); corruption becomes DATA_LOSS; the rest INTERNAL. An
+// I/O error's message says that the outcome is unknown: a write whose sync
+// failed may be on disk all the same.
 absl::Status SqliteStatus(int code, absl::string_view what,
                           absl::string_view detail);
+
+class Connection;
 
 // A prepared statement borrowed from a Connection's cache. Destroying the
 // handle resets the statement and clears its bindings. Move-only.
@@ -64,11 +68,12 @@ class Statement final {
 
  private:
   friend class Connection;
-  Statement(sqlite3_stmt* stmt, sqlite3* db) : stmt_(stmt), db_(db) {}
+  Statement(sqlite3_stmt* stmt, Connection* connection)
+      : stmt_(stmt), connection_(connection) {}
   void NoteBindResult(int rc);
 
   sqlite3_stmt* stmt_;
-  sqlite3* db_;
+  Connection* connection_;
   int bind_error_ = SQLITE_OK;
 };
 
@@ -112,10 +117,22 @@ class Connection final {
 
   sqlite3* raw() const { return db_; }
 
+  // True once a statement on this connection failed because the disk did
+  // not sync (SQLITE_IOERR_FSYNC, SQLITE_IOERR_DIR_FSYNC). What it wrote may
+  // or may not be on disk, and the operating system may have dropped the
+  // pages it could not write, so the connection's view of the file can no
+  // longer be trusted: close every connection to the file and open it again.
+  bool sync_failed() const { return sync_failed_; }
+
  private:
+  friend class Statement;
   explicit Connection(sqlite3* db) : db_(db) {}
+  // The status of a failed call on this connection, from its extended
+  // result code; notes a failed sync.
+  absl::Status Failure(absl::string_view what, absl::string_view detail);
 
   sqlite3* db_;
+  bool sync_failed_ = false;
   absl::flat_hash_map<const char*, sqlite3_stmt*> statements_;
 };
 

@@ -14,6 +14,7 @@
 #include "absl/synchronization/mutex.h"
 #include "google/protobuf/message_lite.h"
 #include "google/protobuf/timestamp.pb.h"
+#include "server/common/log.h"
 #include "server/common/page_token.h"
 #include "server/common/status.h"
 #include "server/domain/outcomes/assignment_counters.h"
@@ -117,11 +118,31 @@ auto BodyAt(int column) {
   };
 }
 
+// `count` read-only connections to the database of `writer_options`.
+absl::StatusOr<std::vector<std::unique_ptr<Connection>>> OpenReaders(
+    const Connection::Options& writer_options, int count) {
+  Connection::Options reader_options = writer_options;
+  reader_options.read_only = true;
+  std::vector<std::unique_ptr<Connection>> readers;
+  for (int i = 0; i < count; ++i) {
+    GLUTECARE_ASSIGN_OR_RETURN(std::unique_ptr<Connection> reader,
+                               Connection::Open(reader_options));
+    readers.push_back(std::move(reader));
+  }
+  return readers;
+}
+
 class SqliteStore final : public Store {
  public:
+  // `writer_options` (the writer's) and as many readers as given reopen the
+  // connections after a failed sync (see Reopen).
   SqliteStore(std::unique_ptr<Connection> writer,
-              std::vector<std::unique_ptr<Connection>> readers)
-      : writer_(std::move(writer)), readers_(std::move(readers)) {
+              std::vector<std::unique_ptr<Connection>> readers,
+              Connection::Options writer_options)
+      : writer_options_(std::move(writer_options)),
+        read_connections_(static_cast<int>(readers.size())),
+        writer_(std::move(writer)),
+        readers_(std::move(readers)) {
     for (auto& reader : readers_) free_readers_.push_back(reader.get());
   }
 
@@ -255,6 +276,10 @@ class SqliteStore final : public Store {
   // everything it reads comes from one snapshot.
   template <typename T>
   absl::StatusOr<T> Read(absl::FunctionRef<absl::StatusOr<T>(Connection&)> fn);
+  // A free read connection, taken from the pool (Read gives it back). Waits
+  // for one, and while Reopen runs. After a Reopen that failed, tries it
+  // again first; UNAVAILABLE if that fails too.
+  absl::StatusOr<Connection*> TakeReader();
 
   // Runs `fn` on the write connection inside a savepoint of a write
   // transaction and returns once that transaction has committed; when `fn`
@@ -282,9 +307,27 @@ class SqliteStore final : public Store {
   // leader: it takes the whole queue and runs it as one transaction
   // (RunBatch) while later callers queue up for the next.
   absl::Status CommitInGroup(PendingWrite& write);
+  // Runs `batch` as RunTransaction does, after reopening the database when
+  // `reopen` (see Reopen); while reopening fails, every write of the batch
+  // fails UNAVAILABLE. Returns whether the database must be reopened before
+  // the next batch: after a failed sync, or a failed reopen. REQUIRES: the
+  // caller is the leader.
+  bool RunBatch(const std::vector<PendingWrite*>& batch, bool reopen);
   // Runs `batch` in one write transaction on writer_, a savepoint per write,
   // and sets each write's status. REQUIRES: the caller is the leader.
-  void RunBatch(const std::vector<PendingWrite*>& batch);
+  void RunTransaction(const std::vector<PendingWrite*>& batch);
+  // Closes every connection and opens the database again, so that SQLite
+  // recovers it from the file as it is on disk. After a failed sync the
+  // connections' view of the file cannot be trusted: the commit whose sync
+  // failed was written to the WAL and may be on disk, and the operating
+  // system may have dropped the pages it could not write (PostgreSQL stops
+  // on a failed fsync for the same reason). Waits at most busy_timeout for
+  // the reads in flight; reads arriving meanwhile wait. UNAVAILABLE when a
+  // connection cannot be opened: then reads are refused too until a later
+  // Reopen succeeds. REQUIRES: the caller is the leader.
+  absl::Status Reopen();
+  // Opens writer_ and readers_. REQUIRES: both are closed.
+  absl::Status OpenConnections() ABSL_EXCLUSIVE_LOCKS_REQUIRED(read_mu_);
 
   // A page of one patient's records: `sql` selects as RunListQuery requires,
   // with the patient's pk as ?1 and the body as column 2. `sql` is a literal
@@ -332,30 +375,32 @@ class SqliteStore final : public Store {
       Connection& db, const char* sql, int64_t patient_pk,
       absl::string_view request_id);
 
+  const Connection::Options writer_options_;
+  const int read_connections_;
+
   absl::Mutex write_mu_;
   // Writes waiting for the next transaction, in arrival order.
   std::vector<PendingWrite*> write_queue_ ABSL_GUARDED_BY(write_mu_);
-  // A leader is running a transaction; only it uses writer_.
+  // A leader is running a transaction; only it uses or replaces writer_.
   bool writing_ ABSL_GUARDED_BY(write_mu_) = false;
-  const std::unique_ptr<Connection> writer_;
+  // A sync failed (or reopening after one did): the next leader reopens the
+  // database before it writes anything.
+  bool reopen_needed_ ABSL_GUARDED_BY(write_mu_) = false;
+  // Null only after a Reopen that failed.
+  std::unique_ptr<Connection> writer_;
 
   absl::Mutex read_mu_;
-  const std::vector<std::unique_ptr<Connection>> readers_;
+  // Empty only after a Reopen that failed.
+  std::vector<std::unique_ptr<Connection>> readers_ ABSL_GUARDED_BY(read_mu_);
   std::vector<Connection*> free_readers_ ABSL_GUARDED_BY(read_mu_);
+  // Reopen is waiting for the readers or replacing them: reads wait.
+  bool reopening_ ABSL_GUARDED_BY(read_mu_) = false;
 };
 
 template <typename T>
 absl::StatusOr<T> SqliteStore::Read(
     absl::FunctionRef<absl::StatusOr<T>(Connection&)> fn) {
-  Connection* db;
-  {
-    absl::MutexLock lock(&read_mu_);
-    read_mu_.Await(absl::Condition(
-        +[](std::vector<Connection*>* free) { return !free->empty(); },
-        &free_readers_));
-    db = free_readers_.back();
-    free_readers_.pop_back();
-  }
+  GLUTECARE_ASSIGN_OR_RETURN(Connection * db, TakeReader());
   absl::StatusOr<T> result = [&]() -> absl::StatusOr<T> {
     GLUTECARE_ASSIGN_OR_RETURN(
         Transaction txn, Transaction::Begin(*db, Transaction::Mode::kRead));
@@ -366,6 +411,36 @@ absl::StatusOr<T> SqliteStore::Read(
   absl::MutexLock lock(&read_mu_);
   free_readers_.push_back(db);
   return result;
+}
+
+absl::StatusOr<Connection*> SqliteStore::TakeReader() {
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    {
+      absl::MutexLock lock(&read_mu_);
+      read_mu_.Await(absl::Condition(
+          +[](SqliteStore* store) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+            return !store->reopening_ && (!store->free_readers_.empty() ||
+                                          store->readers_.empty());
+          },
+          this));
+      if (!free_readers_.empty()) {
+        Connection* db = free_readers_.back();
+        free_readers_.pop_back();
+        return db;
+      }
+    }
+    // A Reopen failed and left the readers closed. The next write leader
+    // tries it again before anything else: be that writer, with a write
+    // that changes nothing.
+    if (attempt == 0) {
+      auto no_change = [](Connection&) { return absl::OkStatus(); };
+      PendingWrite nothing{.run = no_change};
+      (void)CommitInGroup(nothing);
+    }
+  }
+  return absl::UnavailableError(
+      "the database has not been reopened yet after a failed disk sync: "
+      "retry shortly");
 }
 
 template <typename T>
@@ -401,16 +476,82 @@ absl::Status SqliteStore::CommitInGroup(PendingWrite& write) {
     writing_ = true;
     std::vector<PendingWrite*> batch;
     batch.swap(write_queue_);
+    const bool reopen = reopen_needed_;
     write_mu_.Unlock();
-    RunBatch(batch);
+    const bool reopen_next = RunBatch(batch, reopen);
     write_mu_.Lock();
+    reopen_needed_ = reopen_next;
     for (PendingWrite* done : batch) done->done = true;
     writing_ = false;
   }
   return write.status;
 }
 
-void SqliteStore::RunBatch(const std::vector<PendingWrite*>& batch) {
+bool SqliteStore::RunBatch(const std::vector<PendingWrite*>& batch,
+                           bool reopen) {
+  if (reopen) {
+    if (absl::Status reopened = Reopen(); !reopened.ok()) {
+      Log(LogSeverity::kError,
+          absl::StrCat("reopening the database after a failed disk sync "
+                       "failed (",
+                       reopened.ToString(),
+                       "); writes are refused until it succeeds"));
+      const absl::Status refused = absl::UnavailableError(absl::StrCat(
+          "writes are refused until the database has been reopened after a "
+          "failed disk sync, and reopening it failed (",
+          reopened.message(), "): retry shortly"));
+      for (PendingWrite* write : batch) write->status = refused;
+      return true;
+    }
+    Log(LogSeverity::kWarning,
+        "reopened the database after a failed disk sync: SQLite recovered it "
+        "from the file as it is on disk; writes go on");
+  }
+  RunTransaction(batch);
+  if (!writer_->sync_failed()) return false;
+  Log(LogSeverity::kError,
+      absl::StrCat("a disk sync failed while committing ", batch.size(),
+                   " write(s): they were answered UNAVAILABLE, though they "
+                   "may be on disk (the outcome is unknown); writes are "
+                   "refused until the database has been closed and opened "
+                   "again"));
+  return true;
+}
+
+absl::Status SqliteStore::Reopen() {
+  absl::MutexLock lock(&read_mu_);
+  reopening_ = true;
+  const bool readers_back = read_mu_.AwaitWithTimeout(
+      absl::Condition(
+          +[](SqliteStore* store) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+            return store->free_readers_.size() == store->readers_.size();
+          },
+          this),
+      writer_options_.busy_timeout);
+  if (!readers_back) {
+    reopening_ = false;
+    return absl::UnavailableError("reads in flight did not end in time");
+  }
+  free_readers_.clear();
+  readers_.clear();
+  // The last connection to close: SQLite checkpoints the commits it knows
+  // of and, if the disk syncs again, removes the WAL. Opening the file again
+  // then recovers the database from the WAL as it is on disk.
+  writer_.reset();
+  absl::Status opened = OpenConnections();
+  reopening_ = false;
+  return opened;
+}
+
+absl::Status SqliteStore::OpenConnections() {
+  GLUTECARE_ASSIGN_OR_RETURN(writer_, Connection::Open(writer_options_));
+  GLUTECARE_ASSIGN_OR_RETURN(readers_,
+                             OpenReaders(writer_options_, read_connections_));
+  for (auto& reader : readers_) free_readers_.push_back(reader.get());
+  return absl::OkStatus();
+}
+
+void SqliteStore::RunTransaction(const std::vector<PendingWrite*>& batch) {
   Connection& db = *writer_;
   auto fail_all = [&](const absl::Status& status) {
     for (PendingWrite* write : batch) write->status = status;
@@ -2233,15 +2374,11 @@ absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(
   GLUTECARE_ASSIGN_OR_RETURN(std::unique_ptr<Connection> writer,
                              Connection::Open(writer_options));
   GLUTECARE_RETURN_IF_ERROR(sqlite::Migrate(*writer));
-  std::vector<std::unique_ptr<Connection>> readers;
-  for (int i = 0; i < options.read_connections; ++i) {
-    sqlite::Connection::Options reader_options = writer_options;
-    reader_options.read_only = true;
-    GLUTECARE_ASSIGN_OR_RETURN(std::unique_ptr<Connection> reader,
-                               Connection::Open(reader_options));
-    readers.push_back(std::move(reader));
-  }
-  return std::make_unique<SqliteStore>(std::move(writer), std::move(readers));
+  GLUTECARE_ASSIGN_OR_RETURN(
+      std::vector<std::unique_ptr<Connection>> readers,
+      OpenReaders(writer_options, options.read_connections));
+  return std::make_unique<SqliteStore>(std::move(writer), std::move(readers),
+                                       writer_options);
 }
 
 }  // namespace glutecare

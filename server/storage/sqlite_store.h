@@ -32,7 +32,10 @@ struct SqliteStoreOptions {
   std::string vfs;
 };
 
-// Opens (creating or migrating) the database at `options.path`.
+// Opens (creating or migrating) the database at `options.path`. After a
+// failed disk sync the store refuses writes (UNAVAILABLE) until it has
+// closed every connection and opened the file again, which it tries before
+// each later write.
 absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(
     const SqliteStoreOptions& options);
 

@@ -30,6 +30,7 @@
 #include "server/service/access_tokens.h"
 #include "server/storage/sqlite_store.h"
 #include "tests/testing/build_paths.h"
+#include "tests/testing/integrity_check.h"
 #include "tests/testing/temp_dir.h"
 
 namespace glutecare {
@@ -138,6 +139,16 @@ class Server {
     child_.reset();
     return code.ok() && *code == 0 ? absl::OkStatus()
                                    : absl::InternalError("unclean stop");
+  }
+
+  // SIGTERM, and the exit code if the process ends within `within`;
+  // DEADLINE_EXCEEDED if it is still running then (it is stopped anyway).
+  absl::StatusOr<int> Terminate(absl::Duration within) {
+    if (!child_.has_value()) return absl::FailedPreconditionError("not running");
+    kill(child_->pid(), SIGTERM);
+    absl::StatusOr<int> code = child_->AwaitExit(within);
+    child_.reset();
+    return code;
   }
 
   int port() const { return port_; }
@@ -285,18 +296,7 @@ TEST_F(CrashTest, AcknowledgedSessionsSurviveSigkillExactlyOnce) {
   for (const std::string& request_id : acknowledged) {
     EXPECT_TRUE(stored.contains(request_id)) << request_id << " was lost";
   }
-  sqlite3* raw = nullptr;
-  ASSERT_EQ(sqlite3_open_v2(db.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr),
-            SQLITE_OK);
-  std::unique_ptr<sqlite3, int (*)(sqlite3*)> conn(raw, sqlite3_close);
-  sqlite3_stmt* stmt = nullptr;
-  ASSERT_EQ(sqlite3_prepare_v2(conn.get(), "PRAGMA integrity_check", -1, &stmt,
-                               nullptr),
-            SQLITE_OK);
-  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
-  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)),
-               "ok");
-  sqlite3_finalize(stmt);
+  EXPECT_EQ(testing::IntegrityCheck(db), "ok");
 
   EXPECT_EQ(kills, kKills);
   // The figures, for the note.
@@ -375,6 +375,43 @@ TEST_F(ShutdownTest, SigtermWith64CallsInFlightAnswersEachOkOrUnavailable) {
       "shutdown test: %zu sessions acknowledged, all %d callers "
       "ended with UNAVAILABLE\n",
       acknowledged.size(), kCallers);
+}
+
+TEST_F(ShutdownTest, SigtermWithIdleClientConnectionsExitsWithinTwoSeconds) {
+  // Three connections (a channel each: no shared subchannel), each opened by
+  // one call and then left open and idle.
+  constexpr int kChannels = 3;
+  std::vector<std::shared_ptr<grpc::Channel>> channels;
+  for (int i = 0; i < kChannels; ++i) {
+    grpc::ChannelArguments arguments;
+    arguments.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+    channels.push_back(grpc::CreateCustomChannel(
+        absl::StrCat("127.0.0.1:", server_.port()),
+        grpc::InsecureChannelCredentials(), arguments));
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::seconds(10));
+    context.AddMetadata("authorization",
+                        absl::StrCat("Bearer ", patients_[i].token));
+    v1::ListSessionsRequest request;
+    request.set_parent(patients_[i].name);
+    v1::ListSessionsResponse response;
+    ASSERT_TRUE(v1::SessionService::NewStub(channels.back())
+                    ->ListSessions(&context, request, &response)
+                    .ok());
+    ASSERT_EQ(channels.back()->GetState(/*try_to_connect=*/false),
+              GRPC_CHANNEL_READY);
+  }
+
+  // Nothing is in flight: the drain (1 s) and the grace (10 s) are upper
+  // bounds, so the server closes the idle connections and exits at once.
+  const absl::Time sent = absl::Now();
+  absl::StatusOr<int> code = server_.Terminate(absl::Seconds(2));
+  ASSERT_TRUE(code.ok()) << code.status();
+  EXPECT_EQ(*code, 0);
+  std::printf("idle shutdown: %d idle connections, exited %.2f s after "
+              "SIGTERM\n",
+              kChannels, absl::ToDoubleSeconds(absl::Now() - sent));
 }
 
 }  // namespace

@@ -1,9 +1,12 @@
 // What the server does when its resources fail: a full disk, a disk that
-// refuses writes, a read-only database, a call whose deadline passes while
-// it waits for a thread, and a client too slow to read its alert stream.
-// The disk faults come from a fault-injecting SQLite VFS under a real
-// SqliteStore (root ignores file modes, and a test cannot fill a real disk).
+// refuses writes, a read-only database, a disk whose syncs fail (in this
+// process, and in a server process killed after the failed sync), a call
+// whose deadline passes while it waits for a thread, and a client too slow
+// to read its alert stream. The disk faults come from a fault-injecting
+// SQLite VFS under a real SqliteStore (root ignores file modes, and a test
+// cannot fill a real disk).
 #include <grpcpp/grpcpp.h>
+#include <signal.h>
 
 #include <chrono>
 #include <memory>
@@ -12,9 +15,12 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
+#include "common/subprocess.h"
 #include "glutecare/v1/alert_service.grpc.pb.h"
 #include "glutecare/v1/audit_service.grpc.pb.h"
 #include "glutecare/v1/clinic_service.grpc.pb.h"
@@ -30,7 +36,9 @@
 #include "server/service/server.h"
 #include "server/storage/sqlite_store.h"
 #include "tests/testing/access.h"
+#include "tests/testing/build_paths.h"
 #include "tests/testing/fault_injecting_vfs.h"
+#include "tests/testing/integrity_check.h"
 #include "tests/testing/temp_dir.h"
 
 namespace glutecare {
@@ -316,6 +324,79 @@ TEST_F(ResourceFaultTest, ReadOnlyDatabaseServesReadsAndRefusesWrites) {
   absl::StatusOr<std::vector<std::string>> ids = PatientIds();
   ASSERT_TRUE(ids.ok()) << ids.status();
   EXPECT_THAT(*ids, ::testing::ElementsAre("p1"));
+}
+
+TEST_F(ResourceFaultTest, FailedSyncIsAnUnknownOutcomeAndWritesWaitForAReopen) {
+  // fsync fails: the session's commit is in the WAL file, so it may be on
+  // disk although the sync failed.
+  disk_.FailSyncs(SQLITE_IOERR_FSYNC);
+  grpc::Status status = SubmitSession("sync-1");
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_THAT(status.error_message(), HasSubstr("the outcome is unknown"));
+  EXPECT_THAT(status.error_message(),
+              HasSubstr("retry with the same request_id"));
+
+  // The server trusts its connections no more: nothing is written until the
+  // database has been closed and opened again, which fails while the file
+  // cannot be opened, although the disk syncs again.
+  disk_.FailOpens(SQLITE_CANTOPEN);
+  disk_.FailSyncs(SQLITE_OK);
+  status = SubmitSession("sync-2");
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_THAT(status.error_message(), HasSubstr("after a failed disk sync"));
+
+  // Once it opens, the server reopens it and goes on. Retried with their
+  // request_ids, the sessions are stored once each, whatever became of the
+  // first one.
+  disk_.FailOpens(SQLITE_OK);
+  EXPECT_TRUE(SubmitSession("sync-2").ok());
+  EXPECT_TRUE(SubmitSession("sync-1").ok());
+  EXPECT_TRUE(SubmitSession("sync-1").ok());
+  absl::StatusOr<int> sessions = SessionCount();
+  ASSERT_TRUE(sessions.ok()) << sessions.status();
+  EXPECT_EQ(*sessions, 2);
+}
+
+TEST_F(ResourceFaultTest, KilledAfterAFailedSyncTheRefusedSessionIsStoredOnce) {
+  // The server is a process of its own on this database, and every sync of
+  // its disk fails from the commit of "killed-1" on.
+  StopServer();
+  absl::StatusOr<ChildProcess> child = ChildProcess::Start(
+      {testing::FromTestBinary(GLUTECARE_FAULTY_DISK_SERVER), db_, "killed-1"});
+  ASSERT_TRUE(child.ok()) << child.status();
+  absl::StatusOr<std::string> line = child->ReadLine(absl::Seconds(20));
+  ASSERT_TRUE(line.ok()) << line.status();
+  absl::string_view port = *line;
+  int port_number = 0;
+  ASSERT_TRUE(absl::ConsumePrefix(&port, "listening on ") &&
+              absl::SimpleAtoi(port, &port_number))
+      << *line;
+  channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", port_number),
+                                 grpc::InsecureChannelCredentials());
+  EXPECT_TRUE(SubmitSession("before").ok());
+  grpc::Status status = SubmitSession("killed-1");
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_THAT(status.error_message(), HasSubstr("the outcome is unknown"));
+
+  // Killed right after the failed sync.
+  ASSERT_EQ(kill(child->pid(), SIGKILL), 0);
+  absl::StatusOr<int> code = child->AwaitExit(absl::Seconds(20));
+  ASSERT_TRUE(code.ok()) << code.status();
+  EXPECT_EQ(*code, 128 + SIGKILL);
+
+  // Opened again, SQLite recovers the database from the WAL as it is on
+  // disk, and the refused session's commit is there: the outcome was indeed
+  // unknown. Its retry with the same request_id stores nothing twice.
+  ASSERT_NO_FATAL_FAILURE(StartServer(/*worker_threads=*/2));
+  absl::StatusOr<int> sessions = SessionCount();
+  ASSERT_TRUE(sessions.ok()) << sessions.status();
+  EXPECT_EQ(*sessions, 2);
+  EXPECT_TRUE(SubmitSession("killed-1").ok());
+  sessions = SessionCount();
+  ASSERT_TRUE(sessions.ok()) << sessions.status();
+  EXPECT_EQ(*sessions, 2);
+  StopServer();
+  EXPECT_EQ(testing::IntegrityCheck(db_), "ok");
 }
 
 TEST_F(ResourceFaultTest, CallPastItsDeadlineBeforeItsTurnIsNeverRun) {

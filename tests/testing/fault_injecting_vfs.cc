@@ -99,6 +99,11 @@ int FaultInjectingVfs::Open(sqlite3_vfs* vfs, const char* name,
   ours->base.pMethods = nullptr;  // SQLite must not close a failed open
   ours->real = reinterpret_cast<sqlite3_file*>(ours + 1);
   ours->owner = self;
+  if ((flags & SQLITE_OPEN_MAIN_DB) != 0) {
+    if (const int error = self->open_error_.load(); error != SQLITE_OK) {
+      return error;
+    }
+  }
   int local_out_flags = 0;
   const int rc = self->base_->xOpen(self->base_, name, ours->real, flags,
                                     &local_out_flags);
@@ -151,6 +156,8 @@ int FaultInjectingVfs::Write(sqlite3_file* file, const void* data, int amount,
 
 int FaultInjectingVfs::Sync(sqlite3_file* file, int flags) {
   Of(file)->MaybeHoldSync();
+  const int error = Of(file)->sync_error_.load();
+  if (error != SQLITE_OK) return error;
   return Real(file)->pMethods->xSync(Real(file), flags);
 }
 
@@ -162,13 +169,22 @@ void FaultInjectingVfs::PauseCommitOf(std::string marker) {
   resumed_ = false;
 }
 
-void FaultInjectingVfs::NoteWrite(const void* data, int amount) {
+void FaultInjectingVfs::FailSyncsFrom(std::string marker) {
   absl::MutexLock lock(&mu_);
+  fail_syncs_marker_ = std::move(marker);
+}
+
+void FaultInjectingVfs::NoteWrite(const void* data, int amount) {
+  const absl::string_view bytes(static_cast<const char*>(data),
+                                static_cast<size_t>(amount));
+  absl::MutexLock lock(&mu_);
+  if (!fail_syncs_marker_.empty() &&
+      bytes.find(fail_syncs_marker_) != absl::string_view::npos) {
+    fail_syncs_marker_.clear();
+    sync_error_.store(SQLITE_IOERR_FSYNC);
+  }
   if (pause_marker_.empty() || marker_written_) return;
-  marker_written_ =
-      absl::string_view(static_cast<const char*>(data),
-                        static_cast<size_t>(amount))
-          .find(pause_marker_) != absl::string_view::npos;
+  marker_written_ = bytes.find(pause_marker_) != absl::string_view::npos;
 }
 
 bool FaultInjectingVfs::WaitUntilPaused(absl::Duration timeout) {

@@ -9,6 +9,7 @@
 //   disk.FailWrites(SQLITE_FULL);   // the disk is full from now on
 //   ...
 //   disk.FailWrites(SQLITE_OK);     // space again
+//   disk.FailSyncs(SQLITE_IOERR_FSYNC);  // fsync fails from now on
 #ifndef GLUTECARE_TESTS_TESTING_FAULT_INJECTING_VFS_H_
 #define GLUTECARE_TESTS_TESTING_FAULT_INJECTING_VFS_H_
 
@@ -40,6 +41,23 @@ class FaultInjectingVfs final {
   // the fault.
   void FailWrites(int code) { write_error_.store(code); }
 
+  // Every later sync of any such file fails with `code`, syncing nothing:
+  // SQLITE_IOERR_FSYNC is what SQLite's unix VFS returns when fsync fails.
+  // What was written stays in the file (in the page cache, as after a real
+  // failed fsync), so a commit whose sync failed may be read back after a
+  // restart. SQLITE_OK ends the fault.
+  void FailSyncs(int code) { sync_error_.store(code); }
+
+  // From the first write whose bytes contain `marker` (such as a request_id)
+  // on, every sync fails with SQLITE_IOERR_FSYNC (see FailSyncs): that
+  // commit's sync is the first to fail.
+  void FailSyncsFrom(std::string marker);
+
+  // Every later open of a database file through this VFS fails with `code`
+  // (SQLITE_CANTOPEN, as the unix VFS reports a failed open()). SQLITE_OK
+  // ends the fault.
+  void FailOpens(int code) { open_error_.store(code); }
+
   // Database files opened from now on are reported read-only to SQLite, as
   // the unix VFS reports a file it may only read.
   void OpenDatabasesReadOnly(bool read_only) { read_only_.store(read_only); }
@@ -69,9 +87,12 @@ class FaultInjectingVfs final {
   sqlite3_vfs* base_;
   sqlite3_vfs vfs_;
   std::atomic<int> write_error_{SQLITE_OK};
+  std::atomic<int> sync_error_{SQLITE_OK};
+  std::atomic<int> open_error_{SQLITE_OK};
   std::atomic<bool> read_only_{false};
 
   absl::Mutex mu_;
+  std::string fail_syncs_marker_ ABSL_GUARDED_BY(mu_);
   std::string pause_marker_ ABSL_GUARDED_BY(mu_);
   bool marker_written_ ABSL_GUARDED_BY(mu_) = false;
   bool paused_ ABSL_GUARDED_BY(mu_) = false;
