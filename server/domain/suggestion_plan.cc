@@ -3,6 +3,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "server/domain/plan_work.h"
 
 namespace glutecare {
 
@@ -14,9 +15,7 @@ SuggestionPlan PlanSuggestions(
     absl::FunctionRef<std::string()> new_id) {
   // Every suggestion the plan may change: the stored open ones first, then
   // the new ones, so that a later candidate can supersede an earlier one.
-  std::vector<v1::Suggestion> work = stored.open;
-  const size_t stored_count = work.size();
-  std::vector<bool> changed(stored_count, false);
+  PlanWork<v1::Suggestion> work(stored.open);
   std::set<std::pair<std::string, int>> made;
   for (const auto& [exercise, kind] : stored.made_for_revision) {
     made.emplace(exercise, kind);
@@ -34,10 +33,10 @@ SuggestionPlan PlanSuggestions(
       other.set_state(v1::SUGGESTION_STATE_DISMISSED);
       other.add_reasons("superseded by a newer suggestion");
       *other.mutable_update_time() = now;
-      if (i < stored_count) changed[i] = true;
+      work.MarkChanged(i);
     }
 
-    v1::Suggestion& suggestion = work.emplace_back();
+    v1::Suggestion& suggestion = work.Add();
     suggestion.set_name(SuggestionName{program.clinic, program.patient,
                                        program.program, new_id()}
                             .ToString());
@@ -55,13 +54,7 @@ SuggestionPlan PlanSuggestions(
   }
 
   SuggestionPlan plan;
-  for (size_t i = 0; i < work.size(); ++i) {
-    if (i >= stored_count) {
-      plan.inserts.push_back(std::move(work[i]));
-    } else if (changed[i]) {
-      plan.updates.push_back(std::move(work[i]));
-    }
-  }
+  std::move(work).Split(&plan.inserts, &plan.updates);
   return plan;
 }
 

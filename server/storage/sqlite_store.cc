@@ -4,9 +4,11 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <set>
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/functional/function_ref.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -17,6 +19,7 @@
 #include "server/common/log.h"
 #include "server/common/page_token.h"
 #include "server/common/status.h"
+#include "server/domain/alert_plan.h"
 #include "server/domain/outcomes/assignment_counters.h"
 #include "server/domain/suggestion_plan.h"
 #include "server/domain/text.h"
@@ -1665,21 +1668,35 @@ absl::StatusOr<std::vector<v1::Alert>> SqliteStore::RecordAlerts(
       [&](Connection& db) -> absl::StatusOr<std::vector<v1::Alert>> {
         GLUTECARE_ASSIGN_OR_RETURN(PatientRow row, FindPatient(db, patient));
         GLUTECARE_ASSIGN_OR_RETURN(
-            TherapistName therapist_name,
+            TherapistName therapist,
             TherapistName::Parse(row.patient.therapist(), "patient.therapist"));
         GLUTECARE_ASSIGN_OR_RETURN(int64_t therapist_pk,
-                                   TherapistPk(db, therapist_name));
-        // The last candidate of each rule is its latest event.
-        std::map<int, size_t> last_of_rule;
-        for (size_t i = 0; i < candidates.size(); ++i) {
-          last_of_rule[candidates[i].rule] = i;
+                                   TherapistPk(db, therapist));
+        // The unresolved alert of each candidate's rule (alerts_unresolved
+        // finds it), and where each candidate's event was recorded before.
+        StoredAlerts stored;
+        absl::flat_hash_map<std::string, int64_t> alert_pks;
+        std::set<int> rules;
+        for (const AlertCandidate& candidate : candidates) {
+          if (!rules.insert(candidate.rule).second) continue;
+          GLUTECARE_ASSIGN_OR_RETURN(
+              Statement unresolved,
+              db.Prepare("SELECT pk, body FROM alerts WHERE patient_pk = ?1 "
+                         "AND rule = ?2 AND state != ?3"));
+          unresolved.BindInt64(1, row.pk)
+              .BindInt64(2, candidate.rule)
+              .BindInt64(3, v1::ALERT_STATE_RESOLVED);
+          GLUTECARE_ASSIGN_OR_RETURN(bool has_unresolved, unresolved.Step());
+          if (!has_unresolved) continue;
+          GLUTECARE_ASSIGN_OR_RETURN(v1::Alert alert,
+                                     AlertFromRow(unresolved, 0, 1));
+          alert_pks[alert.name()] = unresolved.ColumnInt64(0);
+          stored.unresolved.push_back(std::move(alert));
         }
-        std::vector<v1::Alert> raised;
-        for (size_t i = 0; i < candidates.size(); ++i) {
-          const AlertCandidate& candidate = candidates[i];
+        for (const AlertCandidate& candidate : candidates) {
           GLUTECARE_ASSIGN_OR_RETURN(
               Statement seen,
-              db.Prepare("SELECT a.pk, a.body FROM alert_triggers t "
+              db.Prepare("SELECT a.alert_id FROM alert_triggers t "
                          "JOIN alerts a ON a.pk = t.alert_pk "
                          "WHERE t.patient_pk = ?1 AND t.rule = ?2 "
                          "AND t.trigger_key = ?3"));
@@ -1687,87 +1704,52 @@ absl::StatusOr<std::vector<v1::Alert>> SqliteStore::RecordAlerts(
               .BindInt64(2, candidate.rule)
               .BindText(3, candidate.trigger_key);
           GLUTECARE_ASSIGN_OR_RETURN(bool already_seen, seen.Step());
-          if (already_seen) {
-            // The rule's latest event again: while its alert is unresolved,
-            // the alert tells the event's latest numbers.
-            if (last_of_rule[candidate.rule] != i) continue;
-            GLUTECARE_ASSIGN_OR_RETURN(v1::Alert alert,
-                                       AlertFromRow(seen, 0, 1));
-            if (alert.state() == v1::ALERT_STATE_RESOLVED ||
-                (alert.summary() == candidate.summary &&
-                 alert.local_date() == candidate.local_date)) {
-              continue;
-            }
-            alert.set_summary(candidate.summary);
-            alert.set_local_date(candidate.local_date);
-            GLUTECARE_RETURN_IF_ERROR(
-                UpdateAlert(db, seen.ColumnInt64(0), std::move(alert)));
-            continue;
-          }
+          if (!already_seen) continue;
+          stored.triggers.push_back(
+              {.rule = candidate.rule,
+               .trigger_key = candidate.trigger_key,
+               .alert = AlertName{patient.clinic, patient.patient,
+                                  std::string(seen.ColumnText(0))}
+                            .ToString()});
+        }
 
+        AlertPlan plan = PlanAlerts(patient, therapist, stored, candidates,
+                                    now, GenerateResourceId);
+        for (const v1::Alert& alert : plan.updates) {
+          GLUTECARE_RETURN_IF_ERROR(
+              UpdateAlert(db, alert_pks.at(alert.name()), alert));
+        }
+        for (v1::Alert& alert : plan.inserts) {
+          GLUTECARE_ASSIGN_OR_RETURN(AlertName name,
+                                     AlertName::Parse(alert.name(), "alert"));
           GLUTECARE_ASSIGN_OR_RETURN(
-              Statement unresolved,
-              db.Prepare("SELECT pk, body FROM alerts WHERE patient_pk = ?1 "
-                         "AND rule = ?2 AND state != 3"));
-          unresolved.BindInt64(1, row.pk).BindInt64(2, candidate.rule);
-          GLUTECARE_ASSIGN_OR_RETURN(bool has_unresolved, unresolved.Step());
-          int64_t alert_pk;
-          if (has_unresolved) {
-            // The same rule again while the therapist is on it: one alert,
-            // more evidence, and the summary of the latest event.
-            alert_pk = unresolved.ColumnInt64(0);
-            GLUTECARE_ASSIGN_OR_RETURN(v1::Alert alert,
-                                       AlertFromRow(unresolved, 0, 1));
-            for (const std::string& evidence : candidate.evidence) {
-              alert.add_evidence(evidence);
-            }
-            alert.set_summary(candidate.summary);
-            alert.set_local_date(candidate.local_date);
-            GLUTECARE_RETURN_IF_ERROR(
-                UpdateAlert(db, alert_pk, std::move(alert)));
-          } else {
-            v1::Alert alert;
-            const std::string id = GenerateResourceId();
-            alert.set_name(
-                AlertName{patient.clinic, patient.patient, id}.ToString());
-            alert.set_rule(candidate.rule);
-            alert.set_state(v1::ALERT_STATE_OPEN);
-            alert.set_summary(candidate.summary);
-            alert.set_local_date(candidate.local_date);
-            for (const std::string& evidence : candidate.evidence) {
-              alert.add_evidence(evidence);
-            }
-            alert.set_therapist(row.patient.therapist());
-            *alert.mutable_create_time() = now;
-            *alert.mutable_update_time() = now;
-            GLUTECARE_ASSIGN_OR_RETURN(
-                Statement insert,
-                db.Prepare("INSERT INTO alerts (clinic_pk, patient_pk, "
-                           "therapist_pk, alert_id, rule, state, body) VALUES "
-                           "((SELECT clinic_pk FROM patients WHERE pk = ?1), "
-                           "?1, ?2, ?3, ?4, ?5, ?6)"));
-            insert.BindInt64(1, row.pk)
-                .BindInt64(2, therapist_pk)
-                .BindText(3, id)
-                .BindInt64(4, alert.rule())
-                .BindInt64(5, alert.state())
-                .BindBlob(6, alert.SerializeAsString());
-            GLUTECARE_RETURN_IF_ERROR(insert.Run());
-            alert_pk = sqlite3_last_insert_rowid(db.raw());
-            alert.set_sequence(alert_pk);
-            raised.push_back(std::move(alert));
-          }
+              Statement insert,
+              db.Prepare("INSERT INTO alerts (clinic_pk, patient_pk, "
+                         "therapist_pk, alert_id, rule, state, body) VALUES "
+                         "((SELECT clinic_pk FROM patients WHERE pk = ?1), "
+                         "?1, ?2, ?3, ?4, ?5, ?6)"));
+          insert.BindInt64(1, row.pk)
+              .BindInt64(2, therapist_pk)
+              .BindText(3, name.alert)
+              .BindInt64(4, alert.rule())
+              .BindInt64(5, alert.state())
+              .BindBlob(6, alert.SerializeAsString());
+          GLUTECARE_RETURN_IF_ERROR(insert.Run());
+          alert.set_sequence(sqlite3_last_insert_rowid(db.raw()));
+          alert_pks[alert.name()] = alert.sequence();
+        }
+        for (const AlertTrigger& trigger : plan.triggers) {
           GLUTECARE_ASSIGN_OR_RETURN(
-              Statement trigger,
+              Statement insert,
               db.Prepare("INSERT INTO alert_triggers (patient_pk, rule, "
                          "trigger_key, alert_pk) VALUES (?1, ?2, ?3, ?4)"));
-          trigger.BindInt64(1, row.pk)
-              .BindInt64(2, candidate.rule)
-              .BindText(3, candidate.trigger_key)
-              .BindInt64(4, alert_pk);
-          GLUTECARE_RETURN_IF_ERROR(trigger.Run());
+          insert.BindInt64(1, row.pk)
+              .BindInt64(2, trigger.rule)
+              .BindText(3, trigger.trigger_key)
+              .BindInt64(4, alert_pks.at(trigger.alert));
+          GLUTECARE_RETURN_IF_ERROR(insert.Run());
         }
-        return raised;
+        return std::move(plan.inserts);
       });
 }
 
@@ -1793,9 +1775,9 @@ absl::StatusOr<std::vector<UnresolvedAlert>> SqliteStore::ListUnresolvedAlerts(
             db.Prepare("SELECT a.pk, a.body, t.trigger_key FROM alerts a "
                        "LEFT JOIN alert_triggers t ON t.patient_pk = "
                        "a.patient_pk AND t.rule = a.rule AND t.alert_pk = a.pk "
-                       "WHERE a.patient_pk = ?1 AND a.state != 3 "
+                       "WHERE a.patient_pk = ?1 AND a.state != ?2 "
                        "ORDER BY a.pk, t.trigger_key"));
-        stmt.BindInt64(1, row.pk);
+        stmt.BindInt64(1, row.pk).BindInt64(2, v1::ALERT_STATE_RESOLVED);
         std::vector<UnresolvedAlert> alerts;
         int64_t last_pk = 0;
         while (true) {
@@ -1821,7 +1803,9 @@ absl::StatusOr<std::vector<v1::Alert>> SqliteStore::ResolveClearedAlerts(
   if (clearances.empty()) return std::vector<v1::Alert>();
   return Write<std::vector<v1::Alert>>(
       [&](Connection& db) -> absl::StatusOr<std::vector<v1::Alert>> {
-        std::vector<v1::Alert> resolved;
+        // Each alert as it is now, with the trigger keys recorded on it.
+        std::vector<CountedAlert> stored;
+        absl::flat_hash_map<std::string, int64_t> alert_pks;
         for (const AlertClearance& clearance : clearances) {
           GLUTECARE_ASSIGN_OR_RETURN(AlertName name,
                                      AlertName::Parse(clearance.alert, "alert"));
@@ -1830,29 +1814,24 @@ absl::StatusOr<std::vector<v1::Alert>> SqliteStore::ResolveClearedAlerts(
                 clearance.alert, " is not an alert of ", patient.ToString()));
           }
           GLUTECARE_ASSIGN_OR_RETURN(auto row, FindAlert(db, name));
-          v1::Alert& alert = row.second;
-          // A therapist resolved it meanwhile: theirs stands.
-          if (alert.state() == v1::ALERT_STATE_RESOLVED) continue;
           GLUTECARE_ASSIGN_OR_RETURN(
               Statement keys,
               db.Prepare("SELECT count(*) FROM alert_triggers "
                          "WHERE patient_pk = (SELECT patient_pk FROM alerts "
                          "WHERE pk = ?1) AND rule = ?2 AND alert_pk = ?1"));
-          keys.BindInt64(1, row.first).BindInt64(2, alert.rule());
+          keys.BindInt64(1, row.first).BindInt64(2, row.second.rule());
           GLUTECARE_ASSIGN_OR_RETURN(bool counted, keys.Step());
-          // Another evaluation recorded an event on it since the decision.
-          if (!counted || static_cast<size_t>(keys.ColumnInt64(0)) !=
-                              clearance.trigger_keys_seen) {
-            continue;
-          }
-          alert.set_state(v1::ALERT_STATE_RESOLVED);
-          alert.set_resolution(v1::ALERT_RESOLUTION_CONDITION_CLEARED);
-          alert.set_resolution_summary(clearance.summary);
-          alert.mutable_resolution_evidence()->Assign(
-              clearance.evidence.begin(), clearance.evidence.end());
-          *alert.mutable_update_time() = now;
-          GLUTECARE_RETURN_IF_ERROR(UpdateAlert(db, row.first, alert));
-          resolved.push_back(std::move(alert));
+          alert_pks[row.second.name()] = row.first;
+          stored.push_back(
+              {.alert = std::move(row.second),
+               .trigger_keys =
+                   counted ? static_cast<size_t>(keys.ColumnInt64(0)) : 0});
+        }
+        std::vector<v1::Alert> resolved =
+            ResolveCleared(stored, clearances, now);
+        for (const v1::Alert& alert : resolved) {
+          GLUTECARE_RETURN_IF_ERROR(
+              UpdateAlert(db, alert_pks.at(alert.name()), alert));
         }
         return resolved;
       });
@@ -1870,19 +1849,11 @@ absl::StatusOr<v1::Alert> SqliteStore::SetAlertState(
     const google::protobuf::Timestamp& now) {
   return Write<v1::Alert>([&](Connection& db) -> absl::StatusOr<v1::Alert> {
     GLUTECARE_ASSIGN_OR_RETURN(auto row, FindAlert(db, name));
-    v1::Alert& alert = row.second;
-    if (alert.state() == state) return alert;
-    if (alert.state() == v1::ALERT_STATE_RESOLVED) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          name.ToString(), " is resolved; a resolved alert stays resolved"));
-    }
-    alert.set_state(state);
-    if (state == v1::ALERT_STATE_RESOLVED) {
-      alert.set_resolution(v1::ALERT_RESOLUTION_THERAPIST);
-    }
-    *alert.mutable_update_time() = now;
-    GLUTECARE_RETURN_IF_ERROR(UpdateAlert(db, row.first, alert));
-    return alert;
+    GLUTECARE_ASSIGN_OR_RETURN(std::optional<v1::Alert> moved,
+                               MovedByTherapist(row.second, state, now));
+    if (!moved.has_value()) return std::move(row.second);
+    GLUTECARE_RETURN_IF_ERROR(UpdateAlert(db, row.first, *moved));
+    return std::move(*moved);
   });
 }
 
@@ -1959,8 +1930,8 @@ absl::StatusOr<int32_t> SqliteStore::CountUnresolvedAlerts(
     GLUTECARE_ASSIGN_OR_RETURN(PatientRow row, FindPatient(db, patient));
     GLUTECARE_ASSIGN_OR_RETURN(
         Statement stmt, db.Prepare("SELECT count(*) FROM alerts "
-                                   "WHERE patient_pk = ?1 AND state != 3"));
-    stmt.BindInt64(1, row.pk);
+                                   "WHERE patient_pk = ?1 AND state != ?2"));
+    stmt.BindInt64(1, row.pk).BindInt64(2, v1::ALERT_STATE_RESOLVED);
     GLUTECARE_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
     return has_row ? static_cast<int32_t>(stmt.ColumnInt64(0)) : 0;
   });

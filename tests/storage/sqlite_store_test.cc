@@ -687,6 +687,57 @@ TEST_F(SqliteStoreTest, ClearedAlertsAreResolvedOnlyAsTheDecisionSawThem) {
   EXPECT_EQ((*unresolved)[1].alert.name(), raised->front().name());
 }
 
+TEST_F(SqliteStoreTest, ACandidateSeesWhatEarlierOnesOfTheSameCallRecorded) {
+  const PatientName p1{"demo", "p1"};
+  AlertCandidate first = MissedSessions("2026-11-17", 3);
+  first.evidence = {"clinics/demo/patients/p1/sessions/s1"};
+  AlertCandidate second = MissedSessions("2026-11-19", 4);
+  second.evidence = {"clinics/demo/patients/p1/sessions/s2"};
+  // The first event again, as the rule's last: its numbers moved.
+  AlertCandidate again = MissedSessions("2026-11-17", 6);
+  again.evidence = {"clinics/demo/patients/p1/sessions/s3"};
+  const AlertCandidate flare{.rule = v1::ALERT_RULE_FLARE,
+                             .trigger_key = "hip@2026-11-19",
+                             .local_date = "2026-11-19",
+                             .summary = "Flare."};
+  absl::StatusOr<std::vector<v1::Alert>> raised =
+      store_->RecordAlerts(p1, {first, second, flare, again}, At(100));
+  ASSERT_TRUE(raised.ok()) << raised.status();
+  // One alert per rule, the second event joined to the first one's alert.
+  ASSERT_EQ(raised->size(), 2u);
+  EXPECT_EQ((*raised)[0].rule(), v1::ALERT_RULE_MISSED_SESSIONS);
+  EXPECT_EQ((*raised)[1].rule(), v1::ALERT_RULE_FLARE);
+  EXPECT_LT((*raised)[0].sequence(), (*raised)[1].sequence());
+
+  absl::StatusOr<std::vector<UnresolvedAlert>> unresolved =
+      store_->ListUnresolvedAlerts(p1);
+  ASSERT_TRUE(unresolved.ok()) << unresolved.status();
+  ASSERT_EQ(unresolved->size(), 2u);
+  const v1::Alert& missed = (*unresolved)[0].alert;
+  EXPECT_EQ(missed.name(), (*raised)[0].name());
+  EXPECT_EQ(missed.sequence(), (*raised)[0].sequence());
+  EXPECT_EQ(missed.summary(), "No session for 6 days.");
+  ASSERT_EQ(missed.evidence_size(), 2);
+  EXPECT_EQ(missed.evidence(1), "clinics/demo/patients/p1/sessions/s2");
+  EXPECT_EQ((*unresolved)[0].trigger_keys,
+            (std::vector<std::string>{"since 2026-11-17", "since 2026-11-19"}));
+  EXPECT_EQ((*unresolved)[1].trigger_keys,
+            std::vector<std::string>{"hip@2026-11-19"});
+
+  // The same call again records nothing new: the last event's numbers are
+  // those already told.
+  raised = store_->RecordAlerts(p1, {first, second, flare, again}, At(200));
+  ASSERT_TRUE(raised.ok()) << raised.status();
+  EXPECT_TRUE(raised->empty());
+  absl::StatusOr<AlertName> name = AlertName::Parse(missed.name(), "name");
+  ASSERT_TRUE(name.ok());
+  absl::StatusOr<v1::Alert> stored = store_->GetAlert(*name);
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  EXPECT_EQ(stored->summary(), "No session for 6 days.");
+  EXPECT_EQ(stored->evidence_size(), 2);
+  EXPECT_EQ(stored->update_time().seconds(), 100);
+}
+
 TEST_F(SqliteStoreTest, TokensAreFoundByTheirSecretsHashAndRevokedOnce) {
   ASSERT_TRUE(store_->CreateAccessToken(Token("k1"), "hash-1").ok());
   ASSERT_TRUE(store_->CreateAccessToken(Token("k2"), "hash-2").ok());

@@ -19,7 +19,9 @@
 namespace glutecare::fhir {
 namespace {
 
-using Json = nlohmann::json;
+// A document as parsed; export.h's fhir::Json is the ordered kind the
+// export writes.
+using ImportJson = nlohmann::json;
 
 std::string At(absl::string_view path, absl::string_view member) {
   return absl::StrCat(path, path.empty() ? "" : ".", member);
@@ -37,9 +39,9 @@ class Elements {
  public:
   explicit Elements(Violations& violations) : violations_(violations) {}
 
-  std::optional<std::string> String(const Json& object, const char* member,
+  std::optional<std::string> String(const ImportJson& object, const char* member,
                                     absl::string_view path) {
-    const Json* value = Find(object, member);
+    const ImportJson* value = Find(object, member);
     if (value == nullptr) return std::nullopt;
     if (!value->is_string()) {
       WrongType(*value, "a string", At(path, member));
@@ -49,9 +51,9 @@ class Elements {
   }
 
   // The member as an array, or nullptr.
-  const Json* Array(const Json& object, const char* member,
+  const ImportJson* Array(const ImportJson& object, const char* member,
                     absl::string_view path) {
-    const Json* value = Find(object, member);
+    const ImportJson* value = Find(object, member);
     if (value == nullptr) return nullptr;
     if (!value->is_array()) {
       WrongType(*value, "an array", At(path, member));
@@ -61,21 +63,21 @@ class Elements {
   }
 
   // The member as an object, or nullptr.
-  const Json* Object(const Json& object, const char* member,
+  const ImportJson* Object(const ImportJson& object, const char* member,
                      absl::string_view path) {
-    const Json* value = Find(object, member);
+    const ImportJson* value = Find(object, member);
     if (value == nullptr) return nullptr;
     return IsObject(*value, At(path, member)) ? value : nullptr;
   }
 
   // True when `value`, at `path`, is an object; else adds a violation.
-  bool IsObject(const Json& value, absl::string_view path) {
+  bool IsObject(const ImportJson& value, absl::string_view path) {
     if (value.is_object()) return true;
     WrongType(value, "an object", path);
     return false;
   }
 
-  void WrongType(const Json& value, absl::string_view expected,
+  void WrongType(const ImportJson& value, absl::string_view expected,
                  absl::string_view path) {
     violations_.Add(
         std::string(path),
@@ -87,7 +89,7 @@ class Elements {
   }
 
  private:
-  static const Json* Find(const Json& object, const char* member) {
+  static const ImportJson* Find(const ImportJson& object, const char* member) {
     auto it = object.find(member);
     return it == object.end() ? nullptr : &*it;
   }
@@ -96,15 +98,15 @@ class Elements {
 };
 
 // The MRN: the value of the identifier whose system is the clinic's.
-void ReadIdentifier(const Json& patient, absl::string_view system,
+void ReadIdentifier(const ImportJson& patient, absl::string_view system,
                     Elements& elements, PatientRecord& record) {
-  const Json* identifiers = elements.Array(patient, "identifier", "");
+  const ImportJson* identifiers = elements.Array(patient, "identifier", "");
   if (identifiers == nullptr && patient.contains("identifier")) return;
   std::string found_at;
   bool system_seen = false;
   for (size_t i = 0; identifiers != nullptr && i < identifiers->size(); ++i) {
     const std::string path = At("identifier", i);
-    const Json& identifier = (*identifiers)[i];
+    const ImportJson& identifier = (*identifiers)[i];
     if (!elements.IsObject(identifier, path)) continue;
     const std::optional<std::string> its_system =
         elements.String(identifier, "system", path);
@@ -137,22 +139,22 @@ void ReadIdentifier(const Json& patient, absl::string_view system,
 
 // The index of the HumanName to use: the first official one, else the first
 // usual one, else the first that is not old.
-std::optional<size_t> ChooseName(const Json& names) {
+std::optional<size_t> ChooseName(const ImportJson& names) {
   for (const char* wanted : {"official", "usual"}) {
     for (size_t i = 0; i < names.size(); ++i) {
-      const Json& name = names[i];
-      if (name.is_object() && name.value("use", Json()) == wanted) return i;
+      const ImportJson& name = names[i];
+      if (name.is_object() && name.value("use", ImportJson()) == wanted) return i;
     }
   }
   for (size_t i = 0; i < names.size(); ++i) {
-    const Json& name = names[i];
-    if (name.is_object() && name.value("use", Json()) != "old") return i;
+    const ImportJson& name = names[i];
+    if (name.is_object() && name.value("use", ImportJson()) != "old") return i;
   }
   return std::nullopt;
 }
 
-void ReadName(const Json& patient, Elements& elements, PatientRecord& record) {
-  const Json* names = elements.Array(patient, "name", "");
+void ReadName(const ImportJson& patient, Elements& elements, PatientRecord& record) {
+  const ImportJson* names = elements.Array(patient, "name", "");
   if (names == nullptr && patient.contains("name")) return;  // reported
   for (size_t i = 0; names != nullptr && i < names->size(); ++i) {
     elements.IsObject((*names)[i], At("name", i));
@@ -166,7 +168,7 @@ void ReadName(const Json& patient, Elements& elements, PatientRecord& record) {
     return;
   }
   const std::string path = At("name", *chosen);
-  const Json& name = (*names)[*chosen];
+  const ImportJson& name = (*names)[*chosen];
   std::string display_name;
   std::string element = At(path, "text");
   if (std::optional<std::string> text = elements.String(name, "text", path)) {
@@ -175,7 +177,7 @@ void ReadName(const Json& patient, Elements& elements, PatientRecord& record) {
   if (absl::StripAsciiWhitespace(display_name).empty()) {
     element = path;
     std::vector<std::string> parts;
-    if (const Json* given = elements.Array(name, "given", path)) {
+    if (const ImportJson* given = elements.Array(name, "given", path)) {
       for (size_t i = 0; i < given->size(); ++i) {
         if ((*given)[i].is_string()) {
           parts.push_back((*given)[i].get<std::string>());
@@ -216,9 +218,9 @@ std::optional<absl::string_view> PractitionerId(absl::string_view reference) {
   return id;
 }
 
-void ReadGeneralPractitioner(const Json& patient, const ClinicName& clinic,
+void ReadGeneralPractitioner(const ImportJson& patient, const ClinicName& clinic,
                              Elements& elements, PatientRecord& record) {
-  const Json* references = elements.Array(patient, "generalPractitioner", "");
+  const ImportJson* references = elements.Array(patient, "generalPractitioner", "");
   for (size_t i = 0; references != nullptr && i < references->size(); ++i) {
     const std::string path = At("generalPractitioner", i);
     if (!elements.IsObject((*references)[i], path)) continue;
@@ -244,10 +246,10 @@ void ReadGeneralPractitioner(const Json& patient, const ClinicName& clinic,
 }
 
 // The pain area of a pain-area extension's valueCodeableConcept.
-std::optional<v1::PainArea> PainAreaOf(const Json& codeable,
+std::optional<v1::PainArea> PainAreaOf(const ImportJson& codeable,
                                        absl::string_view path,
                                        Elements& elements) {
-  const Json* codings = elements.Array(codeable, "coding", path);
+  const ImportJson* codings = elements.Array(codeable, "coding", path);
   std::string unknown;
   for (size_t i = 0; codings != nullptr && i < codings->size(); ++i) {
     const std::string coding_path = At(At(path, "coding"), i);
@@ -277,14 +279,14 @@ std::optional<v1::PainArea> PainAreaOf(const Json& codeable,
   return std::nullopt;
 }
 
-void ReadExtensions(const Json& patient, Elements& elements,
+void ReadExtensions(const ImportJson& patient, Elements& elements,
                     PatientRecord& record) {
-  const Json* extensions = elements.Array(patient, "extension", "");
+  const ImportJson* extensions = elements.Array(patient, "extension", "");
   std::string time_zone_at;
   std::string baseline_at;
   for (size_t i = 0; extensions != nullptr && i < extensions->size(); ++i) {
     const std::string path = At("extension", i);
-    const Json& extension = (*extensions)[i];
+    const ImportJson& extension = (*extensions)[i];
     if (!elements.IsObject(extension, path)) continue;
     const std::optional<std::string> url =
         elements.String(extension, "url", path);
@@ -312,7 +314,7 @@ void ReadExtensions(const Json& patient, Elements& elements,
       }
     } else if (*url == kPainAreaExtension) {
       const std::string value_path = At(path, "valueCodeableConcept");
-      const Json* codeable =
+      const ImportJson* codeable =
           elements.Object(extension, "valueCodeableConcept", path);
       if (codeable == nullptr) {
         if (!extension.contains("valueCodeableConcept")) {
@@ -364,18 +366,18 @@ uint32_t Fnv1a(absl::string_view text) {
 absl::StatusOr<PatientRecord> ParsePatientRecord(
     absl::string_view json, const ClinicName& clinic,
     absl::string_view identifier_system) {
-  Json patient;
+  ImportJson patient;
   try {
-    patient = Json::parse(json.begin(), json.end());
-  } catch (const Json::parse_error& error) {
+    patient = ImportJson::parse(json.begin(), json.end());
+  } catch (const ImportJson::parse_error& error) {
     return InvalidFieldError(
         "record", absl::StrCat("not valid JSON (at byte ", error.byte, ")"));
-  } catch (const Json::out_of_range&) {
+  } catch (const ImportJson::out_of_range&) {
     // A number beyond a double, such as 1e400: the parser throws this, not
     // a parse_error.
     return InvalidFieldError("record",
                              "not valid JSON: a number is out of range");
-  } catch (const Json::exception&) {
+  } catch (const ImportJson::exception&) {
     return InvalidFieldError("record", "not valid JSON");
   }
   Violations violations;
@@ -399,7 +401,7 @@ absl::StatusOr<PatientRecord> ParsePatientRecord(
   if (std::optional<std::string> id = elements.String(patient, "id", "")) {
     record.id = *id;
   }
-  if (const Json* modifiers =
+  if (const ImportJson* modifiers =
           elements.Array(patient, "modifierExtension", "")) {
     if (!modifiers->empty()) {
       elements.Add("modifierExtension",
