@@ -280,7 +280,8 @@ class Store {
   // evidence to that alert, which takes its summary and local_date; any
   // other becomes a new OPEN alert, stamped `now`, for the patient's current
   // therapist. Updating an alert leaves its update_time (the state's) as it
-  // was. Returns the new alerts.
+  // was. Returns the new alerts as stored, with what later candidates of
+  // the same call added to them.
   virtual absl::StatusOr<std::vector<v1::Alert>> RecordAlerts(
       const PatientName& patient, const std::vector<AlertCandidate>& candidates,
       const google::protobuf::Timestamp& now) = 0;
