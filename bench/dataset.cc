@@ -17,7 +17,7 @@
 #include "server/domain/calendar.h"
 #include "server/domain/resource_names.h"
 #include "server/service/access_tokens.h"
-#include "server/storage/sqlite_store.h"
+#include "server/storage/sqlite/sqlite_store.h"
 
 namespace glutecare::bench {
 namespace {

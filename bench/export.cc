@@ -16,7 +16,7 @@
 #include "bench/server_process.h"
 #include "glutecare/v1/fhir_export_service.grpc.pb.h"
 #include "server/service/access_tokens.h"
-#include "server/storage/sqlite_store.h"
+#include "server/storage/sqlite/sqlite_store.h"
 
 namespace glutecare::bench {
 namespace {

@@ -23,7 +23,7 @@
 #include "google/protobuf/descriptor.h"
 #include "server/service/access_tokens.h"
 #include "server/service/server.h"
-#include "server/storage/sqlite_store.h"
+#include "server/storage/sqlite/sqlite_store.h"
 
 namespace glutecare {
 namespace {

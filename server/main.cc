@@ -34,8 +34,8 @@
 #include "server/service/access_tokens.h"
 #include "server/service/server.h"
 #include "server/storage/database_target.h"
-#include "server/storage/sqlite_backup.h"
-#include "server/storage/sqlite_store.h"
+#include "server/storage/sqlite/backup.h"
+#include "server/storage/sqlite/sqlite_store.h"
 
 namespace {
 

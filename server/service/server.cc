@@ -31,7 +31,7 @@
 #include "server/service/rtm_service.h"
 #include "server/service/session_service.h"
 #include "server/service/suggestion_service.h"
-#include "server/storage/sqlite_store.h"
+#include "server/storage/sqlite/sqlite_store.h"
 
 namespace glutecare {
 

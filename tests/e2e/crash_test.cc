@@ -28,7 +28,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
 #include "server/service/access_tokens.h"
-#include "server/storage/sqlite_store.h"
+#include "server/storage/sqlite/sqlite_store.h"
 #include "tests/testing/build_paths.h"
 #include "tests/testing/integrity_check.h"
 #include "tests/testing/temp_dir.h"

@@ -37,7 +37,7 @@
 #include "gtest/gtest.h"
 #include "server/common/token_secret.h"
 #include "server/service/server.h"
-#include "server/storage/sqlite_store.h"
+#include "server/storage/sqlite/sqlite_store.h"
 #include "tests/testing/temp_dir.h"
 
 namespace glutecare {

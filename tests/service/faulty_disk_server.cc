@@ -15,7 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "server/service/server.h"
-#include "server/storage/sqlite_store.h"
+#include "server/storage/sqlite/sqlite_store.h"
 #include "tests/testing/fault_injecting_vfs.h"
 
 int main(int argc, char** argv) {

@@ -34,7 +34,7 @@
 #include "server/common/clock.h"
 #include "server/domain/resource_names.h"
 #include "server/service/server.h"
-#include "server/storage/sqlite_store.h"
+#include "server/storage/sqlite/sqlite_store.h"
 #include "tests/testing/access.h"
 #include "tests/testing/build_paths.h"
 #include "tests/testing/fault_injecting_vfs.h"

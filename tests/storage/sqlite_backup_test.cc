@@ -1,5 +1,5 @@
 // The online backup, taken while writers keep writing, and a restore from it.
-#include "server/storage/sqlite_backup.h"
+#include "server/storage/sqlite/backup.h"
 
 #include <atomic>
 #include <filesystem>
@@ -9,7 +9,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "gtest/gtest.h"
-#include "server/storage/sqlite_store.h"
+#include "server/storage/sqlite/sqlite_store.h"
 #include "tests/testing/temp_dir.h"
 
 namespace glutecare {

@@ -1,4 +1,4 @@
-#include "server/storage/sqlite_store.h"
+#include "server/storage/sqlite/sqlite_store.h"
 
 #include <sqlite3.h>
 
@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "server/storage/sqlite_schema.h"
+#include "server/storage/sqlite/schema.h"
 #include "tests/testing/temp_dir.h"
 
 namespace glutecare {

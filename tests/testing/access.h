@@ -22,7 +22,7 @@
 #include "absl/time/clock.h"
 #include "glutecare/v1/access_service.grpc.pb.h"
 #include "server/service/access_tokens.h"
-#include "server/storage/sqlite_store.h"
+#include "server/storage/sqlite/sqlite_store.h"
 
 namespace glutecare::testing {
 

@@ -7,8 +7,8 @@
 //       conn.Prepare("SELECT body FROM clinics WHERE clinic_id = ?1"));
 //   stmt.BindText(1, id);
 //   GLUTECARE_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
-#ifndef GLUTECARE_SERVER_STORAGE_SQLITE_H_
-#define GLUTECARE_SERVER_STORAGE_SQLITE_H_
+#ifndef GLUTECARE_SERVER_STORAGE_SQLITE_SQLITE_H_
+#define GLUTECARE_SERVER_STORAGE_SQLITE_SQLITE_H_
 
 #include <sqlite3.h>
 
@@ -165,4 +165,4 @@ class Transaction final {
 
 }  // namespace glutecare::sqlite
 
-#endif  // GLUTECARE_SERVER_STORAGE_SQLITE_H_
+#endif  // GLUTECARE_SERVER_STORAGE_SQLITE_SQLITE_H_

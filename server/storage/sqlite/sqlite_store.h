@@ -2,8 +2,8 @@
 //
 //   GLUTECARE_ASSIGN_OR_RETURN(std::unique_ptr<Store> store,
 //                              OpenSqliteStore({.path = "data/glutecare.db"}));
-#ifndef GLUTECARE_SERVER_STORAGE_SQLITE_STORE_H_
-#define GLUTECARE_SERVER_STORAGE_SQLITE_STORE_H_
+#ifndef GLUTECARE_SERVER_STORAGE_SQLITE_SQLITE_STORE_H_
+#define GLUTECARE_SERVER_STORAGE_SQLITE_SQLITE_STORE_H_
 
 #include <memory>
 #include <string>
@@ -41,4 +41,4 @@ absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(
 
 }  // namespace glutecare
 
-#endif  // GLUTECARE_SERVER_STORAGE_SQLITE_STORE_H_
+#endif  // GLUTECARE_SERVER_STORAGE_SQLITE_SQLITE_STORE_H_

@@ -1,4 +1,4 @@
-#include "server/storage/sqlite.h"
+#include "server/storage/sqlite/sqlite.h"
 
 #include <utility>
 
@@ -145,9 +145,9 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
   int flags =
       SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
   if (!options.read_only) flags |= SQLITE_OPEN_CREATE;
-  const int rc = sqlite3_open_v2(
-      options.path.c_str(), &db, flags,
-      options.vfs.empty() ? nullptr : options.vfs.c_str());
+  const int rc =
+      sqlite3_open_v2(options.path.c_str(), &db, flags,
+                      options.vfs.empty() ? nullptr : options.vfs.c_str());
   if (rc != SQLITE_OK) {
     absl::Status status =
         SqliteStatus(rc, absl::StrCat("opening database ", options.path),

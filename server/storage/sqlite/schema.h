@@ -3,7 +3,7 @@
 #define GLUTECARE_SERVER_STORAGE_SQLITE_SCHEMA_H_
 
 #include "absl/status/status.h"
-#include "server/storage/sqlite.h"
+#include "server/storage/sqlite/sqlite.h"
 
 namespace glutecare::sqlite {
 

@@ -1,4 +1,4 @@
-#include "server/storage/sqlite_backup.h"
+#include "server/storage/sqlite/backup.h"
 
 #include <fcntl.h>
 #include <sqlite3.h>
@@ -13,8 +13,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "server/common/status.h"
-#include "server/storage/sqlite.h"
-#include "server/storage/sqlite_schema.h"
+#include "server/storage/sqlite/schema.h"
+#include "server/storage/sqlite/sqlite.h"
 
 namespace glutecare {
 namespace {
