@@ -1,7 +1,7 @@
 // The Store contract suite (store_contract_test.cc) on the SQLite store.
 #include <filesystem>
 
-#include "server/storage/sqlite_store.h"
+#include "server/storage/sqlite/sqlite_store.h"
 #include "tests/storage/store_contract.h"
 
 namespace glutecare {
