@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "client/errors.h"
 #include "common/status_macros.h"
 
@@ -13,6 +14,40 @@ namespace glutecare::client {
 namespace {
 
 using Json = nlohmann::json;
+
+// `line` without the whitespace around it and the byte order mark that the
+// parser skips.
+absl::string_view Trimmed(absl::string_view line) {
+  line = absl::StripLeadingAsciiWhitespace(line);
+  absl::ConsumePrefix(&line, "\xEF\xBB\xBF");
+  return absl::StripAsciiWhitespace(line);
+}
+
+// False when `line` cannot be a JSON text (RFC 8259), which starts with
+// `{`, `[`, `"`, `-`, a digit or the first letter of true, false and null,
+// and ends with `}`, `]`, `"`, a digit or their last letter. Only a
+// shortcut: a line that passes may still not be JSON. It spares the parser's
+// error, a formatted message, on each line of a document spread over lines.
+bool CouldBeJson(absl::string_view line) {
+  line = Trimmed(line);
+  return !line.empty() &&
+         absl::string_view("{[\"-0123456789tfn").find(line.front()) !=
+             absl::string_view::npos &&
+         absl::string_view("}]\"0123456789el").find(line.back()) !=
+             absl::string_view::npos;
+}
+
+bool IsJson(absl::string_view line) {
+  return CouldBeJson(line) && Json::accept(line.begin(), line.end());
+}
+
+// False when `line` cannot be a Bundle: only an object can, and its
+// resourceType "Bundle" is in its text as it is or written with escapes
+// (`\u0042undle`). Spares a parse of each Patient line of NDJSON.
+bool CouldBeBundle(absl::string_view line) {
+  return absl::StartsWith(Trimmed(line), "{") &&
+         (absl::StrContains(line, "Bundle") || absl::StrContains(line, '\\'));
+}
 
 bool IsBundle(const Json& json) {
   return json.is_object() && json.value("resourceType", Json()) == "Bundle";
@@ -55,7 +90,7 @@ absl::StatusOr<ImportFile> ReadImportFile(absl::string_view text) {
   // One document spread over lines (pretty-printed): its first line alone
   // is not JSON, but the whole is. If neither it nor any other line is
   // JSON, this is no import file at all.
-  if (!Json::accept(lines[first].begin(), lines[first].end())) {
+  if (!IsJson(lines[first])) {
     const absl::string_view all = absl::StripAsciiWhitespace(text);
     const Json document = Json::parse(all.begin(), all.end(), nullptr,
                                       /*allow_exceptions=*/false);
@@ -65,8 +100,7 @@ absl::StatusOr<ImportFile> ReadImportFile(absl::string_view text) {
     }
     bool any_json_line = false;
     for (size_t i = first + 1; i < lines.size() && !any_json_line; ++i) {
-      any_json_line = Json::accept(lines[i].begin(), lines[i].end()) &&
-                      !absl::StripAsciiWhitespace(lines[i]).empty();
+      any_json_line = IsJson(lines[i]);
     }
     if (!any_json_line) {
       return UsageError(
@@ -79,8 +113,10 @@ absl::StatusOr<ImportFile> ReadImportFile(absl::string_view text) {
   for (size_t i = first; i < lines.size(); ++i) {
     absl::string_view line = absl::StripTrailingAsciiWhitespace(lines[i]);
     if (absl::StripAsciiWhitespace(line).empty()) continue;
-    const Json json = Json::parse(line.begin(), line.end(), nullptr,
-                                  /*allow_exceptions=*/false);
+    const Json json = CouldBeBundle(line)
+                          ? Json::parse(line.begin(), line.end(), nullptr,
+                                        /*allow_exceptions=*/false)
+                          : Json();
     if (IsBundle(json)) {
       GLUTECARE_ASSIGN_OR_RETURN(ImportFile bundle, BundleRecords(json));
       for (ImportRecord& record : bundle.records) {

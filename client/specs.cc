@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
 #include "client/errors.h"
@@ -176,6 +177,37 @@ absl::StatusOr<v1::Difficulty> ParseDifficulty(absl::string_view text,
                                  "\": expected easy, right or hard"));
 }
 
+absl::StatusOr<std::vector<std::optional<int>>> ParseAnswerList(
+    absl::string_view text, int items, absl::string_view flag) {
+  std::string cleaned;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    const size_t hash = line.find('#');
+    if (hash != absl::string_view::npos) line = line.substr(0, hash);
+    absl::StrAppend(&cleaned, line, ",");
+  }
+  std::vector<std::optional<int>> answers;
+  for (absl::string_view entry :
+       absl::StrSplit(cleaned, absl::ByAnyChar(", \t\r"), absl::SkipEmpty())) {
+    if (entry == "-") {
+      answers.push_back(std::nullopt);
+      continue;
+    }
+    int score = 0;
+    if (!absl::SimpleAtoi(entry, &score)) {
+      return UsageError(absl::StrCat(flag, ": answer ", answers.size() + 1,
+                                     " must be a score or - (got \"", entry,
+                                     "\")"));
+    }
+    answers.push_back(score);
+  }
+  if (static_cast<int>(answers.size()) != items) {
+    return UsageError(absl::StrCat(flag, ": needs ", items,
+                                   " answers, one per item (- skips one); got ",
+                                   answers.size()));
+  }
+  return answers;
+}
+
 absl::Status CheckDate(absl::string_view text, absl::string_view flag) {
   absl::CivilDay day;
   if (absl::ParseCivilTime(text, &day) && absl::FormatCivilTime(day) == text) {
@@ -191,9 +223,20 @@ std::string LocalDate(absl::Time time, absl::TimeZone zone) {
 
 absl::StatusOr<absl::Time> ParseInstant(absl::string_view text,
                                         absl::string_view flag) {
+  // absl::ParseTime also takes "infinite-future", "infinite-past" and years
+  // of other than four digits, which no Timestamp holds.
+  static const absl::Time kFirst =
+      absl::FromCivil(absl::CivilSecond(1, 1, 1, 0, 0, 0), absl::UTCTimeZone());
+  static const absl::Time kLast =
+      absl::FromCivil(absl::CivilSecond(9999, 12, 31, 23, 59, 59),
+                      absl::UTCTimeZone()) +
+      absl::Nanoseconds(999'999'999);
   absl::Time time;
   std::string error;
-  if (absl::ParseTime(absl::RFC3339_full, text, &time, &error)) return time;
+  if (absl::ParseTime(absl::RFC3339_full, text, &time, &error) &&
+      time >= kFirst && time <= kLast) {
+    return time;
+  }
   return UsageError(absl::StrCat(
       "bad ", flag, " \"", text,
       "\": expected an RFC 3339 time such as 2024-05-01T08:30:00+02:00"));

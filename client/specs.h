@@ -1,6 +1,7 @@
 // What a user types on the glutecare command line, parsed into protobuf values,
 // and those values formatted back for people: exercise specs, friendly enum
-// names, calendar days and instants. Pure functions, no gRPC.
+// names, the answers of an outcome measure, calendar days and instants. Pure
+// functions, no gRPC.
 //
 // The client checks syntax only; ranges (sets 1-10, pain 0-10, ...) are the
 // server's to check, so that there is one source of truth for them.
@@ -17,7 +18,9 @@
 #ifndef GLUTECARE_CLIENT_SPECS_H_
 #define GLUTECARE_CLIENT_SPECS_H_
 
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -107,6 +110,20 @@ absl::StatusOr<Enum> ParseFriendlyName(absl::string_view text,
 absl::StatusOr<v1::Difficulty> ParseDifficulty(absl::string_view text,
                                                absl::string_view flag);
 
+// ---- Answers of outcome measures ----------------------------------------
+//
+// Grammar of `glutecare outcomes submit --answers` and of its `--file`: one
+// entry per item, separated by commas, blanks or newlines; an entry is a
+// score (whole number) or `-` for a skipped item; `#` starts a comment to
+// the end of its line. Example: `3, 2, - # item 3 skipped`.
+
+// The answers in `text`, one per item: a score, or nullopt for `-`.
+// Whether a score is in its item's range is the server's to check. A usage
+// error naming `flag` for an entry that is neither, or for other than
+// `items` entries.
+absl::StatusOr<std::vector<std::optional<int>>> ParseAnswerList(
+    absl::string_view text, int items, absl::string_view flag);
+
 // ---- Days and instants ----------------------------------------------------
 
 // OK when `text` is a calendar day written `YYYY-MM-DD`; otherwise a usage
@@ -116,7 +133,9 @@ absl::Status CheckDate(absl::string_view text, absl::string_view flag);
 // The calendar day (`YYYY-MM-DD`) that `time` falls on in `zone`.
 std::string LocalDate(absl::Time time, absl::TimeZone zone);
 
-// An RFC 3339 instant with an offset, such as `2024-05-01T08:30:00+02:00`.
+// An RFC 3339 instant with an offset, such as `2024-05-01T08:30:00+02:00`,
+// from year 1 to 9999 as a google.protobuf.Timestamp holds it; anything else
+// is a usage error naming `flag`.
 absl::StatusOr<absl::Time> ParseInstant(absl::string_view text,
                                         absl::string_view flag);
 

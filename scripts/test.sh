@@ -3,9 +3,10 @@
 # npm test tools), builds everything with the tests, and runs the whole suite
 # with ctest; then builds it again with clang-14 under AddressSanitizer and
 # UndefinedBehaviorSanitizer into ./build-asan, runs the whole suite there
-# too, and gives the libFuzzer target a short run.
-#   GLUTECARE_FUZZ_SECONDS   length of the fuzz run (default 20)
-#   GLUTECARE_SKIP_SANITIZED set to 1 to skip the sanitizer build and the fuzz run
+# too, and gives each libFuzzer target a short run.
+#   GLUTECARE_FUZZ_SECONDS          seconds for each in-process fuzz target (default 5)
+#   GLUTECARE_REQUEST_FUZZ_SECONDS  seconds for the request fuzzer (default 20)
+#   GLUTECARE_SKIP_SANITIZED        set to 1 to skip the sanitizer build and the fuzz runs
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,16 +26,11 @@ cmake --build build-asan --parallel "$(nproc)"
 export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1"
 (cd build-asan && ctest --output-on-failure --parallel "$(nproc)" --timeout 600)
-# The fuzz smoke run: any crash, sanitizer report or hung call fails it.
-corpus="$(mktemp -d)"
+# The fuzz smoke runs (scripts/fuzz.sh): each in-process target, then the
+# request fuzzer; any crash, sanitizer report, broken property or hung call
+# fails them.
 status=0
-build-asan/fuzz/glutecare_request_fuzzer -max_total_time="${GLUTECARE_FUZZ_SECONDS:-20}" \
-    -print_final_stats=1 "$corpus" > build-asan/fuzz.log 2>&1 || status=$?
-grep -E '^(stat::number_of_executed_units|stat::new_units_added|Done)|ERROR|SUMMARY' \
-    build-asan/fuzz.log || true
-rm -rf "$corpus"
-if (( status != 0 )); then
-  tail -50 build-asan/fuzz.log
-  echo "the fuzz run failed (exit $status)" >&2
-  exit "$status"
-fi
+scripts/fuzz.sh --seconds "${GLUTECARE_FUZZ_SECONDS:-5}" || status=$?
+scripts/fuzz.sh --seconds "${GLUTECARE_REQUEST_FUZZ_SECONDS:-20}" request \
+  || status=$?
+exit "$status"

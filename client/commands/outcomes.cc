@@ -18,7 +18,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "client/command.h"
 #include "client/commands/commands.h"
@@ -26,6 +25,7 @@
 #include "client/errors.h"
 #include "client/names.h"
 #include "client/paging.h"
+#include "client/specs.h"
 #include "client/views/outcome.h"
 #include "common/status_macros.h"
 #include "glutecare/v1/outcome_service.grpc.pb.h"
@@ -155,39 +155,6 @@ absl::Status ListAssignments(const CommandContext& context,
         table.Print(out);
       });
   return absl::OkStatus();
-}
-
-// One answer per item from `text`: entries separated by commas, blanks or
-// newlines; `-` skips an item; `#` starts a comment to the end of its line.
-absl::StatusOr<std::vector<std::optional<int>>> ParseAnswerList(
-    absl::string_view text, int items, absl::string_view flag) {
-  std::string cleaned;
-  for (absl::string_view line : absl::StrSplit(text, '\n')) {
-    const size_t hash = line.find('#');
-    if (hash != absl::string_view::npos) line = line.substr(0, hash);
-    absl::StrAppend(&cleaned, line, ",");
-  }
-  std::vector<std::optional<int>> answers;
-  for (absl::string_view entry :
-       absl::StrSplit(cleaned, absl::ByAnyChar(", \t\r"), absl::SkipEmpty())) {
-    if (entry == "-") {
-      answers.push_back(std::nullopt);
-      continue;
-    }
-    int score = 0;
-    if (!absl::SimpleAtoi(entry, &score)) {
-      return UsageError(absl::StrCat(flag, ": answer ", answers.size() + 1,
-                                     " must be a score or - (got \"", entry,
-                                     "\")"));
-    }
-    answers.push_back(score);
-  }
-  if (static_cast<int>(answers.size()) != items) {
-    return UsageError(absl::StrCat(flag, ": needs ", items,
-                                   " answers, one per item (- skips one); got ",
-                                   answers.size()));
-  }
-  return answers;
 }
 
 // Asks each item of `questionnaire` on `err`, reading the answers from `in`:

@@ -20,7 +20,10 @@ struct PageCursor {
 };
 
 // A URL-safe token for `cursor` within `query` (any string that identifies
-// the query, such as "sessions:clinics/a/patients/b").
+// the query, such as "sessions:clinics/a/patients/b"). REQUIRES: neither
+// `query` nor a string sort key holds a NUL byte (the token's separator);
+// queries are built from resource names and sort keys come from SQLite
+// text, which never do.
 std::string EncodePageToken(absl::string_view query, const PageCursor& cursor);
 
 // The cursor in `token`. INVALID_ARGUMENT naming "page_token" when the token

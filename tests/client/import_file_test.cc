@@ -66,6 +66,34 @@ TEST(ReadImportFile, TakesThePatientsOfABundle) {
   EXPECT_THAT(Wheres(*file), ElementsAre("line 1 entry 0", "line 2"));
 }
 
+// Which lines count as JSON, whatever shortcut ReadImportFile takes: a line
+// with a byte order mark, or one that is a JSON value but not an object,
+// makes the file NDJSON; a Bundle is recognised after a byte order mark.
+TEST(ReadImportFile, TellsJsonLinesAsTheJsonParserDoes) {
+  absl::StatusOr<ImportFile> file =
+      ReadImportFile("{\n  \"resourceType\": \"Patient\",\n 12\n");
+  ASSERT_TRUE(file.ok()) << file.status();
+  EXPECT_THAT(Wheres(*file), ElementsAre("line 1", "line 2", "line 3"));
+
+  file = ReadImportFile("{\n\"a\": 1,\n \"b\":\n 2}x\n");
+  EXPECT_THAT(file.status().message(), HasSubstr("neither NDJSON"));
+
+  file = ReadImportFile(
+      "x\n\xEF\xBB\xBF {\"resourceType\":\"Bundle\",\"entry\":[{\"resource\":"
+      "{\"resourceType\":\"Patient\",\"id\":\"a\"}}]} \n");
+  ASSERT_TRUE(file.ok()) << file.status();
+  EXPECT_THAT(Wheres(*file), ElementsAre("line 1", "line 2 entry 0"));
+}
+
+TEST(ReadImportFile, TakesABundleLineWhoseTypeIsWrittenWithEscapes) {
+  absl::StatusOr<ImportFile> file = ReadImportFile(
+      "{\"resourceType\":\"\\u0042undle\",\"entry\":[{\"resource\":"
+      "{\"resourceType\":\"Patient\",\"id\":\"a\"}}]}\n"
+      "{\"resourceType\":\"Patient\",\"id\":\"b\"}\n");
+  ASSERT_TRUE(file.ok()) << file.status();
+  EXPECT_THAT(Wheres(*file), ElementsAre("line 1 entry 0", "line 2"));
+}
+
 TEST(ReadImportFile, RefusesWhatIsNoImportFile) {
   EXPECT_THAT(ReadImportFile("").status().message(), HasSubstr("no records"));
   EXPECT_THAT(ReadImportFile(" \n\n").status().message(),

@@ -1,7 +1,8 @@
-// Tests of client/specs.h: exercise specs, friendly enum names, days and
-// instants.
+// Tests of client/specs.h: exercise specs, friendly enum names, the answers
+// of outcome measures, days and instants.
 #include "client/specs.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,7 @@
 namespace glutecare::client {
 namespace {
 
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 TEST(ParseExerciseSpec, ParsesEveryFormOfTheGrammar) {
@@ -259,6 +261,37 @@ TEST(CheckDate, AcceptsOnlyCalendarDaysWrittenYyyyMmDd) {
   }
 }
 
+TEST(ParseAnswerList, ReadsScoresSkipsAndComments) {
+  const absl::StatusOr<std::vector<std::optional<int>>> answers =
+      ParseAnswerList("# ODI\n3, 2, - # item 3 skipped\n4\t5\r\n", 5, "--file");
+  ASSERT_TRUE(answers.ok()) << answers.status();
+  EXPECT_THAT(*answers, ElementsAre(3, 2, std::nullopt, 4, 5));
+}
+
+TEST(ParseAnswerList, RefusesAnEntryThatIsNoScoreAndAWrongCount) {
+  const struct {
+    std::string text;
+    std::string message;
+  } cases[] = {
+      {"3, two, 1", "--file: answer 2 must be a score or - (got \"two\")"},
+      {"1, 2", "--file: needs 3 answers, one per item (- skips one); got 2"},
+      {"1, 2, 3 # , 4", ""},
+      {"1, 2, 3, 4", "got 4"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.text);
+    const absl::StatusOr<std::vector<std::optional<int>>> answers =
+        ParseAnswerList(c.text, 3, "--file");
+    if (c.message.empty()) {
+      EXPECT_TRUE(answers.ok()) << answers.status();
+      continue;
+    }
+    ASSERT_FALSE(answers.ok());
+    EXPECT_TRUE(IsUsageError(answers.status()));
+    EXPECT_THAT(answers.status().message(), HasSubstr(c.message));
+  }
+}
+
 TEST(LocalDate, IsTheCalendarDayInTheGivenZone) {
   absl::TimeZone berlin;
   absl::TimeZone los_angeles;
@@ -282,6 +315,28 @@ TEST(ParseInstant, AcceptsRfc3339WithAnOffset) {
     const absl::StatusOr<absl::Time> bad = ParseInstant(text, "--at");
     ASSERT_FALSE(bad.ok());
     EXPECT_TRUE(IsUsageError(bad.status()));
+  }
+}
+
+// Found by glutecare_spec_fuzzer: `--at infinite-future` was taken, and
+// sent as a Timestamp with nanos -1.
+TEST(ParseInstant, RefusesInstantsThatNoTimestampHolds) {
+  for (const std::string text :
+       {"infinite-future", "infinite-past", "10000-01-01T00:00:00Z",
+        "0001-01-01T00:30:00+01:00"}) {
+    SCOPED_TRACE(text);
+    const absl::StatusOr<absl::Time> bad = ParseInstant(text, "--at");
+    ASSERT_FALSE(bad.ok());
+    EXPECT_TRUE(IsUsageError(bad.status()));
+  }
+  for (const std::string text :
+       {"0001-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999Z"}) {
+    SCOPED_TRACE(text);
+    const absl::StatusOr<absl::Time> time = ParseInstant(text, "--at");
+    ASSERT_TRUE(time.ok()) << time.status();
+    const google::protobuf::Timestamp timestamp = ToTimestamp(*time);
+    EXPECT_GE(timestamp.nanos(), 0);
+    EXPECT_LE(timestamp.nanos(), 999'999'999);
   }
 }
 

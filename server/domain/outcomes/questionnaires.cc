@@ -6,6 +6,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "server/domain/calendar.h"
+#include "server/domain/text.h"
 
 namespace glutecare::outcomes {
 namespace {
@@ -159,8 +160,8 @@ Answers AnswersInItemOrder(
     auto it = index_of.find(answer.link_id());
     if (it == index_of.end()) {
       violations.Add(absl::StrCat(at, ".link_id"),
-                     absl::StrCat("no item \"", answer.link_id(), "\" in ",
-                                  questionnaire.name()));
+                     absl::StrCat("no item ", QuoteForMessage(answer.link_id()),
+                                  " in ", questionnaire.name()));
       continue;
     }
     if (seen[it->second]) {

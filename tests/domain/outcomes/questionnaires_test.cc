@@ -81,6 +81,21 @@ TEST(AnswersInItemOrder, NamesUnknownRepeatedAndOutOfRangeAnswers) {
                                   "r.answers[3].link_id"));
 }
 
+// Found by glutecare_validation_fuzzer: an unknown link_id went into the
+// violation as it came, control characters and all, however long.
+TEST(AnswersInItemOrder, QuotesAnUnknownLinkIdSafelyInTheViolation) {
+  const v1::Questionnaire& odi = QuestionnaireOf(v1::OUTCOME_MEASURE_ODI);
+  google::protobuf::RepeatedPtrField<v1::OutcomeAnswer> answers;
+  answers.Add()->set_link_id("odi-\x19\x1b[2J");
+  answers.Add()->set_link_id(std::string(5000, 'x'));
+  Violations violations;
+  AnswersInItemOrder(odi, answers, "r.answers", violations);
+  ASSERT_EQ(violations.list().size(), 2u);
+  EXPECT_EQ(violations.list()[0].description,
+            "no item \"odi-\\x19\\x1b[2J\" in questionnaires/odi");
+  EXPECT_LT(violations.list()[1].description.size(), 200u);
+}
+
 TEST(NextDueDate, IsTheStartUntilTheIntakeThenEveryNWeeksAfterIt) {
   v1::OutcomeAssignment assignment;
   assignment.set_start_date("2026-11-02");
