@@ -91,6 +91,12 @@ absl::StatusOr<absl::CivilMonth> ParseMonth(absl::string_view text,
   return parsed;
 }
 
+std::optional<absl::CivilDay> StoredDay(absl::string_view date) {
+  absl::StatusOr<absl::CivilDay> day = ParseDate(date, "date");
+  if (!day.ok()) return std::nullopt;
+  return *day;
+}
+
 std::string FormatDate(absl::CivilDay day) {
   return absl::StrFormat("%04d-%02d-%02d", day.year(), day.month(), day.day());
 }

@@ -4,6 +4,7 @@
 #ifndef GLUTECARE_SERVER_DOMAIN_CALENDAR_H_
 #define GLUTECARE_SERVER_DOMAIN_CALENDAR_H_
 
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -21,6 +22,10 @@ inline constexpr absl::CivilDay kMaxDate{2199, 12, 31};
 // between kMinDate and kMaxDate. Errors are INVALID_ARGUMENT naming `field`.
 absl::StatusOr<absl::CivilDay> ParseDate(absl::string_view text,
                                          absl::string_view field);
+
+// The day of a stored `YYYY-MM-DD` date, as ParseDate reads it; none when it
+// is empty or not such a date.
+std::optional<absl::CivilDay> StoredDay(absl::string_view date);
 
 // `YYYY-MM-DD`.
 std::string FormatDate(absl::CivilDay day);

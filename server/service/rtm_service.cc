@@ -39,13 +39,6 @@ std::optional<absl::CivilMonth> RequestedMonth(absl::string_view text,
   return *month;
 }
 
-std::optional<absl::CivilDay> DayOf(absl::string_view date) {
-  if (date.empty()) return std::nullopt;
-  absl::StatusOr<absl::CivilDay> day = ParseDate(date, "");
-  if (!day.ok()) return std::nullopt;
-  return *day;
-}
-
 // The RTM report of `patient` (stored as `name`), as asked by `when`, with
 // `now` deciding the patient's today.
 absl::StatusOr<v1::RtmReport> MakeReport(Store& store, const PatientName& name,
@@ -76,8 +69,8 @@ absl::StatusOr<v1::RtmReport> MakeReport(Store& store, const PatientName& name,
 
   rtm::RtmInput input{.as_of = as_of, .episode_start = as_of, .month = month};
   std::optional<absl::CivilDay> program_start =
-      DayOf(activity.first_program_start_date);
-  std::optional<absl::CivilDay> first_data = DayOf(activity.first_data_date);
+      StoredDay(activity.first_program_start_date);
+  std::optional<absl::CivilDay> first_data = StoredDay(activity.first_data_date);
   if (program_start.has_value() && first_data.has_value()) {
     input.episode_start = std::min(*program_start, *first_data);
   } else if (program_start.has_value()) {
@@ -88,7 +81,7 @@ absl::StatusOr<v1::RtmReport> MakeReport(Store& store, const PatientName& name,
     input.monitoring = false;  // no program, no data: not set up yet
   }
   for (const std::string& date : activity.data_dates) {
-    if (std::optional<absl::CivilDay> day = DayOf(date)) {
+    if (std::optional<absl::CivilDay> day = StoredDay(date)) {
       input.data_days.push_back(*day);
     }
   }

@@ -25,13 +25,6 @@ std::string Plural(int n, const char* one, const char* many) {
   return absl::StrCat(n, " ", n == 1 ? one : many);
 }
 
-// The calendar day of an entry's `YYYY-MM-DD` date; none if it is not one.
-std::optional<absl::CivilDay> EntryDay(const v1::ManagementTimeEntry& entry) {
-  absl::StatusOr<absl::CivilDay> day = ParseDate(entry.date(), "date");
-  if (!day.ok()) return std::nullopt;
-  return *day;
-}
-
 }  // namespace
 
 const std::vector<CodeRule>& DefaultCodeTable() {
@@ -109,7 +102,7 @@ v1::RtmReport AssessRtm(const RtmInput& input,
   int minutes = 0;
   bool interactive = false;
   for (const v1::ManagementTimeEntry& entry : input.time) {
-    const std::optional<absl::CivilDay> day = EntryDay(entry);
+    const std::optional<absl::CivilDay> day = StoredDay(entry.date());
     if (!day.has_value() || absl::CivilMonth(*day) != input.month) continue;
     minutes += entry.minutes();
     interactive = interactive || entry.interactive();
