@@ -17,6 +17,7 @@
 #include "glutecare/v1/report_service.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "server/service/server.h"
+#include "server/storage/sqlite/sqlite_store.h"
 
 namespace glutecare::bench {
 namespace {
@@ -103,9 +104,12 @@ int RunReads(const ReadsOptions& options) {
 
   // 2. A server on it, and every patient's status.
   absl::StatusOr<std::unique_ptr<GlutecareServer>> server =
-      GlutecareServer::Start({.listen_address = "127.0.0.1:0",
-                              .db_path = db,
-                              .alert_sweep_interval = absl::ZeroDuration()});
+      GlutecareServer::Start(
+          {.listen_address = "127.0.0.1:0",
+           .alert_sweep_interval = absl::ZeroDuration()},
+          [&] {
+            return OpenSqliteStore({.path = db, .read_connections = 16});
+          });
   if (!server.ok()) {
     std::fprintf(stderr, "%s\n", server.status().ToString().c_str());
     return 1;

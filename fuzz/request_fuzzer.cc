@@ -104,11 +104,14 @@ Harness& GetHarness() {
     const std::string db = dir + "/glutecare.db";
     h->tokens = Seed(db);
     absl::StatusOr<std::unique_ptr<GlutecareServer>> server =
-        GlutecareServer::Start({.listen_address = "127.0.0.1:0",
-                                .db_path = db,
-                                .worker_threads = 4,
-                                .max_calls_per_principal = 1000,
-                                .alert_sweep_interval = absl::ZeroDuration()});
+        GlutecareServer::Start(
+            {.listen_address = "127.0.0.1:0",
+             .worker_threads = 4,
+             .max_calls_per_principal = 1000,
+             .alert_sweep_interval = absl::ZeroDuration()},
+            [&] {
+              return OpenSqliteStore({.path = db, .read_connections = 4});
+            });
     if (!server.ok()) Die(server.status());
     h->server = *std::move(server);
     h->channel =

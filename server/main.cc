@@ -2,9 +2,9 @@
 //
 //   glutecare-server --listen 127.0.0.1:50051 --db data/glutecare.db
 //
-// --db names the database (server/storage/database_target.h): a SQLite file
-// path or sqlite:PATH, or a PostgreSQL URI (postgresql://...), which this
-// build refuses: the PostgreSQL backend is not built in yet.
+// --db names the database (ParseDatabase below): a SQLite file path or
+// sqlite:PATH, or a PostgreSQL URI (postgresql://...), which this build
+// refuses: the PostgreSQL backend is not built in yet.
 //   glutecare-server --listen 0.0.0.0:50051 --tls-cert server.pem \
 //       --tls-key server.key [--tls-client-ca clinics-ca.pem]
 //
@@ -31,6 +31,7 @@
 #include "common/secret_file.h"
 #include "google/protobuf/util/time_util.h"
 #include "server/common/log.h"
+#include "server/common/status.h"
 #include "server/service/access_tokens.h"
 #include "server/service/server.h"
 #include "server/storage/database_target.h"
@@ -49,13 +50,53 @@ std::string StatusLine(const absl::Status& status) {
                       status.message());
 }
 
-// The store `target` names, its SQLite file's folder made when missing;
+// The storage backends of this build.
+enum class Backend { kSqlite, kPostgres };
+
+// A `--db` value mapped to its backend.
+struct Database {
+  Backend backend = Backend::kSqlite;
+  // The SQLite file's path, or the PostgreSQL URI with its credentials.
+  std::string location;
+  // For logs and messages, without a password.
+  std::string described;
+};
+
+// The database `value` names: a file path or sqlite:PATH for SQLite, a
+// postgresql:// or postgres:// URI for PostgreSQL. INVALID_ARGUMENT naming
+// --db for anything else.
+absl::StatusOr<Database> ParseDatabase(absl::string_view value) {
+  absl::StatusOr<glutecare::DatabaseTarget> target =
+      glutecare::ParseDatabaseTarget(value, "--db");
+  if (!target.ok()) return target.status();
+  if (target->scheme.empty() ||
+      (target->scheme == "sqlite" && !target->is_uri)) {
+    return Database{
+        .backend = Backend::kSqlite,
+        .location = target->location,
+        .described = absl::StrCat("SQLite database ", target->location)};
+  }
+  if (target->is_uri &&
+      (target->scheme == "postgresql" || target->scheme == "postgres")) {
+    return Database{.backend = Backend::kPostgres,
+                    .location = target->location,
+                    .described = absl::StrCat("PostgreSQL database ",
+                                              glutecare::Redacted(*target))};
+  }
+  return glutecare::InvalidFieldError(
+      "--db", absl::StrCat("names a database of an unknown kind (",
+                           target->scheme, target->is_uri ? "://" : ":",
+                           "); use a file path, sqlite:PATH or "
+                           "postgresql://..."));
+}
+
+// The store `database` names, its SQLite file's folder made when missing;
 // `read_connections` for SQLite's concurrent reads.
 absl::StatusOr<std::unique_ptr<glutecare::Store>> OpenStore(
-    const glutecare::DatabaseTarget& target, int read_connections) {
-  switch (target.backend) {
-    case glutecare::DatabaseTarget::Backend::kSqlite: {
-      const std::filesystem::path path = target.location;
+    const Database& database, int read_connections) {
+  switch (database.backend) {
+    case Backend::kSqlite: {
+      const std::filesystem::path path = database.location;
       if (path.has_parent_path()) {
         std::error_code error;
         std::filesystem::create_directories(path.parent_path(), error);
@@ -66,11 +107,11 @@ absl::StatusOr<std::unique_ptr<glutecare::Store>> OpenStore(
         }
       }
       return glutecare::OpenSqliteStore(
-          {.path = target.location, .read_connections = read_connections});
+          {.path = database.location, .read_connections = read_connections});
     }
-    case glutecare::DatabaseTarget::Backend::kPostgres:
+    case Backend::kPostgres:
       return absl::UnimplementedError(
-          absl::StrCat("--db: ", glutecare::Describe(target),
+          absl::StrCat("--db: ", database.described,
                        ": the PostgreSQL backend is not built into this "
                        "glutecare-server yet; use a SQLite file"));
   }
@@ -79,6 +120,7 @@ absl::StatusOr<std::unique_ptr<glutecare::Store>> OpenStore(
 
 struct Flags {
   glutecare::ServerOptions server;
+  std::string db = "data/glutecare.db";
   double shutdown_grace_seconds = 10;
   double drain_seconds = 1;
   double alert_sweep_minutes = 15;
@@ -91,10 +133,9 @@ struct BootstrapFlags {
 };
 
 int Bootstrap(const BootstrapFlags& flags) {
-  absl::StatusOr<glutecare::DatabaseTarget> target =
-      glutecare::ParseDatabaseTarget(flags.db_path, "--db");
-  if (!target.ok()) {
-    Log(LogSeverity::kError, StatusLine(target.status()));
+  absl::StatusOr<Database> database = ParseDatabase(flags.db_path);
+  if (!database.ok()) {
+    Log(LogSeverity::kError, StatusLine(database.status()));
     return 1;
   }
   // Opened first: a path that cannot be written fails before a token exists.
@@ -104,7 +145,7 @@ int Bootstrap(const BootstrapFlags& flags) {
         absl::StrCat("--token-file: ", token_file.status().message()));
     return 1;
   }
-  auto store = OpenStore(*target, /*read_connections=*/1);
+  auto store = OpenStore(*database, /*read_connections=*/1);
   if (!store.ok()) {
     Log(LogSeverity::kError, StatusLine(store.status()));
     return 1;
@@ -134,20 +175,19 @@ int Bootstrap(const BootstrapFlags& flags) {
 
 int Backup(const std::string& db_path, const std::string& to_path) {
   const absl::Time start = absl::Now();
-  absl::StatusOr<glutecare::DatabaseTarget> target =
-      glutecare::ParseDatabaseTarget(db_path, "--db");
-  if (!target.ok()) {
-    Log(LogSeverity::kError, StatusLine(target.status()));
+  absl::StatusOr<Database> database = ParseDatabase(db_path);
+  if (!database.ok()) {
+    Log(LogSeverity::kError, StatusLine(database.status()));
     return 1;
   }
-  if (target->backend != glutecare::DatabaseTarget::Backend::kSqlite) {
+  if (database->backend != Backend::kSqlite) {
     Log(LogSeverity::kError,
-        absl::StrCat("--db: ", glutecare::Describe(*target),
+        absl::StrCat("--db: ", database->described,
                      ": backup copies a SQLite file; back PostgreSQL up with "
                      "its own tools (pg_basebackup, pg_dump)"));
     return 1;
   }
-  auto result = glutecare::BackupSqliteDatabase(target->location, to_path);
+  auto result = glutecare::BackupSqliteDatabase(database->location, to_path);
   if (!result.ok()) {
     Log(LogSeverity::kError, StatusLine(result.status()));
     return 1;
@@ -171,17 +211,15 @@ int Run(Flags flags) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   glutecare::ServerOptions& options = flags.server;
-  absl::StatusOr<glutecare::DatabaseTarget> target =
-      glutecare::ParseDatabaseTarget(options.db_path, "--db");
-  if (!target.ok()) {
-    Log(LogSeverity::kError, StatusLine(target.status()));
+  absl::StatusOr<Database> database = ParseDatabase(flags.db);
+  if (!database.ok()) {
+    Log(LogSeverity::kError, StatusLine(database.status()));
     return 1;
   }
   options.alert_sweep_interval = absl::Minutes(flags.alert_sweep_minutes);
   options.drain_period = absl::Seconds(flags.drain_seconds);
-  auto server = glutecare::GlutecareServer::Start(options, [&] {
-    return OpenStore(*target, options.worker_threads);
-  });
+  auto server = glutecare::GlutecareServer::Start(
+      options, [&] { return OpenStore(*database, options.worker_threads); });
   if (!server.ok()) {
     Log(LogSeverity::kError, StatusLine(server.status()));
     return 1;
@@ -196,7 +234,7 @@ int Run(Flags flags) {
                    options.tls.client_ca_file.empty() ? ""
                                                       : " with client "
                                                         "certificates",
-                   ", ", glutecare::Describe(*target)));
+                   ", ", database->described));
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);
@@ -217,11 +255,10 @@ int main(int argc, char** argv) {
       "glutecare-server"};
   Flags flags;
   glutecare::ServerOptions& s = flags.server;
-  s.db_path = "data/glutecare.db";
   app.add_option("--listen", s.listen_address,
                  "host:port to listen on; port 0 picks a free port")
       ->capture_default_str();
-  app.add_option("--db", s.db_path,
+  app.add_option("--db", flags.db,
                  "the database: a SQLite file (or sqlite:PATH), created with "
                  "its folder when missing; postgresql://... is not built in "
                  "yet")

@@ -31,7 +31,6 @@
 #include "server/service/rtm_service.h"
 #include "server/service/session_service.h"
 #include "server/service/suggestion_service.h"
-#include "server/storage/sqlite/sqlite_store.h"
 
 namespace glutecare {
 
@@ -116,14 +115,6 @@ bool IsLoopbackListenAddress(absl::string_view listen_address) {
     }
   }
   return true;
-}
-
-absl::StatusOr<std::unique_ptr<GlutecareServer>> GlutecareServer::Start(
-    const ServerOptions& options) {
-  return Start(options, [&options] {
-    return OpenSqliteStore({.path = options.db_path,
-                            .read_connections = options.worker_threads});
-  });
 }
 
 absl::StatusOr<std::unique_ptr<GlutecareServer>> GlutecareServer::Start(

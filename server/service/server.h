@@ -3,8 +3,8 @@
 // glutecare-server's main and by the integration tests.
 //
 //   GLUTECARE_ASSIGN_OR_RETURN(std::unique_ptr<GlutecareServer> server,
-//       GlutecareServer::Start({.listen_address = "127.0.0.1:0",
-//                               .db_path = "/tmp/x/glutecare.db"}));
+//       GlutecareServer::Start({.listen_address = "127.0.0.1:0"},
+//                              std::move(store)));
 //   ... server->port() ...
 //   server->Shutdown(absl::Seconds(10));
 #ifndef GLUTECARE_SERVER_SERVICE_SERVER_H_
@@ -59,8 +59,6 @@ struct ServerOptions {
   // Start refuses a non-loopback address: health data never crosses a
   // network in the clear by accident.
   bool allow_insecure = false;
-  // The SQLite database file.
-  std::string db_path = "data/glutecare.db";
   // Threads that run handlers (database work). A writing handler waits on
   // its group commit, so more threads mean bigger commits: 16 gave 1.6x the
   // submissions of 4 at 64 calls in flight (docs/PERFORMANCE.md).
@@ -86,19 +84,14 @@ struct ServerOptions {
 
 class GlutecareServer final {
  public:
-  // Opens the database and starts serving. FAILED_PRECONDITION for plaintext
-  // on a non-loopback address (see allow_insecure) or unreadable TLS files;
-  // UNAVAILABLE if the address cannot be bound; storage errors as
-  // OpenSqliteStore reports them.
-  static absl::StatusOr<std::unique_ptr<GlutecareServer>> Start(
-      const ServerOptions& options);
-  // The same, serving `store` (ignoring options.db_path): a store opened with
-  // options of its own, such as the fault-injecting disk of the tests.
+  // Starts serving `store`. FAILED_PRECONDITION for plaintext on a
+  // non-loopback address (see allow_insecure) or unreadable TLS files;
+  // UNAVAILABLE if the address cannot be bound.
   static absl::StatusOr<std::unique_ptr<GlutecareServer>> Start(
       const ServerOptions& options, std::unique_ptr<Store> store);
-  // The same, serving the store that `open_store` returns (ignoring
-  // options.db_path), called once the options are known to be good, so a bad
-  // option never creates a database; its errors are returned as they are.
+  // The same, serving the store that `open_store` returns, called once the
+  // options are known to be good, so a bad option never creates a database;
+  // its errors are returned as they are.
   using StoreOpener = std::function<absl::StatusOr<std::unique_ptr<Store>>()>;
   static absl::StatusOr<std::unique_ptr<GlutecareServer>> Start(
       const ServerOptions& options, const StoreOpener& open_store);

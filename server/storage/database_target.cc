@@ -8,23 +8,19 @@
 namespace glutecare {
 namespace {
 
-constexpr absl::string_view kSqlitePrefix = "sqlite:";
-
-// The scheme of `value` when it is a URI ("postgresql" of
-// "postgresql://..."), empty otherwise. RFC 3986: a letter, then letters,
-// digits, '+', '-' or '.'.
-absl::string_view SchemeOf(absl::string_view value) {
-  const size_t end = value.find("://");
-  if (end == absl::string_view::npos || end == 0) return {};
-  const absl::string_view scheme = value.substr(0, end);
-  if (!absl::ascii_isalpha(static_cast<unsigned char>(scheme[0]))) return {};
-  for (char c : scheme) {
+// The length of the scheme `value` starts with (the characters before its
+// first ':'), or 0 when it does not start with one.
+size_t SchemeLength(absl::string_view value) {
+  const size_t colon = value.find(':');
+  if (colon == absl::string_view::npos || colon < 2) return 0;
+  if (!absl::ascii_isalpha(static_cast<unsigned char>(value[0]))) return 0;
+  for (char c : value.substr(0, colon)) {
     if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '+' &&
         c != '-' && c != '.') {
-      return {};
+      return 0;
     }
   }
-  return scheme;
+  return colon;
 }
 
 }  // namespace
@@ -33,52 +29,45 @@ absl::StatusOr<DatabaseTarget> ParseDatabaseTarget(absl::string_view value,
                                                    absl::string_view field) {
   if (value.empty()) {
     return InvalidFieldError(std::string(field),
-                             "must name a database: a file path, "
-                             "sqlite:PATH or postgresql://...");
+                             "must name a database: a file path or a URI");
   }
-  const absl::string_view scheme = SchemeOf(value);
-  if (!scheme.empty()) {
-    if (absl::EqualsIgnoreCase(scheme, "postgresql") ||
-        absl::EqualsIgnoreCase(scheme, "postgres")) {
-      return DatabaseTarget{.backend = DatabaseTarget::Backend::kPostgres,
-                            .location = std::string(value)};
-    }
+  const size_t scheme_length = SchemeLength(value);
+  if (scheme_length == 0) {
+    return DatabaseTarget{.location = std::string(value)};
+  }
+  DatabaseTarget target{
+      .scheme = absl::AsciiStrToLower(value.substr(0, scheme_length))};
+  absl::string_view rest = value.substr(scheme_length + 1);
+  if (absl::StartsWith(rest, "//")) {
+    target.is_uri = true;
+    target.location = std::string(value);
+    return target;
+  }
+  if (rest.empty()) {
     return InvalidFieldError(
         std::string(field),
-        absl::StrCat("names a database of an unknown kind (", scheme,
-                     "://); use a file path, sqlite:PATH or "
-                     "postgresql://..."));
+        absl::StrCat(value, " must be followed by the database file's path"));
   }
-  if (absl::StartsWith(value, kSqlitePrefix)) {
-    value.remove_prefix(kSqlitePrefix.size());
-    if (value.empty()) {
-      return InvalidFieldError(std::string(field),
-                               "sqlite: must be followed by the file's path");
-    }
-  }
-  return DatabaseTarget{.backend = DatabaseTarget::Backend::kSqlite,
-                        .location = std::string(value)};
+  target.location = std::string(rest);
+  return target;
 }
 
-std::string Describe(const DatabaseTarget& target) {
-  if (target.backend == DatabaseTarget::Backend::kSqlite) {
-    return absl::StrCat("SQLite database ", target.location);
-  }
+std::string Redacted(const DatabaseTarget& target) {
+  if (!target.is_uri) return target.location;
   // scheme://[user[:password]@]host[:port][/dbname][?params]
   absl::string_view uri = target.location;
   uri = uri.substr(0, uri.find('?'));
   const size_t authority = uri.find("://") + 3;
   const size_t path = uri.find('/', authority);
   const size_t at = uri.substr(0, path).rfind('@');
-  std::string shown(uri);
   if (at != absl::string_view::npos && at >= authority) {
     const size_t colon = uri.substr(authority, at - authority).find(':');
     if (colon != absl::string_view::npos) {
-      shown = absl::StrCat(uri.substr(0, authority + colon), ":xxx",
-                           uri.substr(at));
+      return absl::StrCat(uri.substr(0, authority + colon), ":xxx",
+                          uri.substr(at));
     }
   }
-  return absl::StrCat("PostgreSQL database ", shown);
+  return std::string(uri);
 }
 
 }  // namespace glutecare

@@ -68,7 +68,8 @@ TEST(DatabaseFlagE2eTest, APostgresqlUriIsRefusedWithoutItsPassword) {
 }
 
 TEST(DatabaseFlagE2eTest, AnUnknownKindOfDatabaseNamesTheFlag) {
-  for (const std::string value : {"mysql://db/glutecare", "sqlite:"}) {
+  for (const std::string value : {"mysql://db/glutecare", "sqlite:",
+                                  "file://data/glutecare.db", "x1:a.db"}) {
     SCOPED_TRACE(value);
     const ProcessResult serve =
         Server({"--listen", "127.0.0.1:0", "--db", value});

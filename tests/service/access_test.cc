@@ -38,6 +38,7 @@
 #include "server/common/token_secret.h"
 #include "server/service/server.h"
 #include "server/storage/sqlite/sqlite_store.h"
+#include "tests/testing/sqlite_server.h"
 #include "tests/testing/temp_dir.h"
 
 namespace glutecare {
@@ -291,12 +292,12 @@ class AccessTest : public ::testing::Test {
 
   void StartServer(int max_calls_per_principal) {
     absl::StatusOr<std::unique_ptr<GlutecareServer>> server =
-        GlutecareServer::Start(
+        testing::StartSqliteServer(
             {.listen_address = "127.0.0.1:0",
-             .db_path = dir_.File("glutecare.db"),
              .worker_threads = 2,
              .max_calls_per_principal = max_calls_per_principal,
-             .alert_sweep_interval = absl::ZeroDuration()});
+             .alert_sweep_interval = absl::ZeroDuration()},
+            dir_.File("glutecare.db"));
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
     channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),

@@ -27,6 +27,7 @@
 #include "server/service/server.h"
 #include "tests/testing/access.h"
 #include "tests/testing/grpc_errors.h"
+#include "tests/testing/sqlite_server.h"
 #include "tests/testing/temp_dir.h"
 
 namespace glutecare {
@@ -362,10 +363,11 @@ class BadInputTest : public ::testing::Test {
     ASSERT_TRUE(admin.ok()) << admin.status();
     tokens_[Who::kAdmin] = *admin;
     absl::StatusOr<std::unique_ptr<GlutecareServer>> server =
-        GlutecareServer::Start({.listen_address = "127.0.0.1:0",
-                                .db_path = db,
-                                .worker_threads = 2,
-                                .alert_sweep_interval = absl::ZeroDuration()});
+        testing::StartSqliteServer(
+            {.listen_address = "127.0.0.1:0",
+             .worker_threads = 2,
+             .alert_sweep_interval = absl::ZeroDuration()},
+            db);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
     channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),

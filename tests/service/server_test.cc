@@ -34,6 +34,7 @@
 #include "server/common/clock.h"
 #include "tests/testing/access.h"
 #include "tests/testing/grpc_errors.h"
+#include "tests/testing/sqlite_server.h"
 #include "tests/testing/temp_dir.h"
 
 namespace glutecare {
@@ -54,11 +55,12 @@ class ServerTest : public ::testing::Test {
     ASSERT_TRUE(admin.ok()) << admin.status();
     admin_token_ = *admin;
     absl::StatusOr<std::unique_ptr<GlutecareServer>> server =
-        GlutecareServer::Start({.listen_address = "127.0.0.1:0",
-                                .db_path = dir_.File("glutecare.db"),
-                                .worker_threads = 2,
-                                // Tests sweep explicitly (SweepAlerts).
-                                .alert_sweep_interval = absl::ZeroDuration()});
+        testing::StartSqliteServer(
+            {.listen_address = "127.0.0.1:0",
+             .worker_threads = 2,
+             // Tests sweep explicitly (SweepAlerts).
+             .alert_sweep_interval = absl::ZeroDuration()},
+            dir_.File("glutecare.db"));
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
     channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),

@@ -11,6 +11,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "server/service/server.h"
+#include "tests/testing/sqlite_server.h"
 #include "tests/testing/temp_dir.h"
 #include "tests/testing/test_certificates.h"
 
@@ -46,7 +47,6 @@ class TlsTest : public ::testing::Test {
 
   void Start(bool require_client_certificates) {
     ServerOptions options{.listen_address = "127.0.0.1:0",
-                          .db_path = dir_.File("glutecare.db"),
                           .alert_sweep_interval = absl::ZeroDuration()};
     options.tls = {.cert_file = dir_.File("server.pem"),
                    .key_file = dir_.File("server.key")};
@@ -54,7 +54,7 @@ class TlsTest : public ::testing::Test {
       options.tls.client_ca_file = dir_.File("ca.pem");
     }
     absl::StatusOr<std::unique_ptr<GlutecareServer>> server =
-        GlutecareServer::Start(options);
+        testing::StartSqliteServer(options, dir_.File("glutecare.db"));
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
   }
@@ -103,32 +103,36 @@ TEST_F(TlsTest, MutualTlsRequiresAClientCertificateFromTheTrustedCa) {
 
 TEST_F(TlsTest, RefusesPlaintextOnANonLoopbackAddressUnlessAllowed) {
   ServerOptions options{.listen_address = "0.0.0.0:0",
-                        .db_path = dir_.File("glutecare.db"),
                         .alert_sweep_interval = absl::ZeroDuration()};
   absl::StatusOr<std::unique_ptr<GlutecareServer>> refused =
-      GlutecareServer::Start(options);
+      testing::StartSqliteServer(options, dir_.File("glutecare.db"));
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(refused.status().message().find("--insecure"), std::string::npos);
 
   options.allow_insecure = true;
   absl::StatusOr<std::unique_ptr<GlutecareServer>> allowed =
-      GlutecareServer::Start(options);
+      testing::StartSqliteServer(options, dir_.File("glutecare.db"));
   ASSERT_TRUE(allowed.ok()) << allowed.status();
   (*allowed)->Shutdown(absl::Seconds(1));
 }
 
 TEST_F(TlsTest, MissingOrHalfTlsConfigurationIsRefused) {
   ServerOptions options{.listen_address = "127.0.0.1:0",
-                        .db_path = dir_.File("glutecare.db"),
                         .alert_sweep_interval = absl::ZeroDuration()};
   options.tls.cert_file = dir_.File("server.pem");
-  EXPECT_EQ(GlutecareServer::Start(options).status().code(),
+  EXPECT_EQ(testing::StartSqliteServer(options, dir_.File("glutecare.db"))
+                .status()
+                .code(),
             absl::StatusCode::kFailedPrecondition);  // no key
   options.tls.key_file = dir_.File("missing.key");
-  EXPECT_EQ(GlutecareServer::Start(options).status().code(),
+  EXPECT_EQ(testing::StartSqliteServer(options, dir_.File("glutecare.db"))
+                .status()
+                .code(),
             absl::StatusCode::kFailedPrecondition);
   options.tls = {.client_ca_file = dir_.File("ca.pem")};
-  EXPECT_EQ(GlutecareServer::Start(options).status().code(),
+  EXPECT_EQ(testing::StartSqliteServer(options, dir_.File("glutecare.db"))
+                .status()
+                .code(),
             absl::StatusCode::kFailedPrecondition);  // mTLS without TLS
 }
 

@@ -8,42 +8,45 @@
 namespace glutecare {
 namespace {
 
-using Backend = DatabaseTarget::Backend;
-
-TEST(ParseDatabaseTarget, TellsTheBackendFromTheValue) {
+TEST(ParseDatabaseTarget, SplitsSchemeAndLocation) {
   struct Case {
     std::string value;
-    Backend backend;
-    std::string location;
+    DatabaseTarget target;
   };
   const Case cases[] = {
-      {"data/glutecare.db", Backend::kSqlite, "data/glutecare.db"},
-      {"/var/lib/glutecare/clinic.db", Backend::kSqlite,
-       "/var/lib/glutecare/clinic.db"},
-      {"sqlite:data/glutecare.db", Backend::kSqlite, "data/glutecare.db"},
-      {"sqlite:/tmp/a:b.db", Backend::kSqlite, "/tmp/a:b.db"},
-      {"postgresql://app:secret@db.example:5432/glutecare", Backend::kPostgres,
-       "postgresql://app:secret@db.example:5432/glutecare"},
-      {"postgres://db.example/glutecare", Backend::kPostgres,
-       "postgres://db.example/glutecare"},
-      {"postgresql:///glutecare?host=/run/pg&port=5432", Backend::kPostgres,
-       "postgresql:///glutecare?host=/run/pg&port=5432"},
-      {"PostgreSQL://db/glutecare", Backend::kPostgres,
-       "PostgreSQL://db/glutecare"},
+      {"data/glutecare.db", {.location = "data/glutecare.db"}},
+      {"/var/lib/glutecare/clinic.db",
+       {.location = "/var/lib/glutecare/clinic.db"}},
+      {"data/a:b.db", {.location = "data/a:b.db"}},
+      {"c:glutecare.db", {.location = "c:glutecare.db"}},
+      {"embedded:data/glutecare.db",
+       {.scheme = "embedded", .location = "data/glutecare.db"}},
+      {"Embedded:/tmp/a:b.db",
+       {.scheme = "embedded", .location = "/tmp/a:b.db"}},
+      {"postgresql://app:secret@db.example:5432/glutecare",
+       {.scheme = "postgresql",
+        .location = "postgresql://app:secret@db.example:5432/glutecare",
+        .is_uri = true}},
+      {"postgresql:///glutecare?host=/run/pg&port=5432",
+       {.scheme = "postgresql",
+        .location = "postgresql:///glutecare?host=/run/pg&port=5432",
+        .is_uri = true}},
+      {"PostgreSQL://db/glutecare",
+       {.scheme = "postgresql",
+        .location = "PostgreSQL://db/glutecare",
+        .is_uri = true}},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.value);
     absl::StatusOr<DatabaseTarget> target =
         ParseDatabaseTarget(c.value, "--db");
     ASSERT_TRUE(target.ok()) << target.status();
-    EXPECT_EQ(target->backend, c.backend);
-    EXPECT_EQ(target->location, c.location);
+    EXPECT_EQ(*target, c.target);
   }
 }
 
-TEST(ParseDatabaseTarget, RefusesWhatNamesNoDatabaseItKnows) {
-  for (const std::string value :
-       {"", "sqlite:", "mysql://db/glutecare", "file://data/glutecare.db"}) {
+TEST(ParseDatabaseTarget, RefusesAnEmptyValueOrASchemeWithoutALocation) {
+  for (const std::string value : {"", "embedded:"}) {
     SCOPED_TRACE(value);
     absl::StatusOr<DatabaseTarget> target = ParseDatabaseTarget(value, "--db");
     ASSERT_FALSE(target.ok());
@@ -53,28 +56,27 @@ TEST(ParseDatabaseTarget, RefusesWhatNamesNoDatabaseItKnows) {
   }
 }
 
-TEST(Describe, NeverShowsAPassword) {
+TEST(Redacted, NeverShowsAPassword) {
   struct Case {
     std::string value;
     std::string shown;
   };
   const Case cases[] = {
-      {"data/glutecare.db", "SQLite database data/glutecare.db"},
+      {"data/glutecare.db", "data/glutecare.db"},
       {"postgresql://app:s3cret@db.example:5432/glutecare",
-       "PostgreSQL database postgresql://app:xxx@db.example:5432/glutecare"},
+       "postgresql://app:xxx@db.example:5432/glutecare"},
       {"postgresql://app@db.example/glutecare",
-       "PostgreSQL database postgresql://app@db.example/glutecare"},
+       "postgresql://app@db.example/glutecare"},
       {"postgresql:///glutecare?host=/run/pg&password=s3cret",
-       "PostgreSQL database postgresql:///glutecare"},
-      {"postgres://a:b@c@db/glutecare",
-       "PostgreSQL database postgres://a:xxx@db/glutecare"},
+       "postgresql:///glutecare"},
+      {"postgres://a:b@c@db/glutecare", "postgres://a:xxx@db/glutecare"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.value);
     absl::StatusOr<DatabaseTarget> target =
         ParseDatabaseTarget(c.value, "--db");
     ASSERT_TRUE(target.ok()) << target.status();
-    EXPECT_EQ(Describe(*target), c.shown);
+    EXPECT_EQ(Redacted(*target), c.shown);
   }
 }
 

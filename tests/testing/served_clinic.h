@@ -23,6 +23,7 @@
 #include "gtest/gtest.h"
 #include "server/service/server.h"
 #include "tests/testing/access.h"
+#include "tests/testing/sqlite_server.h"
 #include "tests/testing/temp_dir.h"
 
 namespace glutecare::testing {
@@ -40,10 +41,10 @@ class ServedClinicTest : public ::testing::Test {
     ASSERT_TRUE(admin.ok()) << admin.status();
     admin_token_ = *admin;
     absl::StatusOr<std::unique_ptr<GlutecareServer>> server =
-        GlutecareServer::Start({.listen_address = "127.0.0.1:0",
-                                .db_path = dir_.File("glutecare.db"),
-                                .worker_threads = 2,
-                                .alert_sweep_interval = absl::ZeroDuration()});
+        StartSqliteServer({.listen_address = "127.0.0.1:0",
+                           .worker_threads = 2,
+                           .alert_sweep_interval = absl::ZeroDuration()},
+                          dir_.File("glutecare.db"));
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
     channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
