@@ -6,6 +6,7 @@
 #include "tests/storage/store_contract.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <latch>
@@ -1128,13 +1129,289 @@ TEST_P(StoreContractTest, ListSuggestionsFiltersByProgramAndStateNewestFirst) {
 }
 
 // ---- Alerts -----------------------------------------------------------------
-//
-// RecordAlerts, GetAlert, SetAlertState, ListAlerts, ListAlertsAfter and
-// CountUnresolvedAlerts get their contract tests here once their semantics
-// (commit-ordered resume) are settled, with the two alert concurrency cases:
-// N writers racing to raise one rule make one unresolved alert, and a watcher
-// resuming after position N under concurrent writers misses nothing and sees
-// nothing twice. Their list joins the paging table below.
+
+// An event of `rule` about patient p1's day `date`, keyed `key`.
+AlertCandidate AlertEvent(v1::AlertRule rule, const std::string& key,
+                          const std::string& date = "2026-11-03") {
+  return {
+      .rule = rule,
+      .trigger_key = key,
+      .local_date = date,
+      .summary = absl::StrCat("event ", key),
+      .evidence = {absl::StrCat("clinics/demo/patients/p1/sessions/", key)}};
+}
+
+constexpr v1::AlertRule kPainRule = v1::ALERT_RULE_POST_EXERCISE_PAIN;
+
+// What RecordAlerts made of `candidates` for `patient` at `seconds`; nothing,
+// and a test failure, on an error.
+std::vector<v1::Alert> Raise(Store& store, const PatientName& patient,
+                             const std::vector<AlertCandidate>& candidates,
+                             int64_t seconds = 1'800'000'000) {
+  absl::StatusOr<std::vector<v1::Alert>> made =
+      store.RecordAlerts(patient, candidates, At(seconds));
+  EXPECT_TRUE(made.ok()) << made.status();
+  return made.ok() ? *std::move(made) : std::vector<v1::Alert>{};
+}
+
+AlertName NameOfAlert(const v1::Alert& alert) {
+  absl::StatusOr<AlertName> name = AlertName::Parse(alert.name(), "alert");
+  EXPECT_TRUE(name.ok()) << name.status();
+  return name.ok() ? *name : AlertName{};
+}
+
+TEST_P(StoreContractTest, AnEventOpensAnAlertForThePatientsTherapist) {
+  const std::vector<v1::Alert> made =
+      Raise(*store_, kP1, {AlertEvent(kPainRule, "s1")}, 1'800'000'000);
+  ASSERT_EQ(made.size(), 1u);
+  const v1::Alert& alert = made[0];
+  EXPECT_TRUE(
+      absl::StartsWith(alert.name(), "clinics/demo/patients/p1/alerts/"))
+      << alert.name();
+  EXPECT_EQ(alert.rule(), kPainRule);
+  EXPECT_EQ(alert.state(), v1::ALERT_STATE_OPEN);
+  EXPECT_EQ(alert.therapist(), "clinics/demo/therapists/t1");
+  EXPECT_EQ(alert.summary(), "event s1");
+  EXPECT_EQ(alert.local_date(), "2026-11-03");
+  EXPECT_EQ(alert.create_time().seconds(), 1'800'000'000);
+  EXPECT_GT(alert.sequence(), 0);
+  ExpectRead(store_->GetAlert(NameOfAlert(alert)), alert);
+  EXPECT_EQ(*store_->CountUnresolvedAlerts(kP1), 1);
+
+  EXPECT_EQ(CodeOf(store_->RecordAlerts({"demo", "nobody"},
+                                        {AlertEvent(kPainRule, "s1")},
+                                        At(1'800'000'000))),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(CodeOf(store_->GetAlert({"demo", "p1", "nope"})),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(CodeOf(store_->CountUnresolvedAlerts({"demo", "nobody"})),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(CodeOf(store_->ListUnresolvedAlerts({"demo", "nobody"})),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_P(StoreContractTest, LaterEventsOfARuleJoinItsUnresolvedAlert) {
+  const std::vector<v1::Alert> made =
+      Raise(*store_, kP1,
+            {AlertEvent(kPainRule, "s1", "2026-11-03"),
+             AlertEvent(v1::ALERT_RULE_FLARE, "d1", "2026-11-03"),
+             AlertEvent(kPainRule, "s2", "2026-11-04")});
+  // One alert per rule; the second pain event joined the first alert in the
+  // same call, and the returned alert shows it.
+  ASSERT_EQ(made.size(), 2u);
+  EXPECT_EQ(made[0].rule(), kPainRule);
+  EXPECT_EQ(made[0].summary(), "event s2");
+  EXPECT_EQ(made[0].local_date(), "2026-11-04");
+  EXPECT_EQ(made[0].evidence_size(), 2);
+  EXPECT_EQ(made[1].rule(), v1::ALERT_RULE_FLARE);
+
+  // A new event, later: joins the open alert, which keeps its create_time
+  // and update_time and takes the event's summary and day.
+  EXPECT_TRUE(Raise(*store_, kP1, {AlertEvent(kPainRule, "s3", "2026-11-05")},
+                    1'800'000'500)
+                  .empty());
+  absl::StatusOr<v1::Alert> joined = store_->GetAlert(NameOfAlert(made[0]));
+  ASSERT_TRUE(joined.ok()) << joined.status();
+  EXPECT_EQ(joined->summary(), "event s3");
+  EXPECT_EQ(joined->local_date(), "2026-11-05");
+  EXPECT_EQ(joined->evidence_size(), 3);
+  EXPECT_EQ(joined->create_time().seconds(), 1'800'000'000);
+  EXPECT_EQ(joined->update_time().seconds(), made[0].update_time().seconds());
+  EXPECT_EQ(joined->sequence(), made[0].sequence());
+
+  // Events recorded before raise nothing new; the last one given is the
+  // rule's latest event, whose numbers may have moved (a longer gap), so the
+  // still unresolved alert takes its summary and day again.
+  EXPECT_TRUE(Raise(*store_, kP1,
+                    {AlertEvent(kPainRule, "s1"),
+                     AlertEvent(kPainRule, "s2", "2026-11-06")})
+                  .empty());
+  joined = store_->GetAlert(NameOfAlert(made[0]));
+  ASSERT_TRUE(joined.ok()) << joined.status();
+  EXPECT_EQ(joined->summary(), "event s2");
+  EXPECT_EQ(joined->local_date(), "2026-11-06");
+  EXPECT_EQ(joined->evidence_size(), 3);
+
+  absl::StatusOr<std::vector<UnresolvedAlert>> unresolved =
+      store_->ListUnresolvedAlerts(kP1);
+  ASSERT_TRUE(unresolved.ok()) << unresolved.status();
+  ASSERT_EQ(unresolved->size(), 2u);
+  EXPECT_EQ((*unresolved)[0].alert.name(), made[0].name());
+  std::vector<std::string> keys = (*unresolved)[0].trigger_keys;
+  std::sort(keys.begin(), keys.end());
+  EXPECT_EQ(keys, (std::vector<std::string>{"s1", "s2", "s3"}));
+  EXPECT_EQ((*unresolved)[1].trigger_keys, (std::vector<std::string>{"d1"}));
+  EXPECT_EQ(*store_->CountUnresolvedAlerts(kP1), 2);
+}
+
+TEST_P(StoreContractTest, ARecordedEventNeverRaisesAgainOnceResolved) {
+  const std::vector<v1::Alert> made =
+      Raise(*store_, kP1, {AlertEvent(kPainRule, "s1")});
+  ASSERT_EQ(made.size(), 1u);
+  ASSERT_OK(store_->SetAlertState(NameOfAlert(made[0]),
+                                  v1::ALERT_STATE_RESOLVED, At(1'800'000'100)));
+  EXPECT_EQ(*store_->CountUnresolvedAlerts(kP1), 0);
+  // The late-delivered copy of the same event: nothing new.
+  EXPECT_TRUE(Raise(*store_, kP1, {AlertEvent(kPainRule, "s1")}).empty());
+  // A new event of the rule opens a new alert, later in the stream.
+  const std::vector<v1::Alert> again =
+      Raise(*store_, kP1, {AlertEvent(kPainRule, "s4")}, 1'800'000'200);
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_NE(again[0].name(), made[0].name());
+  EXPECT_GT(again[0].sequence(), made[0].sequence());
+}
+
+TEST_P(StoreContractTest, ATherapistAcknowledgesAndResolvesAnAlert) {
+  const std::vector<v1::Alert> made =
+      Raise(*store_, kP1, {AlertEvent(kPainRule, "s1")});
+  ASSERT_EQ(made.size(), 1u);
+  const AlertName name = NameOfAlert(made[0]);
+  absl::StatusOr<v1::Alert> acknowledged = store_->SetAlertState(
+      name, v1::ALERT_STATE_ACKNOWLEDGED, At(1'800'000'100));
+  ASSERT_TRUE(acknowledged.ok()) << acknowledged.status();
+  EXPECT_EQ(acknowledged->state(), v1::ALERT_STATE_ACKNOWLEDGED);
+  EXPECT_EQ(acknowledged->update_time().seconds(), 1'800'000'100);
+  EXPECT_EQ(*store_->CountUnresolvedAlerts(kP1), 1);
+
+  absl::StatusOr<v1::Alert> resolved =
+      store_->SetAlertState(name, v1::ALERT_STATE_RESOLVED, At(1'800'000'200));
+  ASSERT_TRUE(resolved.ok()) << resolved.status();
+  EXPECT_EQ(resolved->state(), v1::ALERT_STATE_RESOLVED);
+  EXPECT_EQ(resolved->resolution(), v1::ALERT_RESOLUTION_THERAPIST);
+  ExpectRead(store_->GetAlert(name), *resolved);
+  // Resolving again changes nothing; acknowledging a resolved alert fails.
+  ExpectRead(
+      store_->SetAlertState(name, v1::ALERT_STATE_RESOLVED, At(1'800'000'300)),
+      *resolved);
+  EXPECT_EQ(CodeOf(store_->SetAlertState(name, v1::ALERT_STATE_ACKNOWLEDGED,
+                                         At(1'800'000'300))),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(
+      CodeOf(store_->SetAlertState(
+          {"demo", "p1", "nope"}, v1::ALERT_STATE_RESOLVED, At(1'800'000'300))),
+      absl::StatusCode::kNotFound);
+  EXPECT_EQ(*store_->CountUnresolvedAlerts(kP1), 0);
+}
+
+TEST_P(StoreContractTest, AClearedConditionResolvesOnlyWhatItSaw) {
+  const std::vector<v1::Alert> made = Raise(
+      *store_, kP1,
+      {AlertEvent(kPainRule, "s1"), AlertEvent(v1::ALERT_RULE_FLARE, "d1"),
+       AlertEvent(v1::ALERT_RULE_MISSED_SESSIONS, "w1")});
+  ASSERT_EQ(made.size(), 3u);
+  // The pain alert gains an event the clearance below did not see; the
+  // therapist resolves the flare meanwhile.
+  EXPECT_TRUE(Raise(*store_, kP1, {AlertEvent(kPainRule, "s2")}).empty());
+  ASSERT_OK(store_->SetAlertState(NameOfAlert(made[1]),
+                                  v1::ALERT_STATE_RESOLVED, At(1'800'000'050)));
+
+  std::vector<AlertClearance> clearances;
+  for (const v1::Alert& alert : made) {
+    clearances.push_back({.alert = alert.name(),
+                          .summary = "cleared",
+                          .evidence = {"clinics/demo/patients/p1/sessions/s9"},
+                          .trigger_keys_seen = 1});
+  }
+  absl::StatusOr<std::vector<v1::Alert>> resolved =
+      store_->ResolveClearedAlerts(kP1, clearances, At(1'800'000'100));
+  ASSERT_TRUE(resolved.ok()) << resolved.status();
+  ASSERT_EQ(resolved->size(), 1u);
+  const v1::Alert& cleared = (*resolved)[0];
+  EXPECT_EQ(cleared.name(), made[2].name());
+  EXPECT_EQ(cleared.state(), v1::ALERT_STATE_RESOLVED);
+  EXPECT_EQ(cleared.resolution(), v1::ALERT_RESOLUTION_CONDITION_CLEARED);
+  EXPECT_EQ(cleared.resolution_summary(), "cleared");
+  EXPECT_EQ(cleared.update_time().seconds(), 1'800'000'100);
+  ExpectRead(store_->GetAlert(NameOfAlert(made[2])), cleared);
+  EXPECT_EQ(store_->GetAlert(NameOfAlert(made[0]))->state(),
+            v1::ALERT_STATE_OPEN);
+  EXPECT_EQ(store_->GetAlert(NameOfAlert(made[1]))->resolution(),
+            v1::ALERT_RESOLUTION_THERAPIST);
+}
+
+TEST_P(StoreContractTest, ListAlertsFiltersByPatientTherapistAndState) {
+  ASSERT_OK(store_->CreatePatient(Patient("p2", "MRN-2", "t2")));
+  const PatientName p2{"demo", "p2"};
+  const std::vector<v1::Alert> of_p1 = Raise(
+      *store_, kP1,
+      {AlertEvent(kPainRule, "s1"), AlertEvent(v1::ALERT_RULE_FLARE, "d1")});
+  const std::vector<v1::Alert> of_p2 =
+      Raise(*store_, p2, {AlertEvent(kPainRule, "s2")});
+  ASSERT_EQ(of_p1.size(), 2u);
+  ASSERT_EQ(of_p2.size(), 1u);
+  ASSERT_OK(store_->SetAlertState(NameOfAlert(of_p1[0]),
+                                  v1::ALERT_STATE_RESOLVED, At(1'800'000'100)));
+
+  auto listed = [&](AlertFilter filter) {
+    return Names(ReadAll([&](const PageRequest& page) {
+      return store_->ListAlerts(filter, page);
+    }));
+  };
+  // Newest first.
+  EXPECT_EQ(listed({.clinic = {"demo"}}),
+            (std::vector<std::string>{of_p2[0].name(), of_p1[1].name(),
+                                      of_p1[0].name()}));
+  EXPECT_EQ(listed({.clinic = {"demo"}, .patient = kP1}),
+            (std::vector<std::string>{of_p1[1].name(), of_p1[0].name()}));
+  EXPECT_EQ(
+      listed({.clinic = {"demo"}, .therapist = TherapistName{"demo", "t2"}}),
+      (std::vector<std::string>{of_p2[0].name()}));
+  EXPECT_EQ(listed({.clinic = {"demo"}, .state = v1::ALERT_STATE_OPEN}),
+            (std::vector<std::string>{of_p2[0].name(), of_p1[1].name()}));
+  EXPECT_EQ(CodeOf(store_->ListAlerts({.clinic = {"nowhere"}}, {})),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_P(StoreContractTest, AlertsAfterASequenceComeInStreamOrderPerClinic) {
+  ASSERT_OK(store_->CreateClinic(Clinic("north")));
+  ASSERT_OK(store_->CreateTherapist(Therapist("north", "t1")));
+  ASSERT_OK(store_->CreatePatient(Patient("p2", "MRN-2", "t2")));
+  ASSERT_OK(store_->CreatePatient(Patient("q1", "MRN-Q1", "t1", "north")));
+  const PatientName p2{"demo", "p2"};
+  std::vector<std::string> raised;
+  for (int i = 0; i < 3; ++i) {
+    for (const PatientName& patient : {kP1, p2, PatientName{"north", "q1"}}) {
+      for (const v1::Alert& alert :
+           Raise(*store_, patient,
+                 {AlertEvent(static_cast<v1::AlertRule>(i + 1),
+                             absl::StrCat("e", i))})) {
+        if (alert.name().starts_with("clinics/demo/")) {
+          raised.push_back(alert.name());
+        }
+      }
+    }
+  }
+  ASSERT_EQ(raised.size(), 6u);
+
+  auto after = [&](int64_t sequence, int limit,
+                   std::optional<TherapistName> therapist = std::nullopt) {
+    absl::StatusOr<std::vector<v1::Alert>> alerts =
+        store_->ListAlertsAfter({"demo"}, therapist, sequence, limit);
+    EXPECT_TRUE(alerts.ok()) << alerts.status();
+    return alerts.ok() ? *alerts : std::vector<v1::Alert>{};
+  };
+  const std::vector<v1::Alert> all = after(0, 100);
+  EXPECT_EQ(Names(all), raised);
+  for (size_t i = 1; i < all.size(); ++i) {
+    EXPECT_LT(all[i - 1].sequence(), all[i].sequence());
+  }
+  // Resuming after any alert gives exactly the ones after it.
+  for (size_t i = 0; i < all.size(); ++i) {
+    const std::vector<v1::Alert> rest = after(all[i].sequence(), 100);
+    EXPECT_EQ(Names(rest),
+              std::vector<std::string>(raised.begin() + i + 1, raised.end()));
+  }
+  EXPECT_EQ(Names(after(0, 2)),
+            std::vector<std::string>(raised.begin(), raised.begin() + 2));
+  const std::vector<v1::Alert> of_t2 =
+      after(0, 100, TherapistName{"demo", "t2"});
+  ASSERT_EQ(of_t2.size(), 3u);
+  for (const v1::Alert& alert : of_t2) {
+    EXPECT_TRUE(alert.name().starts_with("clinics/demo/patients/p2/"));
+  }
+  EXPECT_EQ(CodeOf(store_->ListAlertsAfter({"nowhere"}, std::nullopt, 0, 10)),
+            absl::StatusCode::kNotFound);
+}
 
 // ---- Access tokens ----------------------------------------------------------
 
@@ -1385,6 +1662,14 @@ std::vector<ListMethod> ListMethods() {
                       });
     };
   };
+  auto alerts = [](AlertFilter filter) {
+    return [=](Store& store, const PageRequest& page) {
+      return AsListed(store.ListAlerts(filter, page),
+                      [](const v1::Alert& alert) -> Listed {
+                        return {Padded(alert.sequence()), alert.name()};
+                      });
+    };
+  };
   return {
       {"ListClinics", false,
        [](Store& store, const PageRequest& page) {
@@ -1416,6 +1701,8 @@ std::vector<ListMethod> ListMethods() {
       {"ListAuditEvents", true, audit({.clinic = demo}),
        audit({.clinic = demo, .patient = kP1})},
       {"ListPatientStatuses", true, statuses(std::nullopt), statuses(t2)},
+      {"ListAlerts", true, alerts({.clinic = demo}),
+       alerts({.clinic = demo, .patient = kP1})},
   };
 }
 
@@ -1470,6 +1757,8 @@ void FillEveryList(Store& store) {
     const PatientName patient{"demo", absl::StrCat("p", i + 1)};
     ASSERT_OK(
         store.PutPatientStatus(patient, Dashboard(patient, attention[i])));
+    ASSERT_OK(store.RecordAlerts(patient, {AlertEvent(kPainRule, id)},
+                                 At(1'800'000'000 + created[i])));
   }
 }
 
@@ -1645,6 +1934,114 @@ TEST_P(StoreContractTest, ConcurrentRetriesOfOneSessionStoreItOnce) {
               return store_->ListSessions(kP1, page);
             }).size(),
             static_cast<size_t>(kRounds));
+}
+
+TEST_P(StoreContractTest, ConcurrentEventsOfOneRuleMakeOneUnresolvedAlert) {
+  for (int round = 0; round < kRounds; ++round) {
+    SCOPED_TRACE(absl::StrCat("round ", round));
+    std::vector<absl::StatusOr<std::vector<v1::Alert>>> results(
+        kThreads, absl::UnknownError("not run"));
+    std::vector<std::function<void()>> work;
+    for (int i = 0; i < kThreads; ++i) {
+      work.push_back([&, i] {
+        results[i] = store_->RecordAlerts(
+            kP1, {AlertEvent(kPainRule, absl::StrCat("r", round, "-", i))},
+            At(1'800'000'000 + round));
+      });
+    }
+    RunTogether(work);
+
+    int opened = 0;
+    for (const absl::StatusOr<std::vector<v1::Alert>>& result : results) {
+      ASSERT_TRUE(result.ok()) << result.status();
+      opened += static_cast<int>(result->size());
+    }
+    EXPECT_EQ(opened, 1);
+    absl::StatusOr<std::vector<UnresolvedAlert>> unresolved =
+        store_->ListUnresolvedAlerts(kP1);
+    ASSERT_TRUE(unresolved.ok()) << unresolved.status();
+    ASSERT_EQ(unresolved->size(), 1u);
+    // Every writer's event is on that one alert.
+    EXPECT_EQ((*unresolved)[0].trigger_keys.size(),
+              static_cast<size_t>(kThreads));
+    EXPECT_EQ((*unresolved)[0].alert.evidence_size(), kThreads);
+    ASSERT_OK(store_->SetAlertState(NameOfAlert((*unresolved)[0].alert),
+                                    v1::ALERT_STATE_RESOLVED,
+                                    At(1'800'000'000 + round)));
+  }
+}
+
+TEST_P(StoreContractTest, AWatcherResumingAfterItsLastSequenceMissesNothing) {
+  std::vector<PatientName> patients;
+  for (int i = 0; i < kThreads; ++i) {
+    const std::string id = absl::StrCat("w", i);
+    ASSERT_OK(store_->CreatePatient(Patient(id, "MRN-" + id)));
+    patients.push_back({"demo", id});
+  }
+  constexpr int kAlertsPerWriter = 4 * kRounds;
+  // Each writer raises an alert and resolves it, so that its next event
+  // raises another one.
+  std::vector<std::vector<std::string>> raised(kThreads);
+  std::atomic<int> writing{kThreads};
+  std::vector<std::function<void()>> work;
+  for (int i = 0; i < kThreads; ++i) {
+    work.push_back([&, i] {
+      for (int n = 0; n < kAlertsPerWriter; ++n) {
+        absl::StatusOr<std::vector<v1::Alert>> made = store_->RecordAlerts(
+            patients[i], {AlertEvent(kPainRule, absl::StrCat("e", n))},
+            At(1'800'000'000 + n));
+        if (!made.ok() || made->size() != 1) {
+          ADD_FAILURE() << "writer " << i << ": " << made.status();
+          break;
+        }
+        raised[i].push_back((*made)[0].name());
+        if (!store_
+                 ->SetAlertState(NameOfAlert((*made)[0]),
+                                 v1::ALERT_STATE_RESOLVED,
+                                 At(1'800'000'000 + n))
+                 .ok()) {
+          ADD_FAILURE() << "writer " << i << " could not resolve";
+          break;
+        }
+      }
+      writing.fetch_sub(1);
+    });
+  }
+  // The watcher reads what follows its last sequence, a few at a time, as
+  // WatchAlerts does after a reconnect, until the writers are done and
+  // nothing follows.
+  std::vector<std::string> seen;
+  int64_t last = 0;
+  work.push_back([&] {
+    const absl::Time deadline = absl::Now() + absl::Seconds(120);
+    while (absl::Now() < deadline) {
+      const bool writers_done = writing.load() == 0;
+      absl::StatusOr<std::vector<v1::Alert>> next =
+          store_->ListAlertsAfter({"demo"}, std::nullopt, last, 3);
+      if (!next.ok()) {
+        ADD_FAILURE() << next.status();
+        return;
+      }
+      if (next->empty() && writers_done) return;
+      for (const v1::Alert& alert : *next) {
+        EXPECT_GT(alert.sequence(), last);
+        last = alert.sequence();
+        seen.push_back(alert.name());
+      }
+    }
+    ADD_FAILURE() << "the watcher did not finish in time";
+  });
+  RunTogether(work);
+
+  std::vector<std::string> expected;
+  for (const std::vector<std::string>& one : raised) {
+    expected.insert(expected.end(), one.begin(), one.end());
+  }
+  ASSERT_EQ(expected.size(), static_cast<size_t>(kThreads * kAlertsPerWriter));
+  std::sort(expected.begin(), expected.end());
+  std::vector<std::string> seen_sorted = seen;
+  std::sort(seen_sorted.begin(), seen_sorted.end());
+  EXPECT_EQ(seen_sorted, expected) << "missed or repeated alerts";
 }
 
 }  // namespace
