@@ -1,16 +1,48 @@
 // The storage interface of glutecare: durable, transactional storage of the
 // v1 resources. Services talk only to this interface, so another backend
-// (PostgreSQL) can be added without touching them.
+// (PostgreSQL) can be added without touching them; every backend passes the
+// contract suite in tests/storage/store_contract_test.cc.
 //
 // The stored values are the v1 proto messages themselves. Callers validate
 // before they write; a Store checks only what needs stored data (uniqueness,
-// existence, etags) and never leaves a half-written record: every write is one
-// transaction.
+// existence, etags) and never leaves a half-written record. The rules that
+// decide what a write changes (alerts, suggestions, outcome counters) are
+// pure functions in server/domain/ (alert_plan.h, suggestion_plan.h,
+// outcomes/assignment_counters.h): a backend reads what they name, calls
+// them and writes what they return, inside the method's transaction.
+//
+// Guarantees every backend gives:
+// - Durability: a write that returns OK survives a crash of the process or
+//   of the machine (SQLite: synchronous=FULL; PostgreSQL:
+//   synchronous_commit=on). An error means nothing was written, except
+//   UNAVAILABLE from a failed commit, where the write may or may not have
+//   been made durable: callers retry with the same request_id.
+// - Atomicity: each write method is one transaction; everything it writes
+//   commits together or not at all.
+// - Isolation of writes: each write method behaves as if it ran alone
+//   (serializable) with respect to the other writes of the same patient,
+//   clinic-wide uniqueness (ids, MRNs, token hashes) and the clinic's alert
+//   stream. A backend may get there with one writer at a time (SQLite) or
+//   with row locks and serializable retries (PostgreSQL); either way the
+//   check-then-write methods (CreatePatient's MRN, the request_id of the
+//   create methods, RecordAlerts, RecordSuggestions, AcceptSuggestion, the
+//   etag checks) never act on a value another transaction has changed
+//   before it commits.
+// - Isolation of reads: each read method reads one consistent snapshot that
+//   includes every write that returned OK before the read began (read after
+//   write); GetPatientActivity and GetRtmActivity read all they return from
+//   that one snapshot.
+// - Alert stream order: within a clinic, alert sequences increase in commit
+//   order. When an alert with sequence N is visible to a reader, every alert
+//   of its clinic with a sequence below N that will ever exist is visible
+//   too; so a watcher that has seen everything up to N and asks for "after
+//   N" (ListAlertsAfter) misses nothing and sees nothing twice, whatever the
+//   interleaving of writers. Sequences need not be dense.
 //
 // Errors: NOT_FOUND for a missing resource, ALREADY_EXISTS for a taken id or
 // MRN, ABORTED for a stale etag, INVALID_ARGUMENT for a bad page token,
 // UNAVAILABLE when storage cannot be written or read right now (disk full,
-// read-only, busy), INTERNAL otherwise.
+// read-only, busy, the database unreachable), INTERNAL otherwise.
 //
 // Thread-safety: every method may be called from many threads at once.
 #ifndef GLUTECARE_SERVER_STORAGE_STORE_H_
@@ -281,7 +313,10 @@ class Store {
   // other becomes a new OPEN alert, stamped `now`, for the patient's current
   // therapist. Updating an alert leaves its update_time (the state's) as it
   // was. Returns the new alerts as stored, with what later candidates of
-  // the same call added to them.
+  // the same call added to them, each with its sequence in the clinic's
+  // stream. Concurrent calls for one patient behave as if one ran after the
+  // other: one rule never has two unresolved alerts, and no event raises
+  // twice.
   virtual absl::StatusOr<std::vector<v1::Alert>> RecordAlerts(
       const PatientName& patient, const std::vector<AlertCandidate>& candidates,
       const google::protobuf::Timestamp& now) = 0;
@@ -312,7 +347,11 @@ class Store {
   virtual absl::StatusOr<Page<v1::Alert>> ListAlerts(
       const AlertFilter& filter, const PageRequest& page) = 0;
   // Up to `limit` alerts of `clinic` (of `therapist`'s patients when set)
-  // with sequence > `after_sequence`, in sequence order.
+  // with sequence > `after_sequence`, in sequence order, as they are now
+  // (their state may have moved since they were raised). Sequences follow
+  // the clinic's commit order (see "Alert stream order" at the top), so
+  // reading on from the last sequence returned never skips an alert that
+  // commits later.
   virtual absl::StatusOr<std::vector<v1::Alert>> ListAlertsAfter(
       const ClinicName& clinic, const std::optional<TherapistName>& therapist,
       int64_t after_sequence, int limit) = 0;

@@ -10,6 +10,10 @@
 
 namespace glutecare::sqlite_store_internal {
 
+// An alert's sequence is its row's pk. AUTOINCREMENT assigns it inside the
+// write transaction, which holds SQLite's one write lock until it commits,
+// so pks increase in commit order: the Store's alert stream order.
+
 // Parses an alert row's body and sets its sequence from the row's pk.
 absl::StatusOr<v1::Alert> AlertFromRow(const Statement& row, int pk_column,
                                        int body_column) {
