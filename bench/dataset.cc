@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -64,6 +65,30 @@ absl::StatusOr<std::string> MintToken(Store& store, const ClinicName& clinic,
 }
 
 }  // namespace
+
+void FillSubmission(const BenchPatient& patient, const std::string& request_id,
+                    absl::BitGen& random, v1::CreateSessionRequest& request) {
+  request.set_parent(patient.name);
+  request.set_request_id(request_id);
+  v1::Session& session = *request.mutable_session();
+  *session.mutable_perform_time() = TimeUtil::GetCurrentTime();
+  session.set_program_revision(patient.program_revision);
+  for (const char* exercise : kExercises) {
+    v1::PerformedExercise& e = *session.add_exercises();
+    e.set_exercise(absl::StrCat("exercises/", exercise));
+    e.set_sets(3);
+    e.set_reps(absl::Uniform(random, 8, 13));
+    e.mutable_load()->set_type(v1::LOAD_TYPE_BODYWEIGHT);
+  }
+  const int before = absl::Uniform(random, 2, 7);
+  session.set_pain_before(before);
+  session.set_pain_after(
+      std::clamp(before + absl::Uniform(random, -2, 2), 0, 10));
+  session.set_pain_area(v1::PAIN_AREA_LOWER_BACK);
+  session.set_difficulty(absl::Bernoulli(random, 0.8)
+                             ? v1::DIFFICULTY_ABOUT_RIGHT
+                             : v1::DIFFICULTY_TOO_HARD);
+}
 
 absl::StatusOr<Dataset> LoadDataset(Store& store, const DatasetOptions& options,
                                     absl::Time now) {

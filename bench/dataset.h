@@ -16,9 +16,11 @@
 #include <string>
 #include <vector>
 
+#include "absl/random/random.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "glutecare/v1/session_service.pb.h"
 #include "server/storage/store.h"
 
 namespace glutecare::bench {
@@ -49,6 +51,12 @@ struct Dataset {
   int64_t sessions = 0;
   int64_t pain_reports = 0;
 };
+
+// A realistic session of `patient` done now, as its patient submits it: the
+// program's three exercises, 8-12 reps of the prescribed 12, pain 2-6 before
+// and within a point or two after; `request_id` as given.
+void FillSubmission(const BenchPatient& patient, const std::string& request_id,
+                    absl::BitGen& random, v1::CreateSessionRequest& request);
 
 // Loads the dataset into `store`, with history ending on the day before
 // `now` (UTC), and mints its tokens (valid for 90 days from `now`).

@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "bench/alert_lag.h"
 #include "bench/server_process.h"
 #include "glutecare/v1/report_service.grpc.pb.h"
 #include "glutecare/v1/session_service.grpc.pb.h"
@@ -72,25 +73,27 @@ class Workload final {
   // (b) One realistic session of a random patient, with the patient's own
   // token.
   CallKind Submit(int weight = 1) {
-    return {.name = "submit",
-            .weight = weight,
-            .start = [this](grpc::ClientContext* context, absl::BitGen& random,
-                            CallDone done) {
-              auto call = std::make_shared<
-                  std::pair<v1::CreateSessionRequest, v1::Session>>();
-              const BenchPatient& patient = Pick(dataset_.patients, random);
-              FillSession(patient, random, call->first);
-              context->AddMetadata("authorization",
-                                   absl::StrCat("Bearer ", patient.token));
-              Pick(sessions_, random)
-                  ->async()
-                  ->CreateSession(context, &call->first, &call->second,
-                                  [this, call, done = std::move(done)](
-                                      grpc::Status status) {
-                                    if (status.ok()) ++submitted_;
-                                    done(status);
-                                  });
-            }};
+    return {
+        .name = "submit",
+        .weight = weight,
+        .start = [this](grpc::ClientContext* context, absl::BitGen& random,
+                        CallDone done) {
+          auto call = std::make_shared<
+              std::pair<v1::CreateSessionRequest, v1::Session>>();
+          const BenchPatient& patient = Pick(dataset_.patients, random);
+          FillSubmission(patient, absl::StrCat(run_id_, "-", next_request_++),
+                         random, call->first);
+          context->AddMetadata("authorization",
+                               absl::StrCat("Bearer ", patient.token));
+          Pick(sessions_, random)
+              ->async()
+              ->CreateSession(
+                  context, &call->first, &call->second,
+                  [this, call, done = std::move(done)](grpc::Status status) {
+                    if (status.ok()) ++submitted_;
+                    done(status);
+                  });
+        }};
   }
 
   // (c) The 28-day adherence report of a random patient, by a therapist.
@@ -121,34 +124,6 @@ class Workload final {
   template <typename T>
   static const T& Pick(const std::vector<T>& items, absl::BitGen& random) {
     return items[absl::Uniform<size_t>(random, 0, items.size())];
-  }
-
-  // The program's three exercises (see dataset.cc) done now, 8-12 reps of
-  // the prescribed 12, pain 2-6 before and within a point or two after.
-  void FillSession(const BenchPatient& patient, absl::BitGen& random,
-                   v1::CreateSessionRequest& request) {
-    request.set_parent(patient.name);
-    request.set_request_id(absl::StrCat(run_id_, "-", next_request_++));
-    v1::Session& session = *request.mutable_session();
-    *session.mutable_perform_time() = TimeUtil::GetCurrentTime();
-    session.set_program_revision(patient.program_revision);
-    for (const char* exercise :
-         {"exercises/glute-bridge", "exercises/clamshell",
-          "exercises/bodyweight-squat"}) {
-      v1::PerformedExercise& e = *session.add_exercises();
-      e.set_exercise(exercise);
-      e.set_sets(3);
-      e.set_reps(absl::Uniform(random, 8, 13));
-      e.mutable_load()->set_type(v1::LOAD_TYPE_BODYWEIGHT);
-    }
-    const int before = absl::Uniform(random, 2, 7);
-    session.set_pain_before(before);
-    session.set_pain_after(
-        std::clamp(before + absl::Uniform(random, -2, 2), 0, 10));
-    session.set_pain_area(v1::PAIN_AREA_LOWER_BACK);
-    session.set_difficulty(absl::Bernoulli(random, 0.8)
-                               ? v1::DIFFICULTY_ABOUT_RIGHT
-                               : v1::DIFFICULTY_TOO_HARD);
   }
 
   const Dataset& dataset_;
@@ -371,6 +346,34 @@ int RunLoadBenchmark(const LoadBenchmarkOptions& options) {
     }
   }
 
+  // The alert lag, at the rate the submit phase reached.
+  std::optional<AlertLag> lag;
+  if (exit_code == 0 && rows.size() == phases.size()) {
+    absl::StatusOr<AlertLag> measured =
+        MeasureAlertLag(channels[0], *dataset,
+                        {.rate = std::max(1.0, rows[1].result.kinds[0].qps)});
+    if (!measured.ok()) {
+      std::fprintf(stderr, "alert lag: %s\n",
+                   measured.status().ToString().c_str());
+      exit_code = 1;
+    } else {
+      lag = *std::move(measured);
+      std::printf(
+          "alert lag: %lld high-pain sessions at %.0f/s, OK to alert on "
+          "WatchAlerts p50 %.1f ms, p99 %.1f ms, max %.1f ms; %lld alerts "
+          "missing, %lld submissions failed\n",
+          static_cast<long long>(lag->result.succeeded), lag->result.qps,
+          lag->result.Percentile(50), lag->result.Percentile(99),
+          lag->result.Percentile(100), static_cast<long long>(lag->missing),
+          static_cast<long long>(lag->result.failed));
+      if (lag->result.failed > 0) {
+        std::fprintf(stderr, "alert lag: first failure: %s\n",
+                     lag->result.first_error.c_str());
+      }
+      std::fflush(stdout);
+    }
+  }
+
   // 4. What the server holds and uses after the load.
   std::optional<ProcessMemory> memory;
   if (server_pid > 0) {
@@ -442,6 +445,15 @@ int RunLoadBenchmark(const LoadBenchmarkOptions& options) {
   if (db_closed) {
     absl::StrAppendFormat(&line, " db_closed_bytes_per_session=%.0f",
                           BytesPerSession(*db_closed));
+  }
+  if (lag) {
+    absl::StrAppendFormat(&line,
+                          " alert_lag_p50_ms=%.1f alert_lag_p99_ms=%.1f "
+                          "alert_lag_rate=%.0f alerts_missing=%lld",
+                          lag->result.Percentile(50),
+                          lag->result.Percentile(99), lag->result.qps,
+                          static_cast<long long>(lag->missing));
+    failures += lag->result.failed + lag->missing;
   }
   if (memory) {
     absl::StrAppendFormat(&line, " rss_mb=%.1f rss_peak_mb=%.1f",

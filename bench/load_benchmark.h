@@ -5,11 +5,14 @@
 //       after), each by a random patient with that patient's own token;
 //   (c) GetAdherenceReport of the last 28 days of a random patient, by a
 //       therapist;
-//   (d) 90% (b) and 10% (c).
-// For each: QPS, p50/p99/p99.9 latency and the ratios to (a); then server
+//   (d) 90% (b) and 10% (c);
+// then the alert lag (alert_lag.h): one high-pain session per patient at the
+// rate (b) reached, and the time from each OK to its alert on WatchAlerts.
+// For each phase: QPS, p50/p99/p99.9 latency and the ratios to (a); then server
 // memory, database bytes per stored session, and one machine-readable line:
 //   BENCH health_qps=... submit_qps=... submit_ratio=... submit_p99_ms=...
-//         report_p50_ms=... mixed_qps=... [more key=value pairs]
+//         report_p50_ms=... mixed_qps=... alert_lag_p99_ms=...
+//         [more key=value pairs]
 //
 // Either it spawns the server on a dataset it loads (or finds in
 // --dataset-dir), or it loads an already running server whose dataset

@@ -4,10 +4,20 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "glutecare/v1/alert.pb.h"
+#include "glutecare/v1/suggestion.pb.h"
 #include "server/common/status.h"
 
 namespace glutecare::sqlite {
 namespace {
+
+// The partial indexes below name enum numbers as literals, because SQLite
+// takes no parameters in an index definition and a shipped migration never
+// changes; these pin the numbers, and every query binds them from the enums.
+static_assert(v1::ALERT_STATE_RESOLVED == 3,
+              "alerts_unresolved is WHERE state != 3 (migration 3)");
+static_assert(v1::SUGGESTION_STATE_OPEN == 1,
+              "suggestions_open is WHERE state = 1 (migration 4)");
 
 // Migration N (1-based) brings user_version from N-1 to N. Never edit a
 // migration that has shipped: add a new one.
