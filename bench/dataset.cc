@@ -143,7 +143,9 @@ absl::StatusOr<Dataset> LoadDataset(Store& store, const DatasetOptions& options,
                                 .program_revision = revision,
                                 .token = std::move(secret)});
 
-    // Most patients keep to their program; some drift off.
+    // Most patients keep to their program; some drift off. The history is
+    // stored in one transaction per patient.
+    ImportedHistory history;
     const double adherence = absl::Uniform(random, 0.3, 1.0);
     int pain = p.baseline_pain();
     for (absl::CivilDay day = first_day; day < today; ++day) {
@@ -171,9 +173,7 @@ absl::StatusOr<Dataset> LoadDataset(Store& store, const DatasetOptions& options,
         s.set_pain_area(v1::PAIN_AREA_LOWER_BACK);
         s.set_difficulty(v1::DIFFICULTY_ABOUT_RIGHT);
         *s.mutable_create_time() = s.perform_time();
-        GLUTECARE_RETURN_IF_ERROR(
-            store.CreateSession(s, GenerateResourceId()).status());
-        ++dataset.sessions;
+        history.sessions.push_back(std::move(s));
       }
       if ((day - first_day) % 2 == 0) {
         v1::PainReport r;
@@ -183,11 +183,12 @@ absl::StatusOr<Dataset> LoadDataset(Store& store, const DatasetOptions& options,
         r.set_local_date(FormatDate(day));
         r.set_area(v1::PAIN_AREA_LOWER_BACK);
         r.set_score(pain);
-        GLUTECARE_RETURN_IF_ERROR(
-            store.CreatePainReport(r, GenerateResourceId()).status());
-        ++dataset.pain_reports;
+        history.pain_reports.push_back(std::move(r));
       }
     }
+    GLUTECARE_RETURN_IF_ERROR(store.ImportHistory(patient, history));
+    dataset.sessions += static_cast<int64_t>(history.sessions.size());
+    dataset.pain_reports += static_cast<int64_t>(history.pain_reports.size());
   }
   return dataset;
 }

@@ -579,6 +579,57 @@ TEST_P(StoreContractTest, RecordsOfAMissingPatientAreNotFound) {
             absl::StatusCode::kNotFound);
 }
 
+TEST_P(StoreContractTest, AnImportedHistoryIsStoredWholeOrNotAtAll) {
+  ImportedHistory history;
+  for (int i = 0; i < 30; ++i) {
+    history.sessions.push_back(Session("p1", absl::StrCat("h", i),
+                                       1'763'000'000 + 86'400 * i,
+                                       absl::StrFormat("2026-10-%02d", i + 1)));
+    if (i % 2 == 0) {
+      history.pain_reports.push_back(PainReport(
+          "p1", absl::StrCat("h", i), absl::StrFormat("2026-10-%02d", i + 1)));
+    }
+  }
+  ASSERT_OK(store_->ImportHistory(kP1, history));
+  std::vector<v1::Session> sessions = ReadAll(
+      [&](const PageRequest& page) { return store_->ListSessions(kP1, page); });
+  ASSERT_EQ(sessions.size(), 30u);
+  EXPECT_EQ(sessions.back().name(), history.sessions[0].name());
+  ExpectRead(store_->GetSession({"demo", "p1", "h7"}), history.sessions[7]);
+  EXPECT_EQ(ReadAll([&](const PageRequest& page) {
+              return store_->ListPainReports(kP1, page);
+            }).size(),
+            15u);
+
+  // Each of these fails the whole import: nothing of it is stored.
+  auto rejected = [&](ImportedHistory bad) {
+    bad.sessions.insert(bad.sessions.begin(),
+                        Session("p1", "fresh", 1'764'000'000, "2026-11-30"));
+    const absl::Status status = store_->ImportHistory(kP1, bad);
+    EXPECT_EQ(CodeOf(store_->GetSession({"demo", "p1", "fresh"})),
+              absl::StatusCode::kNotFound);
+    return status.code();
+  };
+  ImportedHistory taken;
+  taken.sessions.push_back(history.sessions[3]);
+  EXPECT_EQ(rejected(taken), absl::StatusCode::kAlreadyExists);
+  ImportedHistory no_revision;
+  no_revision.sessions.push_back(Session("p1", "r9", 1'764'000'000));
+  no_revision.sessions.back().set_program_revision(
+      "clinics/demo/patients/p1/programs/g1@9");
+  EXPECT_EQ(rejected(no_revision), absl::StatusCode::kNotFound);
+  ImportedHistory elsewhere;
+  ASSERT_OK(store_->CreatePatient(Patient("p2", "MRN-2")));
+  elsewhere.pain_reports.push_back(PainReport("p2", "x", "2026-11-01"));
+  EXPECT_EQ(rejected(elsewhere), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(CodeOf(store_->ImportHistory({"demo", "nobody"}, {})),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(ReadAll([&](const PageRequest& page) {
+              return store_->ListSessions(kP1, page);
+            }).size(),
+            30u);
+}
+
 // One create method that is idempotent by request_id, driven the same way.
 struct IdempotentCreate {
   const char* method;

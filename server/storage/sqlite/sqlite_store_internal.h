@@ -106,6 +106,8 @@ class SqliteStore final : public Store {
       const v1::PainReport& report, absl::string_view request_id) override;
   absl::StatusOr<Page<v1::PainReport>> ListPainReports(
       const PatientName& patient, const PageRequest& page) override;
+  absl::Status ImportHistory(const PatientName& patient,
+                             const ImportedHistory& history) override;
   absl::StatusOr<v1::OutcomeAssignment> CreateOutcomeAssignment(
       const v1::OutcomeAssignment& assignment) override;
   absl::StatusOr<v1::OutcomeAssignment> GetOutcomeAssignment(
@@ -290,6 +292,18 @@ class SqliteStore final : public Store {
       Connection& db, const AlertName& name);
   // Writes an alert's state and body (without its sequence, the pk).
   static absl::Status UpdateAlert(Connection& db, int64_t pk, v1::Alert alert);
+  // Inserts a session of the patient `patient_pk` that followed revision
+  // `revision_id` of the program `program_pk`, and a check-in; `request_id`
+  // may be empty. REQUIRES: in a write transaction.
+  static absl::Status InsertSession(Connection& db, int64_t patient_pk,
+                                    const SessionName& name,
+                                    absl::string_view request_id,
+                                    int64_t program_pk, int64_t revision_id,
+                                    const v1::Session& session);
+  static absl::Status InsertPainReport(Connection& db, int64_t patient_pk,
+                                       const PainReportName& name,
+                                       absl::string_view request_id,
+                                       const v1::PainReport& report);
   // The stored body of a request_id already used by a patient, if any.
   static absl::StatusOr<std::optional<std::string>> FindByRequestId(
       Connection& db, const char* sql, int64_t patient_pk,
