@@ -1,6 +1,6 @@
-// The SQLite Store: its connections (one writer, a pool of readers), the
-// group commit, the reopen after a failed sync, and the lookups every
-// aggregate shares. Each aggregate's methods are in a file of its own.
+// The SQLite Store: how reads reach the pool of read connections and writes
+// the group commit, how it is opened, and the lookups every aggregate shares.
+// Each aggregate's methods are in a file of its own.
 #include "server/storage/sqlite/sqlite_store.h"
 
 #include <map>
@@ -14,184 +14,18 @@
 
 namespace glutecare::sqlite_store_internal {
 
-// `count` read-only connections to the database of `writer_options`.
-absl::StatusOr<std::vector<std::unique_ptr<Connection>>> OpenReaders(
-    const Connection::Options& writer_options, int count) {
-  Connection::Options reader_options = writer_options;
-  reader_options.read_only = true;
-  std::vector<std::unique_ptr<Connection>> readers;
-  for (int i = 0; i < count; ++i) {
-    GLUTECARE_ASSIGN_OR_RETURN(std::unique_ptr<Connection> reader,
-                               Connection::Open(reader_options));
-    readers.push_back(std::move(reader));
-  }
-  return readers;
-}
-
-absl::StatusOr<Connection*> SqliteStore::TakeReader() {
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    {
-      absl::MutexLock lock(&read_mu_);
-      read_mu_.Await(absl::Condition(
-          +[](SqliteStore* store) ABSL_NO_THREAD_SAFETY_ANALYSIS {
-            return !store->reopening_ &&
-                   (!store->free_readers_.empty() || store->readers_.empty());
-          },
-          this));
-      if (!free_readers_.empty()) {
-        Connection* db = free_readers_.back();
-        free_readers_.pop_back();
-        return db;
-      }
-    }
-    // A Reopen failed and left the readers closed. The next write leader
-    // tries it again before anything else: be that writer, with a write
-    // that changes nothing.
-    if (attempt == 0) {
-      auto no_change = [](Connection&) { return absl::OkStatus(); };
-      PendingWrite nothing{.run = no_change};
-      (void)CommitInGroup(nothing);
-    }
-  }
+absl::StatusOr<ConnectionPool::Lease> SqliteStore::TakeReader() {
+  absl::StatusOr<ConnectionPool::Lease> reader = readers_->Acquire();
+  if (reader.ok()) return reader;
+  // A reopen after a failed sync failed and left the readers closed. The
+  // next write transaction tries it again before anything else: run one,
+  // with a write that changes nothing.
+  (void)writes_.Commit([](Connection&) { return absl::OkStatus(); });
+  absl::StatusOr<ConnectionPool::Lease> retried = readers_->Acquire();
+  if (retried.ok()) return retried;
   return absl::UnavailableError(
       "the database has not been reopened yet after a failed disk sync: "
       "retry shortly");
-}
-
-absl::Status SqliteStore::CommitInGroup(PendingWrite& write) {
-  absl::MutexLock lock(&write_mu_);
-  write_queue_.push_back(&write);
-  struct Wait {
-    SqliteStore* store;
-    PendingWrite* write;
-  } wait{this, &write};
-  while (!write.done) {
-    if (writing_) {
-      write_mu_.Await(absl::Condition(
-          +[](Wait* w) ABSL_NO_THREAD_SAFETY_ANALYSIS {
-            return w->write->done || !w->store->writing_;
-          },
-          &wait));
-      continue;
-    }
-    // The leader: this write is in the batch it takes.
-    writing_ = true;
-    std::vector<PendingWrite*> batch;
-    batch.swap(write_queue_);
-    const bool reopen = reopen_needed_;
-    write_mu_.Unlock();
-    const bool reopen_next = RunBatch(batch, reopen);
-    write_mu_.Lock();
-    reopen_needed_ = reopen_next;
-    for (PendingWrite* done : batch) done->done = true;
-    writing_ = false;
-  }
-  return write.status;
-}
-
-bool SqliteStore::RunBatch(const std::vector<PendingWrite*>& batch,
-                           bool reopen) {
-  if (reopen) {
-    if (absl::Status reopened = Reopen(); !reopened.ok()) {
-      Log(LogSeverity::kError,
-          absl::StrCat("reopening the database after a failed disk sync "
-                       "failed (",
-                       reopened.ToString(),
-                       "); writes are refused until it succeeds"));
-      const absl::Status refused = absl::UnavailableError(absl::StrCat(
-          "writes are refused until the database has been reopened after a "
-          "failed disk sync, and reopening it failed (",
-          reopened.message(), "): retry shortly"));
-      for (PendingWrite* write : batch) write->status = refused;
-      return true;
-    }
-    Log(LogSeverity::kWarning,
-        "reopened the database after a failed disk sync: SQLite recovered it "
-        "from the file as it is on disk; writes go on");
-  }
-  RunTransaction(batch);
-  if (!writer_->sync_failed()) return false;
-  Log(LogSeverity::kError,
-      absl::StrCat("a disk sync failed while committing ", batch.size(),
-                   " write(s): they were answered UNAVAILABLE, though they "
-                   "may be on disk (the outcome is unknown); writes are "
-                   "refused until the database has been closed and opened "
-                   "again"));
-  return true;
-}
-
-absl::Status SqliteStore::Reopen() {
-  absl::MutexLock lock(&read_mu_);
-  reopening_ = true;
-  const bool readers_back = read_mu_.AwaitWithTimeout(
-      absl::Condition(
-          +[](SqliteStore* store) ABSL_NO_THREAD_SAFETY_ANALYSIS {
-            return store->free_readers_.size() == store->readers_.size();
-          },
-          this),
-      writer_options_.busy_timeout);
-  if (!readers_back) {
-    reopening_ = false;
-    return absl::UnavailableError("reads in flight did not end in time");
-  }
-  free_readers_.clear();
-  readers_.clear();
-  // The last connection to close: SQLite checkpoints the commits it knows
-  // of and, if the disk syncs again, removes the WAL. Opening the file again
-  // then recovers the database from the WAL as it is on disk.
-  writer_.reset();
-  absl::Status opened = OpenConnections();
-  reopening_ = false;
-  return opened;
-}
-
-absl::Status SqliteStore::OpenConnections() {
-  GLUTECARE_ASSIGN_OR_RETURN(writer_, Connection::Open(writer_options_));
-  GLUTECARE_ASSIGN_OR_RETURN(readers_,
-                             OpenReaders(writer_options_, read_connections_));
-  for (auto& reader : readers_) free_readers_.push_back(reader.get());
-  return absl::OkStatus();
-}
-
-void SqliteStore::RunTransaction(const std::vector<PendingWrite*>& batch) {
-  Connection& db = *writer_;
-  auto fail_all = [&](const absl::Status& status) {
-    for (PendingWrite* write : batch) write->status = status;
-  };
-  absl::StatusOr<Transaction> txn =
-      Transaction::Begin(db, Transaction::Mode::kWrite);
-  if (!txn.ok()) return fail_all(txn.status());
-  for (PendingWrite* write : batch) {
-    if (absl::Status status = db.Exec("SAVEPOINT w"); !status.ok()) {
-      return fail_all(status);
-    }
-    write->status = write->run(db);
-    if (write->status.ok()) {
-      if (absl::Status status = db.Exec("RELEASE w"); !status.ok()) {
-        return fail_all(status);
-      }
-      continue;
-    }
-    // Some errors (a full disk, an I/O error) make SQLite roll back the
-    // whole transaction: then every write of the batch is lost, and none
-    // may be answered OK.
-    if (sqlite3_get_autocommit(db.raw())) {
-      const absl::Status lost = write->status;
-      return fail_all(absl::IsUnavailable(lost)
-                          ? lost
-                          : absl::UnavailableError(absl::StrCat(
-                                "the write transaction was rolled back: ",
-                                lost.message())));
-    }
-    absl::Status undone = db.Exec("ROLLBACK TO w");
-    if (undone.ok()) undone = db.Exec("RELEASE w");
-    if (!undone.ok()) return fail_all(undone);
-  }
-  if (absl::Status committed = txn->Commit(); !committed.ok()) {
-    for (PendingWrite* write : batch) {
-      if (write->status.ok()) write->status = committed;
-    }
-  }
 }
 
 absl::StatusOr<int64_t> SqliteStore::ClinicPk(Connection& db,
@@ -284,7 +118,7 @@ absl::StatusOr<std::optional<std::string>> SqliteStore::FindByRequestId(
 namespace glutecare {
 
 using sqlite_store_internal::Connection;
-using sqlite_store_internal::OpenReaders;
+using sqlite_store_internal::ConnectionPool;
 using sqlite_store_internal::SqliteStore;
 
 absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(
@@ -301,11 +135,13 @@ absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(
   GLUTECARE_ASSIGN_OR_RETURN(std::unique_ptr<Connection> writer,
                              Connection::Open(writer_options));
   GLUTECARE_RETURN_IF_ERROR(sqlite::Migrate(*writer));
+  Connection::Options reader_options = writer_options;
+  reader_options.read_only = true;
   GLUTECARE_ASSIGN_OR_RETURN(
-      std::vector<std::unique_ptr<Connection>> readers,
-      OpenReaders(writer_options, options.read_connections));
-  return std::make_unique<SqliteStore>(std::move(writer), std::move(readers),
-                                       writer_options);
+      std::unique_ptr<ConnectionPool> readers,
+      ConnectionPool::Open(reader_options, options.read_connections));
+  return std::make_unique<SqliteStore>(std::move(writer), writer_options,
+                                       std::move(readers));
 }
 
 }  // namespace glutecare

@@ -1,6 +1,8 @@
 // The SQLite Store's class and the helpers its files share: one file per
 // aggregate (clinics.cc, patients.cc, ...) defines that aggregate's methods;
-// sqlite_store.cc the connections, the group commit and the shared lookups.
+// sqlite_store.cc how reads and writes reach their connections, and the
+// shared lookups. The mechanisms have files of their own: group_commit.h
+// (writes), connection_pool.h (reads), keyset_paging.h (List pages).
 // Internal to server/storage/sqlite/.
 #ifndef GLUTECARE_SERVER_STORAGE_SQLITE_SQLITE_STORE_INTERNAL_H_
 #define GLUTECARE_SERVER_STORAGE_SQLITE_SQLITE_STORE_INTERNAL_H_
@@ -18,7 +20,6 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
-#include "absl/synchronization/mutex.h"
 #include "google/protobuf/message_lite.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "server/common/log.h"
@@ -28,6 +29,8 @@
 #include "server/domain/outcomes/assignment_counters.h"
 #include "server/domain/suggestion_plan.h"
 #include "server/domain/text.h"
+#include "server/storage/sqlite/connection_pool.h"
+#include "server/storage/sqlite/group_commit.h"
 #include "server/storage/sqlite/keyset_paging.h"
 #include "server/storage/sqlite/schema.h"
 #include "server/storage/sqlite/sqlite.h"
@@ -36,6 +39,8 @@
 namespace glutecare::sqlite_store_internal {
 
 using sqlite::Connection;
+using sqlite::ConnectionPool;
+using sqlite::GroupCommit;
 using sqlite::Statement;
 using sqlite::Transaction;
 
@@ -56,17 +61,22 @@ inline absl::Status StaleEtag(absl::string_view resource,
 
 class SqliteStore final : public Store {
  public:
-  // `writer_options` (the writer's) and as many readers as given reopen the
-  // connections after a failed sync (see Reopen).
+  // `writer` (opened with `writer_options`) takes every write, `readers`
+  // every read. After a failed sync, both are reopened together: the readers
+  // closed first, the writer last (see GroupCommit::Options::reopen_around),
+  // waiting at most the busy timeout for the reads in flight.
   SqliteStore(std::unique_ptr<Connection> writer,
-              std::vector<std::unique_ptr<Connection>> readers,
-              Connection::Options writer_options)
-      : writer_options_(std::move(writer_options)),
-        read_connections_(static_cast<int>(readers.size())),
-        writer_(std::move(writer)),
-        readers_(std::move(readers)) {
-    for (auto& reader : readers_) free_readers_.push_back(reader.get());
-  }
+              const Connection::Options& writer_options,
+              std::unique_ptr<ConnectionPool> readers)
+      : readers_(std::move(readers)),
+        writes_(std::move(writer),
+                {.writer = writer_options,
+                 .reopen_around =
+                     [readers = readers_.get(),
+                      wait = writer_options.busy_timeout](
+                         absl::FunctionRef<absl::Status()> reopen_writer) {
+                       return readers->Reopen(wait, reopen_writer);
+                     }}) {}
 
   absl::StatusOr<v1::Clinic> CreateClinic(const v1::Clinic& clinic) override;
   absl::StatusOr<v1::Clinic> GetClinic(const ClinicName& name) override;
@@ -196,61 +206,23 @@ class SqliteStore final : public Store {
   };
 
   // Runs `fn` on a free read connection inside one read transaction, so
-  // everything it reads comes from one snapshot.
+  // everything it reads comes from one snapshot (WAL: writes that commit
+  // meanwhile are not seen).
   template <typename T>
   absl::StatusOr<T> Read(absl::FunctionRef<absl::StatusOr<T>(Connection&)> fn);
-  // A free read connection, taken from the pool (Read gives it back). Waits
-  // for one, and while Reopen runs. After a Reopen that failed, tries it
-  // again first; UNAVAILABLE if that fails too.
-  absl::StatusOr<Connection*> TakeReader();
+  // A free read connection from the pool (see ConnectionPool::Acquire).
+  // After a reopen that failed, has the next write try it again first;
+  // UNAVAILABLE if that fails too.
+  absl::StatusOr<ConnectionPool::Lease> TakeReader();
 
   // Runs `fn` on the write connection inside a savepoint of a write
-  // transaction and returns once that transaction has committed; when `fn`
-  // fails, everything it wrote is rolled back and the rest of the
-  // transaction is unaffected. Group commit: writes that arrive while a
-  // transaction commits wait and then share the next one (one BEGIN
-  // IMMEDIATE, one COMMIT, one disk sync), each in its own savepoint, so
-  // concurrent writers pay for one sync between them, not one each. A
-  // commit that fails fails every write of its transaction. `fn` must not
-  // call Write.
+  // transaction (BEGIN IMMEDIATE: the one writer) and returns once that
+  // transaction has committed and synced; when `fn` fails, everything it
+  // wrote is rolled back and the rest of the transaction is unaffected. See
+  // GroupCommit for which writes share a transaction and how a failed one
+  // or a failed sync is answered. `fn` must not call Write.
   template <typename T>
   absl::StatusOr<T> Write(absl::FunctionRef<absl::StatusOr<T>(Connection&)> fn);
-
-  // One caller's write, queued for group commit.
-  struct PendingWrite {
-    // Runs the caller's function in the open transaction.
-    absl::FunctionRef<absl::Status(Connection&)> run;
-    // The outcome once `done`: run's error, the transaction's, or OK.
-    absl::Status status;
-    bool done = false;
-  };
-
-  // Queues `write` and returns its outcome once its transaction ended. The
-  // first waiting caller that finds no transaction running becomes the
-  // leader: it takes the whole queue and runs it as one transaction
-  // (RunBatch) while later callers queue up for the next.
-  absl::Status CommitInGroup(PendingWrite& write);
-  // Runs `batch` as RunTransaction does, after reopening the database when
-  // `reopen` (see Reopen); while reopening fails, every write of the batch
-  // fails UNAVAILABLE. Returns whether the database must be reopened before
-  // the next batch: after a failed sync, or a failed reopen. REQUIRES: the
-  // caller is the leader.
-  bool RunBatch(const std::vector<PendingWrite*>& batch, bool reopen);
-  // Runs `batch` in one write transaction on writer_, a savepoint per write,
-  // and sets each write's status. REQUIRES: the caller is the leader.
-  void RunTransaction(const std::vector<PendingWrite*>& batch);
-  // Closes every connection and opens the database again, so that SQLite
-  // recovers it from the file as it is on disk. After a failed sync the
-  // connections' view of the file cannot be trusted: the commit whose sync
-  // failed was written to the WAL and may be on disk, and the operating
-  // system may have dropped the pages it could not write (PostgreSQL stops
-  // on a failed fsync for the same reason). Waits at most busy_timeout for
-  // the reads in flight; reads arriving meanwhile wait. UNAVAILABLE when a
-  // connection cannot be opened: then reads are refused too until a later
-  // Reopen succeeds. REQUIRES: the caller is the leader.
-  absl::Status Reopen();
-  // Opens writer_ and readers_. REQUIRES: both are closed.
-  absl::Status OpenConnections() ABSL_EXCLUSIVE_LOCKS_REQUIRED(read_mu_);
 
   // A page of one patient's records: `sql` selects as RunListQuery requires,
   // with the patient's pk as ?1 and the body as column 2. `sql` is a literal
@@ -309,42 +281,20 @@ class SqliteStore final : public Store {
       Connection& db, const char* sql, int64_t patient_pk,
       absl::string_view request_id);
 
-  const Connection::Options writer_options_;
-  const int read_connections_;
-
-  absl::Mutex write_mu_;
-  // Writes waiting for the next transaction, in arrival order.
-  std::vector<PendingWrite*> write_queue_ ABSL_GUARDED_BY(write_mu_);
-  // A leader is running a transaction; only it uses or replaces writer_.
-  bool writing_ ABSL_GUARDED_BY(write_mu_) = false;
-  // A sync failed (or reopening after one did): the next leader reopens the
-  // database before it writes anything.
-  bool reopen_needed_ ABSL_GUARDED_BY(write_mu_) = false;
-  // Null only after a Reopen that failed.
-  std::unique_ptr<Connection> writer_;
-
-  absl::Mutex read_mu_;
-  // Empty only after a Reopen that failed.
-  std::vector<std::unique_ptr<Connection>> readers_ ABSL_GUARDED_BY(read_mu_);
-  std::vector<Connection*> free_readers_ ABSL_GUARDED_BY(read_mu_);
-  // Reopen is waiting for the readers or replacing them: reads wait.
-  bool reopening_ ABSL_GUARDED_BY(read_mu_) = false;
+  // Declared before writes_, whose reopen closes and opens them too.
+  const std::unique_ptr<ConnectionPool> readers_;
+  GroupCommit writes_;
 };
 
 template <typename T>
 absl::StatusOr<T> SqliteStore::Read(
     absl::FunctionRef<absl::StatusOr<T>(Connection&)> fn) {
-  GLUTECARE_ASSIGN_OR_RETURN(Connection * db, TakeReader());
-  absl::StatusOr<T> result = [&]() -> absl::StatusOr<T> {
-    GLUTECARE_ASSIGN_OR_RETURN(
-        Transaction txn, Transaction::Begin(*db, Transaction::Mode::kRead));
-    GLUTECARE_ASSIGN_OR_RETURN(T value, fn(*db));
-    GLUTECARE_RETURN_IF_ERROR(txn.Commit());
-    return value;
-  }();
-  absl::MutexLock lock(&read_mu_);
-  free_readers_.push_back(db);
-  return result;
+  GLUTECARE_ASSIGN_OR_RETURN(ConnectionPool::Lease db, TakeReader());
+  GLUTECARE_ASSIGN_OR_RETURN(
+      Transaction txn, Transaction::Begin(*db, Transaction::Mode::kRead));
+  GLUTECARE_ASSIGN_OR_RETURN(T value, fn(*db));
+  GLUTECARE_RETURN_IF_ERROR(txn.Commit());
+  return value;
 }
 
 template <typename T>
@@ -355,8 +305,7 @@ absl::StatusOr<T> SqliteStore::Write(
     result.emplace(fn(db));
     return result->status();
   };
-  PendingWrite write{.run = run};
-  GLUTECARE_RETURN_IF_ERROR(CommitInGroup(write));
+  GLUTECARE_RETURN_IF_ERROR(writes_.Commit(run));
   return *std::move(result);
 }
 
