@@ -4,12 +4,12 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "server/app/references.h"
 #include "server/common/clock.h"
 #include "server/common/status.h"
 #include "server/domain/calendar.h"
 #include "server/domain/resource_names.h"
 #include "server/domain/text.h"
-#include "server/service/references.h"
 
 namespace glutecare {
 namespace {

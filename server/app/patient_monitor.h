@@ -17,8 +17,8 @@
 // kMaxBacklog evaluations wait: beyond that, Schedule waits for room, so
 // under overload the writers slow down rather than the derived data falling
 // ever further behind (and Flush, and a shutdown, stay short).
-#ifndef GLUTECARE_SERVER_SERVICE_PATIENT_MONITOR_H_
-#define GLUTECARE_SERVER_SERVICE_PATIENT_MONITOR_H_
+#ifndef GLUTECARE_SERVER_APP_PATIENT_MONITOR_H_
+#define GLUTECARE_SERVER_APP_PATIENT_MONITOR_H_
 
 #include <cstdint>
 #include <set>
@@ -29,10 +29,10 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "server/app/alert_hub.h"
+#include "server/common/executor.h"
 #include "server/domain/exercise_catalog.h"
 #include "server/domain/resource_names.h"
-#include "server/service/alert_hub.h"
-#include "server/service/executor.h"
 #include "server/storage/store.h"
 
 namespace glutecare {
@@ -101,4 +101,4 @@ class PatientMonitor final {
 
 }  // namespace glutecare
 
-#endif  // GLUTECARE_SERVER_SERVICE_PATIENT_MONITOR_H_
+#endif  // GLUTECARE_SERVER_APP_PATIENT_MONITOR_H_

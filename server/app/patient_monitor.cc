@@ -1,4 +1,4 @@
-#include "server/service/patient_monitor.h"
+#include "server/app/patient_monitor.h"
 
 #include <string>
 

@@ -1,4 +1,4 @@
-#include "server/service/fhir_export.h"
+#include "server/app/fhir_export.h"
 
 #include <algorithm>
 #include <utility>
@@ -6,9 +6,9 @@
 #include "absl/container/btree_set.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
+#include "server/app/references.h"
 #include "server/common/status.h"
 #include "server/domain/fhir/ids.h"
-#include "server/service/references.h"
 
 namespace glutecare {
 namespace {

@@ -1,7 +1,7 @@
 // CsvChunks over a real SqliteStore: whole rows in chunks of about the size
 // asked for, every row once whatever the page sizes, the header first, and
 // patients without rows skipped.
-#include "server/service/csv_chunks.h"
+#include "server/app/csv_chunks.h"
 
 #include <string>
 #include <vector>
