@@ -114,11 +114,13 @@ absl::StatusOr<std::string> ExportPatientBundle(
       patient.parent(), fhir::FhirId(patient.ToString()), now,
       std::move(resources)));
   if (json.size() > max_bundle_bytes) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        patient.ToString(), " is ", json.size() / 1024,
-        " KiB as a FHIR Bundle, more than one reply may carry (",
-        max_bundle_bytes / 1024,
-        " KiB): export it with the clinic (ExportClinicResources)"));
+    return WithReason(
+        absl::FailedPreconditionError(absl::StrCat(
+            patient.ToString(), " is ", json.size() / 1024,
+            " KiB as a FHIR Bundle, more than one reply may carry (",
+            max_bundle_bytes / 1024,
+            " KiB): export it with the clinic (ExportClinicResources)")),
+        reason::kBundleTooLarge);
   }
   return json;
 }

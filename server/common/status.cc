@@ -1,5 +1,6 @@
 #include "server/common/status.h"
 
+#include <string>
 #include <utility>
 
 #include "absl/strings/cord.h"
@@ -32,7 +33,7 @@ absl::Status Violations::ToStatus() const {
   absl::Status status = absl::InvalidArgumentError(message);
   status.SetPayload(kBadRequestTypeUrl,
                     absl::Cord(bad_request.SerializeAsString()));
-  return status;
+  return WithReason(std::move(status), reason::kInvalidField);
 }
 
 absl::Status InvalidFieldError(std::string field, std::string description) {
@@ -51,6 +52,57 @@ std::vector<FieldViolation> FieldViolationsOf(const absl::Status& status) {
     result.push_back({v.field(), v.description()});
   }
   return result;
+}
+
+absl::Status WithReason(absl::Status status, absl::string_view reason) {
+  if (status.ok()) return status;
+  google::rpc::ErrorInfo info;
+  info.set_reason(std::string(reason));
+  status.SetPayload(kErrorInfoTypeUrl, absl::Cord(info.SerializeAsString()));
+  return status;
+}
+
+std::string ErrorReasonOf(const absl::Status& status) {
+  if (status.ok()) return "";
+  if (absl::optional<absl::Cord> payload =
+          status.GetPayload(kErrorInfoTypeUrl)) {
+    google::rpc::ErrorInfo info;
+    if (info.ParseFromString(std::string(*payload)) && !info.reason().empty()) {
+      return info.reason();
+    }
+  }
+  return std::string(DefaultReason(status.code()));
+}
+
+absl::string_view DefaultReason(absl::StatusCode code) {
+  switch (code) {
+    case absl::StatusCode::kOk:
+      return "";
+    case absl::StatusCode::kInvalidArgument:
+      return reason::kInvalidField;
+    case absl::StatusCode::kNotFound:
+      return reason::kResourceNotFound;
+    case absl::StatusCode::kAlreadyExists:
+      return reason::kResourceExists;
+    case absl::StatusCode::kAborted:
+      return reason::kEtagMismatch;
+    case absl::StatusCode::kFailedPrecondition:
+      return reason::kFailedPrecondition;
+    case absl::StatusCode::kResourceExhausted:
+      return reason::kOverloaded;
+    case absl::StatusCode::kUnavailable:
+      return reason::kTemporarilyUnavailable;
+    case absl::StatusCode::kCancelled:
+      return reason::kCancelled;
+    case absl::StatusCode::kDeadlineExceeded:
+      return reason::kDeadlineExceeded;
+    case absl::StatusCode::kUnauthenticated:
+      return reason::kUnauthenticated;
+    case absl::StatusCode::kPermissionDenied:
+      return reason::kPermissionDenied;
+    default:
+      return reason::kInternalError;
+  }
 }
 
 }  // namespace glutecare
