@@ -75,34 +75,24 @@ std::string ErrorReasonOf(const absl::Status& status) {
 }
 
 absl::string_view DefaultReason(absl::StatusCode code) {
-  switch (code) {
-    case absl::StatusCode::kOk:
-      return "";
-    case absl::StatusCode::kInvalidArgument:
-      return reason::kInvalidField;
-    case absl::StatusCode::kNotFound:
-      return reason::kResourceNotFound;
-    case absl::StatusCode::kAlreadyExists:
-      return reason::kResourceExists;
-    case absl::StatusCode::kAborted:
-      return reason::kEtagMismatch;
-    case absl::StatusCode::kFailedPrecondition:
-      return reason::kFailedPrecondition;
-    case absl::StatusCode::kResourceExhausted:
-      return reason::kOverloaded;
-    case absl::StatusCode::kUnavailable:
-      return reason::kTemporarilyUnavailable;
-    case absl::StatusCode::kCancelled:
-      return reason::kCancelled;
-    case absl::StatusCode::kDeadlineExceeded:
-      return reason::kDeadlineExceeded;
-    case absl::StatusCode::kUnauthenticated:
-      return reason::kUnauthenticated;
-    case absl::StatusCode::kPermissionDenied:
-      return reason::kPermissionDenied;
-    default:
-      return reason::kInternalError;
+  using Code = absl::StatusCode;
+  static constexpr std::pair<Code, absl::string_view> kDefaults[] = {
+      {Code::kOk, ""},
+      {Code::kInvalidArgument, reason::kInvalidField},
+      {Code::kNotFound, reason::kResourceNotFound},
+      {Code::kAlreadyExists, reason::kResourceExists},
+      {Code::kAborted, reason::kEtagMismatch},
+      {Code::kFailedPrecondition, reason::kFailedPrecondition},
+      {Code::kResourceExhausted, reason::kOverloaded},
+      {Code::kUnavailable, reason::kTemporarilyUnavailable},
+      {Code::kCancelled, reason::kCancelled},
+      {Code::kDeadlineExceeded, reason::kDeadlineExceeded},
+      {Code::kUnauthenticated, reason::kUnauthenticated},
+      {Code::kPermissionDenied, reason::kPermissionDenied}};
+  for (const auto& [known, name] : kDefaults) {
+    if (known == code) return name;
   }
+  return reason::kInternalError;
 }
 
 }  // namespace glutecare
