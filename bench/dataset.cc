@@ -14,10 +14,10 @@
 #include "absl/time/clock.h"
 #include "common/secret_file.h"
 #include "google/protobuf/util/time_util.h"
+#include "server/app/access_tokens.h"
 #include "server/common/status.h"
 #include "server/domain/calendar.h"
 #include "server/domain/resource_names.h"
-#include "server/service/access_tokens.h"
 #include "server/storage/sqlite/sqlite_store.h"
 
 namespace glutecare::bench {

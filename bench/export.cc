@@ -15,7 +15,7 @@
 #include "absl/time/time.h"
 #include "bench/server_process.h"
 #include "glutecare/v1/fhir_export_service.grpc.pb.h"
-#include "server/service/access_tokens.h"
+#include "server/app/access_tokens.h"
 #include "server/storage/sqlite/sqlite_store.h"
 
 namespace glutecare::bench {

@@ -21,7 +21,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "google/protobuf/descriptor.h"
-#include "server/service/access_tokens.h"
+#include "server/app/access_tokens.h"
 #include "server/service/server.h"
 #include "server/storage/sqlite/sqlite_store.h"
 

@@ -1,5 +1,6 @@
 #include "server/common/status.h"
 
+#include <string>
 #include <utility>
 
 #include "absl/strings/cord.h"
@@ -32,7 +33,7 @@ absl::Status Violations::ToStatus() const {
   absl::Status status = absl::InvalidArgumentError(message);
   status.SetPayload(kBadRequestTypeUrl,
                     absl::Cord(bad_request.SerializeAsString()));
-  return status;
+  return WithReason(std::move(status), reason::kInvalidField);
 }
 
 absl::Status InvalidFieldError(std::string field, std::string description) {
@@ -51,6 +52,47 @@ std::vector<FieldViolation> FieldViolationsOf(const absl::Status& status) {
     result.push_back({v.field(), v.description()});
   }
   return result;
+}
+
+absl::Status WithReason(absl::Status status, absl::string_view reason) {
+  if (status.ok()) return status;
+  google::rpc::ErrorInfo info;
+  info.set_reason(std::string(reason));
+  status.SetPayload(kErrorInfoTypeUrl, absl::Cord(info.SerializeAsString()));
+  return status;
+}
+
+std::string ErrorReasonOf(const absl::Status& status) {
+  if (status.ok()) return "";
+  if (absl::optional<absl::Cord> payload =
+          status.GetPayload(kErrorInfoTypeUrl)) {
+    google::rpc::ErrorInfo info;
+    if (info.ParseFromString(std::string(*payload)) && !info.reason().empty()) {
+      return info.reason();
+    }
+  }
+  return std::string(DefaultReason(status.code()));
+}
+
+absl::string_view DefaultReason(absl::StatusCode code) {
+  using Code = absl::StatusCode;
+  static constexpr std::pair<Code, absl::string_view> kDefaults[] = {
+      {Code::kOk, ""},
+      {Code::kInvalidArgument, reason::kInvalidField},
+      {Code::kNotFound, reason::kResourceNotFound},
+      {Code::kAlreadyExists, reason::kResourceExists},
+      {Code::kAborted, reason::kEtagMismatch},
+      {Code::kFailedPrecondition, reason::kFailedPrecondition},
+      {Code::kResourceExhausted, reason::kOverloaded},
+      {Code::kUnavailable, reason::kTemporarilyUnavailable},
+      {Code::kCancelled, reason::kCancelled},
+      {Code::kDeadlineExceeded, reason::kDeadlineExceeded},
+      {Code::kUnauthenticated, reason::kUnauthenticated},
+      {Code::kPermissionDenied, reason::kPermissionDenied}};
+  for (const auto& [known, name] : kDefaults) {
+    if (known == code) return name;
+  }
+  return reason::kInternalError;
 }
 
 }  // namespace glutecare

@@ -253,8 +253,9 @@ constexpr MethodPolicy kPolicies[] = {
 };
 
 absl::Status NotFound(absl::string_view resource) {
-  return absl::NotFoundError(
-      absl::StrCat(QuoteForMessage(resource), " not found"));
+  return WithReason(absl::NotFoundError(absl::StrCat(
+                        QuoteForMessage(resource), " not found")),
+                    reason::kResourceNotFound);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "server/common/status.h"
 #include "server/domain/plan_work.h"
 
 namespace glutecare {
@@ -135,8 +136,10 @@ absl::StatusOr<std::optional<v1::Alert>> MovedByTherapist(
     const google::protobuf::Timestamp& now) {
   if (alert.state() == state) return std::nullopt;
   if (alert.state() == v1::ALERT_STATE_RESOLVED) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        alert.name(), " is resolved; a resolved alert stays resolved"));
+    return WithReason(
+        absl::FailedPreconditionError(absl::StrCat(
+            alert.name(), " is resolved; a resolved alert stays resolved")),
+        reason::kAlertResolved);
   }
   v1::Alert moved = alert;
   moved.set_state(state);

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "server/common/status.h"
 #include "server/domain/plan_work.h"
 
 namespace glutecare {
@@ -73,13 +74,16 @@ std::vector<v1::Suggestion> DismissForNewRevision(
 absl::Status CheckAcceptable(const v1::Suggestion& suggestion,
                              int64_t latest_revision) {
   if (suggestion.state() != v1::SUGGESTION_STATE_OPEN) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(suggestion.name(), " is not open"));
+    return WithReason(absl::FailedPreconditionError(
+                          absl::StrCat(suggestion.name(), " is not open")),
+                      reason::kSuggestionNotOpen);
   }
   if (latest_revision != suggestion.based_on_revision()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the program has changed since the suggestion was made (revision ",
-        suggestion.based_on_revision(), ", now ", latest_revision, ")"));
+    return WithReason(
+        absl::FailedPreconditionError(absl::StrCat(
+            "the program has changed since the suggestion was made (revision ",
+            suggestion.based_on_revision(), ", now ", latest_revision, ")")),
+        reason::kProgramRevised);
   }
   return absl::OkStatus();
 }
@@ -95,8 +99,9 @@ v1::Suggestion Accepted(v1::Suggestion suggestion, int64_t accepted_revision,
 absl::StatusOr<v1::Suggestion> Dismissed(
     v1::Suggestion suggestion, const google::protobuf::Timestamp& now) {
   if (suggestion.state() != v1::SUGGESTION_STATE_OPEN) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(suggestion.name(), " is not open"));
+    return WithReason(absl::FailedPreconditionError(
+                          absl::StrCat(suggestion.name(), " is not open")),
+                      reason::kSuggestionNotOpen);
   }
   suggestion.set_state(v1::SUGGESTION_STATE_DISMISSED);
   *suggestion.mutable_update_time() = now;

@@ -2,10 +2,10 @@
 
 #include "absl/time/clock.h"
 #include "google/protobuf/util/time_util.h"
+#include "server/app/access_tokens.h"
 #include "server/common/clock.h"
 #include "server/common/status.h"
 #include "server/domain/resource_names.h"
-#include "server/service/access_tokens.h"
 
 namespace glutecare {
 

@@ -7,9 +7,9 @@
 #include <cstdint>
 
 #include "glutecare/v1/alert_service.grpc.pb.h"
-#include "server/service/alert_hub.h"
+#include "server/app/alert_hub.h"
+#include "server/app/patient_monitor.h"
 #include "server/service/call.h"
-#include "server/service/patient_monitor.h"
 #include "server/storage/store.h"
 
 namespace glutecare {

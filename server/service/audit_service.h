@@ -3,7 +3,7 @@
 #define GLUTECARE_SERVER_SERVICE_AUDIT_SERVICE_H_
 
 #include "glutecare/v1/audit_service.grpc.pb.h"
-#include "server/service/audit_log.h"
+#include "server/app/audit_log.h"
 #include "server/service/call.h"
 #include "server/storage/store.h"
 

@@ -5,8 +5,8 @@
 #define GLUTECARE_SERVER_SERVICE_CSV_EXPORT_SERVICE_H_
 
 #include "glutecare/v1/csv_export_service.grpc.pb.h"
+#include "server/app/csv_chunks.h"
 #include "server/service/call.h"
-#include "server/service/csv_chunks.h"
 #include "server/storage/store.h"
 
 namespace glutecare {

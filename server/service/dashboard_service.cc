@@ -1,11 +1,11 @@
 #include "server/service/dashboard_service.h"
 
 #include "absl/strings/str_cat.h"
+#include "server/app/references.h"
 #include "server/common/status.h"
 #include "server/domain/resource_names.h"
 #include "server/domain/validation.h"
 #include "server/service/call.h"
-#include "server/service/references.h"
 
 namespace glutecare {
 

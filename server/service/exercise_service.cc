@@ -22,7 +22,9 @@ grpc::ServerUnaryReactor* ExerciseServiceImpl::GetExercise(
         ExerciseName::Parse(request->name(), "name").status());
     const v1::Exercise* exercise = catalog_.Find(request->name());
     if (exercise == nullptr) {
-      return absl::NotFoundError(absl::StrCat(request->name(), " not found"));
+      return WithReason(
+          absl::NotFoundError(absl::StrCat(request->name(), " not found")),
+          reason::kResourceNotFound);
     }
     *response = *exercise;
     return absl::OkStatus();

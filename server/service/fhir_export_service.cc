@@ -9,12 +9,12 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "google/protobuf/util/time_util.h"
+#include "server/app/fhir_export.h"
 #include "server/common/clock.h"
 #include "server/common/status.h"
 #include "server/domain/fhir/export.h"
 #include "server/domain/resource_names.h"
 #include "server/domain/validation.h"
-#include "server/service/fhir_export.h"
 #include "server/service/producer_stream.h"
 
 namespace glutecare {

@@ -183,9 +183,11 @@ absl::StatusOr<Gate::Ticket> Gate::Arrive(
     int& calls = in_flight_[hash];
     if (calls >= options_.max_calls_per_principal) {
       if (calls == 0) in_flight_.erase(hash);
-      return absl::ResourceExhaustedError(absl::StrCat(
-          "this token already has ", options_.max_calls_per_principal,
-          " calls in flight: wait for them before sending more"));
+      return WithReason(
+          absl::ResourceExhaustedError(absl::StrCat(
+              "this token already has ", options_.max_calls_per_principal,
+              " calls in flight: wait for them before sending more")),
+          reason::kTooManyCallsInFlight);
     }
     ++calls;
     ++calls_in_flight_;

@@ -27,8 +27,8 @@
 #include "absl/time/time.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
+#include "server/app/audit_log.h"
 #include "server/domain/access_policy.h"
-#include "server/service/audit_log.h"
 #include "server/storage/store.h"
 
 namespace glutecare {

@@ -9,39 +9,6 @@
 #include "server/common/status.h"
 
 namespace glutecare {
-namespace {
-
-// A stable, machine-readable reason per status code (ErrorInfo.reason).
-const char* ReasonFor(absl::StatusCode code) {
-  switch (code) {
-    case absl::StatusCode::kInvalidArgument:
-      return "INVALID_FIELD";
-    case absl::StatusCode::kNotFound:
-      return "RESOURCE_NOT_FOUND";
-    case absl::StatusCode::kAlreadyExists:
-      return "RESOURCE_EXISTS";
-    case absl::StatusCode::kAborted:
-      return "ETAG_MISMATCH";
-    case absl::StatusCode::kFailedPrecondition:
-      return "FAILED_PRECONDITION";
-    case absl::StatusCode::kResourceExhausted:
-      return "OVERLOADED";
-    case absl::StatusCode::kUnavailable:
-      return "TEMPORARILY_UNAVAILABLE";
-    case absl::StatusCode::kCancelled:
-      return "CANCELLED";
-    case absl::StatusCode::kDeadlineExceeded:
-      return "DEADLINE_EXCEEDED";
-    case absl::StatusCode::kUnauthenticated:
-      return "UNAUTHENTICATED";
-    case absl::StatusCode::kPermissionDenied:
-      return "PERMISSION_DENIED";
-    default:
-      return "INTERNAL_ERROR";
-  }
-}
-
-}  // namespace
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
@@ -62,7 +29,7 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
     any->set_value(std::string(*bad_request));
   }
   google::rpc::ErrorInfo info;
-  info.set_reason(ReasonFor(code));
+  info.set_reason(ErrorReasonOf(status));
   info.set_domain(kErrorDomain);
   details.add_details()->PackFrom(info);
 

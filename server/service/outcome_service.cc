@@ -76,10 +76,12 @@ grpc::ServerUnaryReactor* OutcomeServiceImpl::GetQuestionnaire(
     }
     const v1::Questionnaire* questionnaire = outcomes::FindQuestionnaire(id);
     if (questionnaire == nullptr) {
-      return absl::NotFoundError(
-          absl::StrCat(request->name(), " not found: glutecare scores "
-                                        "questionnaires/odi and "
-                                        "questionnaires/lefs"));
+      return WithReason(
+          absl::NotFoundError(absl::StrCat(request->name(),
+                                           " not found: glutecare scores "
+                                           "questionnaires/odi and "
+                                           "questionnaires/lefs")),
+          reason::kResourceNotFound);
     }
     *response = *questionnaire;
     return absl::OkStatus();
@@ -172,10 +174,12 @@ grpc::ServerUnaryReactor* OutcomeServiceImpl::SubmitOutcomeResponse(
     absl::StatusOr<std::optional<v1::OutcomeResponse>> intake =
         store_.GetOutcomeIntake(assignment);
     if (absl::IsNotFound(intake.status())) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          patient.ToString(), " has no ",
-          outcomes::MeasureId(submitted.measure()),
-          " assignment: a therapist assigns the measure first"));
+      return WithReason(
+          absl::FailedPreconditionError(absl::StrCat(
+              patient.ToString(), " has no ",
+              outcomes::MeasureId(submitted.measure()),
+              " assignment: a therapist assigns the measure first")),
+          reason::kMeasureNotAssigned);
     }
     GLUTECARE_RETURN_IF_ERROR(intake.status());
 

@@ -9,8 +9,8 @@
 #define GLUTECARE_SERVER_SERVICE_OUTCOME_SERVICE_H_
 
 #include "glutecare/v1/outcome_service.grpc.pb.h"
+#include "server/app/patient_monitor.h"
 #include "server/service/call.h"
-#include "server/service/patient_monitor.h"
 #include "server/storage/store.h"
 
 namespace glutecare {

@@ -4,12 +4,12 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "server/app/references.h"
 #include "server/common/clock.h"
 #include "server/common/status.h"
 #include "server/domain/calendar.h"
 #include "server/domain/resource_names.h"
 #include "server/domain/text.h"
-#include "server/service/references.h"
 
 namespace glutecare {
 namespace {
@@ -66,11 +66,13 @@ grpc::ServerUnaryReactor* PatientImportServiceImpl::ImportPatients(
     GLUTECARE_ASSIGN_OR_RETURN(v1::Clinic clinic,
                                store_.GetClinic(batch.clinic));
     if (clinic.identifier_system().empty()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          batch.clinic.ToString(),
-          " has no identifier_system, so no MRN of a record can be told "
-          "from other identifiers; set it with glutecare-server bootstrap "
-          "--identifier-system"));
+      return WithReason(
+          absl::FailedPreconditionError(absl::StrCat(
+              batch.clinic.ToString(),
+              " has no identifier_system, so no MRN of a record can be told "
+              "from other identifiers; set it with glutecare-server bootstrap "
+              "--identifier-system")),
+          reason::kNoIdentifierSystem);
     }
     if (!request->default_therapist().empty()) {
       GLUTECARE_RETURN_IF_ERROR(CheckTherapistExists(

@@ -8,9 +8,9 @@
 
 #include "absl/status/statusor.h"
 #include "glutecare/v1/patient_import_service.grpc.pb.h"
+#include "server/app/patient_monitor.h"
 #include "server/domain/fhir/patient_import.h"
 #include "server/service/call.h"
-#include "server/service/patient_monitor.h"
 #include "server/storage/store.h"
 
 namespace glutecare {

@@ -3,8 +3,8 @@
 #define GLUTECARE_SERVER_SERVICE_PATIENT_SERVICE_H_
 
 #include "glutecare/v1/patient_service.grpc.pb.h"
+#include "server/app/patient_monitor.h"
 #include "server/service/call.h"
-#include "server/service/patient_monitor.h"
 #include "server/storage/store.h"
 
 namespace glutecare {

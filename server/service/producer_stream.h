@@ -3,7 +3,7 @@
 // message at a time, and the next is made only once the client has taken the
 // last (one write in flight). So a stream holds one message and what the
 // producer keeps between calls, however large the export and however slow
-// the client.
+// the client. Its lifetime is ServerStream's (server_stream.h).
 //
 //   grpc::ServerWriteReactor<v1::CsvChunk>* ExportCsv(
 //       grpc::CallbackServerContext* context,
@@ -21,6 +21,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <utility>
 
@@ -28,10 +29,12 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "common/status_macros.h"
+#include "google/protobuf/message.h"
 #include "server/domain/access_policy.h"
 #include "server/service/call.h"
 #include "server/service/gate.h"
-#include "server/service/grpc_status.h"
+#include "server/service/server_stream.h"
 
 namespace glutecare {
 
@@ -49,89 +52,31 @@ using ProducerFactory =
 
 namespace internal {
 
-// One stream. Deletes itself once gRPC is done with it (OnDone) and no task
-// of its own is running on the executor.
+// A stream of what one producer makes.
 template <typename Response>
-class ProducerStream final : public grpc::ServerWriteReactor<Response> {
+class ProducerStream final : public ServerStream<Response> {
  public:
   ProducerStream(CallRunner& calls, Gate::Ticket ticket,
                  std::unique_ptr<google::protobuf::Message> request,
                  ProducerFactory<Response> factory)
-      : calls_(calls),
-        ticket_(std::move(ticket)),
+      : ServerStream<Response>(calls, std::move(ticket)),
         request_(std::move(request)),
         factory_(std::move(factory)) {}
 
-  void Start() {
-    absl::MutexLock lock(&mu_);
-    RunLocked([this] { Admit(); });
-  }
-
-  void OnWriteDone(bool ok) override {
-    absl::MutexLock lock(&mu_);
-    if (!ok) {
-      FinishLocked(absl::CancelledError("the client went away"));
-      return;
-    }
-    RunLocked([this] { Produce(); });
-  }
-
-  void OnCancel() override {
-    absl::MutexLock lock(&mu_);
-    FinishLocked(absl::CancelledError("the call was cancelled"));
-  }
-
-  void OnDone() override {
-    bool delete_now;
-    {
-      absl::MutexLock lock(&mu_);
-      done_ = true;
-      delete_now = tasks_ == 0;
-    }
-    if (delete_now) delete this;
-  }
-
  private:
-  // Runs `task` on the executor unless the stream is finished.
-  template <typename Task>
-  void RunLocked(Task task) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    if (finished_) return;
-    // A count, not a flag: the write a task starts may complete, and
-    // schedule the next task, before the task has returned here.
-    ++tasks_;
-    absl::Status queued = calls_.executor().Submit([this, task]() mutable {
-      task();
-      bool delete_now;
-      {
-        absl::MutexLock lock(&mu_);
-        --tasks_;
-        delete_now = done_ && tasks_ == 0;
-      }
-      if (delete_now) delete this;
-    });
-    if (!queued.ok()) {
-      --tasks_;
-      FinishLocked(queued);
-    }
+  const google::protobuf::Message& request() const override {
+    return *request_;
   }
 
-  // On the executor: the gate, then the factory, then the first message.
-  void Admit() {
-    Gate::Admission admission = calls_.gate().Admit(ticket_, *request_);
-    absl::StatusOr<Producer<Response>> producer =
-        admission.status.ok()
-            ? factory_(*admission.principal)
-            : absl::StatusOr<Producer<Response>>(admission.status);
-    {
-      absl::MutexLock lock(&mu_);
-      admission_ = std::move(admission);
-      if (!producer.ok()) {
-        FinishLocked(producer.status());
-        return;
-      }
-    }
-    producer_ = *std::move(producer);
+  // On the executor: the factory, then the first message.
+  absl::Status Open(const Principal& caller) override {
+    GLUTECARE_ASSIGN_OR_RETURN(producer_, factory_(caller));
     Produce();
+    return absl::OkStatus();
+  }
+
+  void WriteDoneLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(this->mu_) override {
+    this->RunLocked([this] { Produce(); });
   }
 
   // On the executor: the next message, written once it is made.
@@ -139,56 +84,28 @@ class ProducerStream final : public grpc::ServerWriteReactor<Response> {
     {
       // A cancelled call is finished already (OnCancel). The context is
       // not asked: once gRPC is done with the call (OnDone) it is gone.
-      absl::MutexLock lock(&mu_);
-      if (finished_) return;
+      absl::MutexLock lock(&this->mu_);
+      if (this->finished()) return;
     }
     absl::StatusOr<std::optional<Response>> next = producer_();
-    absl::MutexLock lock(&mu_);
-    if (finished_) return;
+    absl::MutexLock lock(&this->mu_);
+    if (this->finished()) return;
     if (!next.ok()) {
-      FinishLocked(next.status());
+      this->FinishLocked(next.status());
     } else if (!next->has_value()) {
-      FinishLocked(absl::OkStatus());
+      this->FinishLocked(absl::OkStatus());
     } else {
       message_ = **std::move(next);
       this->StartWrite(&message_);
     }
   }
 
-  void FinishLocked(const absl::Status& status)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    if (finished_) return;
-    finished_ = true;
-    const grpc::Status result = ToGrpcStatus(status);
-    calls_.gate().Audit(ticket_, admission_, result.error_code());
-    this->Finish(result);
-  }
-
-  CallRunner& calls_;
-  const Gate::Ticket ticket_;
   const std::unique_ptr<google::protobuf::Message> request_;
   const ProducerFactory<Response> factory_;
   // Used by one executor task at a time: the next is scheduled only once
   // the write the last one started is done.
   Producer<Response> producer_;
   Response message_;  // the write in flight
-
-  absl::Mutex mu_;
-  Gate::Admission admission_ ABSL_GUARDED_BY(mu_);
-  // Tasks of this stream queued or running on the executor.
-  int tasks_ ABSL_GUARDED_BY(mu_) = 0;
-  bool finished_ ABSL_GUARDED_BY(mu_) = false;
-  bool done_ ABSL_GUARDED_BY(mu_) = false;
-};
-
-// A stream that fails before it starts.
-template <typename Response>
-class FailedStream final : public grpc::ServerWriteReactor<Response> {
- public:
-  explicit FailedStream(const absl::Status& status) {
-    this->Finish(ToGrpcStatus(status));
-  }
-  void OnDone() override { delete this; }
 };
 
 }  // namespace internal
@@ -201,14 +118,10 @@ grpc::ServerWriteReactor<Response>* StartProducerStream(
     CallRunner& calls, grpc::CallbackServerContext* context,
     const google::protobuf::Message& request,
     ProducerFactory<Response> factory) {
-  absl::StatusOr<Gate::Ticket> ticket = calls.gate().Arrive(*context);
-  if (!ticket.ok()) return new internal::FailedStream<Response>(ticket.status());
   std::unique_ptr<google::protobuf::Message> copy(request.New());
   copy->CopyFrom(request);
-  auto* stream = new internal::ProducerStream<Response>(
-      calls, *std::move(ticket), std::move(copy), std::move(factory));
-  stream->Start();
-  return stream;
+  return StartServerStream<internal::ProducerStream<Response>>(
+      calls, context, std::move(copy), std::move(factory));
 }
 
 }  // namespace glutecare

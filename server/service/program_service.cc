@@ -2,12 +2,12 @@
 
 #include "absl/time/clock.h"
 #include "google/protobuf/util/time_util.h"
+#include "server/app/references.h"
 #include "server/common/clock.h"
 #include "server/common/status.h"
 #include "server/domain/resource_names.h"
 #include "server/domain/validation.h"
 #include "server/service/call.h"
-#include "server/service/references.h"
 
 namespace glutecare {
 namespace {

@@ -3,9 +3,9 @@
 #define GLUTECARE_SERVER_SERVICE_PROGRAM_SERVICE_H_
 
 #include "glutecare/v1/program_service.grpc.pb.h"
+#include "server/app/patient_monitor.h"
 #include "server/domain/exercise_catalog.h"
 #include "server/service/call.h"
-#include "server/service/patient_monitor.h"
 #include "server/storage/store.h"
 
 namespace glutecare {

@@ -155,7 +155,8 @@ absl::StatusOr<std::unique_ptr<GlutecareServer>> GlutecareServer::Serve(
 
   server->alert_hub_ = std::make_unique<AlertHub>();
   server->monitor_ = std::make_unique<PatientMonitor>(
-      *server->store_, *server->alert_hub_, ExerciseCatalog::Default());
+      *server->store_, *server->alert_hub_, ExerciseCatalog::Default(),
+      PatientMonitor::Options{});
   Store& store = *server->store_;
   CallRunner& calls = *server->calls_;
   PatientMonitor& monitor = *server->monitor_;

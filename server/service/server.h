@@ -23,13 +23,13 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "server/service/alert_hub.h"
+#include "server/app/alert_hub.h"
+#include "server/app/audit_log.h"
+#include "server/app/patient_monitor.h"
+#include "server/common/executor.h"
 #include "server/service/alert_service.h"
-#include "server/service/audit_log.h"
 #include "server/service/call.h"
-#include "server/service/executor.h"
 #include "server/service/gate.h"
-#include "server/service/patient_monitor.h"
 #include "server/storage/store.h"
 
 namespace glutecare {

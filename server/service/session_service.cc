@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "google/protobuf/util/time_util.h"
+#include "server/app/references.h"
 #include "server/common/clock.h"
 #include "server/common/log.h"
 #include "server/common/status.h"
@@ -13,7 +14,6 @@
 #include "server/domain/resource_names.h"
 #include "server/domain/validation.h"
 #include "server/service/call.h"
-#include "server/service/references.h"
 
 namespace glutecare {
 namespace {

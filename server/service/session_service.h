@@ -8,11 +8,11 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "glutecare/v1/session_service.grpc.pb.h"
+#include "server/app/patient_monitor.h"
 #include "server/common/status.h"
 #include "server/domain/exercise_catalog.h"
 #include "server/domain/resource_names.h"
 #include "server/service/call.h"
-#include "server/service/patient_monitor.h"
 #include "server/storage/store.h"
 
 namespace glutecare {

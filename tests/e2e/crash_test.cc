@@ -27,7 +27,7 @@
 #include "glutecare/v1/session_service.grpc.pb.h"
 #include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
-#include "server/service/access_tokens.h"
+#include "server/app/access_tokens.h"
 #include "server/storage/sqlite/sqlite_store.h"
 #include "tests/testing/build_paths.h"
 #include "tests/testing/integrity_check.h"

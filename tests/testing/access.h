@@ -21,7 +21,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "glutecare/v1/access_service.grpc.pb.h"
-#include "server/service/access_tokens.h"
+#include "server/app/access_tokens.h"
 #include "server/storage/sqlite/sqlite_store.h"
 
 namespace glutecare::testing {

@@ -5,8 +5,8 @@
 //       MintAccessToken(store, clinic, request.access_token(),
 //                       principal.token.ToString(), absl::Now()));
 //   minted.secret   // shown to the caller once, never stored
-#ifndef GLUTECARE_SERVER_SERVICE_ACCESS_TOKENS_H_
-#define GLUTECARE_SERVER_SERVICE_ACCESS_TOKENS_H_
+#ifndef GLUTECARE_SERVER_APP_ACCESS_TOKENS_H_
+#define GLUTECARE_SERVER_APP_ACCESS_TOKENS_H_
 
 #include <string>
 
@@ -62,4 +62,4 @@ absl::StatusOr<BootstrapResult> BootstrapClinic(Store& store,
 
 }  // namespace glutecare
 
-#endif  // GLUTECARE_SERVER_SERVICE_ACCESS_TOKENS_H_
+#endif  // GLUTECARE_SERVER_APP_ACCESS_TOKENS_H_

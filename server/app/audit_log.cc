@@ -1,4 +1,4 @@
-#include "server/service/audit_log.h"
+#include "server/app/audit_log.h"
 
 #include <algorithm>
 #include <utility>

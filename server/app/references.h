@@ -1,8 +1,8 @@
 // Checks that a resource named inside a request body exists. A missing one is
 // the client's mistake in that field, so it is INVALID_ARGUMENT naming the
 // field, not NOT_FOUND (which is for the resource the call is about).
-#ifndef GLUTECARE_SERVER_SERVICE_REFERENCES_H_
-#define GLUTECARE_SERVER_SERVICE_REFERENCES_H_
+#ifndef GLUTECARE_SERVER_APP_REFERENCES_H_
+#define GLUTECARE_SERVER_APP_REFERENCES_H_
 
 #include <iterator>
 #include <optional>
@@ -64,4 +64,4 @@ absl::StatusOr<std::optional<TherapistName>> ParseTherapistFilter(
 
 }  // namespace glutecare
 
-#endif  // GLUTECARE_SERVER_SERVICE_REFERENCES_H_
+#endif  // GLUTECARE_SERVER_APP_REFERENCES_H_

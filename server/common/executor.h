@@ -1,7 +1,7 @@
-// A fixed pool of worker threads for blocking work (SQLite), so that gRPC's
-// callback threads never wait on the database (TOOLING.md).
-#ifndef GLUTECARE_SERVER_SERVICE_EXECUTOR_H_
-#define GLUTECARE_SERVER_SERVICE_EXECUTOR_H_
+// A fixed pool of worker threads for blocking work (the store), so that
+// gRPC's callback threads never wait on the database (TOOLING.md).
+#ifndef GLUTECARE_SERVER_COMMON_EXECUTOR_H_
+#define GLUTECARE_SERVER_COMMON_EXECUTOR_H_
 
 #include <cstddef>
 #include <deque>
@@ -53,4 +53,4 @@ class Executor final {
 
 }  // namespace glutecare
 
-#endif  // GLUTECARE_SERVER_SERVICE_EXECUTOR_H_
+#endif  // GLUTECARE_SERVER_COMMON_EXECUTOR_H_

@@ -12,8 +12,8 @@
 //   AuditLog audit(store);
 //   audit.Record({.clinic = clinic, .event = event});
 //   GLUTECARE_RETURN_IF_ERROR(audit.Flush());  // all recorded so far written
-#ifndef GLUTECARE_SERVER_SERVICE_AUDIT_LOG_H_
-#define GLUTECARE_SERVER_SERVICE_AUDIT_LOG_H_
+#ifndef GLUTECARE_SERVER_APP_AUDIT_LOG_H_
+#define GLUTECARE_SERVER_APP_AUDIT_LOG_H_
 
 #include <cstdint>
 #include <thread>
@@ -80,4 +80,4 @@ class AuditLog final {
 
 }  // namespace glutecare
 
-#endif  // GLUTECARE_SERVER_SERVICE_AUDIT_LOG_H_
+#endif  // GLUTECARE_SERVER_APP_AUDIT_LOG_H_

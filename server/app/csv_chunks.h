@@ -11,8 +11,8 @@
 //     if (!chunk.has_value()) break;
 //     ...send *chunk...
 //   }
-#ifndef GLUTECARE_SERVER_SERVICE_CSV_CHUNKS_H_
-#define GLUTECARE_SERVER_SERVICE_CSV_CHUNKS_H_
+#ifndef GLUTECARE_SERVER_APP_CSV_CHUNKS_H_
+#define GLUTECARE_SERVER_APP_CSV_CHUNKS_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -83,4 +83,4 @@ class CsvChunks final {
 
 }  // namespace glutecare
 
-#endif  // GLUTECARE_SERVER_SERVICE_CSV_CHUNKS_H_
+#endif  // GLUTECARE_SERVER_APP_CSV_CHUNKS_H_

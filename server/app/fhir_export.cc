@@ -1,4 +1,4 @@
-#include "server/service/fhir_export.h"
+#include "server/app/fhir_export.h"
 
 #include <algorithm>
 #include <utility>
@@ -6,9 +6,9 @@
 #include "absl/container/btree_set.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
+#include "server/app/references.h"
 #include "server/common/status.h"
 #include "server/domain/fhir/ids.h"
-#include "server/service/references.h"
 
 namespace glutecare {
 namespace {
@@ -114,11 +114,13 @@ absl::StatusOr<std::string> ExportPatientBundle(
       patient.parent(), fhir::FhirId(patient.ToString()), now,
       std::move(resources)));
   if (json.size() > max_bundle_bytes) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        patient.ToString(), " is ", json.size() / 1024,
-        " KiB as a FHIR Bundle, more than one reply may carry (",
-        max_bundle_bytes / 1024,
-        " KiB): export it with the clinic (ExportClinicResources)"));
+    return WithReason(
+        absl::FailedPreconditionError(absl::StrCat(
+            patient.ToString(), " is ", json.size() / 1024,
+            " KiB as a FHIR Bundle, more than one reply may carry (",
+            max_bundle_bytes / 1024,
+            " KiB): export it with the clinic (ExportClinicResources)")),
+        reason::kBundleTooLarge);
   }
   return json;
 }

@@ -1,4 +1,4 @@
-#include "server/service/references.h"
+#include "server/app/references.h"
 
 #include <algorithm>
 #include <iterator>

@@ -1,11 +1,11 @@
-#include "server/service/access_tokens.h"
+#include "server/app/access_tokens.h"
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
+#include "server/app/references.h"
 #include "server/common/status.h"
 #include "server/common/token_secret.h"
 #include "server/domain/validation.h"
-#include "server/service/references.h"
 
 namespace glutecare {
 namespace {

@@ -1,6 +1,7 @@
-#include "server/service/patient_monitor.h"
+#include "server/app/patient_monitor.h"
 
 #include <string>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
@@ -31,8 +32,16 @@ std::vector<T> Since(const std::vector<T>& all, absl::CivilDay first) {
 
 }  // namespace
 
-absl::Status PatientMonitor::EvaluatePatient(const PatientName& name,
-                                             absl::Time now) {
+absl::Status PatientMonitor::Evaluate(const PatientName& name,
+                                      absl::Time now) {
+  if (options_.on_evaluation_start) options_.on_evaluation_start(name);
+  absl::Status status = EvaluateRules(name, now);
+  if (options_.on_evaluation_end) options_.on_evaluation_end(name);
+  return status;
+}
+
+absl::Status PatientMonitor::EvaluateRules(const PatientName& name,
+                                           absl::Time now) {
   GLUTECARE_ASSIGN_OR_RETURN(v1::Patient patient, store_.GetPatient(name));
   GLUTECARE_ASSIGN_OR_RETURN(
       absl::TimeZone zone,
@@ -143,30 +152,48 @@ absl::Status PatientMonitor::EvaluatePatient(const PatientName& name,
 }
 
 PatientMonitor::PatientMonitor(Store& store, AlertHub& hub,
-                               const ExerciseCatalog& catalog, int threads)
+                               const ExerciseCatalog& catalog, Options options)
     : store_(store),
       hub_(hub),
       catalog_(catalog),
-      executor_(Executor::Options{.threads = threads}) {}
+      options_(std::move(options)),
+      executor_(Executor::Options{.threads = options_.threads}) {}
 
 PatientMonitor::~PatientMonitor() { Shutdown(); }
+
+absl::Status PatientMonitor::EvaluatePatient(const PatientName& patient,
+                                             absl::Time now) {
+  const std::string key = patient.ToString();
+  {
+    absl::MutexLock lock(&mu_);
+    if (JoinPendingLocked(key)) return absl::OkStatus();
+    pending_.emplace(key, Pending{.position = 0, .running = true});
+  }
+  absl::Status status = Evaluate(patient, now);
+  absl::MutexLock lock(&mu_);
+  EndRunLocked(patient);
+  return status;
+}
+
+bool PatientMonitor::JoinPendingLocked(const std::string& key) {
+  auto it = pending_.find(key);
+  if (it == pending_.end()) return false;
+  // Queued and not started: that evaluation will see what came before.
+  if (!it->second.running) return true;
+  // Running: it may have read before; one more after it.
+  if (it->second.rerun_position == 0) {
+    it->second.rerun_position = ++last_position_;
+    outstanding_.insert(last_position_);
+  }
+  return true;
+}
 
 void PatientMonitor::Schedule(const PatientName& patient) {
   const std::string key = patient.ToString();
   absl::MutexLock lock(&mu_);
   while (true) {
     if (stopping_) return;
-    auto it = pending_.find(key);
-    if (it != pending_.end()) {
-      // Queued and not started: that evaluation will see this write.
-      if (!it->second.running) return;
-      // Running: it may have read before this write; one more after it.
-      if (it->second.rerun_position == 0) {
-        it->second.rerun_position = ++last_position_;
-        outstanding_.insert(last_position_);
-      }
-      return;
-    }
+    if (JoinPendingLocked(key)) return;
     if (outstanding_.size() < kMaxBacklog) break;
     // Wait for room (see kMaxBacklog), then look again: another write may
     // have scheduled the patient meanwhile.
@@ -201,14 +228,19 @@ void PatientMonitor::Run(const PatientName& patient) {
     }
     pending_[key].running = true;
   }
-  absl::Status status = EvaluatePatient(patient, absl::Now());
+  absl::Status status = Evaluate(patient, absl::Now());
   if (!status.ok()) {
     Log(LogSeverity::kWarning,
         absl::StrCat("rules for ", key, ": ", status.ToString()));
   }
   absl::MutexLock lock(&mu_);
+  EndRunLocked(patient);
+}
+
+void PatientMonitor::EndRunLocked(const PatientName& patient) {
+  const std::string key = patient.ToString();
   Pending& pending = pending_[key];
-  Done(pending.position);
+  if (pending.position != 0) Done(pending.position);
   if (pending.rerun_position == 0) {
     pending_.erase(key);
     return;

@@ -1,8 +1,8 @@
 // Tells live WatchAlerts streams that their clinic has new alerts. The hub
 // carries no alerts: a listener re-reads the store from the last sequence it
 // sent, so a slow listener costs the server nothing but a flag.
-#ifndef GLUTECARE_SERVER_SERVICE_ALERT_HUB_H_
-#define GLUTECARE_SERVER_SERVICE_ALERT_HUB_H_
+#ifndef GLUTECARE_SERVER_APP_ALERT_HUB_H_
+#define GLUTECARE_SERVER_APP_ALERT_HUB_H_
 
 #include <string>
 
@@ -51,4 +51,4 @@ class AlertHub final {
 
 }  // namespace glutecare
 
-#endif  // GLUTECARE_SERVER_SERVICE_ALERT_HUB_H_
+#endif  // GLUTECARE_SERVER_APP_ALERT_HUB_H_

@@ -11,8 +11,8 @@
 //     if (!chunk->has_value()) break;          // complete
 //     ...write **chunk...
 //   }
-#ifndef GLUTECARE_SERVER_SERVICE_FHIR_EXPORT_H_
-#define GLUTECARE_SERVER_SERVICE_FHIR_EXPORT_H_
+#ifndef GLUTECARE_SERVER_APP_FHIR_EXPORT_H_
+#define GLUTECARE_SERVER_APP_FHIR_EXPORT_H_
 
 #include <array>
 #include <cstddef>
@@ -139,4 +139,4 @@ class ClinicExport final {
 
 }  // namespace glutecare
 
-#endif  // GLUTECARE_SERVER_SERVICE_FHIR_EXPORT_H_
+#endif  // GLUTECARE_SERVER_APP_FHIR_EXPORT_H_

@@ -1,4 +1,4 @@
-#include "server/service/alert_hub.h"
+#include "server/app/alert_hub.h"
 
 namespace glutecare {
 

@@ -1,6 +1,8 @@
-#include "server/service/executor.h"
+#include "server/common/executor.h"
 
 #include <utility>
+
+#include "server/common/status.h"
 
 namespace glutecare {
 
@@ -19,8 +21,9 @@ absl::Status Executor::Submit(absl::AnyInvocable<void() &&> task) {
     return absl::UnavailableError("the server is shutting down; retry");
   }
   if (queue_.size() >= max_queued_) {
-    return absl::ResourceExhaustedError(
-        "the server is overloaded; retry with backoff");
+    return WithReason(absl::ResourceExhaustedError(
+                          "the server is overloaded; retry with backoff"),
+                      reason::kOverloaded);
   }
   queue_.push_back(std::move(task));
   return absl::OkStatus();

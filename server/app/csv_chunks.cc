@@ -1,4 +1,4 @@
-#include "server/service/csv_chunks.h"
+#include "server/app/csv_chunks.h"
 
 #include <utility>
 

@@ -1,4 +1,4 @@
-#include "server/service/executor.h"
+#include "server/common/executor.h"
 
 #include <atomic>
 

@@ -1,7 +1,7 @@
 // CsvChunks over a real SqliteStore: whole rows in chunks of about the size
 // asked for, every row once whatever the page sizes, the header first, and
 // patients without rows skipped.
-#include "server/service/csv_chunks.h"
+#include "server/app/csv_chunks.h"
 
 #include <string>
 #include <vector>
@@ -10,9 +10,8 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/domain/csv_tables.h"
-#include "server/storage/sqlite/sqlite_store.h"
 #include "tests/testing/csv_reader.h"
-#include "tests/testing/temp_dir.h"
+#include "tests/testing/stored_clinic.h"
 
 namespace glutecare {
 namespace {
@@ -20,22 +19,11 @@ namespace {
 using ::testing::ElementsAreArray;
 using ::testing::EndsWith;
 
-class CsvChunksTest : public ::testing::Test {
+class CsvChunksTest : public testing::StoredClinicTest {
  protected:
   void SetUp() override {
-    ASSERT_FALSE(dir_.path().empty());
-    absl::StatusOr<std::unique_ptr<Store>> store =
-        OpenSqliteStore({.path = dir_.File("glutecare.db")});
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = std::move(*store);
-    v1::Clinic clinic;
-    clinic.set_name("clinics/demo");
-    clinic.set_display_name("Demo");
-    ASSERT_TRUE(store_->CreateClinic(clinic).ok());
-    v1::Therapist therapist;
-    therapist.set_name("clinics/demo/therapists/t1");
-    therapist.set_display_name("Tess");
-    ASSERT_TRUE(store_->CreateTherapist(therapist).ok());
+    StoredClinicTest::SetUp();
+    if (HasFatalFailure()) return;
     // p0 has no rows; p1..p4 have 1..4 pain reports each; p5 has none.
     for (int p = 0; p <= 5; ++p) {
       v1::Patient patient;
@@ -88,9 +76,6 @@ class CsvChunksTest : public ::testing::Test {
     for (size_t i = 1; i < rows->size(); ++i) ids.push_back((*rows)[i][3]);
     return ids;
   }
-
-  testing::TempDir dir_;
-  std::unique_ptr<Store> store_;
 };
 
 TEST_F(CsvChunksTest, EveryRowOnceWhateverThePageSizes) {

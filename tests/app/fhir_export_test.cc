@@ -2,7 +2,7 @@
 // patient's Bundle, and a clinic's NDJSON pulled chunk by chunk: what it
 // holds, that its references resolve, how `since` and the type filter cut
 // it, and that its memory does not grow with the clinic.
-#include "server/service/fhir_export.h"
+#include "server/app/fhir_export.h"
 
 #include <map>
 #include <memory>
