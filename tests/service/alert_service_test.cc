@@ -162,8 +162,10 @@ class OldProgramAlertTest : public AlertTest {
 // Regression test: the alert stayed open, with that text and no evidence,
 // after 11 sessions were stored. The session that clears it here was done
 // two days ago and delivered after the alert was raised.
-TEST_F(OldProgramAlertTest, ALateDeliveredSessionResolvesTheMissedSessionsAlert) {
-  const v1::Session late = SubmitDone("from-the-outbox", now_ - absl::Hours(48));
+TEST_F(OldProgramAlertTest,
+       ALateDeliveredSessionResolvesTheMissedSessionsAlert) {
+  const v1::Session late =
+      SubmitDone("from-the-outbox", now_ - absl::Hours(48));
 
   std::vector<v1::Alert> missed = MissedSessionsAlerts();
   ASSERT_EQ(missed.size(), 1u);

@@ -1,6 +1,7 @@
 // ExerciseService on a real server: the catalog, paged and by name.
 
 #include <grpcpp/grpcpp.h>
+
 #include <string>
 #include <vector>
 

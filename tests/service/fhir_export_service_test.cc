@@ -4,11 +4,10 @@
 #include <grpcpp/grpcpp.h>
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "absl/strings/match.h"
 #include "glutecare/v1/fhir_export_service.grpc.pb.h"
@@ -94,13 +93,12 @@ TEST_F(FhirExportServiceTest, ExportClinicResourcesStreamsEveryType) {
     EXPECT_TRUE(absl::EndsWith(chunk.ndjson(), "\n"));
     // A minute before the export began.
     EXPECT_LT(chunk.transaction_time(), before);
-    EXPECT_GT(chunk.transaction_time(),
-              before - google::protobuf::util::TimeUtil::SecondsToDuration(
-                           120));
+    EXPECT_GT(
+        chunk.transaction_time(),
+        before - google::protobuf::util::TimeUtil::SecondsToDuration(120));
   }
-  EXPECT_EQ(types, (std::set<std::string>{"Patient", "Practitioner",
-                                          "CarePlan", "Procedure",
-                                          "Observation"}));
+  EXPECT_EQ(types, (std::set<std::string>{"Patient", "Practitioner", "CarePlan",
+                                          "Procedure", "Observation"}));
 
   // Nothing changed since the last export: one empty chunk.
   *request.mutable_since() = NowTimestamp();
@@ -144,9 +142,9 @@ TEST_F(FhirExportServiceTest, AnExportTheClientCancelsEndsAndTheServerGoesOn) {
   std::vector<v1::FhirNdjsonChunk> chunks;
   const grpc::Status cancelled = ExportClinic(request, chunks, 1);
   EXPECT_EQ(chunks.size(), 1u);
-  EXPECT_THAT(cancelled.error_code(),
-              ::testing::AnyOf(grpc::StatusCode::CANCELLED,
-                               grpc::StatusCode::OK));
+  EXPECT_THAT(
+      cancelled.error_code(),
+      ::testing::AnyOf(grpc::StatusCode::CANCELLED, grpc::StatusCode::OK));
   chunks.clear();
   const grpc::Status again = ExportClinic(request, chunks);
   EXPECT_TRUE(again.ok()) << again.error_message();

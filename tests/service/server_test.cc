@@ -4,13 +4,15 @@
 // and the size of a request. Each service's own tests are in
 // {service}_service_test.cc (the fixture: server_test.h).
 
+#include "tests/service/server_test.h"
+
 #include <grpcpp/grpcpp.h>
+
 #include <string>
 
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
-#include "tests/service/server_test.h"
 #include "tests/testing/grpc_errors.h"
 
 namespace glutecare {

@@ -27,8 +27,8 @@ namespace {
 using ::google::protobuf::Timestamp;
 using ::google::protobuf::util::TimeUtil;
 using ::testing::ElementsAre;
-using ::testing::HasSubstr;
 using testing::ErrorReason;
+using ::testing::HasSubstr;
 using testing::ViolatedFields;
 
 TEST_F(ServerTest, SessionSubmissionDerivesTheLocalDate) {
@@ -280,8 +280,7 @@ TEST_F(SessionProgramTest, EmptyWithNoActiveProgramIsInvalidArgument) {
   // While it was active, g1 was the one; and a paused program can be named.
   EXPECT_EQ(Recorded("", Before(paused.revision_create_time(), 1)),
             program_.name() + "@1");
-  EXPECT_EQ(Recorded(paused.name(), NowTimestamp()),
-            paused.name() + "@2");
+  EXPECT_EQ(Recorded(paused.name(), NowTimestamp()), paused.name() + "@2");
 }
 
 TEST_F(SessionProgramTest, EmptyWithTwoActiveProgramsIsInvalidArgument) {
@@ -309,8 +308,8 @@ TEST_F(SessionProgramTest, ProgramWithoutRevisionRecordsTheRevisionInForce) {
   EXPECT_EQ(Recorded(g1 + "@1", NowTimestamp()), g1 + "@1");
 
   v1::Session stored;
-  const grpc::Status unknown = Submit("clinics/demo/patients/p1/programs/nope",
-                                      NowTimestamp(), &stored);
+  const grpc::Status unknown =
+      Submit("clinics/demo/patients/p1/programs/nope", NowTimestamp(), &stored);
   EXPECT_EQ(unknown.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(ViolatedFields(unknown), ElementsAre("session.program_revision"));
   EXPECT_THAT(unknown.error_message(),
