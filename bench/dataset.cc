@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <vector>
 
 #include "absl/random/random.h"
 #include "absl/strings/numbers.h"
@@ -19,6 +20,7 @@
 #include "server/domain/calendar.h"
 #include "server/domain/resource_names.h"
 #include "server/storage/sqlite/sqlite_store.h"
+#include "tests/testing/builders.h"
 
 namespace glutecare::bench {
 namespace {
@@ -31,20 +33,14 @@ constexpr const char* kExercises[] = {"glute-bridge", "clamshell",
 
 v1::Program MakeProgram(const std::string& name, const std::string& therapist,
                         absl::CivilDay start, absl::Time created) {
-  v1::Program program;
+  std::vector<v1::Prescription> prescriptions;
+  for (const char* exercise : kExercises) {
+    prescriptions.push_back(testing::Prescription(exercise));
+  }
+  v1::Program program = testing::Program(FormatDate(start), prescriptions);
   program.set_name(name);
   program.set_display_name("Glute strength");
-  program.set_status(v1::PROGRAM_STATUS_ACTIVE);
-  program.set_start_date(FormatDate(start));
   program.set_therapist(therapist);
-  for (const char* exercise : kExercises) {
-    v1::Prescription* p = program.add_prescriptions();
-    p->set_exercise(absl::StrCat("exercises/", exercise));
-    p->set_sets(3);
-    p->set_reps(12);
-    p->mutable_load()->set_type(v1::LOAD_TYPE_BODYWEIGHT);
-    p->set_sessions_per_week(3);
-  }
   *program.mutable_create_time() =
       TimeUtil::SecondsToTimestamp(absl::ToUnixSeconds(created));
   *program.mutable_revision_create_time() = program.create_time();
@@ -161,11 +157,8 @@ absl::StatusOr<Dataset> LoadDataset(Store& store, const DatasetOptions& options,
         s.set_local_date(FormatDate(day));
         s.set_program_revision(revision);
         for (const char* exercise : kExercises) {
-          v1::PerformedExercise* e = s.add_exercises();
-          e->set_exercise(absl::StrCat("exercises/", exercise));
-          e->set_sets(3);
-          e->set_reps(absl::Uniform(random, 8, 13));
-          e->mutable_load()->set_type(v1::LOAD_TYPE_BODYWEIGHT);
+          *s.add_exercises() =
+              testing::Performed(exercise, 3, absl::Uniform(random, 8, 13));
         }
         s.set_pain_before(pain);
         s.set_pain_after(

@@ -158,6 +158,21 @@ class CommandContext final {
                        print_text);
   }
 
+  // Calls `method` with a request that holds only `name` (of one resource;
+  // a failure to find it is returned as it is) and prints what it returns:
+  // the Get, Revoke, Resolve... of a resource named on the command line.
+  template <typename Stub, typename Request, typename Response>
+  absl::Status CallOnNameAndPrint(
+      grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                   Response*),
+      const absl::StatusOr<std::string>& name, Idempotency idempotency,
+      void (*print_text)(const Response&, std::ostream&)) const {
+    if (!name.ok()) return name.status();
+    Request request;
+    request.set_name(*name);
+    return CallAndPrint(method, request, idempotency, print_text);
+  }
+
  private:
   const GlobalOptions& options_;
   Connection& connection_;

@@ -24,6 +24,7 @@
 #include "server/app/access_tokens.h"
 #include "server/service/server.h"
 #include "server/storage/sqlite/sqlite_store.h"
+#include "tests/testing/builders.h"
 
 namespace glutecare {
 namespace {
@@ -52,30 +53,13 @@ std::vector<std::string> Seed(const std::string& db) {
   absl::StatusOr<BootstrapResult> clinic = BootstrapClinic(
       **store, {.clinic_id = "demo", .display_name = "Demo"}, now);
   if (!clinic.ok()) Die(clinic.status());
-  v1::Therapist therapist;
-  therapist.set_name("clinics/demo/therapists/t1");
-  therapist.set_display_name("Tess");
+  const v1::Therapist therapist = testing::Therapist("demo", "t1");
   if (auto s = (*store)->CreateTherapist(therapist); !s.ok()) Die(s.status());
-  v1::Patient patient;
-  patient.set_name("clinics/demo/patients/p1");
-  patient.set_display_name("Pat");
-  patient.set_mrn("MRN-1");
-  patient.set_time_zone("Europe/Berlin");
-  patient.add_pain_areas(v1::PAIN_AREA_HIP);
-  patient.set_therapist(therapist.name());
+  const v1::Patient patient = testing::Patient("demo", "p1", "MRN-1");
   if (auto s = (*store)->CreatePatient(patient); !s.ok()) Die(s.status());
-  v1::Program program;
+  v1::Program program = testing::Program("2026-11-01");
   program.set_name("clinics/demo/patients/p1/programs/g1");
-  program.set_display_name("Phase 1");
-  program.set_status(v1::PROGRAM_STATUS_ACTIVE);
-  program.set_start_date("2026-11-01");
   program.set_therapist(therapist.name());
-  v1::Prescription* rx = program.add_prescriptions();
-  rx->set_exercise("exercises/glute-bridge");
-  rx->set_sets(3);
-  rx->set_reps(12);
-  rx->mutable_load()->set_type(v1::LOAD_TYPE_BODYWEIGHT);
-  rx->set_sessions_per_week(3);
   if (auto s = (*store)->CreateProgram(program); !s.ok()) Die(s.status());
 
   std::vector<std::string> tokens = {clinic->admin.secret};

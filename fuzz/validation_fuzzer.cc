@@ -43,6 +43,7 @@
 #include "server/domain/resource_names.h"
 #include "server/domain/text.h"
 #include "server/domain/validation.h"
+#include "tests/testing/builders.h"
 
 namespace glutecare::fuzz {
 namespace {
@@ -191,18 +192,9 @@ void CheckUpdateProgram(absl::string_view bytes) {
   const absl::StatusOr<ProgramName> name = ParseName<ProgramName>(
       request.program().name(), "program.name", violations);
   if (!name.ok()) return;
-  v1::Program current;
+  v1::Program current = testing::Program("2026-11-01");
   current.set_name(name->ToString());
-  current.set_display_name("Phase 1");
-  current.set_status(v1::PROGRAM_STATUS_ACTIVE);
-  current.set_start_date("2026-11-01");
   current.set_therapist(TherapistName{name->clinic, "t1"}.ToString());
-  v1::Prescription* rx = current.add_prescriptions();
-  rx->set_exercise("exercises/glute-bridge");
-  rx->set_sets(3);
-  rx->set_reps(12);
-  rx->mutable_load()->set_type(v1::LOAD_TYPE_BODYWEIGHT);
-  rx->set_sessions_per_week(3);
   const absl::StatusOr<v1::Program> updated = ApplyUpdateMask(
       current, request.program(), request.update_mask(), *kUpdatable);
   if (!updated.ok()) {

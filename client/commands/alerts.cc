@@ -93,11 +93,8 @@ absl::Status ChangeAlert(const CommandContext& context,
                          grpc::Status (v1::AlertService::Stub::*method)(
                              grpc::ClientContext*, const Request&,
                              v1::Alert*)) {
-  Request request;
-  GLUTECARE_ASSIGN_OR_RETURN(*request.mutable_name(),
-                             AlertName(context, flags.alert));
-  return context.CallAndPrint(method, request, Idempotency::kIdempotent,
-                              PrintAlert);
+  return context.CallOnNameAndPrint(method, AlertName(context, flags.alert),
+                                    Idempotency::kIdempotent, PrintAlert);
 }
 
 absl::Status AcknowledgeAlert(const CommandContext& context,

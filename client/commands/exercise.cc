@@ -57,12 +57,10 @@ absl::Status ListExercises(const CommandContext& context,
 
 absl::Status ShowExercise(const CommandContext& context,
                           const ExerciseShowFlags& flags) {
-  v1::GetExerciseRequest request;
-  GLUTECARE_ASSIGN_OR_RETURN(
-      *request.mutable_name(),
-      ResolveTopLevelName(flags.exercise, "exercises", "ID"));
-  return context.CallAndPrint(&v1::ExerciseService::Stub::GetExercise, request,
-                              Idempotency::kIdempotent, PrintExercise);
+  return context.CallOnNameAndPrint(
+      &v1::ExerciseService::Stub::GetExercise,
+      ResolveTopLevelName(flags.exercise, "exercises", "ID"),
+      Idempotency::kIdempotent, PrintExercise);
 }
 
 }  // namespace

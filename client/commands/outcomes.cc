@@ -290,12 +290,10 @@ absl::Status ListResponses(const CommandContext& context,
 
 absl::Status ShowResponse(const CommandContext& context,
                           const OutcomesShowFlags& flags) {
-  v1::GetOutcomeResponseRequest request;
-  GLUTECARE_ASSIGN_OR_RETURN(
-      *request.mutable_name(),
-      context.NameInPatient("outcomeResponses", flags.response, "RESPONSE"));
-  return context.CallAndPrint(&v1::OutcomeService::Stub::GetOutcomeResponse,
-                              request, Idempotency::kIdempotent, PrintResponse);
+  return context.CallOnNameAndPrint(
+      &v1::OutcomeService::Stub::GetOutcomeResponse,
+      context.NameInPatient("outcomeResponses", flags.response, "RESPONSE"),
+      Idempotency::kIdempotent, PrintResponse);
 }
 
 }  // namespace

@@ -130,14 +130,12 @@ absl::Status ListPatients(const CommandContext& context,
 
 absl::Status ShowPatient(const CommandContext& context,
                          const PatientShowFlags& flags) {
-  v1::GetPatientRequest request;
-  GLUTECARE_ASSIGN_OR_RETURN(
-      *request.mutable_name(),
+  return context.CallOnNameAndPrint(
+      &v1::PatientService::Stub::GetPatient,
       flags.patient.empty()
           ? PatientOrTokenHolder(context)
-          : context.NameInClinic(kPatients, flags.patient, "ID"));
-  return context.CallAndPrint(&v1::PatientService::Stub::GetPatient, request,
-                              Idempotency::kIdempotent, PrintPatient);
+          : context.NameInClinic(kPatients, flags.patient, "ID"),
+      Idempotency::kIdempotent, PrintPatient);
 }
 
 absl::Status UpdatePatient(const CommandContext& context,

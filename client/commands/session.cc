@@ -148,12 +148,10 @@ absl::Status ListSessions(const CommandContext& context,
 
 absl::Status ShowSession(const CommandContext& context,
                          const SessionShowFlags& flags) {
-  v1::GetSessionRequest request;
-  GLUTECARE_ASSIGN_OR_RETURN(
-      *request.mutable_name(),
-      context.NameInPatient("sessions", flags.session, "SESSION"));
-  return context.CallAndPrint(&v1::SessionService::Stub::GetSession, request,
-                              Idempotency::kIdempotent, PrintSession);
+  return context.CallOnNameAndPrint(
+      &v1::SessionService::Stub::GetSession,
+      context.NameInPatient("sessions", flags.session, "SESSION"),
+      Idempotency::kIdempotent, PrintSession);
 }
 
 }  // namespace

@@ -83,11 +83,9 @@ absl::Status DecideSuggestion(
                                                         const Request&,
                                                         Response*),
     void (*print_text)(const Response&, std::ostream&)) {
-  Request request;
-  GLUTECARE_ASSIGN_OR_RETURN(*request.mutable_name(),
-                             SuggestionName(context, flags.suggestion));
-  return context.CallAndPrint(method, request, Idempotency::kNotIdempotent,
-                              print_text);
+  return context.CallOnNameAndPrint(method,
+                                    SuggestionName(context, flags.suggestion),
+                                    Idempotency::kNotIdempotent, print_text);
 }
 
 absl::Status AcceptSuggestion(const CommandContext& context,

@@ -66,12 +66,10 @@ absl::Status ListTherapists(const CommandContext& context,
 
 absl::Status ShowTherapist(const CommandContext& context,
                            const TherapistShowFlags& flags) {
-  v1::GetTherapistRequest request;
-  GLUTECARE_ASSIGN_OR_RETURN(
-      *request.mutable_name(),
-      context.NameInClinic(kTherapists, flags.therapist, "ID"));
-  return context.CallAndPrint(&v1::ClinicService::Stub::GetTherapist, request,
-                              Idempotency::kIdempotent, PrintTherapist);
+  return context.CallOnNameAndPrint(
+      &v1::ClinicService::Stub::GetTherapist,
+      context.NameInClinic(kTherapists, flags.therapist, "ID"),
+      Idempotency::kIdempotent, PrintTherapist);
 }
 
 }  // namespace

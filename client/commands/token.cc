@@ -165,13 +165,11 @@ absl::Status ListTokens(const CommandContext& context,
 
 absl::Status RevokeToken(const CommandContext& context,
                          const TokenRevokeFlags& flags) {
-  v1::RevokeAccessTokenRequest request;
-  GLUTECARE_ASSIGN_OR_RETURN(
-      *request.mutable_name(),
-      context.NameInClinic(kAccessTokens, flags.token, "TOKEN"));
   // Revoking a revoked token returns it unchanged: safe to repeat.
-  return context.CallAndPrint(&v1::AccessService::Stub::RevokeAccessToken,
-                              request, Idempotency::kIdempotent, PrintToken);
+  return context.CallOnNameAndPrint(
+      &v1::AccessService::Stub::RevokeAccessToken,
+      context.NameInClinic(kAccessTokens, flags.token, "TOKEN"),
+      Idempotency::kIdempotent, PrintToken);
 }
 
 }  // namespace

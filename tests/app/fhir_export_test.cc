@@ -6,11 +6,10 @@
 
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -18,6 +17,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
 #include "server/storage/sqlite/sqlite_store.h"
+#include "tests/testing/builders.h"
 #include "tests/testing/temp_dir.h"
 
 namespace glutecare {
@@ -117,9 +117,7 @@ class FhirExportTest : public ::testing::Test {
   }
 
   void AddTherapist(const std::string& id, int64_t created) {
-    v1::Therapist therapist;
-    therapist.set_name("clinics/demo/therapists/" + id);
-    therapist.set_display_name("Therapist " + id);
+    v1::Therapist therapist = testing::Therapist("demo", id);
     *therapist.mutable_create_time() = At(created);
     ASSERT_TRUE(store_->CreateTherapist(therapist).ok());
   }
@@ -129,32 +127,17 @@ class FhirExportTest : public ::testing::Test {
   void AddPatient(const std::string& id, int sessions, int64_t created,
                   const std::string& therapist = "tess") {
     const std::string name = "clinics/demo/patients/" + id;
-    v1::Patient patient;
-    patient.set_name(name);
-    patient.set_display_name("Patient " + id);
-    patient.set_mrn("MRN-" + id);
-    patient.set_time_zone("Europe/Berlin");
-    patient.add_pain_areas(v1::PAIN_AREA_HIP);
-    patient.set_baseline_pain(5);
-    patient.set_therapist("clinics/demo/therapists/" + therapist);
+    v1::Patient patient = testing::Patient("demo", id, "MRN-" + id, therapist);
     *patient.mutable_create_time() = At(created);
     *patient.mutable_update_time() = At(created);
     ASSERT_TRUE(store_->CreatePatient(patient).ok());
 
-    v1::Program program;
+    v1::Program program =
+        testing::Program("2026-03-01", {testing::Prescription("glute-bridge"),
+                                        testing::Prescription("clamshell")});
     program.set_name(name + "/programs/g1");
     program.set_display_name("Hip, phase 1");
-    program.set_status(v1::PROGRAM_STATUS_ACTIVE);
-    program.set_start_date("2026-03-01");
     program.set_therapist("clinics/demo/therapists/" + therapist);
-    for (const char* exercise : {"glute-bridge", "clamshell"}) {
-      v1::Prescription* rx = program.add_prescriptions();
-      rx->set_exercise(absl::StrCat("exercises/", exercise));
-      rx->set_sets(3);
-      rx->set_reps(12);
-      rx->mutable_load()->set_type(v1::LOAD_TYPE_BODYWEIGHT);
-      rx->set_sessions_per_week(3);
-    }
     *program.mutable_create_time() = At(created);
     *program.mutable_revision_create_time() = At(created);
     ASSERT_TRUE(store_->CreateProgram(program).ok());
@@ -174,16 +157,10 @@ class FhirExportTest : public ::testing::Test {
   void AddSession(const std::string& patient, const std::string& id,
                   int64_t created) {
     const std::string name = "clinics/demo/patients/" + patient;
-    v1::Session session;
+    v1::Session session = testing::Session(name + "/programs/g1@1");
     session.set_name(absl::StrCat(name, "/sessions/", id));
     *session.mutable_perform_time() = At(created - 600);
     session.set_local_date("2026-04-01");
-    session.set_program_revision(name + "/programs/g1@1");
-    v1::PerformedExercise* done = session.add_exercises();
-    done->set_exercise("exercises/glute-bridge");
-    done->set_sets(3);
-    done->set_reps(12);
-    done->mutable_load()->set_type(v1::LOAD_TYPE_BODYWEIGHT);
     session.set_pain_before(4);
     session.set_pain_after(3);
     session.set_pain_area(v1::PAIN_AREA_HIP);
@@ -439,18 +416,13 @@ TEST_F(FhirExportTest, ABundleHoldsThePatientsRecordAndResolvesItsReferences) {
   AddPatient("ana", 2, kStart);
   AddOutcomes("ana", kStart + kDay);
   // A program by another therapist: its author is in the Bundle too.
-  v1::Program program;
+  v1::Program program = testing::Program(
+      "2026-03-05",
+      {testing::Prescription("clamshell", 2, 10, v1::LOAD_TYPE_BAND_LIGHT, 2)});
   program.set_name("clinics/demo/patients/ana/programs/g2");
   program.set_display_name("Back");
   program.set_status(v1::PROGRAM_STATUS_PAUSED);
-  program.set_start_date("2026-03-05");
   program.set_therapist("clinics/demo/therapists/theo");
-  v1::Prescription* rx = program.add_prescriptions();
-  rx->set_exercise("exercises/clamshell");
-  rx->set_sets(2);
-  rx->set_reps(10);
-  rx->mutable_load()->set_type(v1::LOAD_TYPE_BAND_LIGHT);
-  rx->set_sessions_per_week(2);
   ASSERT_TRUE(store_->CreateProgram(program).ok());
 
   absl::StatusOr<std::string> json =

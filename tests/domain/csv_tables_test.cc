@@ -7,6 +7,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
 #include "server/domain/csv.h"
+#include "tests/testing/builders.h"
 
 namespace glutecare {
 namespace {
@@ -25,24 +26,19 @@ v1::Patient Ana() {
 }
 
 TEST(SessionCsvRow, HasAColumnEachInTheHeadersOrder) {
-  v1::Session session;
+  v1::PerformedExercise bridge = testing::Performed("glute-bridge");
+  bridge.clear_reps();
+  bridge.set_hold_seconds(30);
+  v1::PerformedExercise squat =
+      testing::Performed("goblet-squat", 3, 10, v1::LOAD_TYPE_EXTERNAL_WEIGHT);
+  squat.mutable_load()->set_weight_kg(8.5);
+  v1::Session session = testing::Session(
+      "clinics/demo/patients/ana/programs/knee-1@2", {bridge, squat});
   session.set_name("clinics/demo/patients/ana/sessions/s1");
   // 2026-11-24 01:30 UTC is 2026-11-23 in New York.
   *session.mutable_perform_time() = TimeUtil::SecondsToTimestamp(1795483800);
   session.mutable_perform_time()->set_nanos(500'000'000);
   session.set_local_date("2026-11-23");
-  session.set_program_revision("clinics/demo/patients/ana/programs/knee-1@2");
-  v1::PerformedExercise* bridge = session.add_exercises();
-  bridge->set_exercise("exercises/glute-bridge");
-  bridge->set_sets(3);
-  bridge->set_hold_seconds(30);
-  bridge->mutable_load()->set_type(v1::LOAD_TYPE_BODYWEIGHT);
-  v1::PerformedExercise* squat = session.add_exercises();
-  squat->set_exercise("exercises/goblet-squat");
-  squat->set_sets(3);
-  squat->set_reps(10);
-  squat->mutable_load()->set_type(v1::LOAD_TYPE_EXTERNAL_WEIGHT);
-  squat->mutable_load()->set_weight_kg(8.5);
   session.set_pain_before(4);
   session.set_pain_after(0);
   session.set_pain_area(v1::PAIN_AREA_LOWER_BACK);

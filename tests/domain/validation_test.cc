@@ -7,6 +7,7 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
+#include "tests/testing/builders.h"
 
 namespace glutecare {
 namespace {
@@ -37,40 +38,23 @@ v1::Patient ValidPatient() {
 }
 
 v1::Prescription Prescribe(const std::string& exercise, v1::LoadType load) {
-  v1::Prescription p;
-  p.set_exercise("exercises/" + exercise);
-  p.set_sets(3);
-  p.set_reps(12);
-  p.mutable_load()->set_type(load);
-  p.set_sessions_per_week(3);
-  return p;
+  return testing::Prescription(exercise, 3, 12, load);
 }
 
 v1::Program ValidProgram() {
-  v1::Program program;
+  v1::Program program = testing::Program(
+      "2026-11-23", {Prescribe("glute-bridge", v1::LOAD_TYPE_BODYWEIGHT),
+                     Prescribe("clamshell", v1::LOAD_TYPE_BAND_LIGHT),
+                     Prescribe("bodyweight-squat", v1::LOAD_TYPE_BODYWEIGHT)});
   program.set_display_name("Glute strength, phase 1");
-  program.set_status(v1::PROGRAM_STATUS_ACTIVE);
-  program.set_start_date("2026-11-23");
-  *program.add_prescriptions() =
-      Prescribe("glute-bridge", v1::LOAD_TYPE_BODYWEIGHT);
-  *program.add_prescriptions() =
-      Prescribe("clamshell", v1::LOAD_TYPE_BAND_LIGHT);
-  *program.add_prescriptions() =
-      Prescribe("bodyweight-squat", v1::LOAD_TYPE_BODYWEIGHT);
   return program;
 }
 
 v1::Session ValidSession() {
-  v1::Session s;
+  v1::Session s = testing::Session("clinics/demo/patients/p1/programs/g1@1");
   *s.mutable_perform_time() =
       google::protobuf::util::TimeUtil::SecondsToTimestamp(
           absl::ToUnixSeconds(kNow - absl::Hours(1)));
-  s.set_program_revision("clinics/demo/patients/p1/programs/g1@1");
-  v1::PerformedExercise* e = s.add_exercises();
-  e->set_exercise("exercises/glute-bridge");
-  e->set_sets(3);
-  e->set_reps(12);
-  e->mutable_load()->set_type(v1::LOAD_TYPE_BODYWEIGHT);
   s.set_pain_before(4);
   s.set_pain_after(3);
   s.set_pain_area(v1::PAIN_AREA_LOWER_BACK);

@@ -25,11 +25,11 @@
 #include "absl/time/clock.h"
 #include "common/subprocess.h"
 #include "glutecare/v1/session_service.grpc.pb.h"
-#include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
 #include "server/app/access_tokens.h"
 #include "server/storage/sqlite/sqlite_store.h"
 #include "tests/testing/build_paths.h"
+#include "tests/testing/builders.h"
 #include "tests/testing/integrity_check.h"
 #include "tests/testing/temp_dir.h"
 
@@ -37,7 +37,6 @@ namespace glutecare {
 namespace {
 
 using ::glutecare::testing::FromTestBinary;
-using google::protobuf::util::TimeUtil;
 
 constexpr int kPatients = 8;
 constexpr int kKills = 6;
@@ -60,33 +59,17 @@ std::vector<Patient> Seed(const std::string& db) {
   absl::StatusOr<BootstrapResult> clinic = BootstrapClinic(
       **store, {.clinic_id = "demo", .display_name = "Demo"}, now);
   EXPECT_TRUE(clinic.ok()) << clinic.status();
-  v1::Therapist therapist;
-  therapist.set_name("clinics/demo/therapists/t1");
-  therapist.set_display_name("Tess");
+  const v1::Therapist therapist = testing::Therapist("demo", "t1");
   EXPECT_TRUE((*store)->CreateTherapist(therapist).ok());
   for (int i = 0; i < kPatients; ++i) {
-    const std::string name = absl::StrCat("clinics/demo/patients/p", i);
-    v1::Patient patient;
-    patient.set_name(name);
-    patient.set_display_name("Pat");
-    patient.set_mrn(absl::StrCat("MRN-", i));
+    v1::Patient patient =
+        testing::Patient("demo", absl::StrCat("p", i), absl::StrCat("MRN-", i));
     patient.set_time_zone("UTC");
-    patient.add_pain_areas(v1::PAIN_AREA_HIP);
-    patient.set_therapist(therapist.name());
-    patient.set_baseline_pain(4);
     EXPECT_TRUE((*store)->CreatePatient(patient).ok());
-    v1::Program program;
+    const std::string& name = patient.name();
+    v1::Program program = testing::Program("2026-01-01");
     program.set_name(name + "/programs/g1");
-    program.set_display_name("Phase 1");
-    program.set_status(v1::PROGRAM_STATUS_ACTIVE);
-    program.set_start_date("2026-01-01");
     program.set_therapist(therapist.name());
-    v1::Prescription* rx = program.add_prescriptions();
-    rx->set_exercise("exercises/glute-bridge");
-    rx->set_sets(3);
-    rx->set_reps(12);
-    rx->mutable_load()->set_type(v1::LOAD_TYPE_BODYWEIGHT);
-    rx->set_sessions_per_week(3);
     EXPECT_TRUE((*store)->CreateProgram(program).ok());
     v1::AccessToken token;
     token.set_role(v1::ROLE_PATIENT);
@@ -160,21 +143,9 @@ class Server {
 
 v1::CreateSessionRequest SessionRequest(const Patient& patient,
                                         const std::string& request_id) {
-  v1::CreateSessionRequest request;
-  request.set_parent(patient.name);
-  request.set_request_id(request_id);
-  v1::Session* s = request.mutable_session();
-  *s->mutable_perform_time() = TimeUtil::GetCurrentTime();
-  s->set_program_revision(patient.name + "/programs/g1@1");
-  v1::PerformedExercise* e = s->add_exercises();
-  e->set_exercise("exercises/glute-bridge");
-  e->set_sets(3);
-  e->set_reps(12);
-  e->mutable_load()->set_type(v1::LOAD_TYPE_BODYWEIGHT);
-  s->set_pain_before(3);
-  s->set_pain_after(2);
-  s->set_difficulty(v1::DIFFICULTY_ABOUT_RIGHT);
-  return request;
+  return testing::SessionRequest(
+      patient.name, request_id,
+      testing::Session(patient.name + "/programs/g1@1"));
 }
 
 // The request_ids stored in `db`, with how often each is stored.

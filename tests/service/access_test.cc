@@ -38,8 +38,8 @@
 #include "server/common/token_secret.h"
 #include "server/service/server.h"
 #include "server/storage/sqlite/sqlite_store.h"
-#include "tests/testing/sqlite_server.h"
-#include "tests/testing/temp_dir.h"
+#include "tests/testing/builders.h"
+#include "tests/testing/served_clinic.h"
 
 namespace glutecare {
 namespace {
@@ -270,81 +270,37 @@ bool IsPatientScoped(const TargetSpec& target) {
          (absl::StartsWith(target.name, "{") && target.name != "{token}");
 }
 
-class AccessTest : public ::testing::Test {
+// Clinics a and b, each with therapist t1 (no MRN system), seeded by
+// SeedClinic.
+class AccessTest : public testing::ServedClinicTest {
  protected:
+  AccessTest() {
+    clinics_ = {"a", "b"};
+    identifier_system_ = "";
+    therapists_ = {"t1"};
+  }
+
   void SetUp() override {
-    ASSERT_FALSE(dir_.path().empty());
-    const std::string db = dir_.File("glutecare.db");
-    for (const char* clinic : {"a", "b"}) {
-      absl::StatusOr<std::string> admin = testing::BootstrapAdmin(db, clinic);
-      ASSERT_TRUE(admin.ok()) << admin.status();
-      admin_[clinic] = *admin;
-    }
-    StartServer(/*max_calls_per_principal=*/32);
+    ASSERT_NO_FATAL_FAILURE(ServedClinicTest::SetUp());
     for (const char* clinic : {"a", "b"}) {
       ASSERT_NO_FATAL_FAILURE(SeedClinic(clinic));
     }
   }
 
-  void TearDown() override {
-    if (server_ != nullptr) server_->Shutdown(absl::Seconds(5));
-  }
-
-  void StartServer(int max_calls_per_principal) {
-    absl::StatusOr<std::unique_ptr<GlutecareServer>> server =
-        testing::StartSqliteServer(
-            {.listen_address = "127.0.0.1:0",
-             .worker_threads = 2,
-             .max_calls_per_principal = max_calls_per_principal,
-             .alert_sweep_interval = absl::ZeroDuration()},
-            dir_.File("glutecare.db"));
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = std::move(*server);
-    channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
-                                   grpc::InsecureChannelCredentials());
-  }
-
-  std::unique_ptr<grpc::ClientContext> Context(const std::string& token) {
-    auto context = std::make_unique<grpc::ClientContext>();
-    context->set_deadline(std::chrono::system_clock::now() + kDeadline);
-    if (!token.empty()) testing::SetBearer(*context, token);
-    return context;
-  }
-
-  std::string Token(const std::string& clinic, v1::Role role,
-                    const std::string& subject) {
-    absl::StatusOr<std::string> token =
-        testing::CreateToken(channel_, admin_[clinic],
-                             absl::StrCat("clinics/", clinic), role, subject);
-    EXPECT_TRUE(token.ok()) << token.status();
-    return token.value_or("");
-  }
-
-  // Clinic `clinic`: therapist t1; patients p1 and p2, each with program g1,
-  // a session that hurt (raising an alert and a suggestion) and a pain
-  // check-in; a spare token to revoke; and tokens for every role.
+  // Clinic `clinic`: patients p1 and p2 of t1, each with program g1, a
+  // session that hurt (raising an alert and a suggestion), an ODI answered
+  // and a pain check-in; a spare token to revoke; and tokens for every role.
   void SeedClinic(const std::string& clinic) {
     const std::string c = absl::StrCat("clinics/", clinic);
-    auto clinics = v1::ClinicService::NewStub(channel_);
-    v1::CreateTherapistRequest therapist;
-    therapist.set_parent(c);
-    therapist.set_therapist_id("t1");
-    therapist.mutable_therapist()->set_display_name("Tess");
-    v1::Therapist created_therapist;
-    grpc::Status status = clinics->CreateTherapist(
-        Context(admin_[clinic]).get(), therapist, &created_therapist);
-    ASSERT_TRUE(status.ok()) << status.error_message();
-    tokens_[clinic][v1::ROLE_ADMIN] = admin_[clinic];
-    tokens_[clinic][v1::ROLE_THERAPIST] =
-        Token(clinic, v1::ROLE_THERAPIST, absl::StrCat(c, "/therapists/t1"));
-    tokens_[clinic][v1::ROLE_INTEGRATION] =
-        Token(clinic, v1::ROLE_INTEGRATION, "");
+    role_tokens_[clinic][v1::ROLE_ADMIN] = tokens_[clinic].admin;
+    role_tokens_[clinic][v1::ROLE_THERAPIST] = tokens_[clinic].therapist;
+    role_tokens_[clinic][v1::ROLE_INTEGRATION] = tokens_[clinic].integration;
     absl::StatusOr<std::string> spare =
-        testing::CreateToken(channel_, admin_[clinic], c, v1::ROLE_INTEGRATION,
-                             "", &spare_token_[clinic]);
+        testing::CreateToken(channel_, tokens_[clinic].admin, c,
+                             v1::ROLE_INTEGRATION, "", &spare_token_[clinic]);
     ASSERT_TRUE(spare.ok()) << spare.status();
 
-    const std::string therapist_token = tokens_[clinic][v1::ROLE_THERAPIST];
+    const std::string therapist_token = tokens_[clinic].therapist;
     auto patients = v1::PatientService::NewStub(channel_);
     auto programs = v1::ProgramService::NewStub(channel_);
     auto sessions = v1::SessionService::NewStub(channel_);
@@ -353,61 +309,33 @@ class AccessTest : public ::testing::Test {
     auto outcomes = v1::OutcomeService::NewStub(channel_);
     for (const char* id : {"p1", "p2"}) {
       const std::string p = absl::StrCat(c, "/patients/", id);
-      v1::CreatePatientRequest patient;
-      patient.set_parent(c);
-      patient.set_patient_id(id);
-      patient.mutable_patient()->set_display_name("Pat");
-      patient.mutable_patient()->set_mrn(absl::StrCat("MRN-", id));
-      patient.mutable_patient()->set_time_zone("Europe/Berlin");
-      patient.mutable_patient()->add_pain_areas(v1::PAIN_AREA_HIP);
-      patient.mutable_patient()->set_therapist(
-          absl::StrCat(c, "/therapists/t1"));
-      patient.mutable_patient()->set_baseline_pain(5);
       v1::Patient created_patient;
-      status = patients->CreatePatient(Context(therapist_token).get(), patient,
-                                       &created_patient);
+      grpc::Status status = patients->CreatePatient(
+          Context(therapist_token).get(),
+          testing::PatientRequest(
+              clinic, id,
+              testing::Patient(clinic, id, absl::StrCat("MRN-", id))),
+          &created_patient);
       ASSERT_TRUE(status.ok()) << status.error_message();
 
-      v1::CreateProgramRequest program;
-      program.set_parent(p);
-      program.set_program_id("g1");
-      v1::Program* g = program.mutable_program();
-      g->set_display_name("Phase 1");
-      g->set_status(v1::PROGRAM_STATUS_ACTIVE);
-      g->set_start_date("2026-11-01");
-      v1::Prescription* rx = g->add_prescriptions();
-      rx->set_exercise("exercises/glute-bridge");
-      rx->set_sets(3);
-      rx->set_reps(12);
-      rx->mutable_load()->set_type(v1::LOAD_TYPE_BODYWEIGHT);
-      rx->set_sessions_per_week(3);
       v1::Program created_program;
-      status = programs->CreateProgram(Context(therapist_token).get(), program,
-                                       &created_program);
+      status = programs->CreateProgram(
+          Context(therapist_token).get(),
+          testing::ProgramRequest(p, "g1", testing::Program()),
+          &created_program);
       ASSERT_TRUE(status.ok()) << status.error_message();
 
-      const std::string patient_token = Token(clinic, v1::ROLE_PATIENT, p);
+      const std::string patient_token = Token(v1::ROLE_PATIENT, p, clinic);
       if (std::string(id) == "p1") {
-        tokens_[clinic][v1::ROLE_PATIENT] = patient_token;
+        role_tokens_[clinic][v1::ROLE_PATIENT] = patient_token;
       }
-      v1::CreateSessionRequest session;
-      session.set_parent(p);
-      session.set_request_id("seed");
-      v1::Session* s = session.mutable_session();
-      *s->mutable_perform_time() = TimeUtil::GetCurrentTime();
-      s->set_program_revision(absl::StrCat(p, "/programs/g1@1"));
-      v1::PerformedExercise* e = s->add_exercises();
-      e->set_exercise("exercises/glute-bridge");
-      e->set_sets(3);
-      e->set_reps(12);
-      e->mutable_load()->set_type(v1::LOAD_TYPE_BODYWEIGHT);
-      s->set_pain_before(3);
-      s->set_pain_after(8);  // raises an alert and a regression suggestion
-      s->set_pain_area(v1::PAIN_AREA_HIP);
-      s->set_difficulty(v1::DIFFICULTY_ABOUT_RIGHT);
+      v1::Session session = testing::Session(absl::StrCat(p, "/programs/g1@1"));
+      session.set_pain_after(8);  // raises an alert and a regression suggestion
+      session.set_pain_area(v1::PAIN_AREA_HIP);
       v1::Session created_session;
-      status = sessions->CreateSession(Context(patient_token).get(), session,
-                                       &created_session);
+      status = sessions->CreateSession(
+          Context(patient_token).get(),
+          testing::SessionRequest(p, "seed", session), &created_session);
       ASSERT_TRUE(status.ok()) << status.error_message();
       PatientRecords& records = records_[p];
       records.session = created_session.name();
@@ -575,8 +503,8 @@ class AccessTest : public ::testing::Test {
     std::vector<v1::AuditEvent> events;
     do {
       v1::ListAuditEventsResponse page;
-      const grpc::Status status =
-          audit->ListAuditEvents(Context(admin_[clinic]).get(), request, &page);
+      const grpc::Status status = audit->ListAuditEvents(
+          Context(role_tokens_[clinic][v1::ROLE_ADMIN]).get(), request, &page);
       EXPECT_TRUE(status.ok()) << status.error_message();
       if (!status.ok()) break;
       events.insert(events.end(), page.audit_events().begin(),
@@ -597,12 +525,8 @@ class AccessTest : public ::testing::Test {
     return caller.name();
   }
 
-  testing::TempDir dir_;
-  std::unique_ptr<GlutecareServer> server_;
-  std::shared_ptr<grpc::Channel> channel_;
-  std::map<std::string, std::string> admin_;
   // Clinic -> role -> secret; the patient is p1.
-  std::map<std::string, std::map<v1::Role, std::string>> tokens_;
+  std::map<std::string, std::map<v1::Role, std::string>> role_tokens_;
   std::map<std::string, std::string> spare_token_;
   std::map<std::string, PatientRecords> records_;
 };
@@ -638,7 +562,7 @@ TEST_F(AccessTest, EveryRpcByEveryRoleClinicAndPatientIsAllowedOrDenied) {
             const std::string request =
                 RequestFor(method, target->second, clinic, patient);
             const grpc::Status status =
-                Call(method, request, tokens_["a"][role]);
+                Call(method, request, role_tokens_["a"][role]);
             SCOPED_TRACE(absl::StrCat(
                 key, " as ", v1::Role_Name(role), " of clinic a on clinic ",
                 clinic, ", patient ", patient, ": ", status.error_code(), " ",
@@ -703,7 +627,7 @@ TEST_F(AccessTest, EveryRpcByEveryRoleClinicAndPatientIsAllowedOrDenied) {
   // as named, the outcome and the peer; not the caller's subject, and never
   // a secret.
   std::map<std::string, v1::Role> role_of_token;
-  for (const auto& [role, token] : tokens_["a"]) {
+  for (const auto& [role, token] : role_tokens_["a"]) {
     role_of_token[TokenName(token)] = role;
   }
   std::multiset<std::string> recorded_in_b;
@@ -715,7 +639,7 @@ TEST_F(AccessTest, EveryRpcByEveryRoleClinicAndPatientIsAllowedOrDenied) {
     EXPECT_EQ(event.role(), role->second);
     EXPECT_EQ(event.subject(), "");
     EXPECT_THAT(event.peer(), HasSubstr("127.0.0.1"));
-    for (const auto& [unused, secret] : tokens_["a"]) {
+    for (const auto& [unused, secret] : role_tokens_["a"]) {
       EXPECT_THAT(event.SerializeAsString(), Not(HasSubstr(secret)));
     }
     EXPECT_THAT(event.DebugString(), Not(HasSubstr("gc1_")));
@@ -763,7 +687,7 @@ TEST_F(AccessTest, WholeClinicExportsAreTheIntegrationRolesAlone) {
     request.set_table(v1::ExportCsvRequest::TABLE_PAIN_REPORTS);
     const grpc::Status status =
         CallStream("/glutecare.v1.CsvExportService/ExportCsv",
-                   request.SerializeAsString(), tokens_["a"][c.role]);
+                   request.SerializeAsString(), role_tokens_["a"][c.role]);
     SCOPED_TRACE(absl::StrCat(v1::Role_Name(c.role), " on ", c.parent, ": ",
                               status.error_message()));
     EXPECT_EQ(status.error_code(), c.code);
@@ -779,7 +703,7 @@ TEST_F(AccessTest, AnAttemptOnAClinicThatDoesNotExistStaysInTheCallersTrail) {
   v1::GetPatientRequest get;
   get.set_name("clinics/nowhere/patients/p1");
   v1::Patient patient;
-  const std::string therapist = tokens_["a"][v1::ROLE_THERAPIST];
+  const std::string therapist = role_tokens_["a"][v1::ROLE_THERAPIST];
   EXPECT_EQ(patients->GetPatient(Context(therapist).get(), get, &patient)
                 .error_code(),
             grpc::StatusCode::NOT_FOUND);
@@ -802,7 +726,7 @@ TEST_F(AccessTest, AnAttemptOnAClinicThatDoesNotExistStaysInTheCallersTrail) {
 }
 
 TEST_F(AccessTest, EveryCallerReadsTheirOwnTokenButNeverItsSecret) {
-  for (const auto& [role, secret] : tokens_["a"]) {
+  for (const auto& [role, secret] : role_tokens_["a"]) {
     SCOPED_TRACE(v1::Role_Name(role));
     v1::AccessToken token;
     const grpc::Status status =
@@ -854,19 +778,22 @@ TEST_F(AccessTest, CallsWithoutAValidTokenAreUnauthenticated) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
 
   status = patients->ListPatients(
-      Context(tokens_["a"][v1::ROLE_THERAPIST]).get(), request, &response);
+      Context(role_tokens_["a"][v1::ROLE_THERAPIST]).get(), request, &response);
   EXPECT_TRUE(status.ok()) << status.error_message();
 }
 
 TEST_F(AccessTest, RevokedTokensStopWorkingAtOnce) {
-  const std::string therapist = tokens_["a"][v1::ROLE_THERAPIST];
+  const std::string therapist = role_tokens_["a"][v1::ROLE_THERAPIST];
   auto access = v1::AccessService::NewStub(channel_);
   v1::ListAccessTokensRequest list;
   list.set_parent("clinics/a");
   list.set_page_size(1000);
   v1::ListAccessTokensResponse tokens;
   ASSERT_TRUE(
-      access->ListAccessTokens(Context(admin_["a"]).get(), list, &tokens).ok());
+      access
+          ->ListAccessTokens(Context(role_tokens_["a"][v1::ROLE_ADMIN]).get(),
+                             list, &tokens)
+          .ok());
   std::string therapist_token_name;
   for (const v1::AccessToken& token : tokens.access_tokens()) {
     if (token.role() == v1::ROLE_THERAPIST) therapist_token_name = token.name();
@@ -879,7 +806,9 @@ TEST_F(AccessTest, RevokedTokensStopWorkingAtOnce) {
   revoke.set_name(therapist_token_name);
   v1::AccessToken revoked;
   ASSERT_TRUE(
-      access->RevokeAccessToken(Context(admin_["a"]).get(), revoke, &revoked)
+      access
+          ->RevokeAccessToken(Context(role_tokens_["a"][v1::ROLE_ADMIN]).get(),
+                              revoke, &revoked)
           .ok());
   EXPECT_TRUE(revoked.has_revoke_time());
 
@@ -894,8 +823,8 @@ TEST_F(AccessTest, RevokedTokensStopWorkingAtOnce) {
 
   // Another clinic's admin cannot revoke (or even see) clinic a's tokens.
   revoke.set_name(spare_token_["a"]);
-  status =
-      access->RevokeAccessToken(Context(admin_["b"]).get(), revoke, &revoked);
+  status = access->RevokeAccessToken(
+      Context(role_tokens_["b"][v1::ROLE_ADMIN]).get(), revoke, &revoked);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
 }
 
@@ -903,8 +832,8 @@ TEST_F(AccessTest, ExpiredTokensAreUnauthenticated) {
   // A token that expired a minute ago, stored as the server would store it.
   const std::string secret = GenerateTokenSecret();
   {
-    absl::StatusOr<std::unique_ptr<Store>> store = OpenSqliteStore(
-        {.path = dir_.File("glutecare.db"), .read_connections = 1});
+    absl::StatusOr<std::unique_ptr<Store>> store =
+        OpenSqliteStore({.path = db_path(), .read_connections = 1});
     ASSERT_TRUE(store.ok()) << store.status();
     v1::AccessToken token;
     token.set_name("clinics/a/accessTokens/expired");
@@ -938,21 +867,21 @@ TEST_F(AccessTest, TokensAreValidatedAndOnlyShownOnce) {
   *token->mutable_expire_time() = TimeUtil::NanosecondsToTimestamp(
       absl::ToUnixNanos(absl::Now() + absl::Hours(24 * 500)));
   v1::CreateAccessTokenResponse response;
-  grpc::Status status =
-      access->CreateAccessToken(Context(admin_["a"]).get(), request, &response);
+  grpc::Status status = access->CreateAccessToken(
+      Context(role_tokens_["a"][v1::ROLE_ADMIN]).get(), request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(status.error_message(), HasSubstr("access_token.subject"));
   EXPECT_THAT(status.error_message(), HasSubstr("access_token.expire_time"));
 
   token->set_subject("clinics/a/patients/nobody");
   token->clear_expire_time();
-  status =
-      access->CreateAccessToken(Context(admin_["a"]).get(), request, &response);
+  status = access->CreateAccessToken(
+      Context(role_tokens_["a"][v1::ROLE_ADMIN]).get(), request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
 
   token->set_subject("clinics/a/patients/p2");
-  status =
-      access->CreateAccessToken(Context(admin_["a"]).get(), request, &response);
+  status = access->CreateAccessToken(
+      Context(role_tokens_["a"][v1::ROLE_ADMIN]).get(), request, &response);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_THAT(response.secret(), ::testing::StartsWith("gc1_"));
   EXPECT_EQ(response.secret().size(), 47u);
@@ -983,10 +912,11 @@ TEST_F(AccessTest, AuditTrailRecordsReadsWritesAndDenials) {
   v1::GetPatientRequest get;
   get.set_name("clinics/a/patients/p2");
   v1::Patient patient;
-  ASSERT_TRUE(patients
-                  ->GetPatient(Context(tokens_["a"][v1::ROLE_THERAPIST]).get(),
-                               get, &patient)
-                  .ok());
+  ASSERT_TRUE(
+      patients
+          ->GetPatient(Context(role_tokens_["a"][v1::ROLE_THERAPIST]).get(),
+                       get, &patient)
+          .ok());
   auto sessions = v1::SessionService::NewStub(channel_);
   v1::CreatePainReportRequest pain;
   pain.set_parent("clinics/a/patients/p1");
@@ -995,18 +925,19 @@ TEST_F(AccessTest, AuditTrailRecordsReadsWritesAndDenials) {
   v1::PainReport report;
   ASSERT_TRUE(
       sessions
-          ->CreatePainReport(Context(tokens_["a"][v1::ROLE_PATIENT]).get(),
+          ->CreatePainReport(Context(role_tokens_["a"][v1::ROLE_PATIENT]).get(),
                              pain, &report)
           .ok());
   // Denied: the patient reads p2's sessions.
   v1::ListSessionsRequest other;
   other.set_parent("clinics/a/patients/p2");
   v1::ListSessionsResponse listed;
-  EXPECT_EQ(sessions
-                ->ListSessions(Context(tokens_["a"][v1::ROLE_PATIENT]).get(),
-                               other, &listed)
-                .error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(
+      sessions
+          ->ListSessions(Context(role_tokens_["a"][v1::ROLE_PATIENT]).get(),
+                         other, &listed)
+          .error_code(),
+      grpc::StatusCode::NOT_FOUND);
 
   auto audit = v1::AuditService::NewStub(channel_);
   v1::ListAuditEventsRequest request;
@@ -1015,8 +946,8 @@ TEST_F(AccessTest, AuditTrailRecordsReadsWritesAndDenials) {
   *request.mutable_start_time() =
       TimeUtil::GetCurrentTime() - TimeUtil::SecondsToDuration(600);
   v1::ListAuditEventsResponse events;
-  grpc::Status status =
-      audit->ListAuditEvents(Context(admin_["a"]).get(), request, &events);
+  grpc::Status status = audit->ListAuditEvents(
+      Context(role_tokens_["a"][v1::ROLE_ADMIN]).get(), request, &events);
   ASSERT_TRUE(status.ok()) << status.error_message();
   bool saw_read = false, saw_write = false, saw_denial = false;
   int64_t previous = std::numeric_limits<int64_t>::max();
@@ -1028,7 +959,7 @@ TEST_F(AccessTest, AuditTrailRecordsReadsWritesAndDenials) {
                 ::testing::StartsWith("clinics/a/accessTokens/"));
     EXPECT_THAT(event.peer(), HasSubstr("127.0.0.1"));
     EXPECT_TRUE(event.has_time());
-    for (const auto& [unused, secret] : tokens_["a"]) {
+    for (const auto& [unused, secret] : role_tokens_["a"]) {
       EXPECT_THAT(event.SerializeAsString(), Not(HasSubstr(secret)));
     }
     EXPECT_THAT(event.DebugString(), Not(HasSubstr("gc1_")));
@@ -1062,7 +993,9 @@ TEST_F(AccessTest, AuditTrailRecordsReadsWritesAndDenials) {
   // Filtered by patient: only p2's events.
   request.set_patient("clinics/a/patients/p2");
   ASSERT_TRUE(
-      audit->ListAuditEvents(Context(admin_["a"]).get(), request, &events)
+      audit
+          ->ListAuditEvents(Context(role_tokens_["a"][v1::ROLE_ADMIN]).get(),
+                            request, &events)
           .ok());
   ASSERT_GT(events.audit_events_size(), 0);
   for (const v1::AuditEvent& event : events.audit_events()) {
@@ -1074,22 +1007,25 @@ TEST_F(AccessTest, AuditTrailRecordsReadsWritesAndDenials) {
   *request.mutable_end_time() =
       TimeUtil::GetCurrentTime() - TimeUtil::SecondsToDuration(3600);
   ASSERT_TRUE(
-      audit->ListAuditEvents(Context(admin_["a"]).get(), request, &events)
+      audit
+          ->ListAuditEvents(Context(role_tokens_["a"][v1::ROLE_ADMIN]).get(),
+                            request, &events)
           .ok());
   EXPECT_EQ(events.audit_events_size(), 0);
 
   // Bad filters are field errors.
   request.set_patient("clinics/b/patients/p1");
-  status = audit->ListAuditEvents(Context(admin_["a"]).get(), request, &events);
+  status = audit->ListAuditEvents(
+      Context(role_tokens_["a"][v1::ROLE_ADMIN]).get(), request, &events);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(status.error_message(), HasSubstr("patient"));
 }
 
 TEST_F(AccessTest, APrincipalOverItsCallLimitIsRefusedAndOthersAreNot) {
-  server_->Shutdown(absl::Seconds(5));
-  server_.reset();
-  ASSERT_NO_FATAL_FAILURE(StartServer(/*max_calls_per_principal=*/1));
-  const std::string therapist = tokens_["a"][v1::ROLE_THERAPIST];
+  StopServer();
+  options_.max_calls_per_principal = 1;
+  ASSERT_NO_FATAL_FAILURE(StartServer());
+  const std::string therapist = role_tokens_["a"][v1::ROLE_THERAPIST];
 
   // A live alert stream holds the therapist's only slot.
   auto alerts = v1::AlertService::NewStub(channel_);
@@ -1106,7 +1042,8 @@ TEST_F(AccessTest, APrincipalOverItsCallLimitIsRefusedAndOthersAreNot) {
   grpc::Status status =
       clinics->GetClinic(Context(therapist).get(), get, &clinic);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
-  status = clinics->GetClinic(Context(admin_["a"]).get(), get, &clinic);
+  status = clinics->GetClinic(Context(role_tokens_["a"][v1::ROLE_ADMIN]).get(),
+                              get, &clinic);
   EXPECT_TRUE(status.ok()) << status.error_message();
 
   stream_context->TryCancel();

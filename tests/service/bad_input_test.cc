@@ -27,8 +27,7 @@
 #include "server/service/server.h"
 #include "tests/testing/access.h"
 #include "tests/testing/grpc_errors.h"
-#include "tests/testing/sqlite_server.h"
-#include "tests/testing/temp_dir.h"
+#include "tests/testing/served_clinic.h"
 
 namespace glutecare {
 namespace {
@@ -354,50 +353,28 @@ std::vector<BadInput> Cases() {
 
 using testing::ViolatedFields;
 
-class BadInputTest : public ::testing::Test {
+// Clinic demo (no MRN system) with therapist t1, patient p1 (MRN-1) on
+// program g1, and their tokens.
+class BadInputTest : public testing::ServedClinicTest {
  protected:
+  BadInputTest() {
+    identifier_system_ = "";
+    therapists_ = {"t1"};
+  }
+
   void SetUp() override {
-    ASSERT_FALSE(dir_.path().empty());
-    const std::string db = dir_.File("glutecare.db");
-    absl::StatusOr<std::string> admin = testing::BootstrapAdmin(db, "demo");
-    ASSERT_TRUE(admin.ok()) << admin.status();
-    tokens_[Who::kAdmin] = *admin;
-    absl::StatusOr<std::unique_ptr<GlutecareServer>> server =
-        testing::StartSqliteServer(
-            {.listen_address = "127.0.0.1:0",
-             .worker_threads = 2,
-             .alert_sweep_interval = absl::ZeroDuration()},
-            db);
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = std::move(*server);
-    channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
-                                   grpc::InsecureChannelCredentials());
-    // Therapist t1, patient p1 (MRN-1) with program g1, and their tokens.
-    ASSERT_TRUE(Call("ClinicService/CreateTherapist", Who::kAdmin,
-                     R"pb(parent: "clinics/demo"
-                          therapist_id: "t1"
-                          therapist { display_name: "Tess" })pb")
-                    .ok());
-    absl::StatusOr<std::string> therapist =
-        testing::CreateToken(channel_, tokens_[Who::kAdmin], "clinics/demo",
-                             v1::ROLE_THERAPIST, "clinics/demo/therapists/t1");
-    ASSERT_TRUE(therapist.ok()) << therapist.status();
-    tokens_[Who::kTherapist] = *therapist;
+    ASSERT_NO_FATAL_FAILURE(ServedClinicTest::SetUp());
+    tokens_of_[Who::kAdmin] = admin_token_;
+    tokens_of_[Who::kTherapist] = therapist_token_;
     ASSERT_TRUE(Call("PatientService/CreatePatient", Who::kTherapist,
                      Replaced(Replaced(kPatient, "p2", "p1"), "MRN-2", "MRN-1"))
                     .ok());
     ASSERT_TRUE(Call("ProgramService/CreateProgram", Who::kTherapist,
                      Replaced(kProgram, "g2", "g1"))
                     .ok());
-    absl::StatusOr<std::string> patient_token =
-        testing::CreateToken(channel_, tokens_[Who::kAdmin], "clinics/demo",
-                             v1::ROLE_PATIENT, "clinics/demo/patients/p1");
-    ASSERT_TRUE(patient_token.ok()) << patient_token.status();
-    tokens_[Who::kPatient] = *patient_token;
-  }
-
-  void TearDown() override {
-    if (server_ != nullptr) server_->Shutdown(absl::Seconds(5));
+    tokens_of_[Who::kPatient] =
+        Token(v1::ROLE_PATIENT, "clinics/demo/patients/p1");
+    ASSERT_FALSE(tokens_of_[Who::kPatient].empty());
   }
 
   // Calls glutecare.v1 `method` with the request in text format, as `who`.
@@ -451,7 +428,7 @@ class BadInputTest : public ::testing::Test {
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() +
                          std::chrono::seconds(10));
-    testing::SetBearer(context, tokens_[who]);
+    testing::SetBearer(context, tokens_of_[who]);
     grpc::Slice slice(bytes);
     grpc::ByteBuffer buffer(&slice, 1);
     auto call = stub.PrepareUnaryCall(&context, path, buffer, &queue);
@@ -501,10 +478,7 @@ class BadInputTest : public ::testing::Test {
     return snapshot;
   }
 
-  testing::TempDir dir_;
-  std::unique_ptr<GlutecareServer> server_;
-  std::shared_ptr<grpc::Channel> channel_;
-  std::map<Who, std::string> tokens_;
+  std::map<Who, std::string> tokens_of_;
 };
 
 TEST_F(BadInputTest, EveryMalformedRequestGetsItsCodeAndFieldAndWritesNothing) {

@@ -16,6 +16,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
 #include "server/domain/csv_tables.h"
+#include "tests/testing/builders.h"
 #include "tests/testing/csv_reader.h"
 #include "tests/testing/grpc_errors.h"
 #include "tests/testing/served_clinic.h"
@@ -39,23 +40,17 @@ class CsvExportTest : public testing::ServedClinicTest {
     for (const char* id : {"p1", "p2"}) {
       CreatePatient(id, absl::StrCat("MRN-", id));
       const std::string patient = absl::StrCat("clinics/demo/patients/", id);
-      v1::CreateProgramRequest program;
-      program.set_parent(patient);
-      program.set_program_id("g1");
-      v1::Program* g = program.mutable_program();
-      g->set_display_name("Phase 1");
-      g->set_status(v1::PROGRAM_STATUS_ACTIVE);
-      g->set_start_date("2026-01-01");
-      v1::Prescription* rx = g->add_prescriptions();
-      rx->set_exercise("exercises/clamshell");
-      rx->set_sets(3);
-      rx->set_reps(15);
-      rx->mutable_load()->set_type(v1::LOAD_TYPE_BAND_LIGHT);
-      rx->set_sessions_per_week(3);
       v1::Program created;
       const grpc::Status status =
           v1::ProgramService::NewStub(channel_)->CreateProgram(
-              Context(therapist_token_).get(), program, &created);
+              Context(therapist_token_).get(),
+              testing::ProgramRequest(
+                  patient, "g1",
+                  testing::Program(
+                      "2026-01-01",
+                      {testing::Prescription("clamshell", 3, 15,
+                                             v1::LOAD_TYPE_BAND_LIGHT)})),
+              &created);
       ASSERT_TRUE(status.ok()) << status.error_message();
       patient_tokens_.push_back(Token(v1::ROLE_PATIENT, patient));
     }
@@ -65,23 +60,18 @@ class CsvExportTest : public testing::ServedClinicTest {
   void Submit(int p, int hours_ago, const std::string& notes) {
     const std::string patient = absl::StrCat("clinics/demo/patients/p", p + 1);
     auto sessions = v1::SessionService::NewStub(channel_);
-    v1::CreateSessionRequest request;
-    request.set_parent(patient);
-    v1::Session* s = request.mutable_session();
-    *s->mutable_perform_time() = TimeUtil::SecondsToTimestamp(
+    v1::Session done = testing::Session(
+        "", {testing::Performed("clamshell", 3, 15, v1::LOAD_TYPE_BAND_LIGHT)});
+    *done.mutable_perform_time() = TimeUtil::SecondsToTimestamp(
         absl::ToUnixSeconds(absl::Now() - absl::Hours(hours_ago)));
-    v1::PerformedExercise* e = s->add_exercises();
-    e->set_exercise("exercises/clamshell");
-    e->set_sets(3);
-    e->set_reps(15);
-    e->mutable_load()->set_type(v1::LOAD_TYPE_BAND_LIGHT);
-    s->set_pain_before(4);
-    s->set_pain_after(3);
-    s->set_difficulty(v1::DIFFICULTY_TOO_HARD);
-    s->set_notes(notes);
+    done.set_pain_before(4);
+    done.set_pain_after(3);
+    done.set_difficulty(v1::DIFFICULTY_TOO_HARD);
+    done.set_notes(notes);
     v1::Session session;
     grpc::Status status = sessions->CreateSession(
-        Context(patient_tokens_[p]).get(), request, &session);
+        Context(patient_tokens_[p]).get(),
+        testing::SessionRequest(patient, "", done), &session);
     ASSERT_TRUE(status.ok()) << status.error_message();
     sessions_.push_back(session);
 

@@ -16,8 +16,8 @@
 #include "glutecare/v1/session_service.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "server/common/clock.h"
 #include "server/domain/fhir/codes.h"
+#include "tests/testing/builders.h"
 #include "tests/testing/grpc_errors.h"
 #include "tests/testing/served_clinic.h"
 
@@ -246,39 +246,16 @@ TEST_F(PatientImportTest, ATherapistCompletesAnImportedPatientsIntake) {
 
   // A session must say where the pain was: there is no first pain area.
   auto programs = v1::ProgramService::NewStub(channel_);
-  v1::CreateProgramRequest program;
-  program.set_parent(name);
-  program.set_program_id("g1");
-  program.mutable_program()->set_display_name("Phase 1");
-  program.mutable_program()->set_status(v1::PROGRAM_STATUS_ACTIVE);
-  program.mutable_program()->set_start_date("2026-01-01");
-  v1::Prescription* rx = program.mutable_program()->add_prescriptions();
-  rx->set_exercise("exercises/glute-bridge");
-  rx->set_sets(3);
-  rx->set_reps(12);
-  rx->mutable_load()->set_type(v1::LOAD_TYPE_BODYWEIGHT);
-  rx->set_sessions_per_week(3);
   v1::Program created;
-  status = programs->CreateProgram(Context(therapist_token_).get(), program,
-                                   &created);
+  status = programs->CreateProgram(
+      Context(therapist_token_).get(),
+      testing::ProgramRequest(name, "g1", testing::Program("2026-01-01")),
+      &created);
   ASSERT_TRUE(status.ok()) << status.error_message();
   auto sessions = v1::SessionService::NewStub(channel_);
-  v1::CreateSessionRequest session;
-  session.set_parent(name);
+  v1::CreateSessionRequest session = testing::SessionRequest(
+      name, "", testing::Session(absl::StrCat(name, "/programs/g1")));
   v1::Session* s = session.mutable_session();
-  *s->mutable_perform_time() = NowTimestamp();
-  s->set_program_revision(absl::StrCat(name, "/programs/g1"));
-  *s->add_exercises() = [] {
-    v1::PerformedExercise e;
-    e.set_exercise("exercises/glute-bridge");
-    e.set_sets(3);
-    e.set_reps(12);
-    e.mutable_load()->set_type(v1::LOAD_TYPE_BODYWEIGHT);
-    return e;
-  }();
-  s->set_pain_before(3);
-  s->set_pain_after(2);
-  s->set_difficulty(v1::DIFFICULTY_ABOUT_RIGHT);
   const std::string patient_token = Token(v1::ROLE_PATIENT, name);
   v1::Session stored;
   status =

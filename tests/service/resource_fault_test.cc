@@ -28,7 +28,6 @@
 #include "glutecare/v1/program_service.grpc.pb.h"
 #include "glutecare/v1/session_service.grpc.pb.h"
 #include "gmock/gmock.h"
-#include "google/protobuf/text_format.h"
 #include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
 #include "server/common/clock.h"
@@ -39,7 +38,7 @@
 #include "tests/testing/build_paths.h"
 #include "tests/testing/fault_injecting_vfs.h"
 #include "tests/testing/integrity_check.h"
-#include "tests/testing/temp_dir.h"
+#include "tests/testing/served_clinic.h"
 
 namespace glutecare {
 namespace {
@@ -47,93 +46,44 @@ namespace {
 using ::google::protobuf::util::TimeUtil;
 using ::testing::HasSubstr;
 
-template <typename T>
-T FromText(const std::string& text) {
-  T message;
-  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &message))
-      << text;
-  return message;
-}
-
-class ResourceFaultTest : public ::testing::Test {
+// Clinic demo (no MRN system) with therapist t1 and patient p1 on program
+// g1, and their tokens, served from a store that reaches the disk through
+// disk_.
+class ResourceFaultTest : public testing::ServedClinicTest {
  protected:
-  void SetUp() override {
-    ASSERT_FALSE(dir_.path().empty());
-    db_ = dir_.File("glutecare.db");
-    absl::StatusOr<std::string> admin = testing::BootstrapAdmin(db_, "demo");
-    ASSERT_TRUE(admin.ok()) << admin.status();
-    admin_ = *admin;
-    ASSERT_NO_FATAL_FAILURE(StartServer(/*worker_threads=*/4));
+  ResourceFaultTest() {
+    identifier_system_ = "";
+    therapists_ = {"t1"};
+    options_.worker_threads = 4;
+    open_store_ = [this] {
+      return OpenSqliteStore({.path = db_path(),
+                              .read_connections = options_.worker_threads,
+                              .vfs = disk_.name()});
+    };
+  }
 
-    // Therapist t1 and patient p1 on program g1, and their tokens.
-    grpc::ClientContext therapist_context;
-    Prepare(therapist_context, admin_);
-    v1::Therapist therapist;
-    ASSERT_TRUE(v1::ClinicService::NewStub(channel_)
-                    ->CreateTherapist(&therapist_context,
-                                      FromText<v1::CreateTherapistRequest>(R"pb(
-                                        parent: "clinics/demo"
-                                        therapist_id: "t1"
-                                        therapist { display_name: "Tess" }
-                                      )pb"),
-                                      &therapist)
-                    .ok());
-    absl::StatusOr<std::string> token =
-        testing::CreateToken(channel_, admin_, "clinics/demo",
-                             v1::ROLE_THERAPIST, "clinics/demo/therapists/t1");
-    ASSERT_TRUE(token.ok()) << token.status();
-    therapist_ = *token;
+  void SetUp() override {
+    ASSERT_NO_FATAL_FAILURE(ServedClinicTest::SetUp());
+    db_ = db_path();
     ASSERT_TRUE(CreatePatient("p1").ok());
     grpc::ClientContext program_context;
-    Prepare(program_context, therapist_);
+    Prepare(program_context, therapist_token_);
     v1::Program program;
-    ASSERT_TRUE(v1::ProgramService::NewStub(channel_)
-                    ->CreateProgram(&program_context,
-                                    FromText<v1::CreateProgramRequest>(R"pb(
-                                      parent: "clinics/demo/patients/p1"
-                                      program_id: "g1"
-                                      program {
-                                        display_name: "Phase 1"
-                                        status: PROGRAM_STATUS_ACTIVE
-                                        start_date: "2026-11-01"
-                                        prescriptions {
-                                          exercise: "exercises/glute-bridge"
-                                          sets: 3
-                                          reps: 12
-                                          load { type: LOAD_TYPE_BODYWEIGHT }
-                                          sessions_per_week: 3
-                                        }
-                                      }
-                                    )pb"),
-                                    &program)
-                    .ok());
-    token = testing::CreateToken(channel_, admin_, "clinics/demo",
-                                 v1::ROLE_PATIENT, "clinics/demo/patients/p1");
-    ASSERT_TRUE(token.ok()) << token.status();
-    patient_ = *token;
+    ASSERT_TRUE(
+        v1::ProgramService::NewStub(channel_)
+            ->CreateProgram(&program_context,
+                            testing::ProgramRequest("clinics/demo/patients/p1",
+                                                    "g1", testing::Program()),
+                            &program)
+            .ok());
+    patient_ = Token(v1::ROLE_PATIENT, "clinics/demo/patients/p1");
+    ASSERT_FALSE(patient_.empty());
   }
 
-  void TearDown() override { StopServer(); }
-
-  // Starts a server on a store that reaches the disk through disk_.
+  // Starts the server with `worker_threads` threads.
   void StartServer(int worker_threads) {
-    absl::StatusOr<std::unique_ptr<Store>> store = OpenSqliteStore(
-        {.path = db_, .read_connections = worker_threads, .vfs = disk_.name()});
-    ASSERT_TRUE(store.ok()) << store.status();
-    absl::StatusOr<std::unique_ptr<GlutecareServer>> server =
-        GlutecareServer::Start({.listen_address = "127.0.0.1:0",
-                                .worker_threads = worker_threads,
-                                .alert_sweep_interval = absl::ZeroDuration()},
-                               *std::move(store));
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-    channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
-                                   grpc::InsecureChannelCredentials());
-  }
-
-  void StopServer() {
-    if (server_ != nullptr) server_->Shutdown(absl::Seconds(5));
-    server_.reset();
+    options_.worker_threads = worker_threads;
+    ServedClinicTest::StartServer();
   }
 
   static void Prepare(grpc::ClientContext& context, const std::string& token,
@@ -142,47 +92,24 @@ class ResourceFaultTest : public ::testing::Test {
     testing::SetBearer(context, token);
   }
 
+  // Creates patient `id` (MRN-{id}) of t1, as t1.
   grpc::Status CreatePatient(const std::string& id) {
     grpc::ClientContext context;
-    Prepare(context, therapist_);
-    v1::CreatePatientRequest request = FromText<v1::CreatePatientRequest>(R"pb(
-      parent: "clinics/demo"
-      patient {
-        display_name: "Pat"
-        time_zone: "Europe/Berlin"
-        pain_areas: PAIN_AREA_HIP
-        therapist: "clinics/demo/therapists/t1"
-        baseline_pain: 5
-      }
-    )pb");
-    request.set_patient_id(id);
-    request.mutable_patient()->set_mrn(absl::StrCat("MRN-", id));
+    Prepare(context, therapist_token_);
     v1::Patient patient;
     return v1::PatientService::NewStub(channel_)->CreatePatient(
-        &context, request, &patient);
+        &context,
+        testing::PatientRequest("demo", id,
+                                testing::Patient("demo", id, "MRN-" + id)),
+        &patient);
   }
 
+  // A session of p1's done now under g1@1, retried under `request_id`.
   static v1::CreateSessionRequest SessionRequest(
       const std::string& request_id) {
-    v1::CreateSessionRequest request = FromText<v1::CreateSessionRequest>(R"pb(
-      parent: "clinics/demo/patients/p1"
-      session {
-        program_revision: "clinics/demo/patients/p1/programs/g1@1"
-        exercises {
-          exercise: "exercises/glute-bridge"
-          sets: 3
-          reps: 12
-          load { type: LOAD_TYPE_BODYWEIGHT }
-        }
-        pain_before: 3
-        pain_after: 2
-        difficulty: DIFFICULTY_ABOUT_RIGHT
-      }
-    )pb");
-    request.set_request_id(request_id);
-    *request.mutable_session()->mutable_perform_time() =
-        NowTimestamp();
-    return request;
+    return testing::SessionRequest(
+        "clinics/demo/patients/p1", request_id,
+        testing::Session("clinics/demo/patients/p1/programs/g1@1"));
   }
 
   grpc::Status SubmitSession(const std::string& request_id,
@@ -197,7 +124,7 @@ class ResourceFaultTest : public ::testing::Test {
   // The patients' ids, through the API.
   absl::StatusOr<std::vector<std::string>> PatientIds() {
     grpc::ClientContext context;
-    Prepare(context, therapist_);
+    Prepare(context, therapist_token_);
     v1::ListPatientsRequest request;
     request.set_parent("clinics/demo");
     v1::ListPatientsResponse response;
@@ -214,7 +141,7 @@ class ResourceFaultTest : public ::testing::Test {
   // p1's sessions, through the API.
   absl::StatusOr<int> SessionCount() {
     grpc::ClientContext context;
-    Prepare(context, therapist_);
+    Prepare(context, therapist_token_);
     v1::ListSessionsRequest request;
     request.set_parent("clinics/demo/patients/p1");
     request.set_page_size(100);
@@ -227,7 +154,7 @@ class ResourceFaultTest : public ::testing::Test {
 
   grpc::Status ListAudit(v1::ListAuditEventsResponse* response) {
     grpc::ClientContext context;
-    Prepare(context, admin_);
+    Prepare(context, admin_token_);
     v1::ListAuditEventsRequest request;
     request.set_parent("clinics/demo");
     request.set_page_size(1000);
@@ -235,15 +162,10 @@ class ResourceFaultTest : public ::testing::Test {
         &context, request, response);
   }
 
-  testing::TempDir dir_;
   // One name per test: each test runs in its own process.
   testing::FaultInjectingVfs disk_{"glutecare-faulty-disk"};
   std::string db_;
-  std::string admin_;
-  std::string therapist_;
   std::string patient_;
-  std::unique_ptr<GlutecareServer> server_;
-  std::shared_ptr<grpc::Channel> channel_;
 };
 
 TEST_F(ResourceFaultTest, FullDiskRefusesWritesWithUnavailableAndServesReads) {
@@ -478,7 +400,7 @@ TEST_F(ResourceFaultTest, SlowAlertWatcherHoldsAtMostOneBatchAndLosesNothing) {
   }
 
   grpc::ClientContext context;
-  Prepare(context, therapist_, absl::Seconds(60));
+  Prepare(context, therapist_token_, absl::Seconds(60));
   v1::WatchAlertsRequest request;
   request.set_parent("clinics/demo");
   auto stub = v1::AlertService::NewStub(channel_);

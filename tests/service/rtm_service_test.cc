@@ -19,6 +19,7 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
+#include "tests/testing/builders.h"
 #include "tests/testing/grpc_errors.h"
 #include "tests/testing/served_clinic.h"
 
@@ -189,45 +190,27 @@ TEST_F(RtmServiceTest, NineteenMinutesSupport98979AndTwenty98980) {
 TEST_F(RtmServiceTest, MonthsAndDataDaysAreThePatientsCalendar) {
   const std::string patient = CreatePatient("ana");
   // Monitoring starts with the program, on 2026-03-01.
-  v1::CreateProgramRequest program;
-  program.set_parent(patient);
-  program.set_program_id("g1");
-  v1::Program* g = program.mutable_program();
-  g->set_display_name("Phase 1");
-  g->set_status(v1::PROGRAM_STATUS_ACTIVE);
-  g->set_start_date("2026-03-01");
-  v1::Prescription* rx = g->add_prescriptions();
-  rx->set_exercise("exercises/glute-bridge");
-  rx->set_sets(3);
-  rx->set_reps(12);
-  rx->mutable_load()->set_type(v1::LOAD_TYPE_BODYWEIGHT);
-  rx->set_sessions_per_week(3);
   v1::Program created;
-  ASSERT_TRUE(v1::ProgramService::NewStub(channel_)
-                  ->CreateProgram(Context(therapist_token_).get(), program,
-                                  &created)
-                  .ok());
+  ASSERT_TRUE(
+      v1::ProgramService::NewStub(channel_)
+          ->CreateProgram(Context(therapist_token_).get(),
+                          testing::ProgramRequest(
+                              patient, "g1", testing::Program("2026-03-01")),
+                          &created)
+          .ok());
 
   // 2026-04-01 02:30 UTC is 2026-03-31 22:30 in New York.
-  v1::CreateSessionRequest session;
-  session.set_parent(patient);
-  session.set_request_id("late-evening");
-  v1::Session* s = session.mutable_session();
+  v1::Session session = testing::Session("");
   ASSERT_TRUE(TimeUtil::FromString("2026-04-01T02:30:00Z",
-                                   s->mutable_perform_time()));
-  v1::PerformedExercise* e = s->add_exercises();
-  e->set_exercise("exercises/glute-bridge");
-  e->set_sets(3);
-  e->set_reps(12);
-  e->mutable_load()->set_type(v1::LOAD_TYPE_BODYWEIGHT);
-  s->set_pain_before(3);
-  s->set_pain_after(3);
-  s->set_pain_area(v1::PAIN_AREA_HIP);
-  s->set_difficulty(v1::DIFFICULTY_ABOUT_RIGHT);
+                                   session.mutable_perform_time()));
+  session.set_pain_after(3);
+  session.set_pain_area(v1::PAIN_AREA_HIP);
   v1::Session created_session;
   const grpc::Status status =
       v1::SessionService::NewStub(channel_)->CreateSession(
-          Context(patient_tokens_[patient]).get(), session, &created_session);
+          Context(patient_tokens_[patient]).get(),
+          testing::SessionRequest(patient, "late-evening", session),
+          &created_session);
   ASSERT_TRUE(status.ok()) << status.error_message();
 
   v1::ManagementTimeEntry entry;

@@ -23,6 +23,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "gtest/gtest.h"
+#include "tests/testing/builders.h"
 
 namespace glutecare {
 namespace {
@@ -102,41 +103,19 @@ const PatientName kP1{"demo", "p1"};
 const ProgramName kG1{"demo", "p1", "g1"};
 constexpr char kBridge[] = "exercises/glute-bridge";
 
-v1::Clinic Clinic(const std::string& id) {
-  v1::Clinic clinic;
-  clinic.set_name("clinics/" + id);
-  clinic.set_display_name("Clinic " + id);
-  return clinic;
-}
-
-v1::Therapist Therapist(const std::string& clinic, const std::string& id) {
-  v1::Therapist therapist;
-  therapist.set_name("clinics/" + clinic + "/therapists/" + id);
-  therapist.set_display_name("Therapist " + id);
-  return therapist;
-}
+using testing::Clinic;
+using testing::Therapist;
 
 v1::Patient Patient(const std::string& id, const std::string& mrn,
                     const std::string& therapist = "t1",
                     const std::string& clinic = "demo") {
-  v1::Patient patient;
-  patient.set_name("clinics/" + clinic + "/patients/" + id);
-  patient.set_display_name("Patient " + id);
-  patient.set_mrn(mrn);
-  patient.set_time_zone("Europe/Berlin");
-  patient.add_pain_areas(v1::PAIN_AREA_HIP);
-  patient.set_therapist("clinics/" + clinic + "/therapists/" + therapist);
-  patient.set_baseline_pain(5);
-  return patient;
+  return testing::Patient(clinic, id, mrn, therapist);
 }
 
+// `exercise` (a name, exercises/{id}) in `sets` sets of 10.
 v1::Prescription Prescription(const std::string& exercise, int sets) {
-  v1::Prescription prescription;
+  v1::Prescription prescription = testing::Prescription("", sets, 10);
   prescription.set_exercise(exercise);
-  prescription.set_sets(sets);
-  prescription.set_reps(10);
-  prescription.mutable_load()->set_type(v1::LOAD_TYPE_BODYWEIGHT);
-  prescription.set_sessions_per_week(3);
   return prescription;
 }
 
@@ -144,12 +123,9 @@ v1::Prescription Prescription(const std::string& exercise, int sets) {
 // bridge in `sets` sets of 10.
 v1::Program Program(const std::string& patient, const std::string& id, int sets,
                     const std::string& start_date = "2026-11-01") {
-  v1::Program program;
+  v1::Program program =
+      testing::Program(start_date, {Prescription(kBridge, sets)});
   program.set_name("clinics/demo/patients/" + patient + "/programs/" + id);
-  program.set_display_name("Phase 1");
-  program.set_status(v1::PROGRAM_STATUS_ACTIVE);
-  program.set_start_date(start_date);
-  *program.add_prescriptions() = Prescription(kBridge, sets);
   return program;
 }
 

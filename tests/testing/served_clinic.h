@@ -1,5 +1,5 @@
-// A fixture for service tests: a real GlutecareServer on 127.0.0.1 (a free
-// port) over a fresh SQLite file, serving clinic `demo` (MRNs in
+// The fixture of the service tests: a real GlutecareServer on 127.0.0.1 (a
+// free port) over a fresh SQLite file, serving clinic `demo` (MRNs in
 // kMrnSystem) with therapists t1 and t2, and a token for its admin, its
 // integration account and therapist t1.
 //
@@ -8,14 +8,24 @@
 //     auto stub = v1::PatientImportService::NewStub(channel_);
 //     stub->ImportPatients(Context(integration_token_).get(), ...);
 //   }
+//
+// A fixture that needs another clinic changes what is served in its
+// constructor, before SetUp reads it:
+//
+//   class AccessTest : public testing::ServedClinicTest {
+//    protected:
+//     AccessTest() { clinics_ = {"a", "b"}; identifier_system_ = ""; }
+//   };
 #ifndef GLUTECARE_TESTS_TESTING_SERVED_CLINIC_H_
 #define GLUTECARE_TESTS_TESTING_SERVED_CLINIC_H_
 
 #include <grpcpp/grpcpp.h>
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "glutecare/v1/clinic_service.grpc.pb.h"
@@ -23,6 +33,7 @@
 #include "gtest/gtest.h"
 #include "server/service/server.h"
 #include "tests/testing/access.h"
+#include "tests/testing/builders.h"
 #include "tests/testing/sqlite_server.h"
 #include "tests/testing/temp_dir.h"
 
@@ -34,63 +45,94 @@ class ServedClinicTest : public ::testing::Test {
  public:
   static constexpr char kMrnSystem[] = "urn:oid:2.16.840.1.113883.19.5";
 
+  // The tokens of one served clinic.
+  struct ClinicTokens {
+    std::string admin;
+    std::string therapist;    // therapist t1's
+    std::string integration;  // the clinic's integration account's
+  };
+
+  // Bootstraps clinics_ in a fresh database, starts the server and gives
+  // each clinic therapists_ and the tokens in tokens_.
   void SetUp() override {
     ASSERT_FALSE(dir_.path().empty());
-    absl::StatusOr<std::string> admin =
-        BootstrapAdmin(dir_.File("glutecare.db"), "demo", kMrnSystem);
-    ASSERT_TRUE(admin.ok()) << admin.status();
-    admin_token_ = *admin;
+    ASSERT_FALSE(clinics_.empty());
+    for (const std::string& clinic : clinics_) {
+      absl::StatusOr<std::string> admin =
+          BootstrapAdmin(db_path(), clinic, identifier_system_);
+      ASSERT_TRUE(admin.ok()) << admin.status();
+      tokens_[clinic].admin = *admin;
+    }
+    ASSERT_NO_FATAL_FAILURE(StartServer());
+    auto clinics = v1::ClinicService::NewStub(channel_);
+    for (const std::string& clinic : clinics_) {
+      ClinicTokens& tokens = tokens_[clinic];
+      for (const std::string& id : therapists_) {
+        v1::CreateTherapistRequest request;
+        request.set_parent("clinics/" + clinic);
+        request.set_therapist_id(id);
+        *request.mutable_therapist() = Therapist(clinic, id);
+        request.mutable_therapist()->clear_name();
+        v1::Therapist therapist;
+        const grpc::Status status = clinics->CreateTherapist(
+            Context(tokens.admin).get(), request, &therapist);
+        ASSERT_TRUE(status.ok()) << status.error_message();
+      }
+      tokens.therapist = Token(v1::ROLE_THERAPIST,
+                               "clinics/" + clinic + "/therapists/t1", clinic);
+      tokens.integration = Token(v1::ROLE_INTEGRATION, "", clinic);
+      ASSERT_FALSE(tokens.therapist.empty());
+      ASSERT_FALSE(tokens.integration.empty());
+    }
+    const ClinicTokens& first = tokens_[clinics_.front()];
+    admin_token_ = first.admin;
+    therapist_token_ = first.therapist;
+    integration_token_ = first.integration;
+  }
+
+  void TearDown() override { StopServer(); }
+
+  // Starts the server with options_ on the database (through open_store_
+  // when set) and points channel_ at it.
+  // REQUIRES: no server runs.
+  void StartServer() {
+    ASSERT_TRUE(server_ == nullptr);
     absl::StatusOr<std::unique_ptr<GlutecareServer>> server =
-        StartSqliteServer({.listen_address = "127.0.0.1:0",
-                           .worker_threads = 2,
-                           .alert_sweep_interval = absl::ZeroDuration()},
-                          dir_.File("glutecare.db"));
+        open_store_ ? GlutecareServer::Start(options_, open_store_)
+                    : StartSqliteServer(options_, db_path());
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
     channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
                                    grpc::InsecureChannelCredentials());
-    auto clinics = v1::ClinicService::NewStub(channel_);
-    for (const char* id : {"t1", "t2"}) {
-      v1::CreateTherapistRequest request;
-      request.set_parent("clinics/demo");
-      request.set_therapist_id(id);
-      request.mutable_therapist()->set_display_name(
-          absl::StrCat("Therapist ", id));
-      v1::Therapist therapist;
-      const grpc::Status status = clinics->CreateTherapist(
-          Context(admin_token_).get(), request, &therapist);
-      ASSERT_TRUE(status.ok()) << status.error_message();
-    }
-    absl::StatusOr<std::string> token =
-        CreateToken(channel_, admin_token_, "clinics/demo", v1::ROLE_THERAPIST,
-                    "clinics/demo/therapists/t1");
-    ASSERT_TRUE(token.ok()) << token.status();
-    therapist_token_ = *token;
-    token = CreateToken(channel_, admin_token_, "clinics/demo",
-                        v1::ROLE_INTEGRATION, "");
-    ASSERT_TRUE(token.ok()) << token.status();
-    integration_token_ = *token;
   }
 
-  void TearDown() override {
+  // Shuts the server down, if one runs, giving calls 5 s to finish.
+  void StopServer() {
     if (server_ != nullptr) server_->Shutdown(absl::Seconds(5));
+    server_.reset();
   }
+
+  // The SQLite file the server serves.
+  std::string db_path() const { return dir_.File("glutecare.db"); }
 
   // A context with a deadline, so that a broken server fails the test
-  // rather than hanging it, and `token`.
+  // rather than hanging it, and `token` (none when empty).
   static std::unique_ptr<grpc::ClientContext> Context(
       const std::string& token) {
     auto context = std::make_unique<grpc::ClientContext>();
     context->set_deadline(std::chrono::system_clock::now() +
                           std::chrono::seconds(10));
-    SetBearer(*context, token);
+    if (!token.empty()) SetBearer(*context, token);
     return context;
   }
 
-  // A token of `role` for `subject` of clinic demo.
-  std::string Token(v1::Role role, const std::string& subject) {
-    absl::StatusOr<std::string> token =
-        CreateToken(channel_, admin_token_, "clinics/demo", role, subject);
+  // A new token of `role` for `subject` of `clinic` (an id; the first
+  // served when empty), made by its admin.
+  std::string Token(v1::Role role, const std::string& subject,
+                    const std::string& clinic = "") {
+    const std::string& id = clinic.empty() ? clinics_.front() : clinic;
+    absl::StatusOr<std::string> token = CreateToken(
+        channel_, tokens_[id].admin, "clinics/" + id, role, subject);
     EXPECT_TRUE(token.ok()) << token.status();
     return token.value_or("");
   }
@@ -99,27 +141,40 @@ class ServedClinicTest : public ::testing::Test {
   // living in `time_zone`.
   v1::Patient CreatePatient(const std::string& id, const std::string& mrn,
                             const std::string& time_zone = "Europe/Berlin") {
-    v1::CreatePatientRequest request;
-    request.set_parent("clinics/demo");
-    request.set_patient_id(id);
-    v1::Patient* p = request.mutable_patient();
-    p->set_display_name(absl::StrCat("Patient ", id));
-    p->set_mrn(mrn);
-    p->set_time_zone(time_zone);
-    p->add_pain_areas(v1::PAIN_AREA_HIP);
-    p->set_therapist("clinics/demo/therapists/t1");
-    p->set_baseline_pain(6);
+    v1::Patient intake = Patient(clinics_.front(), id, mrn);
+    intake.set_time_zone(time_zone);
+    intake.set_baseline_pain(6);
     v1::Patient patient;
     const grpc::Status status =
         v1::PatientService::NewStub(channel_)->CreatePatient(
-            Context(therapist_token_).get(), request, &patient);
+            Context(therapist_token_).get(),
+            PatientRequest(clinics_.front(), id, intake), &patient);
     EXPECT_TRUE(status.ok()) << status.error_message();
     return patient;
   }
 
+  // What SetUp serves; a fixture changes it in its constructor.
+  // The clinics (ids), each with an admin; the first is the one of the
+  // members below.
+  std::vector<std::string> clinics_ = {"demo"};
+  // The clinics' MRN system; none when empty.
+  std::string identifier_system_ = kMrnSystem;
+  // Each clinic's therapists (ids), "Therapist {id}"; the first is t1.
+  std::vector<std::string> therapists_ = {"t1", "t2"};
+  // How StartServer starts the server (db_path aside). Tests sweep alerts
+  // explicitly (SweepAlerts).
+  ServerOptions options_{.listen_address = "127.0.0.1:0",
+                         .worker_threads = 2,
+                         .alert_sweep_interval = absl::ZeroDuration()};
+  // When set, what the server serves instead of opening db_path() itself.
+  GlutecareServer::StoreOpener open_store_;
+
   TempDir dir_;
   std::unique_ptr<GlutecareServer> server_;
   std::shared_ptr<grpc::Channel> channel_;
+  // Clinic id -> its tokens.
+  std::map<std::string, ClinicTokens> tokens_;
+  // The first clinic's tokens.
   std::string admin_token_;
   std::string therapist_token_;
   std::string integration_token_;

@@ -12,6 +12,7 @@
 #include "gtest/gtest.h"
 #include "server/domain/fhir/codes.h"
 #include "server/domain/outcomes/questionnaires.h"
+#include "tests/testing/builders.h"
 
 namespace glutecare::fhir {
 namespace {
@@ -43,51 +44,36 @@ v1::Patient Ana() {
 }
 
 v1::Program KneeProgram() {
-  v1::Program program;
+  v1::Prescription bridge = testing::Prescription("glute-bridge");
+  bridge.clear_reps();
+  bridge.set_hold_seconds(30);
+  v1::Prescription clamshell =
+      testing::Prescription("clamshell", 3, 15, v1::LOAD_TYPE_BAND_MEDIUM);
+  clamshell.set_notes("Slowly.");
+  v1::Prescription squat = testing::Prescription(
+      "goblet-squat", 3, 10, v1::LOAD_TYPE_EXTERNAL_WEIGHT, 2);
+  squat.mutable_load()->set_weight_kg(8);
+  v1::Program program =
+      testing::Program("2026-03-01", {bridge, clamshell, squat});
   program.set_name("clinics/demo/patients/ana/programs/knee-1");
   program.set_revision_id(2);
   program.set_display_name("Knee, phase 1");
-  program.set_status(v1::PROGRAM_STATUS_ACTIVE);
-  program.set_start_date("2026-03-01");
   program.set_therapist("clinics/demo/therapists/tess");
   program.set_notes("Stop if the knee swells.");
   *program.mutable_create_time() = At("2026-03-01T09:10:00Z");
   *program.mutable_revision_create_time() = At("2026-03-15T09:10:00Z");
-  v1::Prescription* bridge = program.add_prescriptions();
-  bridge->set_exercise("exercises/glute-bridge");
-  bridge->set_sets(3);
-  bridge->set_hold_seconds(30);
-  bridge->mutable_load()->set_type(v1::LOAD_TYPE_BODYWEIGHT);
-  bridge->set_sessions_per_week(3);
-  v1::Prescription* clamshell = program.add_prescriptions();
-  clamshell->set_exercise("exercises/clamshell");
-  clamshell->set_sets(3);
-  clamshell->set_reps(15);
-  clamshell->mutable_load()->set_type(v1::LOAD_TYPE_BAND_MEDIUM);
-  clamshell->set_sessions_per_week(3);
-  clamshell->set_notes("Slowly.");
-  v1::Prescription* squat = program.add_prescriptions();
-  squat->set_exercise("exercises/goblet-squat");
-  squat->set_sets(3);
-  squat->set_reps(10);
-  squat->mutable_load()->set_type(v1::LOAD_TYPE_EXTERNAL_WEIGHT);
-  squat->mutable_load()->set_weight_kg(8);
-  squat->set_sessions_per_week(2);
   return program;
 }
 
 v1::Session Session(const std::string& id, const std::string& created) {
-  v1::Session session;
+  v1::PerformedExercise bridge = testing::Performed("glute-bridge");
+  bridge.clear_reps();
+  bridge.set_hold_seconds(30);
+  v1::Session session =
+      testing::Session("clinics/demo/patients/ana/programs/knee-1@2", {bridge});
   session.set_name("clinics/demo/patients/ana/sessions/" + id);
   *session.mutable_perform_time() = At("2026-03-16T18:00:00Z");
   session.set_local_date("2026-03-16");
-  session.set_program_revision(
-      "clinics/demo/patients/ana/programs/knee-1@2");
-  v1::PerformedExercise* bridge = session.add_exercises();
-  bridge->set_exercise("exercises/glute-bridge");
-  bridge->set_sets(3);
-  bridge->set_hold_seconds(30);
-  bridge->mutable_load()->set_type(v1::LOAD_TYPE_BODYWEIGHT);
   session.set_pain_before(4);
   session.set_pain_after(3);
   session.set_pain_area(v1::PAIN_AREA_KNEE);

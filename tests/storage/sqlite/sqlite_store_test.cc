@@ -9,6 +9,7 @@
 
 #include "gtest/gtest.h"
 #include "server/storage/sqlite/schema.h"
+#include "tests/testing/builders.h"
 #include "tests/testing/temp_dir.h"
 
 namespace glutecare {
@@ -16,46 +17,20 @@ namespace {
 
 using testing::TempDir;
 
-v1::Clinic Clinic(const std::string& id) {
-  v1::Clinic clinic;
-  clinic.set_name("clinics/" + id);
-  clinic.set_display_name("Clinic " + id);
-  return clinic;
-}
-
-v1::Therapist Therapist(const std::string& clinic, const std::string& id) {
-  v1::Therapist therapist;
-  therapist.set_name("clinics/" + clinic + "/therapists/" + id);
-  therapist.set_display_name("Therapist " + id);
-  return therapist;
-}
+using testing::Clinic;
+using testing::Therapist;
 
 v1::Patient Patient(const std::string& id, const std::string& mrn,
                     const std::string& therapist = "t1") {
-  v1::Patient patient;
-  patient.set_name("clinics/demo/patients/" + id);
-  patient.set_display_name("Patient " + id);
-  patient.set_mrn(mrn);
-  patient.set_time_zone("Europe/Berlin");
-  patient.add_pain_areas(v1::PAIN_AREA_HIP);
-  patient.set_therapist("clinics/demo/therapists/" + therapist);
-  patient.set_baseline_pain(5);
-  return patient;
+  return testing::Patient("demo", id, mrn, therapist);
 }
 
+// Program `id` of `patient`: the glute bridge, `sets` x 10.
 v1::Program Program(const std::string& patient, const std::string& id,
                     int sets) {
-  v1::Program program;
+  v1::Program program = testing::Program(
+      "2026-11-01", {testing::Prescription("glute-bridge", sets, 10)});
   program.set_name("clinics/demo/patients/" + patient + "/programs/" + id);
-  program.set_display_name("Phase 1");
-  program.set_status(v1::PROGRAM_STATUS_ACTIVE);
-  program.set_start_date("2026-11-01");
-  v1::Prescription* p = program.add_prescriptions();
-  p->set_exercise("exercises/glute-bridge");
-  p->set_sets(sets);
-  p->set_reps(10);
-  p->mutable_load()->set_type(v1::LOAD_TYPE_BODYWEIGHT);
-  p->set_sessions_per_week(3);
   return program;
 }
 
