@@ -86,6 +86,9 @@ inline constexpr absl::string_view kResourceExists = "RESOURCE_EXISTS";
 // ABORTED: the etag given is not the resource's current one; read it again
 // and reapply the change.
 inline constexpr absl::string_view kEtagMismatch = "ETAG_MISMATCH";
+// ABORTED: the outcome measure's intake changed while the response was
+// scored against it; submit the response again.
+inline constexpr absl::string_view kIntakeChanged = "INTAKE_CHANGED";
 // FAILED_PRECONDITION: the suggestion was accepted or dismissed already.
 inline constexpr absl::string_view kSuggestionNotOpen = "SUGGESTION_NOT_OPEN";
 // FAILED_PRECONDITION: the program has a newer revision than the one the

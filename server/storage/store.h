@@ -40,7 +40,9 @@
 //   interleaving of writers. Sequences need not be dense.
 //
 // Errors: NOT_FOUND for a missing resource, ALREADY_EXISTS for a taken id or
-// MRN, ABORTED for a stale etag, INVALID_ARGUMENT for a bad page token,
+// MRN, ABORTED for a stale etag (reason ETAG_MISMATCH, server/common/status.h)
+// or a changed outcome intake (INTAKE_CHANGED), INVALID_ARGUMENT for a bad
+// page token,
 // UNAVAILABLE when storage cannot be written or read right now (disk full,
 // read-only, busy, the database unreachable), INTERNAL otherwise.
 //

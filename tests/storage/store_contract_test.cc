@@ -23,6 +23,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "gtest/gtest.h"
+#include "server/common/status.h"
 #include "tests/testing/builders.h"
 
 namespace glutecare {
@@ -420,8 +421,10 @@ TEST_P(StoreContractTest, UpdatePatientChecksTheEtagAndTheMrn) {
 
   // A lost update: written against the etag that is no longer current.
   patient.set_display_name("Lost update");
-  EXPECT_EQ(CodeOf(store_->UpdatePatient(patient, before.etag())),
-            absl::StatusCode::kAborted);
+  const absl::Status lost =
+      store_->UpdatePatient(patient, before.etag()).status();
+  EXPECT_EQ(lost.code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(ErrorReasonOf(lost), reason::kEtagMismatch);
   EXPECT_EQ(store_->GetPatient(kP1)->display_name(), "Renamed");
 
   // Another patient's MRN is taken; keeping one's own is fine.
@@ -880,9 +883,13 @@ TEST_P(StoreContractTest,
       Response("p1", "r1", "2026-11-01", 60), "a", ""));
   // Scored against no intake, though r1 is the intake now; or against
   // another response than the intake.
-  EXPECT_EQ(CodeOf(store_->CreateOutcomeResponse(
-                Response("p1", "r2", "2026-11-29", 40), "b", "")),
-            absl::StatusCode::kAborted);
+  const absl::Status unscored =
+      store_
+          ->CreateOutcomeResponse(Response("p1", "r2", "2026-11-29", 40), "b",
+                                  "")
+          .status();
+  EXPECT_EQ(unscored.code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(ErrorReasonOf(unscored), reason::kIntakeChanged);
   EXPECT_EQ(CodeOf(store_->CreateOutcomeResponse(
                 Response("p1", "r2", "2026-11-29", 40), "b",
                 "clinics/demo/patients/p1/outcomeResponses/r9")),

@@ -152,9 +152,11 @@ absl::StatusOr<v1::OutcomeResponse> SqliteStore::CreateOutcomeResponse(
                                    FindOutcomeIntake(db, assignment_pk));
         const std::string intake_name = intake ? intake->name() : "";
         if (intake_name != expected_intake) {
-          return absl::AbortedError(absl::StrCat(
-              "the intake of ", assignment_name.ToString(),
-              " changed while the response was scored; submit it again"));
+          return WithReason(
+              absl::AbortedError(absl::StrCat(
+                  "the intake of ", assignment_name.ToString(),
+                  " changed while the response was scored; submit it again")),
+              reason::kIntakeChanged);
         }
         GLUTECARE_ASSIGN_OR_RETURN(
             Statement insert,

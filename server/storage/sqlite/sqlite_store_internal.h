@@ -54,9 +54,11 @@ inline int64_t UnixMicros(const google::protobuf::Timestamp& ts) {
 inline absl::Status StaleEtag(absl::string_view resource,
                               absl::string_view expected,
                               absl::string_view current) {
-  return absl::AbortedError(absl::StrCat(
-      resource, " changed since it was read (etag ", QuoteForMessage(expected),
-      ", now \"", current, "\"): read it again and reapply the change"));
+  return WithReason(absl::AbortedError(absl::StrCat(
+                        resource, " changed since it was read (etag ",
+                        QuoteForMessage(expected), ", now \"", current,
+                        "\"): read it again and reapply the change")),
+                    reason::kEtagMismatch);
 }
 
 class SqliteStore final : public Store {
@@ -69,14 +71,14 @@ class SqliteStore final : public Store {
               const Connection::Options& writer_options,
               std::unique_ptr<ConnectionPool> readers)
       : readers_(std::move(readers)),
-        writes_(std::move(writer),
-                {.writer = writer_options,
-                 .reopen_around =
-                     [readers = readers_.get(),
-                      wait = writer_options.busy_timeout](
-                         absl::FunctionRef<absl::Status()> reopen_writer) {
-                       return readers->Reopen(wait, reopen_writer);
-                     }}) {}
+        writes_(
+            std::move(writer),
+            {.writer = writer_options,
+             .reopen_around =
+                 [readers = readers_.get(), wait = writer_options.busy_timeout](
+                     absl::FunctionRef<absl::Status()> reopen_writer) {
+                   return readers->Reopen(wait, reopen_writer);
+                 }}) {}
 
   absl::StatusOr<v1::Clinic> CreateClinic(const v1::Clinic& clinic) override;
   absl::StatusOr<v1::Clinic> GetClinic(const ClinicName& name) override;
@@ -290,8 +292,8 @@ template <typename T>
 absl::StatusOr<T> SqliteStore::Read(
     absl::FunctionRef<absl::StatusOr<T>(Connection&)> fn) {
   GLUTECARE_ASSIGN_OR_RETURN(ConnectionPool::Lease db, TakeReader());
-  GLUTECARE_ASSIGN_OR_RETURN(
-      Transaction txn, Transaction::Begin(*db, Transaction::Mode::kRead));
+  GLUTECARE_ASSIGN_OR_RETURN(Transaction txn,
+                             Transaction::Begin(*db, Transaction::Mode::kRead));
   GLUTECARE_ASSIGN_OR_RETURN(T value, fn(*db));
   GLUTECARE_RETURN_IF_ERROR(txn.Commit());
   return value;
