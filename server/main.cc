@@ -218,8 +218,9 @@ int Run(Flags flags) {
   }
   options.alert_sweep_interval = absl::Minutes(flags.alert_sweep_minutes);
   options.drain_period = absl::Seconds(flags.drain_seconds);
-  auto server = glutecare::GlutecareServer::Start(
-      options, [&] { return OpenStore(*database, options.worker_threads); });
+  auto server = glutecare::GlutecareServer::Start(options, [&] {
+    return OpenStore(*database, glutecare::ReadConnections(options));
+  });
   if (!server.ok()) {
     Log(LogSeverity::kError, StatusLine(server.status()));
     return 1;
@@ -264,7 +265,12 @@ int main(int argc, char** argv) {
                  "yet")
       ->capture_default_str();
   app.add_option("--threads", s.worker_threads,
-                 "worker threads for database work")
+                 "worker threads for the calls that write")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  app.add_option("--read-threads", s.read_threads,
+                 "threads for the calls that only read (Get, List, reports), "
+                 "which so never wait behind writes")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
   app.add_option("--shutdown-grace", flags.shutdown_grace_seconds,

@@ -1,6 +1,8 @@
 // Glue between gRPC's callback API and the blocking handlers of the services:
 // every call passes the Gate (token, policy, in-flight limit) before its
-// handler runs, the handler runs on the Executor, never on a gRPC thread, the
+// handler runs, the handler runs on an Executor, never on a gRPC thread (the
+// calls that only read on an executor of their own, so that they never queue
+// behind writes waiting on their commits), the
 // call finishes with the handler's status translated by ToGrpcStatus, and
 // the outcome goes to the audit trail.
 //
@@ -24,6 +26,7 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "google/protobuf/message.h"
 #include "google/protobuf/repeated_ptr_field.h"
 #include "server/common/executor.h"
@@ -52,17 +55,26 @@ class UnaryCall final : public grpc::ServerUnaryReactor {
 
 }  // namespace internal
 
-// Runs unary calls through the gate on the executor. Thread-safe.
+// Whether the method whose request is `request` only reads: the standard Get
+// and List methods of the API design guide, the reports (GetXReport)
+// included, whose requests are named GetXRequest and ListXRequest. Only
+// scheduling depends on it: a read run with the writes, or a write with the
+// reads, is as correct.
+bool OnlyReads(const google::protobuf::Message& request);
+
+// Runs unary calls through the gate on the executors. Thread-safe.
 class CallRunner final {
  public:
-  CallRunner(Gate& gate, Executor& executor)
-      : gate_(gate), executor_(executor) {}
+  // Calls that only read (OnlyReads) run on `read_executor`, the others on
+  // `executor`.
+  CallRunner(Gate& gate, Executor& executor, Executor& read_executor)
+      : gate_(gate), executor_(executor), read_executor_(read_executor) {}
 
   Gate& gate() { return gate_; }
   Executor& executor() { return executor_; }
 
   // Admits the call (see Gate), then runs `handler` (returning absl::Status,
-  // taking nothing or the caller's Principal) on the executor and finishes
+  // taking nothing or the caller's Principal) on its executor and finishes
   // the call with its status. A call cancelled, or past its deadline, before
   // its turn comes is finished without running anything.
   template <typename Handler>
@@ -77,7 +89,8 @@ class CallRunner final {
     }
     grpc::ServerUnaryReactor* reactor =
         new internal::UnaryCall(ticket->TakeCallInFlight());
-    absl::Status queued = executor_.Submit(
+    Executor& executor = OnlyReads(request) ? read_executor_ : executor_;
+    absl::Status queued = executor.Submit(
         [this, context, reactor, &request, ticket = *std::move(ticket),
          handler = std::move(handler)]() mutable {
           // gRPC marks a call cancelled when its deadline timer fires or the
@@ -113,6 +126,7 @@ class CallRunner final {
  private:
   Gate& gate_;
   Executor& executor_;
+  Executor& read_executor_;
 };
 
 // The body of a List method: validates the requested page size, asks

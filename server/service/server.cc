@@ -150,8 +150,10 @@ absl::StatusOr<std::unique_ptr<GlutecareServer>> GlutecareServer::Serve(
                         options.max_calls_per_principal});
   server->executor_ = std::make_unique<Executor>(
       Executor::Options{.threads = options.worker_threads});
-  server->calls_ =
-      std::make_unique<CallRunner>(*server->gate_, *server->executor_);
+  server->read_executor_ = std::make_unique<Executor>(
+      Executor::Options{.threads = options.read_threads});
+  server->calls_ = std::make_unique<CallRunner>(
+      *server->gate_, *server->executor_, *server->read_executor_);
 
   server->alert_hub_ = std::make_unique<AlertHub>();
   server->monitor_ = std::make_unique<PatientMonitor>(
@@ -305,6 +307,7 @@ void GlutecareServer::Shutdown(absl::Duration grace) {
     server_->Wait();
   }
   if (executor_ != nullptr) executor_->Shutdown();
+  if (read_executor_ != nullptr) read_executor_->Shutdown();
   // After the handlers: they schedule evaluations, and reads wait for them.
   if (monitor_ != nullptr) monitor_->Shutdown();
   if (audit_log_ != nullptr) audit_log_->Stop();

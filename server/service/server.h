@@ -63,6 +63,11 @@ struct ServerOptions {
   // its group commit, so more threads mean bigger commits: 16 gave 1.6x the
   // submissions of 4 at 64 calls in flight (docs/PERFORMANCE.md).
   int worker_threads = 16;
+  // Threads that run the calls that only read (the Get*, List* and report
+  // methods), apart from the worker threads, so that a read never queues
+  // behind writes waiting on their commits. A backend opened for the server
+  // wants worker_threads + read_threads read connections (ReadConnections).
+  int read_threads = 8;
   // Largest request the server accepts, in bytes. Every v1 request is small;
   // this stops a client from making the server buffer megabytes.
   int max_receive_message_bytes = 1 << 20;
@@ -81,6 +86,12 @@ struct ServerOptions {
   // Zero disables the periodic check.
   absl::Duration alert_sweep_interval = absl::Minutes(15);
 };
+
+// The read connections a store opened for a server with `options` wants:
+// one per thread that runs handlers.
+inline int ReadConnections(const ServerOptions& options) {
+  return options.worker_threads + options.read_threads;
+}
 
 class GlutecareServer final {
  public:
@@ -139,6 +150,7 @@ class GlutecareServer final {
   std::unique_ptr<AuditLog> audit_log_;
   std::unique_ptr<Gate> gate_;
   std::unique_ptr<Executor> executor_;
+  std::unique_ptr<Executor> read_executor_;
   std::unique_ptr<CallRunner> calls_;
   std::unique_ptr<AlertHub> alert_hub_;
   std::unique_ptr<PatientMonitor> monitor_;

@@ -26,6 +26,7 @@
 #include "glutecare/v1/clinic_service.grpc.pb.h"
 #include "glutecare/v1/patient_service.grpc.pb.h"
 #include "glutecare/v1/program_service.grpc.pb.h"
+#include "glutecare/v1/report_service.grpc.pb.h"
 #include "glutecare/v1/session_service.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/time_util.h"
@@ -57,7 +58,7 @@ class ResourceFaultTest : public testing::ServedClinicTest {
     options_.worker_threads = 4;
     open_store_ = [this] {
       return OpenSqliteStore({.path = db_path(),
-                              .read_connections = options_.worker_threads,
+                              .read_connections = ReadConnections(options_),
                               .vfs = disk_.name()});
     };
   }
@@ -119,6 +120,31 @@ class ResourceFaultTest : public testing::ServedClinicTest {
     v1::Session session;
     return v1::SessionService::NewStub(channel_)->CreateSession(
         &context, SessionRequest(request_id), &session);
+  }
+
+  // A session of p1 submitted with request id "held-commit", whose commit
+  // the disk holds until disk_.Resume().
+  struct HeldSession {
+    std::unique_ptr<v1::SessionService::Stub> stub;
+    grpc::ClientContext context;
+    v1::CreateSessionRequest request;
+    v1::Session session;
+    absl::Notification done;
+    grpc::Status status;
+  };
+
+  // Submits `held` and returns once its commit is held.
+  void Hold(HeldSession& held) {
+    disk_.PauseCommitOf("held-commit");
+    Prepare(held.context, patient_);
+    held.request = SessionRequest("held-commit");
+    held.stub = v1::SessionService::NewStub(channel_);
+    held.stub->async()->CreateSession(&held.context, &held.request,
+                                      &held.session, [&held](grpc::Status s) {
+                                        held.status = std::move(s);
+                                        held.done.Notify();
+                                      });
+    ASSERT_TRUE(disk_.WaitUntilPaused(absl::Seconds(10)));
   }
 
   // The patients' ids, through the API.
@@ -325,20 +351,8 @@ TEST_F(ResourceFaultTest, CallPastItsDeadlineBeforeItsTurnIsNeverRun) {
   // One handler thread, held by a session whose commit is stuck on the disk.
   StopServer();
   ASSERT_NO_FATAL_FAILURE(StartServer(/*worker_threads=*/1));
-  disk_.PauseCommitOf("held-commit");
-  absl::Notification held_done;
-  grpc::Status held_status;
-  grpc::ClientContext held_context;
-  Prepare(held_context, patient_);
-  v1::Session held_session;
-  const v1::CreateSessionRequest held_request = SessionRequest("held-commit");
-  auto stub = v1::SessionService::NewStub(channel_);
-  stub->async()->CreateSession(&held_context, &held_request, &held_session,
-                               [&](grpc::Status s) {
-                                 held_status = std::move(s);
-                                 held_done.Notify();
-                               });
-  ASSERT_TRUE(disk_.WaitUntilPaused(absl::Seconds(10)));
+  HeldSession held;
+  ASSERT_NO_FATAL_FAILURE(Hold(held));
 
   // This one waits for the thread, and its deadline passes meanwhile.
   const absl::Time late_sent = absl::Now();
@@ -352,8 +366,8 @@ TEST_F(ResourceFaultTest, CallPastItsDeadlineBeforeItsTurnIsNeverRun) {
                  absl::Now());
 
   disk_.Resume();
-  ASSERT_TRUE(held_done.WaitForNotificationWithTimeout(absl::Seconds(10)));
-  EXPECT_TRUE(held_status.ok()) << held_status.error_message();
+  ASSERT_TRUE(held.done.WaitForNotificationWithTimeout(absl::Seconds(10)));
+  EXPECT_TRUE(held.status.ok()) << held.status.error_message();
   // The handler thread runs calls in arrival order, so once this one is
   // answered the late call has had its turn, and was dropped: had it run, it
   // would have stored its session.
@@ -364,6 +378,36 @@ TEST_F(ResourceFaultTest, CallPastItsDeadlineBeforeItsTurnIsNeverRun) {
   sessions = SessionCount();
   ASSERT_TRUE(sessions.ok()) << sessions.status();
   EXPECT_EQ(*sessions, 2);
+}
+
+TEST_F(ResourceFaultTest, ReadsAreAnsweredWhileEveryWriteThreadWaitsOnACommit) {
+  // One write thread, held by a session whose commit is stuck on the disk.
+  StopServer();
+  ASSERT_NO_FATAL_FAILURE(StartServer(/*worker_threads=*/1));
+  HeldSession held;
+  ASSERT_NO_FATAL_FAILURE(Hold(held));
+
+  // Reads do not wait for that thread: they see the data committed so far.
+  absl::StatusOr<int> sessions = SessionCount();
+  ASSERT_TRUE(sessions.ok()) << sessions.status();
+  EXPECT_EQ(*sessions, 0);
+  grpc::ClientContext report_context;
+  Prepare(report_context, therapist_token_);
+  v1::GetAdherenceReportRequest report_request;
+  report_request.set_patient("clinics/demo/patients/p1");
+  v1::AdherenceReport report;
+  const grpc::Status report_status =
+      v1::ReportService::NewStub(channel_)->GetAdherenceReport(
+          &report_context, report_request, &report);
+  EXPECT_TRUE(report_status.ok()) << report_status.error_message();
+  EXPECT_FALSE(held.done.HasBeenNotified());
+
+  disk_.Resume();
+  ASSERT_TRUE(held.done.WaitForNotificationWithTimeout(absl::Seconds(10)));
+  EXPECT_TRUE(held.status.ok()) << held.status.error_message();
+  sessions = SessionCount();
+  ASSERT_TRUE(sessions.ok()) << sessions.status();
+  EXPECT_EQ(*sessions, 1);
 }
 
 TEST_F(ResourceFaultTest, SlowAlertWatcherHoldsAtMostOneBatchAndLosesNothing) {
@@ -392,10 +436,10 @@ TEST_F(ResourceFaultTest, SlowAlertWatcherHoldsAtMostOneBatchAndLosesNothing) {
       absl::StatusOr<AlertName> name =
           AlertName::Parse(recorded->front().name(), "name");
       ASSERT_TRUE(name.ok());
-      ASSERT_TRUE((*store)
-                      ->SetAlertState(*name, v1::ALERT_STATE_RESOLVED,
-                                      NowTimestamp())
-                      .ok());
+      ASSERT_TRUE(
+          (*store)
+              ->SetAlertState(*name, v1::ALERT_STATE_RESOLVED, NowTimestamp())
+              .ok());
     }
   }
 

@@ -16,12 +16,12 @@
 namespace glutecare::testing {
 
 // Starts `options` on the database at `db_path` (created when missing), with
-// one read connection per worker thread.
+// the read connections its threads want (ReadConnections).
 inline absl::StatusOr<std::unique_ptr<GlutecareServer>> StartSqliteServer(
     const ServerOptions& options, const std::string& db_path) {
   return GlutecareServer::Start(options, [&] {
     return OpenSqliteStore(
-        {.path = db_path, .read_connections = options.worker_threads});
+        {.path = db_path, .read_connections = ReadConnections(options)});
   });
 }
 
