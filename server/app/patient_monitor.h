@@ -49,8 +49,12 @@ class PatientMonitor final {
   static constexpr size_t kMaxBacklog = 256;
 
   struct Options {
-    // Threads that run the evaluations scheduled after writes.
-    int threads = 4;
+    // Threads that run the evaluations scheduled after writes. An evaluation
+    // that records what fired waits on a commit or two, so more threads let
+    // more of them share each group commit: 16 instead of 4 took the alert
+    // lag at about 1,000 submissions/s from p50 3.3 s to 1.2 s
+    // (docs/PERFORMANCE.md, issue 16).
+    int threads = 16;
     // When set, called on the evaluating thread as each evaluation of a
     // patient starts and as it ends, outside the monitor's lock: for tests
     // that hold an evaluation or count the ones running at once.
