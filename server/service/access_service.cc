@@ -6,6 +6,7 @@
 #include "server/common/clock.h"
 #include "server/common/status.h"
 #include "server/domain/resource_names.h"
+#include "server/service/standard_methods.h"
 
 namespace glutecare {
 
@@ -31,16 +32,9 @@ grpc::ServerUnaryReactor* AccessServiceImpl::ListAccessTokens(
     grpc::CallbackServerContext* context,
     const v1::ListAccessTokensRequest* request,
     v1::ListAccessTokensResponse* response) {
-  return calls_.Run(context, *request, [=, this]() -> absl::Status {
-    GLUTECARE_ASSIGN_OR_RETURN(ClinicName clinic,
-                               ClinicName::Parse(request->parent(), "parent"));
-    return ListInto(
-        request->page_size(), request->page_token(),
-        [&](const PageRequest& page) {
-          return store_.ListAccessTokens(clinic, page);
-        },
-        response->mutable_access_tokens(), response->mutable_next_page_token());
-  });
+  return calls_.Run(context, *request,
+                    ListMethod(store_, &Store::ListAccessTokens, *request,
+                               response->mutable_access_tokens(), response));
 }
 
 grpc::ServerUnaryReactor* AccessServiceImpl::RevokeAccessToken(

@@ -4,6 +4,7 @@
 #include "server/common/status.h"
 #include "server/domain/resource_names.h"
 #include "server/domain/validation.h"
+#include "server/service/standard_methods.h"
 
 namespace glutecare {
 

@@ -7,6 +7,7 @@
 #include "server/domain/resource_names.h"
 #include "server/domain/validation.h"
 #include "server/service/call.h"
+#include "server/service/standard_methods.h"
 
 namespace glutecare {
 namespace {
@@ -17,12 +18,8 @@ namespace {
 grpc::ServerUnaryReactor* ClinicServiceImpl::GetClinic(
     grpc::CallbackServerContext* context, const v1::GetClinicRequest* request,
     v1::Clinic* response) {
-  return calls_.Run(context, *request, [=, this]() -> absl::Status {
-    GLUTECARE_ASSIGN_OR_RETURN(ClinicName name,
-                               ClinicName::Parse(request->name(), "name"));
-    GLUTECARE_ASSIGN_OR_RETURN(*response, store_.GetClinic(name));
-    return absl::OkStatus();
-  });
+  return calls_.Run(context, *request,
+                    GetMethod(store_, &Store::GetClinic, *request, response));
 }
 
 grpc::ServerUnaryReactor* ClinicServiceImpl::CreateTherapist(
@@ -51,28 +48,18 @@ grpc::ServerUnaryReactor* ClinicServiceImpl::CreateTherapist(
 grpc::ServerUnaryReactor* ClinicServiceImpl::GetTherapist(
     grpc::CallbackServerContext* context,
     const v1::GetTherapistRequest* request, v1::Therapist* response) {
-  return calls_.Run(context, *request, [=, this]() -> absl::Status {
-    GLUTECARE_ASSIGN_OR_RETURN(TherapistName name,
-                               TherapistName::Parse(request->name(), "name"));
-    GLUTECARE_ASSIGN_OR_RETURN(*response, store_.GetTherapist(name));
-    return absl::OkStatus();
-  });
+  return calls_.Run(
+      context, *request,
+      GetMethod(store_, &Store::GetTherapist, *request, response));
 }
 
 grpc::ServerUnaryReactor* ClinicServiceImpl::ListTherapists(
     grpc::CallbackServerContext* context,
     const v1::ListTherapistsRequest* request,
     v1::ListTherapistsResponse* response) {
-  return calls_.Run(context, *request, [=, this]() -> absl::Status {
-    GLUTECARE_ASSIGN_OR_RETURN(ClinicName clinic,
-                               ClinicName::Parse(request->parent(), "parent"));
-    return ListInto(
-        request->page_size(), request->page_token(),
-        [&](const PageRequest& page) {
-          return store_.ListTherapists(clinic, page);
-        },
-        response->mutable_therapists(), response->mutable_next_page_token());
-  });
+  return calls_.Run(context, *request,
+                    ListMethod(store_, &Store::ListTherapists, *request,
+                               response->mutable_therapists(), response));
 }
 
 }  // namespace glutecare

@@ -14,6 +14,7 @@
 #include "server/domain/outcomes/scoring.h"
 #include "server/domain/resource_names.h"
 #include "server/domain/validation.h"
+#include "server/service/standard_methods.h"
 
 namespace glutecare {
 namespace {
@@ -234,17 +235,10 @@ grpc::ServerUnaryReactor* OutcomeServiceImpl::ListOutcomeResponses(
     grpc::CallbackServerContext* context,
     const v1::ListOutcomeResponsesRequest* request,
     v1::ListOutcomeResponsesResponse* response) {
-  return calls_.Run(context, *request, [=, this]() -> absl::Status {
-    GLUTECARE_ASSIGN_OR_RETURN(PatientName patient,
-                               PatientName::Parse(request->parent(), "parent"));
-    return ListInto(
-        request->page_size(), request->page_token(),
-        [&](const PageRequest& page) {
-          return store_.ListOutcomeResponses(patient, page);
-        },
-        response->mutable_outcome_responses(),
-        response->mutable_next_page_token());
-  });
+  return calls_.Run(
+      context, *request,
+      ListMethod(store_, &Store::ListOutcomeResponses, *request,
+                 response->mutable_outcome_responses(), response));
 }
 
 }  // namespace glutecare

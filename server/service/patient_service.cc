@@ -9,6 +9,7 @@
 #include "server/domain/resource_names.h"
 #include "server/domain/validation.h"
 #include "server/service/call.h"
+#include "server/service/standard_methods.h"
 
 namespace glutecare {
 namespace {
@@ -55,12 +56,8 @@ grpc::ServerUnaryReactor* PatientServiceImpl::CreatePatient(
 grpc::ServerUnaryReactor* PatientServiceImpl::GetPatient(
     grpc::CallbackServerContext* context, const v1::GetPatientRequest* request,
     v1::Patient* response) {
-  return calls_.Run(context, *request, [=, this]() -> absl::Status {
-    GLUTECARE_ASSIGN_OR_RETURN(PatientName name,
-                               PatientName::Parse(request->name(), "name"));
-    GLUTECARE_ASSIGN_OR_RETURN(*response, store_.GetPatient(name));
-    return absl::OkStatus();
-  });
+  return calls_.Run(context, *request,
+                    GetMethod(store_, &Store::GetPatient, *request, response));
 }
 
 grpc::ServerUnaryReactor* PatientServiceImpl::ListPatients(

@@ -8,6 +8,7 @@
 #include "server/domain/resource_names.h"
 #include "server/domain/validation.h"
 #include "server/service/call.h"
+#include "server/service/standard_methods.h"
 
 namespace glutecare {
 namespace {
@@ -72,16 +73,9 @@ grpc::ServerUnaryReactor* ProgramServiceImpl::ListPrograms(
     grpc::CallbackServerContext* context,
     const v1::ListProgramsRequest* request,
     v1::ListProgramsResponse* response) {
-  return calls_.Run(context, *request, [=, this]() -> absl::Status {
-    GLUTECARE_ASSIGN_OR_RETURN(PatientName patient,
-                               PatientName::Parse(request->parent(), "parent"));
-    return ListInto(
-        request->page_size(), request->page_token(),
-        [&](const PageRequest& page) {
-          return store_.ListPrograms(patient, page);
-        },
-        response->mutable_programs(), response->mutable_next_page_token());
-  });
+  return calls_.Run(context, *request,
+                    ListMethod(store_, &Store::ListPrograms, *request,
+                               response->mutable_programs(), response));
 }
 
 grpc::ServerUnaryReactor* ProgramServiceImpl::UpdateProgram(

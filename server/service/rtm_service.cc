@@ -15,6 +15,7 @@
 #include "server/domain/resource_names.h"
 #include "server/domain/rtm/billing_rules.h"
 #include "server/domain/validation.h"
+#include "server/service/standard_methods.h"
 
 namespace glutecare {
 namespace {
@@ -159,17 +160,10 @@ grpc::ServerUnaryReactor* RtmServiceImpl::ListManagementTime(
     grpc::CallbackServerContext* context,
     const v1::ListManagementTimeRequest* request,
     v1::ListManagementTimeResponse* response) {
-  return calls_.Run(context, *request, [=, this]() -> absl::Status {
-    GLUTECARE_ASSIGN_OR_RETURN(PatientName patient,
-                               PatientName::Parse(request->parent(), "parent"));
-    return ListInto(
-        request->page_size(), request->page_token(),
-        [&](const PageRequest& page) {
-          return store_.ListManagementTimeEntries(patient, page);
-        },
-        response->mutable_management_time_entries(),
-        response->mutable_next_page_token());
-  });
+  return calls_.Run(
+      context, *request,
+      ListMethod(store_, &Store::ListManagementTimeEntries, *request,
+                 response->mutable_management_time_entries(), response));
 }
 
 grpc::ServerUnaryReactor* RtmServiceImpl::GetRtmReport(

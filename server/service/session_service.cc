@@ -14,6 +14,7 @@
 #include "server/domain/resource_names.h"
 #include "server/domain/validation.h"
 #include "server/service/call.h"
+#include "server/service/standard_methods.h"
 
 namespace glutecare {
 namespace {
@@ -95,28 +96,17 @@ grpc::ServerUnaryReactor* SessionServiceImpl::CreateSession(
 grpc::ServerUnaryReactor* SessionServiceImpl::GetSession(
     grpc::CallbackServerContext* context, const v1::GetSessionRequest* request,
     v1::Session* response) {
-  return calls_.Run(context, *request, [=, this]() -> absl::Status {
-    GLUTECARE_ASSIGN_OR_RETURN(SessionName name,
-                               SessionName::Parse(request->name(), "name"));
-    GLUTECARE_ASSIGN_OR_RETURN(*response, store_.GetSession(name));
-    return absl::OkStatus();
-  });
+  return calls_.Run(context, *request,
+                    GetMethod(store_, &Store::GetSession, *request, response));
 }
 
 grpc::ServerUnaryReactor* SessionServiceImpl::ListSessions(
     grpc::CallbackServerContext* context,
     const v1::ListSessionsRequest* request,
     v1::ListSessionsResponse* response) {
-  return calls_.Run(context, *request, [=, this]() -> absl::Status {
-    GLUTECARE_ASSIGN_OR_RETURN(PatientName patient,
-                               PatientName::Parse(request->parent(), "parent"));
-    return ListInto(
-        request->page_size(), request->page_token(),
-        [&](const PageRequest& page) {
-          return store_.ListSessions(patient, page);
-        },
-        response->mutable_sessions(), response->mutable_next_page_token());
-  });
+  return calls_.Run(context, *request,
+                    ListMethod(store_, &Store::ListSessions, *request,
+                               response->mutable_sessions(), response));
 }
 
 grpc::ServerUnaryReactor* SessionServiceImpl::CreatePainReport(
@@ -154,16 +144,9 @@ grpc::ServerUnaryReactor* SessionServiceImpl::ListPainReports(
     grpc::CallbackServerContext* context,
     const v1::ListPainReportsRequest* request,
     v1::ListPainReportsResponse* response) {
-  return calls_.Run(context, *request, [=, this]() -> absl::Status {
-    GLUTECARE_ASSIGN_OR_RETURN(PatientName patient,
-                               PatientName::Parse(request->parent(), "parent"));
-    return ListInto(
-        request->page_size(), request->page_token(),
-        [&](const PageRequest& page) {
-          return store_.ListPainReports(patient, page);
-        },
-        response->mutable_pain_reports(), response->mutable_next_page_token());
-  });
+  return calls_.Run(context, *request,
+                    ListMethod(store_, &Store::ListPainReports, *request,
+                               response->mutable_pain_reports(), response));
 }
 
 }  // namespace glutecare

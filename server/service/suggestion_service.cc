@@ -10,6 +10,7 @@
 #include "server/domain/resource_names.h"
 #include "server/domain/validation.h"
 #include "server/service/call.h"
+#include "server/service/standard_methods.h"
 
 namespace glutecare {
 namespace {
