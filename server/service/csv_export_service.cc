@@ -1,6 +1,6 @@
 // glutecare.v1.CsvExportService: sessions and pain reports as CSV for
-// spreadsheets, streamed in chunks of whole rows (server/service/
-// csv_chunks.h; the columns are server/domain/csv_tables.h's).
+// spreadsheets, streamed in chunks of whole rows (server/app/csv_chunks.h;
+// the columns are server/domain/csv_tables.h's).
 #include <memory>
 #include <optional>
 #include <string>

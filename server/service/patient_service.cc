@@ -110,11 +110,8 @@ class PatientServiceImpl final : public v1::PatientService::CallbackService {
         GLUTECARE_RETURN_IF_ERROR(CheckTherapistExists(
             store_, updated.therapist(), "patient.therapist"));
       }
-      // Without an etag from the client the update is still safe against a
-      // concurrent one: it applies only to the version it was merged onto.
-      const std::string& expected_etag = request->patient().etag().empty()
-                                             ? current.etag()
-                                             : request->patient().etag();
+      const std::string& expected_etag =
+          EtagToMatch(request->patient().etag(), current.etag());
       *updated.mutable_update_time() = NowTimestamp();
       GLUTECARE_ASSIGN_OR_RETURN(*response,
                                  store_.UpdatePatient(updated, expected_etag));

@@ -114,9 +114,8 @@ class ProgramServiceImpl final : public v1::ProgramService::CallbackService {
         GLUTECARE_RETURN_IF_ERROR(CheckTherapistExists(
             store_, updated.therapist(), "program.therapist"));
       }
-      const std::string& expected_etag = request->program().etag().empty()
-                                             ? current.etag()
-                                             : request->program().etag();
+      const std::string& expected_etag =
+          EtagToMatch(request->program().etag(), current.etag());
       *updated.mutable_revision_create_time() = NowTimestamp();
       GLUTECARE_ASSIGN_OR_RETURN(
           *response, store_.AddProgramRevision(updated, expected_etag));

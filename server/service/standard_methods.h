@@ -1,6 +1,6 @@
-// The bodies of the AIP standard methods that do nothing but name a resource
-// (or a parent) and hand it to one Store method: Get (AIP-131) and List
-// (AIP-132). Each returns a handler for CallRunner::Run, so that such a
+// What the AIP standard methods share. Get (AIP-131) and List (AIP-132)
+// methods that do nothing but name a resource (or a parent) and hand it to
+// one Store method take their whole handler from here, so that such a
 // method reads as what it serves:
 //
 //   grpc::ServerUnaryReactor* GetTherapist(...) {
@@ -84,6 +84,16 @@ auto ListMethod(Store& store,
         [&](const PageRequest& page) { return (store.*list)(parent, page); },
         items, response->mutable_next_page_token());
   };
+}
+
+// The etag an Update method (AIP-134) applies to: `sent`, the one in the
+// request, or when the client sent none that of `current`, the stored
+// version the update was merged onto. So an update without an etag is
+// still safe against a concurrent one: the store applies it only to the
+// version it was merged onto (ABORTED otherwise).
+inline const std::string& EtagToMatch(const std::string& sent,
+                                      const std::string& current) {
+  return sent.empty() ? current : sent;
 }
 
 }  // namespace glutecare
