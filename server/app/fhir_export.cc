@@ -20,44 +20,6 @@ using google::protobuf::util::TimeUtil;
 // Records read per store call for a Bundle.
 constexpr int kBundlePage = 1000;
 
-absl::StatusOr<std::vector<v1::Session>> SessionsOf(Store& store,
-                                                    const PatientName& patient,
-                                                    int page_size) {
-  return ListAll<v1::Session>(
-      [&](const PageRequest& page) {
-        return store.ListSessions(patient, page);
-      },
-      page_size);
-}
-
-absl::StatusOr<std::vector<v1::Program>> ProgramsOf(Store& store,
-                                                    const PatientName& patient,
-                                                    int page_size) {
-  return ListAll<v1::Program>(
-      [&](const PageRequest& page) {
-        return store.ListPrograms(patient, page);
-      },
-      page_size);
-}
-
-absl::StatusOr<std::vector<v1::PainReport>> PainReportsOf(
-    Store& store, const PatientName& patient, int page_size) {
-  return ListAll<v1::PainReport>(
-      [&](const PageRequest& page) {
-        return store.ListPainReports(patient, page);
-      },
-      page_size);
-}
-
-absl::StatusOr<std::vector<v1::OutcomeResponse>> OutcomeResponsesOf(
-    Store& store, const PatientName& patient, int page_size) {
-  return ListAll<v1::OutcomeResponse>(
-      [&](const PageRequest& page) {
-        return store.ListOutcomeResponses(patient, page);
-      },
-      page_size);
-}
-
 }  // namespace
 
 absl::StatusOr<std::string> ExportPatientBundle(
@@ -67,14 +29,18 @@ absl::StatusOr<std::string> ExportPatientBundle(
   GLUTECARE_ASSIGN_OR_RETURN(v1::Clinic clinic,
                              store.GetClinic(patient.parent()));
   // Sessions before programs: every program a session names is then there.
-  GLUTECARE_ASSIGN_OR_RETURN(std::vector<v1::Session> sessions,
-                             SessionsOf(store, patient, kBundlePage));
-  GLUTECARE_ASSIGN_OR_RETURN(std::vector<v1::Program> programs,
-                             ProgramsOf(store, patient, kBundlePage));
-  GLUTECARE_ASSIGN_OR_RETURN(std::vector<v1::PainReport> pain_reports,
-                             PainReportsOf(store, patient, kBundlePage));
-  GLUTECARE_ASSIGN_OR_RETURN(std::vector<v1::OutcomeResponse> responses,
-                             OutcomeResponsesOf(store, patient, kBundlePage));
+  GLUTECARE_ASSIGN_OR_RETURN(
+      std::vector<v1::Session> sessions,
+      ListAll(store, &Store::ListSessions, patient, kBundlePage));
+  GLUTECARE_ASSIGN_OR_RETURN(
+      std::vector<v1::Program> programs,
+      ListAll(store, &Store::ListPrograms, patient, kBundlePage));
+  GLUTECARE_ASSIGN_OR_RETURN(
+      std::vector<v1::PainReport> pain_reports,
+      ListAll(store, &Store::ListPainReports, patient, kBundlePage));
+  GLUTECARE_ASSIGN_OR_RETURN(
+      std::vector<v1::OutcomeResponse> responses,
+      ListAll(store, &Store::ListOutcomeResponses, patient, kBundlePage));
 
   std::vector<Json> resources;
   resources.push_back(
@@ -294,14 +260,15 @@ absl::Status ClinicExport::ExportPatient(const v1::Patient& patient) {
   std::vector<v1::Session> sessions;
   if (plans || procedures || observations) {
     GLUTECARE_ASSIGN_OR_RETURN(
-        sessions, SessionsOf(store_, name, options_.records_per_page));
+        sessions,
+        ListAll(store_, &Store::ListSessions, name, options_.records_per_page));
   }
   if (plans) {
     fhir::SessionOutcomes outcomes;
     for (const v1::Session& session : sessions) outcomes.Add(session);
     GLUTECARE_ASSIGN_OR_RETURN(
         std::vector<v1::Program> programs,
-        ProgramsOf(store_, name, options_.records_per_page));
+        ListAll(store_, &Store::ListPrograms, name, options_.records_per_page));
     for (const v1::Program& program : programs) {
       if (Since(fhir::CarePlanLastUpdated(program, outcomes))) {
         Append(ResourceType::kCarePlan,
@@ -323,9 +290,9 @@ absl::Status ClinicExport::ExportPatient(const v1::Patient& patient) {
     }
   }
   if (observations) {
-    GLUTECARE_ASSIGN_OR_RETURN(
-        std::vector<v1::PainReport> reports,
-        PainReportsOf(store_, name, options_.records_per_page));
+    GLUTECARE_ASSIGN_OR_RETURN(std::vector<v1::PainReport> reports,
+                               ListAll(store_, &Store::ListPainReports, name,
+                                       options_.records_per_page));
     for (const v1::PainReport& report : reports) {
       if (Since(report.create_time())) {
         Append(ResourceType::kObservation, fhir::PainReportObservation(report));
@@ -333,9 +300,9 @@ absl::Status ClinicExport::ExportPatient(const v1::Patient& patient) {
     }
   }
   if (questionnaires) {
-    GLUTECARE_ASSIGN_OR_RETURN(
-        std::vector<v1::OutcomeResponse> responses,
-        OutcomeResponsesOf(store_, name, options_.records_per_page));
+    GLUTECARE_ASSIGN_OR_RETURN(std::vector<v1::OutcomeResponse> responses,
+                               ListAll(store_, &Store::ListOutcomeResponses,
+                                       name, options_.records_per_page));
     for (const v1::OutcomeResponse& response : responses) {
       if (Since(response.create_time())) {
         Append(ResourceType::kQuestionnaireResponse,

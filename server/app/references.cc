@@ -43,10 +43,9 @@ std::string RevisionNameOf(const v1::Program& revision) {
 // A program's revisions, oldest first. NOT_FOUND if it does not exist.
 absl::StatusOr<std::vector<v1::Program>> RevisionsOldestFirst(
     Store& store, const ProgramName& program) {
-  GLUTECARE_ASSIGN_OR_RETURN(std::vector<v1::Program> revisions,
-                             ListAll<v1::Program>([&](const PageRequest& page) {
-                               return store.ListProgramRevisions(program, page);
-                             }));
+  GLUTECARE_ASSIGN_OR_RETURN(
+      std::vector<v1::Program> revisions,
+      ListAll(store, &Store::ListProgramRevisions, program));
   std::reverse(revisions.begin(), revisions.end());  // stored newest first
   return revisions;
 }
@@ -67,11 +66,8 @@ absl::StatusOr<std::string> ResolveProgramRevision(Store& store,
                                                    absl::Time perform_time,
                                                    absl::string_view field) {
   if (requested.empty()) {
-    GLUTECARE_ASSIGN_OR_RETURN(
-        const std::vector<v1::Program> latest,
-        ListAll<v1::Program>([&](const PageRequest& page) {
-          return store.ListPrograms(patient, page);
-        }));
+    GLUTECARE_ASSIGN_OR_RETURN(const std::vector<v1::Program> latest,
+                               ListAll(store, &Store::ListPrograms, patient));
     std::vector<std::vector<v1::Program>> programs;
     for (const v1::Program& program : latest) {
       GLUTECARE_ASSIGN_OR_RETURN(ProgramName name,

@@ -10,7 +10,6 @@
 #include <utility>
 #include <vector>
 
-#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -22,16 +21,17 @@
 
 namespace glutecare {
 
-// Every item of a paged Store listing; `list` reads one page of up to
-// `page_size` items.
-template <typename T>
+// Every child of `parent` that the Store listing method `list` (such as
+// &Store::ListSessions) pages through, read `page_size` items at a time.
+template <typename Parent, typename T>
 absl::StatusOr<std::vector<T>> ListAll(
-    absl::FunctionRef<absl::StatusOr<Page<T>>(const PageRequest&)> list,
-    int page_size = kMaxPageSize) {
+    Store& store,
+    absl::StatusOr<Page<T>> (Store::*list)(const Parent&, const PageRequest&),
+    const Parent& parent, int page_size = kMaxPageSize) {
   std::vector<T> items;
   PageRequest page{.page_size = page_size};
   do {
-    GLUTECARE_ASSIGN_OR_RETURN(Page<T> read, list(page));
+    GLUTECARE_ASSIGN_OR_RETURN(Page<T> read, (store.*list)(parent, page));
     std::move(read.items.begin(), read.items.end(), std::back_inserter(items));
     page.page_token = std::move(read.next_page_token);
   } while (!page.page_token.empty());

@@ -12,6 +12,7 @@
 #include "server/domain/resource_names.h"
 #include "server/domain/validation.h"
 #include "server/service/call.h"
+#include "server/service/standard_methods.h"
 #include "server/service/server_stream.h"
 
 namespace glutecare {

@@ -28,7 +28,6 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "google/protobuf/message.h"
-#include "google/protobuf/repeated_ptr_field.h"
 #include "server/common/executor.h"
 #include "server/common/status.h"
 #include "server/domain/access_policy.h"
@@ -128,25 +127,6 @@ class CallRunner final {
   Executor& executor_;
   Executor& read_executor_;
 };
-
-// The body of a List method: validates the requested page size, asks
-// `list` (a callable taking a PageRequest and returning
-// absl::StatusOr<Page<T>>) for the page, and moves it into the response's
-// repeated field and next_page_token.
-template <typename T, typename ListFn>
-absl::Status ListInto(int32_t requested_page_size,
-                      const std::string& page_token, ListFn list,
-                      google::protobuf::RepeatedPtrField<T>* items,
-                      std::string* next_page_token) {
-  GLUTECARE_ASSIGN_OR_RETURN(int32_t page_size,
-                             EffectivePageSize(requested_page_size));
-  GLUTECARE_ASSIGN_OR_RETURN(Page<T> page,
-                             list(PageRequest{page_size, page_token}));
-  items->Reserve(static_cast<int>(page.items.size()));
-  for (T& item : page.items) *items->Add() = std::move(item);
-  *next_page_token = std::move(page.next_page_token);
-  return absl::OkStatus();
-}
 
 }  // namespace glutecare
 

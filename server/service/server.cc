@@ -11,26 +11,28 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "glutecare/v1/access_service.grpc.pb.h"
+#include "glutecare/v1/alert_service.grpc.pb.h"
+#include "glutecare/v1/audit_service.grpc.pb.h"
+#include "glutecare/v1/clinic_service.grpc.pb.h"
+#include "glutecare/v1/csv_export_service.grpc.pb.h"
+#include "glutecare/v1/dashboard_service.grpc.pb.h"
+#include "glutecare/v1/exercise_service.grpc.pb.h"
+#include "glutecare/v1/fhir_export_service.grpc.pb.h"
+#include "glutecare/v1/outcome_service.grpc.pb.h"
+#include "glutecare/v1/patient_import_service.grpc.pb.h"
+#include "glutecare/v1/patient_service.grpc.pb.h"
+#include "glutecare/v1/program_service.grpc.pb.h"
+#include "glutecare/v1/report_service.grpc.pb.h"
+#include "glutecare/v1/rtm_service.grpc.pb.h"
+#include "glutecare/v1/session_service.grpc.pb.h"
+#include "glutecare/v1/suggestion_service.grpc.pb.h"
 #include "server/common/log.h"
 #include "server/common/status.h"
 #include "server/domain/exercise_catalog.h"
-#include "server/service/access_service.h"
 #include "server/service/alert_service.h"
-#include "server/service/audit_service.h"
-#include "server/service/clinic_service.h"
-#include "server/service/csv_export_service.h"
-#include "server/service/dashboard_service.h"
-#include "server/service/exercise_service.h"
-#include "server/service/fhir_export_service.h"
 #include "server/service/malformed_request.h"
-#include "server/service/outcome_service.h"
-#include "server/service/patient_import_service.h"
-#include "server/service/patient_service.h"
-#include "server/service/program_service.h"
-#include "server/service/report_service.h"
-#include "server/service/rtm_service.h"
-#include "server/service/session_service.h"
-#include "server/service/suggestion_service.h"
+#include "server/service/services.h"
 
 namespace glutecare {
 
@@ -168,44 +170,39 @@ absl::StatusOr<std::unique_ptr<GlutecareServer>> GlutecareServer::Serve(
     server->service_names_.push_back(full_name);
     server->services_.push_back(std::move(service));
   };
-  add(v1::ClinicService::service_full_name(),
-      std::make_unique<ClinicServiceImpl>(store, calls));
+  add(v1::ClinicService::service_full_name(), NewClinicService(store, calls));
   add(v1::PatientService::service_full_name(),
-      std::make_unique<PatientServiceImpl>(store, calls, monitor));
+      NewPatientService(store, calls, monitor));
   add(v1::ExerciseService::service_full_name(),
-      std::make_unique<ExerciseServiceImpl>(catalog, calls));
+      NewExerciseService(catalog, calls));
   add(v1::ProgramService::service_full_name(),
-      std::make_unique<ProgramServiceImpl>(store, calls, catalog, monitor));
+      NewProgramService(store, calls, catalog, monitor));
   add(v1::SessionService::service_full_name(),
-      std::make_unique<SessionServiceImpl>(store, calls, catalog, monitor));
+      NewSessionService(store, calls, catalog, monitor));
   auto alerts = std::make_unique<AlertServiceImpl>(
       store, calls, *server->alert_hub_, monitor);
   server->alert_service_ = alerts.get();
   add(v1::AlertService::service_full_name(), std::move(alerts));
   add(v1::SuggestionService::service_full_name(),
-      std::make_unique<SuggestionServiceImpl>(store, calls, catalog, monitor));
+      NewSuggestionService(store, calls, catalog, monitor));
   add(v1::DashboardService::service_full_name(),
-      std::make_unique<DashboardServiceImpl>(store, calls, monitor));
-  add(v1::ReportService::service_full_name(),
-      std::make_unique<ReportServiceImpl>(store, calls));
-  add(v1::RtmService::service_full_name(),
-      std::make_unique<RtmServiceImpl>(store, calls));
+      NewDashboardService(store, calls, monitor));
+  add(v1::ReportService::service_full_name(), NewReportService(store, calls));
+  add(v1::RtmService::service_full_name(), NewRtmService(store, calls));
   add(v1::OutcomeService::service_full_name(),
-      std::make_unique<OutcomeServiceImpl>(store, calls, monitor));
+      NewOutcomeService(store, calls, monitor));
   add(v1::PatientImportService::service_full_name(),
-      std::make_unique<PatientImportServiceImpl>(store, calls, monitor));
+      NewPatientImportService(store, calls, monitor));
   add(v1::CsvExportService::service_full_name(),
-      std::make_unique<CsvExportServiceImpl>(store, calls));
+      NewCsvExportService(store, calls));
   add(v1::FhirExportService::service_full_name(),
-      std::make_unique<FhirExportServiceImpl>(
+      NewFhirExportService(
           store, calls, catalog,
-          FhirExportServiceImpl::Options{
-              .max_bundle_bytes = static_cast<size_t>(
-                  options.max_send_message_bytes - (64 << 10))}));
-  add(v1::AccessService::service_full_name(),
-      std::make_unique<AccessServiceImpl>(store, calls));
+          FhirExportOptions{.max_bundle_bytes = static_cast<size_t>(
+                                options.max_send_message_bytes - (64 << 10))}));
+  add(v1::AccessService::service_full_name(), NewAccessService(store, calls));
   add(v1::AuditService::service_full_name(),
-      std::make_unique<AuditServiceImpl>(store, calls, *server->audit_log_));
+      NewAuditService(store, calls, *server->audit_log_));
   // Every method of every service has its entry in the access policy, or
   // the server does not start.
   std::vector<const google::protobuf::ServiceDescriptor*> descriptors;

@@ -1,8 +1,6 @@
 // OutcomeService through a real GlutecareServer: definitions, assignment,
 // submission scored by the domain (skipped items included), the change since
 // intake, validation, and idempotent retries.
-#include "server/service/outcome_service.h"
-
 #include <grpcpp/grpcpp.h>
 
 #include <memory>
