@@ -20,6 +20,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -246,6 +247,61 @@ LeafCommand<Flags> AddLeafCommand(CLI::App& group, ChosenAction& chosen,
     return run(context, *flags);
   });
   return {command, *flags};
+}
+
+// The positional argument of a leaf command that names one resource.
+struct ResourceArgument {
+  // The full name of the resource `text` (given for the argument) names; a
+  // usage error naming `placeholder` when it names none.
+  using Resolve = std::function<absl::StatusOr<std::string>(
+      const CommandContext& context, const std::string& text)>;
+
+  std::string placeholder;  // in help and errors, such as "SESSION"
+  std::string help;         // such as "The session: ID or full name"
+  Resolve resolve;
+};
+
+// Where the collection of a ResourceArgument lives.
+enum class Under {
+  kTopLevel,  // such as exercises: ResolveTopLevelName in client/names.h
+  kClinic,    // such as therapists: CommandContext::NameInClinic
+  kPatient,   // such as sessions: CommandContext::NameInPatient
+};
+
+// The argument `placeholder` that takes the id or full name of a resource in
+// `collection` (a constant, such as "sessions"), which lives `under`.
+ResourceArgument ArgumentNaming(Under under, absl::string_view collection,
+                                std::string placeholder, std::string help);
+
+// Adds the leaf command `name` to `group` that takes the required `argument`,
+// calls `method` on the resource it names and prints what that returns
+// (CommandContext::CallOnNameAndPrint): `show`, `revoke`, `ack`...
+//
+//   AddCallOnNameCommand(
+//       group, chosen, "show", "Shows a session",
+//       ArgumentNaming(Under::kPatient, "sessions", "SESSION",
+//                      "The session: ID or full name"),
+//       &v1::SessionService::Stub::GetSession, Idempotency::kIdempotent,
+//       PrintSession);
+template <typename Stub, typename Request, typename Response>
+void AddCallOnNameCommand(CLI::App& group, ChosenAction& chosen,
+                          std::string name, std::string description,
+                          ResourceArgument argument,
+                          grpc::Status (Stub::*method)(grpc::ClientContext*,
+                                                       const Request&,
+                                                       Response*),
+                          Idempotency idempotency,
+                          void (*print_text)(const Response&, std::ostream&)) {
+  auto text = std::make_shared<std::string>();
+  CLI::App& command =
+      *group.add_subcommand(std::move(name), std::move(description));
+  command.add_option(argument.placeholder, *text, argument.help)->required();
+  chosen.Bind(command,
+              [text, resolve = std::move(argument.resolve), method, idempotency,
+               print_text](const CommandContext& context) {
+                return context.CallOnNameAndPrint(
+                    method, resolve(context, *text), idempotency, print_text);
+              });
 }
 
 }  // namespace glutecare::client

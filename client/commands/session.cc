@@ -34,14 +34,6 @@ struct SessionSubmitFlags {
   std::optional<std::string> request_id;    // default: a new UUID
 };
 
-struct SessionListFlags {
-  PageFlags paging;
-};
-
-struct SessionShowFlags {
-  std::string session;
-};
-
 void PrintSession(const v1::Session& session, std::ostream& out) {
   Fields()
       .Add("name", session.name())
@@ -123,11 +115,8 @@ absl::Status SubmitSession(const CommandContext& context,
                       request, OutboxKind::kSession, PrintSession);
 }
 
-absl::Status ListSessions(const CommandContext& context,
-                          const SessionListFlags& flags) {
-  v1::ListSessionsRequest request;
-  GLUTECARE_ASSIGN_OR_RETURN(*request.mutable_parent(), context.Patient());
-  const Columns<v1::Session> columns{
+Columns<v1::Session> SessionColumns() {
+  return {
       {"ID", "LOCAL DATE", "PROGRAM", "EXERCISES", "AREA", "PAIN BEFORE",
        "PAIN AFTER", "DIFFICULTY"},
       [](const v1::Session& session) -> std::vector<std::string> {
@@ -141,17 +130,6 @@ absl::Status ListSessions(const CommandContext& context,
             FormatPainScore(session.has_pain_after(), session.pain_after()),
             FriendlyName(session.difficulty())};
       }};
-  return ListAndPrint(context, &v1::SessionService::Stub::ListSessions,
-                      std::move(request), flags.paging,
-                      &v1::ListSessionsResponse::sessions, columns);
-}
-
-absl::Status ShowSession(const CommandContext& context,
-                         const SessionShowFlags& flags) {
-  return context.CallOnNameAndPrint(
-      &v1::SessionService::Stub::GetSession,
-      context.NameInPatient("sessions", flags.session, "SESSION"),
-      Idempotency::kIdempotent, PrintSession);
 }
 
 }  // namespace
@@ -191,15 +169,16 @@ void AddSessionCommands(CLI::App& root, ChosenAction& chosen) {
                     "When it started, RFC 3339 (default: now)");
   AddRequestIdOption(submit, submit_flags.request_id);
 
-  auto [list, list_flags] = AddLeafCommand(
+  AddListCommand(
       group, chosen, "list", "Lists the patient's sessions, newest first",
-      ListSessions);
-  AddPageFlags(list, list_flags.paging);
+      &CommandContext::Patient, &v1::SessionService::Stub::ListSessions,
+      &v1::ListSessionsResponse::sessions, SessionColumns());
 
-  auto [show, show_flags] =
-      AddLeafCommand(group, chosen, "show", "Shows a session", ShowSession);
-  show.add_option("SESSION", show_flags.session, "The session: ID or full name")
-      ->required();
+  AddCallOnNameCommand(group, chosen, "show", "Shows a session",
+                       ArgumentNaming(Under::kPatient, "sessions", "SESSION",
+                                      "The session: ID or full name"),
+                       &v1::SessionService::Stub::GetSession,
+                       Idempotency::kIdempotent, PrintSession);
 }
 
 }  // namespace glutecare::client
