@@ -159,9 +159,20 @@ class CommandContext final {
                        print_text);
   }
 
-  // Calls `method` with a request that holds only `name` (of one resource;
-  // a failure to find it is returned as it is) and prints what it returns:
-  // the Get, Revoke, Resolve... of a resource named on the command line.
+  // Calls `method` (see Connection::Call) with a request that holds only
+  // `name`, of one resource: its Get, Revoke, Resolve...
+  template <typename Stub, typename Request, typename Response>
+  absl::StatusOr<Response> CallOnName(
+      grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                   Response*),
+      const std::string& name, Idempotency idempotency) const {
+    Request request;
+    request.set_name(name);
+    return connection_.Call(method, request, idempotency);
+  }
+
+  // CallOnName with the `name` of a resource named on the command line (a
+  // failure to find it is returned as it is), and prints what it returns.
   template <typename Stub, typename Request, typename Response>
   absl::Status CallOnNameAndPrint(
       grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
@@ -169,9 +180,7 @@ class CommandContext final {
       const absl::StatusOr<std::string>& name, Idempotency idempotency,
       void (*print_text)(const Response&, std::ostream&)) const {
     if (!name.ok()) return name.status();
-    Request request;
-    request.set_name(*name);
-    return CallAndPrint(method, request, idempotency, print_text);
+    return PrintResult(CallOnName(method, *name, idempotency), print_text);
   }
 
  private:

@@ -11,6 +11,7 @@
 
 #include <CLI/CLI.hpp>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <utility>
@@ -19,6 +20,7 @@
 #include "client/command.h"
 #include "client/connection.h"
 #include "client/output.h"
+#include "client/specs.h"
 #include "common/status_macros.h"
 #include "google/protobuf/repeated_ptr_field.h"
 
@@ -97,6 +99,19 @@ absl::Status ListAndPrint(
     table.Print(out);
     PrintNextPageHint(response->next_page_token(), out);
   });
+  return absl::OkStatus();
+}
+
+// Sets the state filter of the List `request` from the --state flag when it
+// was given: a friendly name of the state enum (ParseFriendlyName).
+template <typename Request>
+absl::Status SetStateFilter(const std::optional<std::string>& flag,
+                            Request& request) {
+  if (!flag.has_value()) return absl::OkStatus();
+  using State = decltype(request.state());
+  GLUTECARE_ASSIGN_OR_RETURN(const State state,
+                             ParseFriendlyName<State>(*flag, "--state"));
+  request.set_state(state);
   return absl::OkStatus();
 }
 

@@ -61,12 +61,7 @@ absl::StatusOr<std::string> TherapistFilter(
 absl::Status ListAlerts(const CommandContext& context,
                         const AlertsListFlags& flags) {
   v1::ListAlertsRequest request;
-  if (flags.state.has_value()) {
-    GLUTECARE_ASSIGN_OR_RETURN(
-        const v1::AlertState state,
-        ParseFriendlyName<v1::AlertState>(*flags.state, "--state"));
-    request.set_state(state);
-  }
+  GLUTECARE_RETURN_IF_ERROR(SetStateFilter(flags.state, request));
   if (context.HasPatient() && !flags.all_patients) {
     GLUTECARE_ASSIGN_OR_RETURN(*request.mutable_parent(), context.Patient());
   } else {

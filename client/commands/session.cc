@@ -95,11 +95,10 @@ absl::Status SubmitSession(const CommandContext& context,
     GLUTECARE_ASSIGN_OR_RETURN(perform_time,
                                ParseInstant(*flags.perform_time, "--at"));
   }
-  v1::PainArea pain_area = v1::PAIN_AREA_UNSPECIFIED;
-  if (flags.area.has_value()) {
-    GLUTECARE_ASSIGN_OR_RETURN(
-        pain_area, ParseFriendlyName<v1::PainArea>(*flags.area, "--area"));
-  }
+  GLUTECARE_ASSIGN_OR_RETURN(
+      const v1::PainArea pain_area,
+      ParseOptionalFriendlyName(flags.area, "--area",
+                                v1::PAIN_AREA_UNSPECIFIED));
   GLUTECARE_ASSIGN_OR_RETURN(SessionTarget target,
                              TargetOf(context, flags.program));
   request.set_parent(std::move(target.parent));

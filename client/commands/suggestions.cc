@@ -47,12 +47,7 @@ absl::StatusOr<std::string> SuggestionName(const CommandContext& context,
 absl::Status ListSuggestions(const CommandContext& context,
                              const SuggestionsListFlags& flags) {
   v1::ListSuggestionsRequest request;
-  if (flags.state.has_value()) {
-    GLUTECARE_ASSIGN_OR_RETURN(
-        const v1::SuggestionState state,
-        ParseFriendlyName<v1::SuggestionState>(*flags.state, "--state"));
-    request.set_state(state);
-  }
+  GLUTECARE_RETURN_IF_ERROR(SetStateFilter(flags.state, request));
   if (flags.program.has_value()) {
     GLUTECARE_ASSIGN_OR_RETURN(
         *request.mutable_parent(),
