@@ -273,13 +273,9 @@ bool IsPatientScoped(const TargetSpec& target) {
 
 // Clinics a and b, each with therapist t1 (no MRN system), seeded by
 // SeedClinic.
-class AccessTest : public testing::ServedClinicTest {
+class AccessTest : public testing::BareClinicTest {
  protected:
-  AccessTest() {
-    clinics_ = {"a", "b"};
-    identifier_system_ = "";
-    therapists_ = {"t1"};
-  }
+  AccessTest() { clinics_ = {"a", "b"}; }
 
   void SetUp() override {
     ASSERT_NO_FATAL_FAILURE(ServedClinicTest::SetUp());

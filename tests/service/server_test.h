@@ -1,5 +1,5 @@
 // The fixtures of the service tests that follow one patient: clinic demo as
-// testing::ServedClinicTest serves it (no MRN system, therapist t1), with
+// testing::BareClinicTest serves it (no MRN system, therapist t1), with
 // patient p1 of t1 in New York (lower back, baseline 6) on program g1 since
 // 2026-11-01, and p1's token. The tests are split by service:
 // patient_service_test.cc, program_service_test.cc, session_service_test.cc,
@@ -31,13 +31,8 @@
 
 namespace glutecare {
 
-class ServerTest : public testing::ServedClinicTest {
+class ServerTest : public testing::BareClinicTest {
  protected:
-  ServerTest() {
-    identifier_system_ = "";
-    therapists_ = {"t1"};
-  }
-
   void SetUp() override {
     ASSERT_NO_FATAL_FAILURE(ServedClinicTest::SetUp());
     patients_ = v1::PatientService::NewStub(channel_);
