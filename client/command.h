@@ -25,6 +25,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "client/connection.h"
 #include "client/output.h"
@@ -220,6 +221,15 @@ CLI::Option* AddExerciseSpecOption(CLI::App& command,
 // retry; unset means a new random UUID (NewRequestId()).
 void AddRequestIdOption(CLI::App& command,
                         std::optional<std::string>& request_id);
+
+// Adds the option `name`: a pain score on the 0-10 Numeric Rating Scale,
+// described as `what` followed by the scale. The server checks the range.
+template <typename Score>
+CLI::Option* AddPainScoreOption(CLI::App& command, std::string name,
+                                Score& score, absl::string_view what) {
+  return command.add_option(std::move(name), score,
+                            absl::StrCat(what, ", 0-10 NRS"));
+}
 
 // Names the global options in the help of every command below `root` (CLI11
 // lists them in the root's help only). Call once all commands are added.

@@ -79,8 +79,7 @@ void AddPainCommands(CLI::App& root, ChosenAction& chosen) {
       .add_option("--area", report_flags.area,
                   "Where the pain is: lower-back, hip or knee")
       ->required();
-  report.add_option("--score", report_flags.score, "Pain, 0-10 NRS")
-      ->required();
+  AddPainScoreOption(report, "--score", report_flags.score, "Pain")->required();
   report.add_option("--date", report_flags.local_date,
                     "The day reported on, YYYY-MM-DD (default: the patient's "
                     "today)");

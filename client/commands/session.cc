@@ -148,13 +148,11 @@ void AddSessionCommands(CLI::App& root, ChosenAction& chosen) {
   AddExerciseSpecOption(submit, submit_flags.exercises,
                         "An exercise done and how much of it")
       ->required();
-  submit
-      .add_option("--pain-before", submit_flags.pain_before,
-                  "Pain just before, 0-10 NRS")
+  AddPainScoreOption(submit, "--pain-before", submit_flags.pain_before,
+                     "Pain just before")
       ->required();
-  submit
-      .add_option("--pain-after", submit_flags.pain_after,
-                  "Pain just after, 0-10 NRS")
+  AddPainScoreOption(submit, "--pain-after", submit_flags.pain_after,
+                     "Pain just after")
       ->required();
   submit.add_option("--area", submit_flags.area,
                     "Where the pain was: lower-back, hip or knee (default: "
