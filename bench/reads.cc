@@ -135,6 +135,18 @@ int RunReads(const ReadsOptions& options) {
         .name;
   };
 
+  // A call of the report `method` for a random patient.
+  auto report_call = [&]<typename Request, typename Report>(
+                         grpc::Status (v1::ReportService::Stub::*method)(
+                             grpc::ClientContext*, const Request&, Report*)) {
+    return [&, method] {
+      Request request;
+      request.set_patient(random_patient());
+      Report response;
+      return ((*reports).*method)(Context().get(), request, &response);
+    };
+  };
+
   std::vector<Timing> timings;
   auto add = [&](absl::StatusOr<Timing> timing) {
     if (!timing.ok()) {
@@ -152,21 +164,9 @@ int RunReads(const ReadsOptions& options) {
                  return health->Check(Context().get(), request, &response);
                })) &&
       add(Time("GetAdherenceReport", iterations,
-               [&] {
-                 v1::GetAdherenceReportRequest request;
-                 request.set_patient(random_patient());
-                 v1::AdherenceReport response;
-                 return reports->GetAdherenceReport(Context().get(), request,
-                                                    &response);
-               })) &&
+               report_call(&v1::ReportService::Stub::GetAdherenceReport))) &&
       add(Time("GetPainTrendReport", iterations,
-               [&] {
-                 v1::GetPainTrendReportRequest request;
-                 request.set_patient(random_patient());
-                 v1::PainTrendReport response;
-                 return reports->GetPainTrendReport(Context().get(), request,
-                                                    &response);
-               })) &&
+               report_call(&v1::ReportService::Stub::GetPainTrendReport))) &&
       add(Time("ListPatientStatuses", std::max(1, iterations / 10), [&] {
         v1::ListPatientStatusesRequest request;
         request.set_parent(dataset->clinic);

@@ -205,6 +205,25 @@ void AddGlobalOptionsFooter(CLI::App& root) {
   }
 }
 
+ResourceArgument ArgumentNaming(Under under, absl::string_view collection,
+                                std::string placeholder, std::string help) {
+  std::string flag = placeholder;
+  return {std::move(placeholder), std::move(help),
+          [under, collection, flag = std::move(flag)](
+              const CommandContext& context,
+              const std::string& text) -> absl::StatusOr<std::string> {
+            switch (under) {
+              case Under::kClinic:
+                return context.NameInClinic(collection, text, flag);
+              case Under::kPatient:
+                return context.NameInPatient(collection, text, flag);
+              case Under::kTopLevel:
+                break;
+            }
+            return ResolveTopLevelName(text, collection, flag);
+          }};
+}
+
 CLI::App& AddCommandGroup(CLI::App& root, std::string name,
                           std::string description) {
   CLI::App& group =

@@ -20,10 +20,12 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "client/connection.h"
 #include "client/output.h"
@@ -158,9 +160,20 @@ class CommandContext final {
                        print_text);
   }
 
-  // Calls `method` with a request that holds only `name` (of one resource;
-  // a failure to find it is returned as it is) and prints what it returns:
-  // the Get, Revoke, Resolve... of a resource named on the command line.
+  // Calls `method` (see Connection::Call) with a request that holds only
+  // `name`, of one resource: its Get, Revoke, Resolve...
+  template <typename Stub, typename Request, typename Response>
+  absl::StatusOr<Response> CallOnName(
+      grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                   Response*),
+      const std::string& name, Idempotency idempotency) const {
+    Request request;
+    request.set_name(name);
+    return connection_.Call(method, request, idempotency);
+  }
+
+  // CallOnName with the `name` of a resource named on the command line (a
+  // failure to find it is returned as it is), and prints what it returns.
   template <typename Stub, typename Request, typename Response>
   absl::Status CallOnNameAndPrint(
       grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
@@ -168,9 +181,7 @@ class CommandContext final {
       const absl::StatusOr<std::string>& name, Idempotency idempotency,
       void (*print_text)(const Response&, std::ostream&)) const {
     if (!name.ok()) return name.status();
-    Request request;
-    request.set_name(*name);
-    return CallAndPrint(method, request, idempotency, print_text);
+    return PrintResult(CallOnName(method, *name, idempotency), print_text);
   }
 
  private:
@@ -211,6 +222,15 @@ CLI::Option* AddExerciseSpecOption(CLI::App& command,
 void AddRequestIdOption(CLI::App& command,
                         std::optional<std::string>& request_id);
 
+// Adds the option `name`: a pain score on the 0-10 Numeric Rating Scale,
+// described as `what` followed by the scale. The server checks the range.
+template <typename Score>
+CLI::Option* AddPainScoreOption(CLI::App& command, std::string name,
+                                Score& score, absl::string_view what) {
+  return command.add_option(std::move(name), score,
+                            absl::StrCat(what, ", 0-10 NRS"));
+}
+
 // Names the global options in the help of every command below `root` (CLI11
 // lists them in the root's help only). Call once all commands are added.
 void AddGlobalOptionsFooter(CLI::App& root);
@@ -246,6 +266,61 @@ LeafCommand<Flags> AddLeafCommand(CLI::App& group, ChosenAction& chosen,
     return run(context, *flags);
   });
   return {command, *flags};
+}
+
+// The positional argument of a leaf command that names one resource.
+struct ResourceArgument {
+  // The full name of the resource `text` (given for the argument) names; a
+  // usage error naming `placeholder` when it names none.
+  using Resolve = std::function<absl::StatusOr<std::string>(
+      const CommandContext& context, const std::string& text)>;
+
+  std::string placeholder;  // in help and errors, such as "SESSION"
+  std::string help;         // such as "The session: ID or full name"
+  Resolve resolve;
+};
+
+// Where the collection of a ResourceArgument lives.
+enum class Under {
+  kTopLevel,  // such as exercises: ResolveTopLevelName in client/names.h
+  kClinic,    // such as therapists: CommandContext::NameInClinic
+  kPatient,   // such as sessions: CommandContext::NameInPatient
+};
+
+// The argument `placeholder` that takes the id or full name of a resource in
+// `collection` (a constant, such as "sessions"), which lives `under`.
+ResourceArgument ArgumentNaming(Under under, absl::string_view collection,
+                                std::string placeholder, std::string help);
+
+// Adds the leaf command `name` to `group` that takes the required `argument`,
+// calls `method` on the resource it names and prints what that returns
+// (CommandContext::CallOnNameAndPrint): `show`, `revoke`, `ack`...
+//
+//   AddCallOnNameCommand(
+//       group, chosen, "show", "Shows a session",
+//       ArgumentNaming(Under::kPatient, "sessions", "SESSION",
+//                      "The session: ID or full name"),
+//       &v1::SessionService::Stub::GetSession, Idempotency::kIdempotent,
+//       PrintSession);
+template <typename Stub, typename Request, typename Response>
+void AddCallOnNameCommand(CLI::App& group, ChosenAction& chosen,
+                          std::string name, std::string description,
+                          ResourceArgument argument,
+                          grpc::Status (Stub::*method)(grpc::ClientContext*,
+                                                       const Request&,
+                                                       Response*),
+                          Idempotency idempotency,
+                          void (*print_text)(const Response&, std::ostream&)) {
+  auto text = std::make_shared<std::string>();
+  CLI::App& command =
+      *group.add_subcommand(std::move(name), std::move(description));
+  command.add_option(argument.placeholder, *text, argument.help)->required();
+  chosen.Bind(command,
+              [text, resolve = std::move(argument.resolve), method, idempotency,
+               print_text](const CommandContext& context) {
+                return context.CallOnNameAndPrint(
+                    method, resolve(context, *text), idempotency, print_text);
+              });
 }
 
 }  // namespace glutecare::client

@@ -10,13 +10,18 @@
 #define GLUTECARE_CLIENT_PAGING_H_
 
 #include <CLI/CLI.hpp>
+#include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
+#include <utility>
 
 #include "absl/status/statusor.h"
 #include "client/command.h"
 #include "client/connection.h"
 #include "client/output.h"
+#include "client/specs.h"
+#include "common/status_macros.h"
 #include "google/protobuf/repeated_ptr_field.h"
 
 namespace glutecare::client {
@@ -95,6 +100,52 @@ absl::Status ListAndPrint(
     PrintNextPageHint(response->next_page_token(), out);
   });
   return absl::OkStatus();
+}
+
+// Sets the state filter of the List `request` from the --state flag when it
+// was given: a friendly name of the state enum (ParseFriendlyName).
+template <typename Request>
+absl::Status SetStateFilter(const std::optional<std::string>& flag,
+                            Request& request) {
+  if (!flag.has_value()) return absl::OkStatus();
+  using State = decltype(request.state());
+  GLUTECARE_ASSIGN_OR_RETURN(const State state,
+                             ParseFriendlyName<State>(*flag, "--state"));
+  request.set_state(state);
+  return absl::OkStatus();
+}
+
+// Adds the leaf command `name` to `group` that lists, with the paging flags,
+// the children of the resource `parent` names (such as
+// &CommandContext::Patient): the List of a collection that takes no filter.
+// A failure to resolve the parent is returned as it is.
+//
+//   AddListCommand(group, chosen, "list", "Lists the patient's sessions",
+//                  &CommandContext::Patient,
+//                  &v1::SessionService::Stub::ListSessions,
+//                  &v1::ListSessionsResponse::sessions, SessionColumns());
+template <typename Stub, typename Request, typename Response, typename Item>
+void AddListCommand(
+    CLI::App& group, ChosenAction& chosen, std::string name,
+    std::string description,
+    absl::StatusOr<std::string> (CommandContext::*parent)() const,
+    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                 Response*),
+    const google::protobuf::RepeatedPtrField<Item>& (Response::*items)() const,
+    Columns<Item> columns) {
+  auto flags = std::make_shared<PageFlags>();
+  CLI::App& command =
+      *group.add_subcommand(std::move(name), std::move(description));
+  AddPageFlags(command, *flags);
+  chosen.Bind(command,
+              [flags, parent, method, items, columns = std::move(columns)](
+                  const CommandContext& context) -> absl::Status {
+                Request request;
+                GLUTECARE_ASSIGN_OR_RETURN(*request.mutable_parent(),
+                                           (context.*parent)());
+                return ListAndPrint(context, method, std::move(request), *flags,
+                                    items, columns);
+              });
 }
 
 }  // namespace glutecare::client

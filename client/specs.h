@@ -105,6 +105,15 @@ absl::StatusOr<Enum> ParseFriendlyName(absl::string_view text,
   return static_cast<Enum>(*value);
 }
 
+// ParseFriendlyName of an optional flag; `unset` when it was not given.
+template <typename Enum>
+absl::StatusOr<Enum> ParseOptionalFriendlyName(
+    const std::optional<std::string>& text, absl::string_view flag,
+    Enum unset) {
+  if (!text.has_value()) return unset;
+  return ParseFriendlyName<Enum>(*text, flag);
+}
+
 // A difficulty: `easy`, `right`, `hard`, or the friendly names `too-easy`,
 // `about-right`, `too-hard`.
 absl::StatusOr<v1::Difficulty> ParseDifficulty(absl::string_view text,

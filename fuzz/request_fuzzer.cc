@@ -25,6 +25,7 @@
 #include "server/service/server.h"
 #include "server/storage/sqlite/sqlite_store.h"
 #include "tests/testing/builders.h"
+#include "tests/testing/generic_call.h"
 
 namespace glutecare {
 namespace {
@@ -135,19 +136,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     context.AddMetadata("authorization", absl::StrCat("Bearer ", token));
   }
   grpc::Slice slice(data + 2, size - 2);
-  grpc::ByteBuffer request(&slice, 1);
-  grpc::CompletionQueue queue;
-  auto call = h.stub->PrepareUnaryCall(&context, method, request, &queue);
-  call->StartCall();
-  grpc::ByteBuffer response;
-  grpc::Status status;
-  call->Finish(&response, &status, reinterpret_cast<void*>(1));
-  void* tag = nullptr;
-  bool ok = false;
-  queue.Next(&tag, &ok);
-  queue.Shutdown();
-  while (queue.Next(&tag, &ok)) {
-  }
+  const grpc::Status status = glutecare::testing::CallUnaryGeneric(
+      *h.stub, context, method, grpc::ByteBuffer(&slice, 1));
   // A call that ran past its deadline means a handler hung.
   if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) std::abort();
   return 0;

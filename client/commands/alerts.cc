@@ -32,11 +32,6 @@ struct AlertsListFlags {
   PageFlags paging;
 };
 
-// The flags of `alerts ack` and `alerts resolve`.
-struct AlertsChangeFlags {
-  std::string alert;
-};
-
 struct AlertsWatchFlags {
   std::optional<std::string> therapist;
   std::optional<int64_t> after_sequence;  // default: the latest alert's
@@ -66,12 +61,7 @@ absl::StatusOr<std::string> TherapistFilter(
 absl::Status ListAlerts(const CommandContext& context,
                         const AlertsListFlags& flags) {
   v1::ListAlertsRequest request;
-  if (flags.state.has_value()) {
-    GLUTECARE_ASSIGN_OR_RETURN(
-        const v1::AlertState state,
-        ParseFriendlyName<v1::AlertState>(*flags.state, "--state"));
-    request.set_state(state);
-  }
+  GLUTECARE_RETURN_IF_ERROR(SetStateFilter(flags.state, request));
   if (context.HasPatient() && !flags.all_patients) {
     GLUTECARE_ASSIGN_OR_RETURN(*request.mutable_parent(), context.Patient());
   } else {
@@ -83,28 +73,6 @@ absl::Status ListAlerts(const CommandContext& context,
   return ListAndPrint(context, &v1::AlertService::Stub::ListAlerts,
                       std::move(request), flags.paging,
                       &v1::ListAlertsResponse::alerts, AlertColumns());
-}
-
-// Calls `method` (AcknowledgeAlert or ResolveAlert) on ALERT and prints the
-// alert as it is now. Setting a state twice does no harm, so it is retried.
-template <typename Request>
-absl::Status ChangeAlert(const CommandContext& context,
-                         const AlertsChangeFlags& flags,
-                         grpc::Status (v1::AlertService::Stub::*method)(
-                             grpc::ClientContext*, const Request&,
-                             v1::Alert*)) {
-  return context.CallOnNameAndPrint(method, AlertName(context, flags.alert),
-                                    Idempotency::kIdempotent, PrintAlert);
-}
-
-absl::Status AcknowledgeAlert(const CommandContext& context,
-                              const AlertsChangeFlags& flags) {
-  return ChangeAlert(context, flags, &v1::AlertService::Stub::AcknowledgeAlert);
-}
-
-absl::Status ResolveAlert(const CommandContext& context,
-                          const AlertsChangeFlags& flags) {
-  return ChangeAlert(context, flags, &v1::AlertService::Stub::ResolveAlert);
 }
 
 // The sequence of the clinic's latest alert; 0 when it has none.
@@ -175,11 +143,10 @@ void AddTherapistFilter(CLI::App& command, std::optional<std::string>& flag) {
                      "Only the patients of this therapist: ID or full name");
 }
 
-void AddAlertArgument(CLI::App& command, std::string& alert) {
-  command
-      .add_option("ALERT", alert,
-                  "The alert: PATIENT/ID, ID with --patient, or the full name")
-      ->required();
+// ALERT of `alerts ack` and `alerts resolve`.
+ResourceArgument AlertArgument() {
+  return {"ALERT", "The alert: PATIENT/ID, ID with --patient, or the full name",
+          AlertName};
 }
 
 }  // namespace
@@ -201,15 +168,16 @@ void AddAlertCommands(CLI::App& root, ChosenAction& chosen) {
   AddTherapistFilter(list, list_flags.therapist);
   AddPageFlags(list, list_flags.paging);
 
-  auto [ack, ack_flags] = AddLeafCommand(
+  // Setting a state twice does no harm, so both are retried.
+  AddCallOnNameCommand(
       group, chosen, "ack", "Acknowledges an open alert: you are on it",
-      AcknowledgeAlert);
-  AddAlertArgument(ack, ack_flags.alert);
-
-  auto [resolve, resolve_flags] = AddLeafCommand(
+      AlertArgument(), &v1::AlertService::Stub::AcknowledgeAlert,
+      Idempotency::kIdempotent, PrintAlert);
+  AddCallOnNameCommand(
       group, chosen, "resolve",
-      "Resolves an alert: dealt with (its rule may fire again)", ResolveAlert);
-  AddAlertArgument(resolve, resolve_flags.alert);
+      "Resolves an alert: dealt with (its rule may fire again)",
+      AlertArgument(), &v1::AlertService::Stub::ResolveAlert,
+      Idempotency::kIdempotent, PrintAlert);
 
   auto [watch, watch_flags] = AddLeafCommand(
       group, chosen, "watch",

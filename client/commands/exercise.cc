@@ -21,10 +21,6 @@ struct ExerciseListFlags {
   PageFlags paging;
 };
 
-struct ExerciseShowFlags {
-  std::string exercise;
-};
-
 void PrintExercise(const v1::Exercise& exercise, std::ostream& out) {
   Fields()
       .Add("name", exercise.name())
@@ -55,14 +51,6 @@ absl::Status ListExercises(const CommandContext& context,
                       &v1::ListExercisesResponse::exercises, columns);
 }
 
-absl::Status ShowExercise(const CommandContext& context,
-                          const ExerciseShowFlags& flags) {
-  return context.CallOnNameAndPrint(
-      &v1::ExerciseService::Stub::GetExercise,
-      ResolveTopLevelName(flags.exercise, "exercises", "ID"),
-      Idempotency::kIdempotent, PrintExercise);
-}
-
 }  // namespace
 
 void AddExerciseCommands(CLI::App& root, ChosenAction& chosen) {
@@ -72,11 +60,11 @@ void AddExerciseCommands(CLI::App& root, ChosenAction& chosen) {
       AddLeafCommand(group, chosen, "list", "Lists the catalog", ListExercises);
   AddPageFlags(list, list_flags.paging);
 
-  auto [show, show_flags] =
-      AddLeafCommand(group, chosen, "show", "Shows an exercise", ShowExercise);
-  show.add_option("ID", show_flags.exercise,
-                  "The exercise, such as glute-bridge")
-      ->required();
+  AddCallOnNameCommand(group, chosen, "show", "Shows an exercise",
+                       ArgumentNaming(Under::kTopLevel, "exercises", "ID",
+                                      "The exercise, such as glute-bridge"),
+                       &v1::ExerciseService::Stub::GetExercise,
+                       Idempotency::kIdempotent, PrintExercise);
 }
 
 }  // namespace glutecare::client

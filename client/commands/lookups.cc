@@ -15,27 +15,23 @@ absl::StatusOr<std::string> PatientOrTokenHolder(
   if (context.HasPatient()) return context.Patient();
   GLUTECARE_ASSIGN_OR_RETURN(
       const v1::AccessToken token,
-      context.connection().Call(
-          &v1::AccessService::Stub::GetCallerAccessToken,
-          v1::GetCallerAccessTokenRequest(), Idempotency::kIdempotent));
+      context.connection().Call(&v1::AccessService::Stub::GetCallerAccessToken,
+                                v1::GetCallerAccessTokenRequest(),
+                                Idempotency::kIdempotent));
   if (token.role() == v1::ROLE_PATIENT) return token.subject();
   return context.Patient();
 }
 
 absl::StatusOr<v1::Patient> GetPatient(const CommandContext& context,
                                        const std::string& patient) {
-  v1::GetPatientRequest request;
-  request.set_name(patient);
-  return context.connection().Call(&v1::PatientService::Stub::GetPatient,
-                                   request, Idempotency::kIdempotent);
+  return context.CallOnName(&v1::PatientService::Stub::GetPatient, patient,
+                            Idempotency::kIdempotent);
 }
 
 absl::StatusOr<v1::Program> GetProgram(const CommandContext& context,
                                        const std::string& program) {
-  v1::GetProgramRequest request;
-  request.set_name(program);
-  return context.connection().Call(&v1::ProgramService::Stub::GetProgram,
-                                   request, Idempotency::kIdempotent);
+  return context.CallOnName(&v1::ProgramService::Stub::GetProgram, program,
+                            Idempotency::kIdempotent);
 }
 
 absl::StatusOr<v1::ListProgramsResponse> ListActivePrograms(

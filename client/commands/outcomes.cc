@@ -51,13 +51,7 @@ struct OutcomesSubmitFlags {
   std::optional<std::string> request_id;
 };
 
-struct OutcomesListFlags {
-  PageFlags paging;
-};
-
-struct OutcomesShowFlags {
-  std::string response;
-};
+struct OutcomesAssignmentsFlags {};
 
 absl::StatusOr<v1::OutcomeMeasure> ParseMeasure(absl::string_view text) {
   const std::string lower = absl::AsciiStrToLower(text);
@@ -131,7 +125,7 @@ absl::Status Assign(const CommandContext& context,
 }
 
 absl::Status ListAssignments(const CommandContext& context,
-                             const OutcomesListFlags&) {
+                             const OutcomesAssignmentsFlags&) {
   v1::ListOutcomeAssignmentsRequest request;
   GLUTECARE_ASSIGN_OR_RETURN(*request.mutable_parent(), context.Patient());
   GLUTECARE_ASSIGN_OR_RETURN(
@@ -266,34 +260,18 @@ absl::Status Submit(const CommandContext& context,
                               request, Idempotency::kIdempotent, PrintResponse);
 }
 
-absl::Status ListResponses(const CommandContext& context,
-                           const OutcomesListFlags& flags) {
-  v1::ListOutcomeResponsesRequest request;
-  GLUTECARE_ASSIGN_OR_RETURN(*request.mutable_parent(), context.Patient());
-  const Columns<v1::OutcomeResponse> columns{
-      {"ID", "LOCAL DATE", "MEASURE", "SCORE", "BAND", "ANSWERED",
-       "CHANGE SINCE INTAKE"},
-      [](const v1::OutcomeResponse& response) -> std::vector<std::string> {
-        return {std::string(LastSegment(response.name())),
-                response.local_date(),
-                MeasureLabel(response.measure()),
-                FormatOutcomeScore(response.measure(), response.score()),
-                response.band().empty() ? "-" : response.band(),
-                absl::StrCat(response.answered_items()),
-                FormatChange(response)};
-      }};
-  return ListAndPrint(context, &v1::OutcomeService::Stub::ListOutcomeResponses,
-                      std::move(request), flags.paging,
-                      &v1::ListOutcomeResponsesResponse::outcome_responses,
-                      columns);
-}
-
-absl::Status ShowResponse(const CommandContext& context,
-                          const OutcomesShowFlags& flags) {
-  return context.CallOnNameAndPrint(
-      &v1::OutcomeService::Stub::GetOutcomeResponse,
-      context.NameInPatient("outcomeResponses", flags.response, "RESPONSE"),
-      Idempotency::kIdempotent, PrintResponse);
+Columns<v1::OutcomeResponse> ResponseColumns() {
+  return {{"ID", "LOCAL DATE", "MEASURE", "SCORE", "BAND", "ANSWERED",
+           "CHANGE SINCE INTAKE"},
+          [](const v1::OutcomeResponse& response) -> std::vector<std::string> {
+            return {std::string(LastSegment(response.name())),
+                    response.local_date(),
+                    MeasureLabel(response.measure()),
+                    FormatOutcomeScore(response.measure(), response.score()),
+                    response.band().empty() ? "-" : response.band(),
+                    absl::StrCat(response.answered_items()),
+                    FormatChange(response)};
+          }};
 }
 
 }  // namespace
@@ -312,12 +290,9 @@ void AddOutcomeCommands(CLI::App& root, ChosenAction& chosen) {
                     "Weeks between follow-ups after the intake, 0-52 (default "
                     "0: the intake only)");
 
-  auto [assignments, assignments_flags] =
-      AddLeafCommand(group, chosen, "assignments",
-                     "Lists the patient's measures and when each is next due",
-                     ListAssignments);
-  (void)assignments;
-  (void)assignments_flags;
+  AddLeafCommand(group, chosen, "assignments",
+                 "Lists the patient's measures and when each is next due",
+                 ListAssignments);
 
   auto [submit, submit_flags] = AddLeafCommand(
       group, chosen, "submit",
@@ -337,16 +312,18 @@ void AddOutcomeCommands(CLI::App& root, ChosenAction& chosen) {
                   "GLUTECARE_PROMPT=1)");
   AddRequestIdOption(submit, submit_flags.request_id);
 
-  auto [list, list_flags] = AddLeafCommand(
+  AddListCommand(
       group, chosen, "list",
-      "Lists the patient's scored responses, newest first", ListResponses);
-  AddPageFlags(list, list_flags.paging);
+      "Lists the patient's scored responses, newest first",
+      &CommandContext::Patient, &v1::OutcomeService::Stub::ListOutcomeResponses,
+      &v1::ListOutcomeResponsesResponse::outcome_responses, ResponseColumns());
 
-  auto [show, show_flags] = AddLeafCommand(
-      group, chosen, "show", "Shows a scored response", ShowResponse);
-  show.add_option("RESPONSE", show_flags.response,
-                  "The response's id or full name")
-      ->required();
+  AddCallOnNameCommand(
+      group, chosen, "show", "Shows a scored response",
+      ArgumentNaming(Under::kPatient, "outcomeResponses", "RESPONSE",
+                     "The response's id or full name"),
+      &v1::OutcomeService::Stub::GetOutcomeResponse, Idempotency::kIdempotent,
+      PrintResponse);
 }
 
 }  // namespace glutecare::client

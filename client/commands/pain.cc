@@ -26,10 +26,6 @@ struct PainReportFlags {
   std::optional<std::string> request_id;  // default: a new UUID
 };
 
-struct PainListFlags {
-  PageFlags paging;
-};
-
 void PrintPainReport(const v1::PainReport& report, std::ostream& out) {
   Fields()
       .Add("name", report.name())
@@ -61,21 +57,14 @@ absl::Status ReportPain(const CommandContext& context,
                       request, OutboxKind::kPainReport, PrintPainReport);
 }
 
-absl::Status ListPainReports(const CommandContext& context,
-                             const PainListFlags& flags) {
-  v1::ListPainReportsRequest request;
-  GLUTECARE_ASSIGN_OR_RETURN(*request.mutable_parent(), context.Patient());
-  const Columns<v1::PainReport> columns{
-      {"ID", "LOCAL DATE", "AREA", "SCORE", "NOTE"},
-      [](const v1::PainReport& report) -> std::vector<std::string> {
-        return {std::string(LastSegment(report.name())), report.local_date(),
-                FriendlyName(report.area()),
-                FormatPainScore(report.has_score(), report.score()),
-                report.note()};
-      }};
-  return ListAndPrint(context, &v1::SessionService::Stub::ListPainReports,
-                      std::move(request), flags.paging,
-                      &v1::ListPainReportsResponse::pain_reports, columns);
+Columns<v1::PainReport> PainReportColumns() {
+  return {{"ID", "LOCAL DATE", "AREA", "SCORE", "NOTE"},
+          [](const v1::PainReport& report) -> std::vector<std::string> {
+            return {std::string(LastSegment(report.name())),
+                    report.local_date(), FriendlyName(report.area()),
+                    FormatPainScore(report.has_score(), report.score()),
+                    report.note()};
+          }};
 }
 
 }  // namespace
@@ -90,18 +79,17 @@ void AddPainCommands(CLI::App& root, ChosenAction& chosen) {
       .add_option("--area", report_flags.area,
                   "Where the pain is: lower-back, hip or knee")
       ->required();
-  report.add_option("--score", report_flags.score, "Pain, 0-10 NRS")
-      ->required();
+  AddPainScoreOption(report, "--score", report_flags.score, "Pain")->required();
   report.add_option("--date", report_flags.local_date,
                     "The day reported on, YYYY-MM-DD (default: the patient's "
                     "today)");
   report.add_option("--note", report_flags.note, "Free-text note");
   AddRequestIdOption(report, report_flags.request_id);
 
-  auto [list, list_flags] = AddLeafCommand(
+  AddListCommand(
       group, chosen, "list", "Lists the patient's pain check-ins, newest first",
-      ListPainReports);
-  AddPageFlags(list, list_flags.paging);
+      &CommandContext::Patient, &v1::SessionService::Stub::ListPainReports,
+      &v1::ListPainReportsResponse::pain_reports, PainReportColumns());
 }
 
 }  // namespace glutecare::client

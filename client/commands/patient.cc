@@ -209,9 +209,8 @@ void AddPatientCommands(CLI::App& root, ChosenAction& chosen) {
   create.add_option("--pain-area", create_flags.pain_areas, kPainAreaHelp)
       ->required()
       ->allow_extra_args(false);
-  create
-      .add_option("--baseline-pain", create_flags.baseline_pain,
-                  "Pain at intake, 0-10 NRS")
+  AddPainScoreOption(create, "--baseline-pain", create_flags.baseline_pain,
+                     "Pain at intake")
       ->required();
   create.add_option("--therapist", create_flags.therapist,
                     "The assigned therapist (default: --therapist / "
@@ -241,8 +240,8 @@ void AddPatientCommands(CLI::App& root, ChosenAction& chosen) {
       ->allow_extra_args(false);
   update.add_option("--therapist", update_flags.therapist,
                     "The assigned therapist");
-  update.add_option("--baseline-pain", update_flags.baseline_pain,
-                    "Pain at intake, 0-10 NRS");
+  AddPainScoreOption(update, "--baseline-pain", update_flags.baseline_pain,
+                     "Pain at intake");
   update.add_option("--etag", update_flags.etag,
                     "Only update if the patient still has this etag");
 }

@@ -42,10 +42,6 @@ struct ProgramShowFlags {
   std::optional<int64_t> revision;
 };
 
-struct ProgramListFlags {
-  PageFlags paging;
-};
-
 struct ProgramRevisionsFlags {
   std::string program;
   PageFlags paging;
@@ -208,15 +204,6 @@ absl::Status ShowProgram(const CommandContext& context,
   return context.PrintResult(GetProgram(context, name), PrintProgram);
 }
 
-absl::Status ListPrograms(const CommandContext& context,
-                          const ProgramListFlags& flags) {
-  v1::ListProgramsRequest request;
-  GLUTECARE_ASSIGN_OR_RETURN(*request.mutable_parent(), context.Patient());
-  return ListAndPrint(context, &v1::ProgramService::Stub::ListPrograms,
-                      std::move(request), flags.paging,
-                      &v1::ListProgramsResponse::programs, ProgramColumns());
-}
-
 absl::Status ListRevisions(const CommandContext& context,
                            const ProgramRevisionsFlags& flags) {
   v1::ListProgramRevisionsRequest request;
@@ -325,9 +312,10 @@ void AddProgramCommands(CLI::App& root, ChosenAction& chosen) {
   show.add_option("--revision", show_flags.revision,
                   "Show this revision instead of the latest");
 
-  auto [list, list_flags] = AddLeafCommand(
-      group, chosen, "list", "Lists the patient's programs", ListPrograms);
-  AddPageFlags(list, list_flags.paging);
+  AddListCommand(group, chosen, "list", "Lists the patient's programs",
+                 &CommandContext::Patient,
+                 &v1::ProgramService::Stub::ListPrograms,
+                 &v1::ListProgramsResponse::programs, ProgramColumns());
 
   auto [revisions, revisions_flags] = AddLeafCommand(
       group, chosen, "revisions", "Lists a program's revisions, newest first",

@@ -31,10 +31,6 @@ struct RtmLogTimeFlags {
   std::optional<std::string> request_id;  // default: a new UUID
 };
 
-struct RtmListTimeFlags {
-  PageFlags paging;
-};
-
 struct RtmReportFlags {
   std::string month;  // YYYY-MM; empty: the current month
   bool near_only = false;
@@ -142,24 +138,16 @@ absl::Status LogTime(const CommandContext& context,
                               Idempotency::kIdempotent, PrintEntry);
 }
 
-absl::Status ListTime(const CommandContext& context,
-                      const RtmListTimeFlags& flags) {
-  v1::ListManagementTimeRequest request;
-  GLUTECARE_ASSIGN_OR_RETURN(*request.mutable_parent(), context.Patient());
-  const Columns<v1::ManagementTimeEntry> columns{
-      {"ID", "DATE", "MINUTES", "INTERACTIVE", "THERAPIST", "NOTE"},
-      [](const v1::ManagementTimeEntry& entry) -> std::vector<std::string> {
-        return {std::string(LastSegment(entry.name())),
-                entry.date(),
-                absl::StrCat(entry.minutes()),
-                YesNo(entry.interactive()),
-                std::string(LastSegment(entry.therapist())),
-                entry.note()};
-      }};
-  return ListAndPrint(context, &v1::RtmService::Stub::ListManagementTime,
-                      std::move(request), flags.paging,
-                      &v1::ListManagementTimeResponse::management_time_entries,
-                      columns);
+Columns<v1::ManagementTimeEntry> TimeEntryColumns() {
+  return {{"ID", "DATE", "MINUTES", "INTERACTIVE", "THERAPIST", "NOTE"},
+          [](const v1::ManagementTimeEntry& entry) -> std::vector<std::string> {
+            return {std::string(LastSegment(entry.name())),
+                    entry.date(),
+                    absl::StrCat(entry.minutes()),
+                    YesNo(entry.interactive()),
+                    std::string(LastSegment(entry.therapist())),
+                    entry.note()};
+          }};
 }
 
 absl::Status Report(const CommandContext& context,
@@ -207,10 +195,12 @@ void AddRtmCommands(CLI::App& root, ChosenAction& chosen) {
   log_time.add_option("--note", log_flags.note, "What was done");
   AddRequestIdOption(log_time, log_flags.request_id);
 
-  auto [time, time_flags] = AddLeafCommand(
-      group, chosen, "time",
-      "Lists the management time logged for the patient (--patient)", ListTime);
-  AddPageFlags(time, time_flags.paging);
+  AddListCommand(group, chosen, "time",
+                 "Lists the management time logged for the patient (--patient)",
+                 &CommandContext::Patient,
+                 &v1::RtmService::Stub::ListManagementTime,
+                 &v1::ListManagementTimeResponse::management_time_entries,
+                 TimeEntryColumns());
 
   auto [report, report_flags] = AddLeafCommand(
       group, chosen, "report",

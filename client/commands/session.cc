@@ -34,14 +34,6 @@ struct SessionSubmitFlags {
   std::optional<std::string> request_id;    // default: a new UUID
 };
 
-struct SessionListFlags {
-  PageFlags paging;
-};
-
-struct SessionShowFlags {
-  std::string session;
-};
-
 void PrintSession(const v1::Session& session, std::ostream& out) {
   Fields()
       .Add("name", session.name())
@@ -103,11 +95,10 @@ absl::Status SubmitSession(const CommandContext& context,
     GLUTECARE_ASSIGN_OR_RETURN(perform_time,
                                ParseInstant(*flags.perform_time, "--at"));
   }
-  v1::PainArea pain_area = v1::PAIN_AREA_UNSPECIFIED;
-  if (flags.area.has_value()) {
-    GLUTECARE_ASSIGN_OR_RETURN(
-        pain_area, ParseFriendlyName<v1::PainArea>(*flags.area, "--area"));
-  }
+  GLUTECARE_ASSIGN_OR_RETURN(
+      const v1::PainArea pain_area,
+      ParseOptionalFriendlyName(flags.area, "--area",
+                                v1::PAIN_AREA_UNSPECIFIED));
   GLUTECARE_ASSIGN_OR_RETURN(SessionTarget target,
                              TargetOf(context, flags.program));
   request.set_parent(std::move(target.parent));
@@ -123,11 +114,8 @@ absl::Status SubmitSession(const CommandContext& context,
                       request, OutboxKind::kSession, PrintSession);
 }
 
-absl::Status ListSessions(const CommandContext& context,
-                          const SessionListFlags& flags) {
-  v1::ListSessionsRequest request;
-  GLUTECARE_ASSIGN_OR_RETURN(*request.mutable_parent(), context.Patient());
-  const Columns<v1::Session> columns{
+Columns<v1::Session> SessionColumns() {
+  return {
       {"ID", "LOCAL DATE", "PROGRAM", "EXERCISES", "AREA", "PAIN BEFORE",
        "PAIN AFTER", "DIFFICULTY"},
       [](const v1::Session& session) -> std::vector<std::string> {
@@ -141,17 +129,6 @@ absl::Status ListSessions(const CommandContext& context,
             FormatPainScore(session.has_pain_after(), session.pain_after()),
             FriendlyName(session.difficulty())};
       }};
-  return ListAndPrint(context, &v1::SessionService::Stub::ListSessions,
-                      std::move(request), flags.paging,
-                      &v1::ListSessionsResponse::sessions, columns);
-}
-
-absl::Status ShowSession(const CommandContext& context,
-                         const SessionShowFlags& flags) {
-  return context.CallOnNameAndPrint(
-      &v1::SessionService::Stub::GetSession,
-      context.NameInPatient("sessions", flags.session, "SESSION"),
-      Idempotency::kIdempotent, PrintSession);
 }
 
 }  // namespace
@@ -171,13 +148,11 @@ void AddSessionCommands(CLI::App& root, ChosenAction& chosen) {
   AddExerciseSpecOption(submit, submit_flags.exercises,
                         "An exercise done and how much of it")
       ->required();
-  submit
-      .add_option("--pain-before", submit_flags.pain_before,
-                  "Pain just before, 0-10 NRS")
+  AddPainScoreOption(submit, "--pain-before", submit_flags.pain_before,
+                     "Pain just before")
       ->required();
-  submit
-      .add_option("--pain-after", submit_flags.pain_after,
-                  "Pain just after, 0-10 NRS")
+  AddPainScoreOption(submit, "--pain-after", submit_flags.pain_after,
+                     "Pain just after")
       ->required();
   submit.add_option("--area", submit_flags.area,
                     "Where the pain was: lower-back, hip or knee (default: "
@@ -191,15 +166,16 @@ void AddSessionCommands(CLI::App& root, ChosenAction& chosen) {
                     "When it started, RFC 3339 (default: now)");
   AddRequestIdOption(submit, submit_flags.request_id);
 
-  auto [list, list_flags] = AddLeafCommand(
+  AddListCommand(
       group, chosen, "list", "Lists the patient's sessions, newest first",
-      ListSessions);
-  AddPageFlags(list, list_flags.paging);
+      &CommandContext::Patient, &v1::SessionService::Stub::ListSessions,
+      &v1::ListSessionsResponse::sessions, SessionColumns());
 
-  auto [show, show_flags] =
-      AddLeafCommand(group, chosen, "show", "Shows a session", ShowSession);
-  show.add_option("SESSION", show_flags.session, "The session: ID or full name")
-      ->required();
+  AddCallOnNameCommand(group, chosen, "show", "Shows a session",
+                       ArgumentNaming(Under::kPatient, "sessions", "SESSION",
+                                      "The session: ID or full name"),
+                       &v1::SessionService::Stub::GetSession,
+                       Idempotency::kIdempotent, PrintSession);
 }
 
 }  // namespace glutecare::client

@@ -28,11 +28,6 @@ struct SuggestionsListFlags {
   PageFlags paging;
 };
 
-// The flags of `suggestions accept` and `suggestions dismiss`.
-struct SuggestionsDecideFlags {
-  std::string suggestion;
-};
-
 // The full name of SUGGESTION: a full name, or PROGRAM/SUGGESTION_ID under
 // --patient.
 absl::StatusOr<std::string> SuggestionName(const CommandContext& context,
@@ -52,12 +47,7 @@ absl::StatusOr<std::string> SuggestionName(const CommandContext& context,
 absl::Status ListSuggestions(const CommandContext& context,
                              const SuggestionsListFlags& flags) {
   v1::ListSuggestionsRequest request;
-  if (flags.state.has_value()) {
-    GLUTECARE_ASSIGN_OR_RETURN(
-        const v1::SuggestionState state,
-        ParseFriendlyName<v1::SuggestionState>(*flags.state, "--state"));
-    request.set_state(state);
-  }
+  GLUTECARE_RETURN_IF_ERROR(SetStateFilter(flags.state, request));
   if (flags.program.has_value()) {
     GLUTECARE_ASSIGN_OR_RETURN(
         *request.mutable_parent(),
@@ -73,40 +63,11 @@ absl::Status ListSuggestions(const CommandContext& context,
                       SuggestionColumns());
 }
 
-// Calls `method` (AcceptSuggestion or DismissSuggestion) on SUGGESTION and
-// prints what it returns as `print_text` writes it. A second try of either
-// fails (the suggestion is no longer open), so a timeout is not retried.
-template <typename Request, typename Response>
-absl::Status DecideSuggestion(
-    const CommandContext& context, const SuggestionsDecideFlags& flags,
-    grpc::Status (v1::SuggestionService::Stub::*method)(grpc::ClientContext*,
-                                                        const Request&,
-                                                        Response*),
-    void (*print_text)(const Response&, std::ostream&)) {
-  return context.CallOnNameAndPrint(method,
-                                    SuggestionName(context, flags.suggestion),
-                                    Idempotency::kNotIdempotent, print_text);
-}
-
-absl::Status AcceptSuggestion(const CommandContext& context,
-                              const SuggestionsDecideFlags& flags) {
-  return DecideSuggestion(context, flags,
-                          &v1::SuggestionService::Stub::AcceptSuggestion,
-                          PrintProgram);
-}
-
-absl::Status DismissSuggestion(const CommandContext& context,
-                               const SuggestionsDecideFlags& flags) {
-  return DecideSuggestion(context, flags,
-                          &v1::SuggestionService::Stub::DismissSuggestion,
-                          PrintSuggestion);
-}
-
-void AddSuggestionArgument(CLI::App& command, std::string& suggestion) {
-  command
-      .add_option("SUGGESTION", suggestion,
-                  "The suggestion: PROGRAM/ID (of --patient) or the full name")
-      ->required();
+// SUGGESTION of `suggestions accept` and `suggestions dismiss`.
+ResourceArgument SuggestionArgument() {
+  return {"SUGGESTION",
+          "The suggestion: PROGRAM/ID (of --patient) or the full name",
+          SuggestionName};
 }
 
 }  // namespace
@@ -128,16 +89,17 @@ void AddSuggestionCommands(CLI::App& root, ChosenAction& chosen) {
                   "dismissed");
   AddPageFlags(list, list_flags.paging);
 
-  auto [accept, accept_flags] = AddLeafCommand(
+  // A second try of either fails (the suggestion is no longer open), so a
+  // timeout is not retried.
+  AddCallOnNameCommand(
       group, chosen, "accept",
       "Accepts an open suggestion and prints the program revision it makes",
-      AcceptSuggestion);
-  AddSuggestionArgument(accept, accept_flags.suggestion);
-
-  auto [dismiss, dismiss_flags] =
-      AddLeafCommand(group, chosen, "dismiss", "Dismisses an open suggestion",
-                     DismissSuggestion);
-  AddSuggestionArgument(dismiss, dismiss_flags.suggestion);
+      SuggestionArgument(), &v1::SuggestionService::Stub::AcceptSuggestion,
+      Idempotency::kNotIdempotent, PrintProgram);
+  AddCallOnNameCommand(group, chosen, "dismiss", "Dismisses an open suggestion",
+                       SuggestionArgument(),
+                       &v1::SuggestionService::Stub::DismissSuggestion,
+                       Idempotency::kNotIdempotent, PrintSuggestion);
 }
 
 }  // namespace glutecare::client

@@ -21,14 +21,6 @@ struct TherapistCreateFlags {
   std::string display_name;
 };
 
-struct TherapistListFlags {
-  PageFlags paging;
-};
-
-struct TherapistShowFlags {
-  std::string therapist;
-};
-
 void PrintTherapist(const v1::Therapist& therapist, std::ostream& out) {
   Fields()
       .Add("name", therapist.name())
@@ -48,28 +40,13 @@ absl::Status CreateTherapist(const CommandContext& context,
                               PrintTherapist);
 }
 
-absl::Status ListTherapists(const CommandContext& context,
-                            const TherapistListFlags& flags) {
-  v1::ListTherapistsRequest request;
-  GLUTECARE_ASSIGN_OR_RETURN(*request.mutable_parent(), context.Clinic());
-  const Columns<v1::Therapist> columns{
-      {"ID", "DISPLAY NAME", "CREATED"},
-      [](const v1::Therapist& therapist) -> std::vector<std::string> {
-        return {std::string(LastSegment(therapist.name())),
-                therapist.display_name(),
-                FormatTimestamp(therapist.create_time())};
-      }};
-  return ListAndPrint(context, &v1::ClinicService::Stub::ListTherapists,
-                      std::move(request), flags.paging,
-                      &v1::ListTherapistsResponse::therapists, columns);
-}
-
-absl::Status ShowTherapist(const CommandContext& context,
-                           const TherapistShowFlags& flags) {
-  return context.CallOnNameAndPrint(
-      &v1::ClinicService::Stub::GetTherapist,
-      context.NameInClinic(kTherapists, flags.therapist, "ID"),
-      Idempotency::kIdempotent, PrintTherapist);
+Columns<v1::Therapist> TherapistColumns() {
+  return {{"ID", "DISPLAY NAME", "CREATED"},
+          [](const v1::Therapist& therapist) -> std::vector<std::string> {
+            return {std::string(LastSegment(therapist.name())),
+                    therapist.display_name(),
+                    FormatTimestamp(therapist.create_time())};
+          }};
 }
 
 }  // namespace
@@ -85,14 +62,16 @@ void AddTherapistCommands(CLI::App& root, ChosenAction& chosen) {
   create.add_option("--name", create_flags.display_name, "Display name")
       ->required();
 
-  auto [list, list_flags] = AddLeafCommand(
-      group, chosen, "list", "Lists the clinic's therapists", ListTherapists);
-  AddPageFlags(list, list_flags.paging);
+  AddListCommand(group, chosen, "list", "Lists the clinic's therapists",
+                 &CommandContext::Clinic,
+                 &v1::ClinicService::Stub::ListTherapists,
+                 &v1::ListTherapistsResponse::therapists, TherapistColumns());
 
-  auto [show, show_flags] =
-      AddLeafCommand(group, chosen, "show", "Shows a therapist", ShowTherapist);
-  show.add_option("ID", show_flags.therapist, "The therapist: ID or full name")
-      ->required();
+  AddCallOnNameCommand(group, chosen, "show", "Shows a therapist",
+                       ArgumentNaming(Under::kClinic, kTherapists, "ID",
+                                      "The therapist: ID or full name"),
+                       &v1::ClinicService::Stub::GetTherapist,
+                       Idempotency::kIdempotent, PrintTherapist);
 }
 
 }  // namespace glutecare::client

@@ -33,14 +33,6 @@ struct TokenCreateFlags {
   std::optional<std::string> out;      // where the secret goes
 };
 
-struct TokenListFlags {
-  PageFlags paging;
-};
-
-struct TokenRevokeFlags {
-  std::string token;
-};
-
 void AddTokenFields(const v1::AccessToken& token, Fields& fields) {
   fields.Add("name", token.name())
       .Add("role", FriendlyName(token.role()))
@@ -144,32 +136,16 @@ absl::Status CreateToken(const CommandContext& context,
   return absl::OkStatus();
 }
 
-absl::Status ListTokens(const CommandContext& context,
-                        const TokenListFlags& flags) {
-  v1::ListAccessTokensRequest request;
-  GLUTECARE_ASSIGN_OR_RETURN(*request.mutable_parent(), context.Clinic());
-  const Columns<v1::AccessToken> columns{
-      {"ID", "ROLE", "SUBJECT", "DISPLAY NAME", "EXPIRES", "REVOKED"},
-      [](const v1::AccessToken& token) -> std::vector<std::string> {
-        return {std::string(LastSegment(token.name())),
-                FriendlyName(token.role()),
-                std::string(LastSegment(token.subject())),
-                token.display_name(),
-                FormatTimestamp(token.expire_time()),
-                FormatTimestamp(token.revoke_time())};
-      }};
-  return ListAndPrint(context, &v1::AccessService::Stub::ListAccessTokens,
-                      std::move(request), flags.paging,
-                      &v1::ListAccessTokensResponse::access_tokens, columns);
-}
-
-absl::Status RevokeToken(const CommandContext& context,
-                         const TokenRevokeFlags& flags) {
-  // Revoking a revoked token returns it unchanged: safe to repeat.
-  return context.CallOnNameAndPrint(
-      &v1::AccessService::Stub::RevokeAccessToken,
-      context.NameInClinic(kAccessTokens, flags.token, "TOKEN"),
-      Idempotency::kIdempotent, PrintToken);
+Columns<v1::AccessToken> TokenColumns() {
+  return {{"ID", "ROLE", "SUBJECT", "DISPLAY NAME", "EXPIRES", "REVOKED"},
+          [](const v1::AccessToken& token) -> std::vector<std::string> {
+            return {std::string(LastSegment(token.name())),
+                    FriendlyName(token.role()),
+                    std::string(LastSegment(token.subject())),
+                    token.display_name(),
+                    FormatTimestamp(token.expire_time()),
+                    FormatTimestamp(token.revoke_time())};
+          }};
 }
 
 }  // namespace
@@ -203,20 +179,21 @@ void AddTokenCommands(CLI::App& root, ChosenAction& chosen) {
                     "Write the secret to this file (mode 0600) instead of "
                     "printing it");
 
-  auto [list, list_flags] =
-      AddLeafCommand(group, chosen, "list",
-                     "Lists the clinic's tokens, newest first, "
-                     "without their secrets",
-                     ListTokens);
-  AddPageFlags(list, list_flags.paging);
+  AddListCommand(group, chosen, "list",
+                 "Lists the clinic's tokens, newest first, without their "
+                 "secrets",
+                 &CommandContext::Clinic,
+                 &v1::AccessService::Stub::ListAccessTokens,
+                 &v1::ListAccessTokensResponse::access_tokens, TokenColumns());
 
-  auto [revoke, revoke_flags] = AddLeafCommand(
+  // Revoking a revoked token returns it unchanged: safe to repeat.
+  AddCallOnNameCommand(
       group, chosen, "revoke",
-      "Revokes a token: calls with it fail from now on", RevokeToken);
-  revoke
-      .add_option("TOKEN", revoke_flags.token,
-                  "The token: ID or clinics/CLINIC/accessTokens/ID")
-      ->required();
+      "Revokes a token: calls with it fail from now on",
+      ArgumentNaming(Under::kClinic, kAccessTokens, "TOKEN",
+                     "The token: ID or clinics/CLINIC/accessTokens/ID"),
+      &v1::AccessService::Stub::RevokeAccessToken, Idempotency::kIdempotent,
+      PrintToken);
 }
 
 }  // namespace glutecare::client

@@ -5,6 +5,7 @@
 
 #include "gtest/gtest.h"
 #include "server/domain/calendar.h"
+#include "tests/testing/builders.h"
 
 namespace glutecare {
 namespace {
@@ -12,21 +13,18 @@ namespace {
 // 2026-11-02 is a Monday.
 constexpr absl::CivilDay kMonday{2026, 11, 2};
 
+// A program from `start` of the glute bridge, 3 x 10, and the clamshell, 2
+// holds of 20 s, each `per_week` sessions a week.
 v1::Program Program(int per_week, const std::string& start,
                     v1::ProgramStatus status = v1::PROGRAM_STATUS_ACTIVE) {
-  v1::Program program;
+  v1::Prescription clamshell = testing::Prescription(
+      "clamshell", 2, /*reps=*/0, v1::LOAD_TYPE_BODYWEIGHT, per_week);
+  clamshell.set_hold_seconds(20);
+  v1::Program program = testing::Program(
+      start, {testing::Prescription("glute-bridge", 3, 10,
+                                    v1::LOAD_TYPE_BODYWEIGHT, per_week),
+              clamshell});
   program.set_status(status);
-  program.set_start_date(start);
-  v1::Prescription* bridge = program.add_prescriptions();
-  bridge->set_exercise("exercises/glute-bridge");
-  bridge->set_sets(3);
-  bridge->set_reps(10);
-  bridge->set_sessions_per_week(per_week);
-  v1::Prescription* clamshell = program.add_prescriptions();
-  clamshell->set_exercise("exercises/clamshell");
-  clamshell->set_sets(2);
-  clamshell->set_hold_seconds(20);
-  clamshell->set_sessions_per_week(per_week);
   return program;
 }
 

@@ -7,6 +7,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/domain/calendar.h"
+#include "tests/testing/builders.h"
 
 namespace glutecare {
 namespace {
@@ -18,16 +19,12 @@ using ::testing::IsEmpty;
 // A Wednesday.
 constexpr absl::CivilDay kToday{2026, 11, 25};
 
+// An active program from `start` of the glute bridge, 3 x 10, `per_week`
+// sessions a week.
 v1::Program BridgeProgram(int per_week, const std::string& start) {
-  v1::Program program;
-  program.set_status(v1::PROGRAM_STATUS_ACTIVE);
-  program.set_start_date(start);
-  v1::Prescription* p = program.add_prescriptions();
-  p->set_exercise("exercises/glute-bridge");
-  p->set_sets(3);
-  p->set_reps(10);
-  p->set_sessions_per_week(per_week);
-  return program;
+  return testing::Program(
+      start, {testing::Prescription("glute-bridge", 3, 10,
+                                    v1::LOAD_TYPE_BODYWEIGHT, per_week)});
 }
 
 v1::Session Session(absl::CivilDay day, int before, int after,
@@ -99,7 +96,7 @@ TEST(EvaluateAlerts, FlareWhenNextDayPainRisesMoreThanTheUsualTenPercent) {
   const Case cases[] = {
       {4, 4, false}, {4, 5, true}, {3, 2, false}, {0, 1, true}};
   for (const Case& c : cases) {
-    SCOPED_TRACE(testing::Message() << c.day_before << " -> " << c.day_after);
+    SCOPED_TRACE(::testing::Message() << c.day_before << " -> " << c.day_after);
     AlertInput input{.today = kToday, .baseline = 9};
     input.sessions = {Session(kToday - 2, 3, 3)};
     input.last_session_day = kToday - 2;
@@ -150,7 +147,7 @@ TEST(EvaluateAlerts, MissedSessionsAfterTheProgramsLimit) {
   const Case cases[] = {
       {3, 0, false}, {4, 0, true}, {2, 1, true}, {5, 5, false}, {6, 5, true}};
   for (const Case& c : cases) {
-    SCOPED_TRACE(testing::Message() << c.days_since_last << " / " << c.limit);
+    SCOPED_TRACE(::testing::Message() << c.days_since_last << " / " << c.limit);
     AlertInput input{.today = kToday};
     v1::Program program = BridgeProgram(7, "2026-10-01");
     program.set_missed_session_alert_days(c.limit);

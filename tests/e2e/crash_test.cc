@@ -141,11 +141,25 @@ class Server {
   int port_ = 0;
 };
 
-v1::CreateSessionRequest SessionRequest(const Patient& patient,
-                                        const std::string& request_id) {
-  return testing::SessionRequest(
-      patient.name, request_id,
-      testing::Session(patient.name + "/programs/g1@1"));
+// CreateSession of a session of `patient`'s program g1, as the patient,
+// retried safely under `request_id`, within `deadline`. With
+// `wait_for_ready`, the call waits for a server that is down (until the
+// deadline) instead of failing at once.
+grpc::Status SubmitSession(v1::SessionService::Stub& sessions,
+                           const Patient& patient,
+                           const std::string& request_id,
+                           std::chrono::seconds deadline, bool wait_for_ready) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + deadline);
+  context.set_wait_for_ready(wait_for_ready);
+  context.AddMetadata("authorization", absl::StrCat("Bearer ", patient.token));
+  v1::Session session;
+  return sessions.CreateSession(
+      &context,
+      testing::SessionRequest(
+          patient.name, request_id,
+          testing::Session(patient.name + "/programs/g1@1")),
+      &session);
 }
 
 // The request_ids stored in `db`, with how often each is stored.
@@ -211,15 +225,9 @@ TEST_F(CrashTest, AcknowledgedSessionsSurviveSigkillExactlyOnce) {
       for (int n = 0; !stop.load();) {
         const std::string request_id = absl::StrCat(
             patient.name.substr(patient.name.rfind('/') + 1), "-", n);
-        grpc::ClientContext context;
-        context.set_deadline(std::chrono::system_clock::now() +
-                             std::chrono::seconds(2));
-        context.set_wait_for_ready(true);  // ride out restarts
-        context.AddMetadata("authorization",
-                            absl::StrCat("Bearer ", patient.token));
-        v1::Session session;
-        const grpc::Status status = sessions->CreateSession(
-            &context, SessionRequest(patient, request_id), &session);
+        const grpc::Status status = SubmitSession(
+            *sessions, patient, request_id, std::chrono::seconds(2),
+            /*wait_for_ready=*/true);  // ride out restarts
         absl::MutexLock lock(&mu);
         if (status.ok()) {
           acknowledged.insert(request_id);
@@ -298,15 +306,11 @@ TEST_F(ShutdownTest, SigtermWith64CallsInFlightAnswersEachOkOrUnavailable) {
       auto sessions = v1::SessionService::NewStub(channel);
       for (int n = 0;; ++n) {
         const std::string request_id = absl::StrCat("c", c, "-", n);
-        grpc::ClientContext context;
-        // Far beyond the grace period: a call that hangs fails the test.
-        context.set_deadline(std::chrono::system_clock::now() +
-                             std::chrono::seconds(30));
-        context.AddMetadata("authorization",
-                            absl::StrCat("Bearer ", patient.token));
-        v1::Session session;
-        const grpc::Status status = sessions->CreateSession(
-            &context, SessionRequest(patient, request_id), &session);
+        // A deadline far beyond the grace period: a call that hangs fails
+        // the test.
+        const grpc::Status status =
+            SubmitSession(*sessions, patient, request_id,
+                          std::chrono::seconds(30), /*wait_for_ready=*/false);
         absl::MutexLock lock(&mu);
         if (!status.ok()) {
           ++endings[status.error_code()];

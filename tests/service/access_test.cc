@@ -39,6 +39,7 @@
 #include "server/service/server.h"
 #include "server/storage/sqlite/sqlite_store.h"
 #include "tests/testing/builders.h"
+#include "tests/testing/generic_call.h"
 #include "tests/testing/served_clinic.h"
 
 namespace glutecare {
@@ -272,13 +273,9 @@ bool IsPatientScoped(const TargetSpec& target) {
 
 // Clinics a and b, each with therapist t1 (no MRN system), seeded by
 // SeedClinic.
-class AccessTest : public testing::ServedClinicTest {
+class AccessTest : public testing::BareClinicTest {
  protected:
-  AccessTest() {
-    clinics_ = {"a", "b"};
-    identifier_system_ = "";
-    therapists_ = {"t1"};
-  }
+  AccessTest() { clinics_ = {"a", "b"}; }
 
   void SetUp() override {
     ASSERT_NO_FATAL_FAILURE(ServedClinicTest::SetUp());
@@ -435,23 +432,10 @@ class AccessTest : public testing::ServedClinicTest {
         absl::StrCat("/", method.service()->full_name(), "/", method.name());
     if (method.server_streaming()) return CallStream(path, request, token);
     grpc::GenericStub stub(channel_);
-    grpc::CompletionQueue queue;
     std::unique_ptr<grpc::ClientContext> context = Context(token);
     grpc::Slice slice(request);
-    grpc::ByteBuffer request_buffer(&slice, 1);
-    auto call =
-        stub.PrepareUnaryCall(context.get(), path, request_buffer, &queue);
-    call->StartCall();
-    grpc::ByteBuffer response;
-    grpc::Status status;
-    call->Finish(&response, &status, reinterpret_cast<void*>(1));
-    void* tag = nullptr;
-    bool ok = false;
-    EXPECT_TRUE(queue.Next(&tag, &ok));  // bounded by the call's deadline
-    queue.Shutdown();
-    while (queue.Next(&tag, &ok)) {
-    }
-    return status;
+    return testing::CallUnaryGeneric(stub, *context, path,
+                                     grpc::ByteBuffer(&slice, 1));
   }
 
   // A server-streaming call made generically (any method), on a

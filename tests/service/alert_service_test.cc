@@ -245,6 +245,25 @@ TEST_F(AlertTest, BadRequestsAreFieldErrors) {
       grpc::StatusCode::NOT_FOUND);
 }
 
+// A WatchAlerts call and the stream it reads.
+struct AlertStream {
+  grpc::ClientContext context;
+  std::unique_ptr<grpc::ClientReader<v1::Alert>> reader;
+};
+
+// Opens a WatchAlerts stream of `request` as the holder of `token`, with a
+// deadline 20 s away.
+std::unique_ptr<AlertStream> Watch(v1::AlertService::Stub& alerts,
+                                   const v1::WatchAlertsRequest& request,
+                                   const std::string& token) {
+  auto stream = std::make_unique<AlertStream>();
+  testing::SetBearer(stream->context, token);
+  stream->context.set_deadline(std::chrono::system_clock::now() +
+                               std::chrono::seconds(20));
+  stream->reader = alerts.WatchAlerts(&stream->context, request);
+  return stream;
+}
+
 // Reads alerts from a WatchAlerts stream until `count` arrived or the call's
 // deadline passes.
 std::vector<v1::Alert> ReadAlerts(grpc::ClientReader<v1::Alert>& reader,
@@ -268,23 +287,19 @@ TEST_F(AlertTest, WatchPushesNewAlertsAndResumesAfterASequence) {
   request.set_parent("clinics/demo");
   request.set_therapist("clinics/demo/therapists/t1");
   request.set_after_sequence(start_after);
-  grpc::ClientContext context;
-  testing::SetBearer(context, therapist_token_);
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::seconds(20));
-  std::unique_ptr<grpc::ClientReader<v1::Alert>> reader =
-      alerts_->WatchAlerts(&context, request);
+  const std::unique_ptr<AlertStream> live =
+      Watch(*alerts_, request, therapist_token_);
   // Wait until the stream is established, so the alert below is raised
   // after the watch began.
-  reader->WaitForInitialMetadata();
+  live->reader->WaitForInitialMetadata();
 
   Submit("live", 9);  // raises a post-exercise pain alert
-  std::vector<v1::Alert> received = ReadAlerts(*reader, 1);
+  std::vector<v1::Alert> received = ReadAlerts(*live->reader, 1);
   ASSERT_EQ(received.size(), 1u);
   EXPECT_EQ(received[0].rule(), v1::ALERT_RULE_POST_EXERCISE_PAIN);
   const int64_t seen = received[0].sequence();
-  context.TryCancel();
-  reader->Finish();
+  live->context.TryCancel();
+  live->reader->Finish();
 
   // While disconnected, more alerts are raised: the sweep's, and a new
   // post-exercise pain alert once the first is resolved.
@@ -302,37 +317,30 @@ TEST_F(AlertTest, WatchPushesNewAlertsAndResumesAfterASequence) {
 
   // Reconnect after the last sequence seen: exactly the alerts after it.
   request.set_after_sequence(seen);
-  grpc::ClientContext again;
-  testing::SetBearer(again, therapist_token_);
-  again.set_deadline(std::chrono::system_clock::now() +
-                     std::chrono::seconds(20));
-  std::unique_ptr<grpc::ClientReader<v1::Alert>> resumed =
-      alerts_->WatchAlerts(&again, request);
-  received = ReadAlerts(*resumed, expected);
+  const std::unique_ptr<AlertStream> resumed =
+      Watch(*alerts_, request, therapist_token_);
+  received = ReadAlerts(*resumed->reader, expected);
   ASSERT_EQ(received.size(), expected);
   for (const v1::Alert& alert : received) EXPECT_GT(alert.sequence(), seen);
   for (size_t i = 1; i < received.size(); ++i) {
     EXPECT_LT(received[i - 1].sequence(), received[i].sequence());
   }
-  again.TryCancel();
-  resumed->Finish();
+  resumed->context.TryCancel();
+  resumed->reader->Finish();
 }
 
 TEST_F(AlertTest, ShutdownEndsWatchStreams) {
   v1::WatchAlertsRequest request;
   request.set_parent("clinics/demo");
-  grpc::ClientContext context;
-  testing::SetBearer(context, therapist_token_);
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::seconds(20));
-  std::unique_ptr<grpc::ClientReader<v1::Alert>> reader =
-      alerts_->WatchAlerts(&context, request);
-  reader->WaitForInitialMetadata();
+  const std::unique_ptr<AlertStream> watch =
+      Watch(*alerts_, request, therapist_token_);
+  watch->reader->WaitForInitialMetadata();
   server_->Shutdown(absl::Seconds(5));
   v1::Alert alert;
-  while (reader->Read(&alert)) {
+  while (watch->reader->Read(&alert)) {
   }
-  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(watch->reader->Finish().error_code(),
+            grpc::StatusCode::UNAVAILABLE);
 }
 
 }  // namespace

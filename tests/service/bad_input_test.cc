@@ -355,13 +355,8 @@ using testing::ViolatedFields;
 
 // Clinic demo (no MRN system) with therapist t1, patient p1 (MRN-1) on
 // program g1, and their tokens.
-class BadInputTest : public testing::ServedClinicTest {
+class BadInputTest : public testing::BareClinicTest {
  protected:
-  BadInputTest() {
-    identifier_system_ = "";
-    therapists_ = {"t1"};
-  }
-
   void SetUp() override {
     ASSERT_NO_FATAL_FAILURE(ServedClinicTest::SetUp());
     tokens_of_[Who::kAdmin] = admin_token_;

@@ -70,6 +70,38 @@ class OutcomeServiceTest : public testing::ServedClinicTest {
                                             request, response);
   }
 
+  // Assign, which must succeed: the assignment made.
+  v1::OutcomeAssignment Assigned(v1::OutcomeMeasure measure, int every_weeks) {
+    v1::OutcomeAssignment assignment;
+    const grpc::Status status = Assign(measure, every_weeks, &assignment);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return assignment;
+  }
+
+  // Submit, which must succeed: the response as scored and stored.
+  v1::OutcomeResponse Submitted(
+      const v1::SubmitOutcomeResponseRequest& request) {
+    v1::OutcomeResponse response;
+    const grpc::Status status = Submit(request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response;
+  }
+
+  // What the List `method` returns for the patient, as the holder of
+  // `token`; a failed call fails the test.
+  template <typename Request, typename Response>
+  Response ListOfPatient(grpc::Status (v1::OutcomeService::Stub::*method)(
+                             grpc::ClientContext*, const Request&, Response*),
+                         const std::string& token) {
+    Request request;
+    request.set_parent(kPatient);
+    Response response;
+    const grpc::Status status =
+        ((*outcomes_).*method)(Context(token).get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response;
+  }
+
   std::unique_ptr<v1::OutcomeService::Stub> outcomes_;
   std::string patient_token_;
 };
@@ -101,26 +133,17 @@ TEST_F(OutcomeServiceTest, ServesBothDefinitions) {
 }
 
 TEST_F(OutcomeServiceTest, AssignmentIsDueFromIntakeThenEveryNWeeks) {
-  v1::OutcomeAssignment assignment;
-  ASSERT_TRUE(Assign(v1::OUTCOME_MEASURE_ODI, 4, &assignment).ok());
+  v1::OutcomeAssignment assignment = Assigned(v1::OUTCOME_MEASURE_ODI, 4);
   EXPECT_EQ(assignment.name(),
             "clinics/demo/patients/p1/outcomeAssignments/odi");
   EXPECT_EQ(assignment.assigned_by(), "clinics/demo/therapists/t1");
   EXPECT_EQ(assignment.next_due_date(), assignment.start_date());
   EXPECT_TRUE(assignment.due());
 
-  v1::OutcomeResponse intake;
-  ASSERT_TRUE(Submit(Submission(v1::OUTCOME_MEASURE_ODI,
-                                {2, 2, 2, 2, 2, 2, 2, 2, 2, 2}),
-                     &intake)
-                  .ok());
-  v1::ListOutcomeAssignmentsRequest list;
-  list.set_parent(kPatient);
-  v1::ListOutcomeAssignmentsResponse listed;
-  ASSERT_TRUE(outcomes_
-                  ->ListOutcomeAssignments(Context(therapist_token_).get(),
-                                           list, &listed)
-                  .ok());
+  const v1::OutcomeResponse intake = Submitted(
+      Submission(v1::OUTCOME_MEASURE_ODI, {2, 2, 2, 2, 2, 2, 2, 2, 2, 2}));
+  const v1::ListOutcomeAssignmentsResponse listed = ListOfPatient(
+      &v1::OutcomeService::Stub::ListOutcomeAssignments, therapist_token_);
   ASSERT_EQ(listed.outcome_assignments_size(), 1);
   const v1::OutcomeAssignment& after = listed.outcome_assignments(0);
   EXPECT_EQ(after.intake_date(), intake.local_date());
@@ -135,15 +158,11 @@ TEST_F(OutcomeServiceTest, AssignmentIsDueFromIntakeThenEveryNWeeks) {
 }
 
 TEST_F(OutcomeServiceTest, ScoresOdiWithSkippedSectionsAndFlagsChange) {
-  v1::OutcomeAssignment assignment;
-  ASSERT_TRUE(Assign(v1::OUTCOME_MEASURE_ODI, 4, &assignment).ok());
+  const v1::OutcomeAssignment assignment = Assigned(v1::OUTCOME_MEASURE_ODI, 4);
 
   // Intake: 9 sections answered (one skipped), sum 27 of 45 -> 60% severe.
-  v1::OutcomeResponse intake;
-  ASSERT_TRUE(Submit(Submission(v1::OUTCOME_MEASURE_ODI,
-                                {3, 3, 3, 3, std::nullopt, 3, 3, 3, 3, 3}),
-                     &intake)
-                  .ok());
+  const v1::OutcomeResponse intake = Submitted(Submission(
+      v1::OUTCOME_MEASURE_ODI, {3, 3, 3, 3, std::nullopt, 3, 3, 3, 3, 3}));
   EXPECT_THAT(intake.score(), DoubleEq(60));
   EXPECT_EQ(intake.band(), "severe");
   EXPECT_EQ(intake.answered_items(), 9);
@@ -152,11 +171,8 @@ TEST_F(OutcomeServiceTest, ScoresOdiWithSkippedSectionsAndFlagsChange) {
   EXPECT_EQ(intake.questionnaire_version(), "1");
 
   // Follow-up: sum 20 of 50 -> 40%, 20 points better: important.
-  v1::OutcomeResponse follow_up;
-  ASSERT_TRUE(Submit(Submission(v1::OUTCOME_MEASURE_ODI,
-                                {2, 2, 2, 2, 2, 2, 2, 2, 2, 2}),
-                     &follow_up)
-                  .ok());
+  const v1::OutcomeResponse follow_up = Submitted(
+      Submission(v1::OUTCOME_MEASURE_ODI, {2, 2, 2, 2, 2, 2, 2, 2, 2, 2}));
   EXPECT_THAT(follow_up.score(), DoubleEq(40));
   EXPECT_EQ(follow_up.band(), "moderate");
   EXPECT_FALSE(follow_up.intake());
@@ -166,11 +182,8 @@ TEST_F(OutcomeServiceTest, ScoresOdiWithSkippedSectionsAndFlagsChange) {
   EXPECT_TRUE(follow_up.important_change());
 
   // Another: sum 26 of 50 -> 52%, 8 points from the intake: not important.
-  v1::OutcomeResponse small;
-  ASSERT_TRUE(Submit(Submission(v1::OUTCOME_MEASURE_ODI,
-                                {3, 3, 3, 3, 3, 3, 2, 2, 2, 2}),
-                     &small)
-                  .ok());
+  const v1::OutcomeResponse small = Submitted(
+      Submission(v1::OUTCOME_MEASURE_ODI, {3, 3, 3, 3, 3, 3, 2, 2, 2, 2}));
   EXPECT_THAT(small.change_since_intake(), DoubleEq(-8));
   EXPECT_FALSE(small.important_change());
   EXPECT_EQ(small.intake_response(), intake.name());
@@ -183,33 +196,24 @@ TEST_F(OutcomeServiceTest, ScoresOdiWithSkippedSectionsAndFlagsChange) {
           .ok());
   EXPECT_EQ(got.SerializeAsString(), follow_up.SerializeAsString());
 
-  v1::ListOutcomeResponsesRequest list;
-  list.set_parent(kPatient);
-  v1::ListOutcomeResponsesResponse listed;
-  ASSERT_TRUE(
-      outcomes_
-          ->ListOutcomeResponses(Context(therapist_token_).get(), list, &listed)
-          .ok());
+  const v1::ListOutcomeResponsesResponse listed = ListOfPatient(
+      &v1::OutcomeService::Stub::ListOutcomeResponses, therapist_token_);
   ASSERT_EQ(listed.outcome_responses_size(), 3);
   EXPECT_EQ(listed.outcome_responses(0).name(), small.name());  // newest first
 }
 
 TEST_F(OutcomeServiceTest, ScoresLefsAndNeedsEveryItem) {
-  v1::OutcomeAssignment assignment;
-  ASSERT_TRUE(Assign(v1::OUTCOME_MEASURE_LEFS, 0, &assignment).ok());
+  Assigned(v1::OUTCOME_MEASURE_LEFS, 0);
   std::vector<std::optional<int>> intake_scores(20, 2);  // 40 of 80
-  v1::OutcomeResponse intake;
-  ASSERT_TRUE(
-      Submit(Submission(v1::OUTCOME_MEASURE_LEFS, intake_scores), &intake)
-          .ok());
+  const v1::OutcomeResponse intake =
+      Submitted(Submission(v1::OUTCOME_MEASURE_LEFS, intake_scores));
   EXPECT_THAT(intake.score(), DoubleEq(40));
   EXPECT_EQ(intake.band(), "");
 
   std::vector<std::optional<int>> better(20, 2);
   for (int i = 0; i < 9; ++i) better[i] = 3;  // 49: +9, the MCID
-  v1::OutcomeResponse follow_up;
-  ASSERT_TRUE(
-      Submit(Submission(v1::OUTCOME_MEASURE_LEFS, better), &follow_up).ok());
+  const v1::OutcomeResponse follow_up =
+      Submitted(Submission(v1::OUTCOME_MEASURE_LEFS, better));
   EXPECT_THAT(follow_up.change_since_intake(), DoubleEq(9));
   EXPECT_THAT(follow_up.improvement(), DoubleEq(9));
   EXPECT_TRUE(follow_up.important_change());
@@ -223,8 +227,7 @@ TEST_F(OutcomeServiceTest, ScoresLefsAndNeedsEveryItem) {
 }
 
 TEST_F(OutcomeServiceTest, RefusesOdiWithThreeSectionsSkipped) {
-  v1::OutcomeAssignment assignment;
-  ASSERT_TRUE(Assign(v1::OUTCOME_MEASURE_ODI, 4, &assignment).ok());
+  Assigned(v1::OUTCOME_MEASURE_ODI, 4);
   v1::OutcomeResponse response;
   EXPECT_EQ(Submit(Submission(v1::OUTCOME_MEASURE_ODI,
                               {1, 1, 1, 1, 1, 1, 1, std::nullopt, std::nullopt,
@@ -254,7 +257,7 @@ TEST_F(OutcomeServiceTest, ValidationNamesTheFields) {
               ElementsAre("outcome_assignment.measure",
                           "outcome_assignment.every_weeks"));
 
-  ASSERT_TRUE(Assign(v1::OUTCOME_MEASURE_ODI, 4, &assignment).ok());
+  Assigned(v1::OUTCOME_MEASURE_ODI, 4);
   v1::SubmitOutcomeResponseRequest submit =
       Submission(v1::OUTCOME_MEASURE_ODI, {6, 1}, "bad id!");
   v1::OutcomeAnswer& unknown =
@@ -271,35 +274,24 @@ TEST_F(OutcomeServiceTest, ValidationNamesTheFields) {
                           "outcome_response.answers[2].link_id",
                           "outcome_response.answers[3].link_id"));
 
-  v1::ListOutcomeResponsesRequest list;
-  list.set_parent(kPatient);
-  v1::ListOutcomeResponsesResponse listed;
-  ASSERT_TRUE(
-      outcomes_
-          ->ListOutcomeResponses(Context(therapist_token_).get(), list, &listed)
-          .ok());
-  EXPECT_THAT(listed.outcome_responses(), IsEmpty());
+  EXPECT_THAT(ListOfPatient(&v1::OutcomeService::Stub::ListOutcomeResponses,
+                            therapist_token_)
+                  .outcome_responses(),
+              IsEmpty());
 }
 
 TEST_F(OutcomeServiceTest, RetryWithRequestIdStoresOneResponse) {
-  v1::OutcomeAssignment assignment;
-  ASSERT_TRUE(Assign(v1::OUTCOME_MEASURE_ODI, 4, &assignment).ok());
+  Assigned(v1::OUTCOME_MEASURE_ODI, 4);
   const v1::SubmitOutcomeResponseRequest request = Submission(
       v1::OUTCOME_MEASURE_ODI, {1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, "retry-1");
-  v1::OutcomeResponse first;
-  v1::OutcomeResponse second;
-  ASSERT_TRUE(Submit(request, &first).ok());
-  ASSERT_TRUE(Submit(request, &second).ok());
+  const v1::OutcomeResponse first = Submitted(request);
+  const v1::OutcomeResponse second = Submitted(request);
   EXPECT_EQ(first.name(), second.name());
   EXPECT_TRUE(second.intake());
 
-  v1::ListOutcomeAssignmentsRequest list;
-  list.set_parent(kPatient);
-  v1::ListOutcomeAssignmentsResponse listed;
-  ASSERT_TRUE(
-      outcomes_
-          ->ListOutcomeAssignments(Context(patient_token_).get(), list, &listed)
-          .ok());
+  const v1::ListOutcomeAssignmentsResponse listed = ListOfPatient(
+      &v1::OutcomeService::Stub::ListOutcomeAssignments, patient_token_);
+  ASSERT_EQ(listed.outcome_assignments_size(), 1);
   EXPECT_EQ(listed.outcome_assignments(0).response_count(), 1);
 }
 

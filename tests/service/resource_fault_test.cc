@@ -50,11 +50,9 @@ using ::testing::HasSubstr;
 // Clinic demo (no MRN system) with therapist t1 and patient p1 on program
 // g1, and their tokens, served from a store that reaches the disk through
 // disk_.
-class ResourceFaultTest : public testing::ServedClinicTest {
+class ResourceFaultTest : public testing::BareClinicTest {
  protected:
   ResourceFaultTest() {
-    identifier_system_ = "";
-    therapists_ = {"t1"};
     options_.worker_threads = 4;
     open_store_ = [this] {
       return OpenSqliteStore({.path = db_path(),

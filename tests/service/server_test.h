@@ -1,5 +1,5 @@
 // The fixtures of the service tests that follow one patient: clinic demo as
-// testing::ServedClinicTest serves it (no MRN system, therapist t1), with
+// testing::BareClinicTest serves it (no MRN system, therapist t1), with
 // patient p1 of t1 in New York (lower back, baseline 6) on program g1 since
 // 2026-11-01, and p1's token. The tests are split by service:
 // patient_service_test.cc, program_service_test.cc, session_service_test.cc,
@@ -31,13 +31,8 @@
 
 namespace glutecare {
 
-class ServerTest : public testing::ServedClinicTest {
+class ServerTest : public testing::BareClinicTest {
  protected:
-  ServerTest() {
-    identifier_system_ = "";
-    therapists_ = {"t1"};
-  }
-
   void SetUp() override {
     ASSERT_NO_FATAL_FAILURE(ServedClinicTest::SetUp());
     patients_ = v1::PatientService::NewStub(channel_);
@@ -109,15 +104,26 @@ class ServerTest : public testing::ServedClinicTest {
                                    session);
   }
 
+  // What `method` of `stub` returns for `request`, called as the
+  // therapist; a failed call fails the test.
+  template <typename Stub, typename Request, typename Response>
+  Response CallOk(Stub& stub,
+                  grpc::Status (Stub::*method)(grpc::ClientContext*,
+                                               const Request&, Response*),
+                  const Request& request) {
+    Response response;
+    const grpc::Status status =
+        (stub.*method)(Context().get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response;
+  }
+
   int CountSessions() {
     v1::ListSessionsRequest request;
     request.set_parent("clinics/demo/patients/p1");
     request.set_page_size(1000);
-    v1::ListSessionsResponse response;
-    grpc::Status status =
-        sessions_->ListSessions(Context().get(), request, &response);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return response.sessions_size();
+    return CallOk(*sessions_, &v1::SessionService::Stub::ListSessions, request)
+        .sessions_size();
   }
 
   std::unique_ptr<v1::PatientService::Stub> patients_;
@@ -154,10 +160,8 @@ class AlertTest : public ServerTest {
     v1::ListAlertsRequest request;
     request.set_parent(parent);
     request.set_state(state);
-    v1::ListAlertsResponse response;
-    grpc::Status status =
-        alerts_->ListAlerts(Context().get(), request, &response);
-    EXPECT_TRUE(status.ok()) << status.error_message();
+    const v1::ListAlertsResponse response =
+        CallOk(*alerts_, &v1::AlertService::Stub::ListAlerts, request);
     return {response.alerts().begin(), response.alerts().end()};
   }
 
@@ -187,10 +191,8 @@ class SuggestionTest : public AlertTest {
     v1::ListSuggestionsRequest request;
     request.set_parent("clinics/demo/patients/p1/programs/-");
     request.set_state(state);
-    v1::ListSuggestionsResponse response;
-    grpc::Status status =
-        suggestions_->ListSuggestions(Context().get(), request, &response);
-    EXPECT_TRUE(status.ok()) << status.error_message();
+    const v1::ListSuggestionsResponse response = CallOk(
+        *suggestions_, &v1::SuggestionService::Stub::ListSuggestions, request);
     return {response.suggestions().begin(), response.suggestions().end()};
   }
 

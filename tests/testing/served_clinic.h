@@ -180,6 +180,17 @@ class ServedClinicTest : public ::testing::Test {
   std::string integration_token_;
 };
 
+// ServedClinicTest whose clinics (demo, unless a fixture's constructor sets
+// clinics_) have no MRN system and therapist t1 alone: for the tests that
+// need nothing more.
+class BareClinicTest : public ServedClinicTest {
+ protected:
+  BareClinicTest() {
+    identifier_system_ = "";
+    therapists_ = {"t1"};
+  }
+};
+
 }  // namespace glutecare::testing
 
 #endif  // GLUTECARE_TESTS_TESTING_SERVED_CLINIC_H_

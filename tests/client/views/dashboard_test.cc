@@ -16,7 +16,7 @@ TEST(PatientStatusColumns, ShowTheScoreAndWhatMakesIt) {
       columns.headers,
       ElementsAre("PATIENT", "NAME", "SCORE", "ALERTS", "ADHERENCE", "PAIN 7D",
                   "VS BASELINE", "FUNCTION", "DAYS SINCE SESSION", "REASON"));
-  const v1::PatientStatus status = ParseTextProto<v1::PatientStatus>(R"pb(
+  v1::PatientStatus status = ParseTextProto<v1::PatientStatus>(R"pb(
     patient: "clinics/c1/patients/p1"
     display_name: "Pat Example"
     unresolved_alerts: 2
@@ -33,14 +33,9 @@ TEST(PatientStatusColumns, ShowTheScoreAndWhatMakesIt) {
     attention_score: 33.46
     reasons: "2 unresolved alerts"
     reasons: "adherence 42%"
-    outcome_scores {
-      measure: OUTCOME_MEASURE_ODI
-      score: 22
-      change_since_intake: -12
-      improvement: 12
-      important_change: true
-    }
   )pb");
+  *status.add_outcome_scores() =
+      ParseTextProto<v1::OutcomeScoreSummary>(kOdiImprovement);
   EXPECT_THAT(
       columns.cells(status),
       ElementsAre("p1", "Pat Example", "33.5", "2", "42%", "6.5", "+2.5 worse",

@@ -30,17 +30,8 @@ struct Case {
 
 TEST(FormatOutcomeSummary, SaysTheChangeSinceIntakeAndWhetherItMatters) {
   const std::vector<Case> cases = {
-      {"an important ODI improvement",
-       R"pb(measure: OUTCOME_MEASURE_ODI
-            local_date: "2026-11-20"
-            score: 22
-            band: "moderate"
-            intake_score: 34
-            intake_date: "2026-10-01"
-            change_since_intake: -12
-            improvement: 12
-            important_change: true)pb",
-       "ODI 22% (moderate) on 2026-11-20, 12 points better than intake 34% "
+      {"an important ODI improvement", kOdiImprovement,
+       "ODI 22% (moderate) on 2026-11-12, 12 points better than intake 34% "
        "on 2026-10-01 (important change)",
        "ODI 22% -12 better"},
       {"a LEFS worsening within the noise",
@@ -108,13 +99,7 @@ TEST(FormatOutcomeSummary, SaysTheChangeSinceIntakeAndWhetherItMatters) {
 
 TEST(FormatOutcomeScoresBrief, JoinsTheMeasuresAndIsEmptyWithoutAny) {
   EXPECT_EQ(FormatOutcomeScoresBrief({}), "");
-  const auto odi = ParseTextProto<v1::OutcomeScoreSummary>(R"pb(
-    measure: OUTCOME_MEASURE_ODI
-    score: 22
-    change_since_intake: -12
-    improvement: 12
-    important_change: true
-  )pb");
+  const auto odi = ParseTextProto<v1::OutcomeScoreSummary>(kOdiImprovement);
   const auto lefs = ParseTextProto<v1::OutcomeScoreSummary>(R"pb(
     measure: OUTCOME_MEASURE_LEFS
     score: 49

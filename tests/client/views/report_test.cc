@@ -95,7 +95,7 @@ TEST(FormatPainChange, NamesPointsPercentAndSignificance) {
 }
 
 TEST(PrintAdherenceReport, ShowsTotalsWeeksAndExercises) {
-  const auto report = ParseTextProto<v1::AdherenceReport>(R"pb(
+  auto report = ParseTextProto<v1::AdherenceReport>(R"pb(
     patient: "clinics/c1/patients/p1"
     start_date: "2026-11-02"
     end_date: "2026-11-15"
@@ -125,25 +125,16 @@ TEST(PrintAdherenceReport, ShowsTotalsWeeksAndExercises) {
     current_streak_weeks: 1
     days_since_last_session: 2
     data_days: 5
-    outcome_scores {
-      measure: OUTCOME_MEASURE_ODI
-      local_date: "2026-11-12"
-      score: 22
-      band: "moderate"
-      intake_score: 34
-      intake_date: "2026-10-01"
-      change_since_intake: -12
-      improvement: 12
-      important_change: true
-    }
-    outcome_scores {
-      measure: OUTCOME_MEASURE_LEFS
-      local_date: "2026-10-01"
-      score: 40
-      intake: true
-      intake_score: 40
-      intake_date: "2026-10-01"
-    }
+  )pb");
+  *report.add_outcome_scores() =
+      ParseTextProto<v1::OutcomeScoreSummary>(kOdiImprovement);
+  *report.add_outcome_scores() = ParseTextProto<v1::OutcomeScoreSummary>(R"pb(
+    measure: OUTCOME_MEASURE_LEFS
+    local_date: "2026-10-01"
+    score: 40
+    intake: true
+    intake_score: 40
+    intake_date: "2026-10-01"
   )pb");
   std::ostringstream out;
   PrintAdherenceReport(report, out);

@@ -21,6 +21,21 @@ Message ParseTextProto(const std::string& text) {
   return message;
 }
 
+// An outcome score summary in text format: ODI 22% (moderate) on
+// 2026-11-12, 12 points better than the intake's 34% on 2026-10-01, an
+// important change; in brief "ODI 22% -12 better".
+inline constexpr char kOdiImprovement[] = R"pb(
+  measure: OUTCOME_MEASURE_ODI
+  local_date: "2026-11-12"
+  score: 22
+  band: "moderate"
+  intake_score: 34
+  intake_date: "2026-10-01"
+  change_since_intake: -12
+  improvement: 12
+  important_change: true
+)pb";
+
 }  // namespace glutecare::client
 
 #endif  // GLUTECARE_TESTS_CLIENT_VIEWS_TEXT_PROTO_H_

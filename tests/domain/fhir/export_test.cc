@@ -29,15 +29,12 @@ google::protobuf::Timestamp At(const std::string& rfc3339) {
 }
 
 v1::Patient Ana() {
-  v1::Patient patient;
-  patient.set_name("clinics/demo/patients/ana");
+  v1::Patient patient = testing::Patient("demo", "ana", "MRN-1002", "tess");
   patient.set_display_name("Ana Silva");
-  patient.set_mrn("MRN-1002");
   patient.set_time_zone("America/New_York");
+  patient.clear_pain_areas();
   patient.add_pain_areas(v1::PAIN_AREA_KNEE);
   patient.add_pain_areas(v1::PAIN_AREA_HIP);
-  patient.set_therapist("clinics/demo/therapists/tess");
-  patient.set_baseline_pain(5);
   *patient.mutable_create_time() = At("2026-03-01T09:00:00Z");
   *patient.mutable_update_time() = At("2026-03-02T10:30:00Z");
   return patient;

@@ -294,6 +294,16 @@ std::string StoreError(const PatientRecord& record, const v1::Patient* current,
   return patient.ok() ? "" : RejectionReason(patient.status());
 }
 
+// Checks that `patient` has what kGlutecarePatient carries beyond an EHR's
+// record: its time zone, therapist, pain areas and baseline pain.
+void ExpectGlutecarePatientsOwnValues(const v1::Patient& patient) {
+  EXPECT_EQ(patient.time_zone(), "America/New_York");
+  EXPECT_EQ(patient.therapist(), "clinics/demo/therapists/tess");
+  EXPECT_THAT(patient.pain_areas(),
+              ElementsAre(v1::PAIN_AREA_KNEE, v1::PAIN_AREA_LOWER_BACK));
+  EXPECT_EQ(patient.baseline_pain(), 5);
+}
+
 TEST(PatientToStore, ANewEhrPatientTakesTheDefaultsWithIntakePending) {
   absl::StatusOr<v1::Patient> patient =
       PatientToStore(Parse(kEhrPatient), kClinic, nullptr, kDefaults);
@@ -311,11 +321,7 @@ TEST(PatientToStore, ARecordsOwnValuesWinOverTheDefaults) {
   absl::StatusOr<v1::Patient> patient =
       PatientToStore(Parse(kGlutecarePatient), kClinic, nullptr, kDefaults);
   ASSERT_TRUE(patient.ok()) << patient.status();
-  EXPECT_EQ(patient->time_zone(), "America/New_York");
-  EXPECT_EQ(patient->therapist(), "clinics/demo/therapists/tess");
-  EXPECT_THAT(patient->pain_areas(),
-              ElementsAre(v1::PAIN_AREA_KNEE, v1::PAIN_AREA_LOWER_BACK));
-  EXPECT_EQ(patient->baseline_pain(), 5);
+  ExpectGlutecarePatientsOwnValues(*patient);
 }
 
 TEST(PatientToStore, AnUpdateChangesOnlyWhatTheRecordCarries) {
@@ -339,11 +345,7 @@ TEST(PatientToStore, AnUpdateChangesOnlyWhatTheRecordCarries) {
       absl::StrReplaceAll(kGlutecarePatient, {{"MRN-1002", "MRN-0042"}});
   patient = PatientToStore(Parse(full), kClinic, &current, {});
   ASSERT_TRUE(patient.ok()) << patient.status();
-  EXPECT_EQ(patient->time_zone(), "America/New_York");
-  EXPECT_EQ(patient->therapist(), "clinics/demo/therapists/tess");
-  EXPECT_THAT(patient->pain_areas(),
-              ElementsAre(v1::PAIN_AREA_KNEE, v1::PAIN_AREA_LOWER_BACK));
-  EXPECT_EQ(patient->baseline_pain(), 5);
+  ExpectGlutecarePatientsOwnValues(*patient);
   EXPECT_EQ(patient->name(), current.name());
   EXPECT_EQ(patient->etag(), current.etag());
 }

@@ -15,8 +15,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
-#include "tests/testing/fault_injecting_vfs.h"
-#include "tests/testing/temp_dir.h"
+#include "tests/storage/sqlite/fault_disk_test.h"
 
 namespace glutecare::sqlite {
 namespace {
@@ -45,18 +44,12 @@ void MarkConnection(Connection& db) {
   EXPECT_TRUE(db.Exec("CREATE TEMP TABLE marker (x)").ok());
 }
 
-class ConnectionPoolTest : public ::testing::Test {
+class ConnectionPoolTest : public FaultDiskTest {
  protected:
-  ConnectionPoolTest() : disk_("connection-pool-test") {}
+  ConnectionPoolTest() : FaultDiskTest("connection-pool-test") {}
 
   void SetUp() override {
-    ASSERT_FALSE(dir_.path().empty());
-    options_ = {.path = dir_.File("test.db"), .vfs = disk_.name()};
-    absl::StatusOr<std::unique_ptr<Connection>> db = Connection::Open(options_);
-    ASSERT_TRUE(db.ok()) << db.status();
-    ASSERT_TRUE((*db)->Exec("PRAGMA journal_mode = WAL; "
-                            "CREATE TABLE rows (key TEXT)")
-                    .ok());
+    ASSERT_NE(CreateDatabase("CREATE TABLE rows (key TEXT)"), nullptr);
   }
 
   std::unique_ptr<ConnectionPool> OpenPool(int size) {
@@ -65,11 +58,6 @@ class ConnectionPoolTest : public ::testing::Test {
     EXPECT_TRUE(pool.ok()) << pool.status();
     return pool.ok() ? *std::move(pool) : nullptr;
   }
-
-  testing::TempDir dir_;
-  // Outlives every connection opened through it.
-  testing::FaultInjectingVfs disk_;
-  Connection::Options options_;
 };
 
 TEST_F(ConnectionPoolTest, ItNeedsAtLeastOneConnection) {

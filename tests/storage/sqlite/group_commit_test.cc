@@ -15,8 +15,7 @@
 #include "common/status_macros.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/testing/fault_injecting_vfs.h"
-#include "tests/testing/temp_dir.h"
+#include "tests/storage/sqlite/fault_disk_test.h"
 
 namespace glutecare::sqlite {
 namespace {
@@ -49,24 +48,18 @@ int CountCommit(void* commits) {
 // writers on threads of their own. A transaction can be held open (Hold), so
 // that the writes started meanwhile queue up for the next one, in the order
 // they were started (StartQueued).
-class GroupCommitTest : public ::testing::Test {
+class GroupCommitTest : public FaultDiskTest {
  protected:
-  GroupCommitTest() : disk_("group-commit-test") {}
+  GroupCommitTest() : FaultDiskTest("group-commit-test") {}
 
   void SetUp() override {
-    ASSERT_FALSE(dir_.path().empty());
-    options_ = {.path = dir_.File("test.db"), .vfs = disk_.name()};
-    absl::StatusOr<std::unique_ptr<Connection>> writer =
-        Connection::Open(options_);
-    ASSERT_TRUE(writer.ok()) << writer.status();
-    ASSERT_TRUE((*writer)
-                    ->Exec("PRAGMA journal_mode = WAL; "
-                           "CREATE TABLE rows (key TEXT NOT NULL UNIQUE)")
-                    .ok());
+    std::unique_ptr<Connection> writer =
+        CreateDatabase("CREATE TABLE rows (key TEXT NOT NULL UNIQUE)");
+    ASSERT_NE(writer, nullptr);
     // Counts the transactions that reach COMMIT on this connection.
-    sqlite3_commit_hook((*writer)->raw(), &CountCommit, &commits_);
+    sqlite3_commit_hook(writer->raw(), &CountCommit, &commits_);
     commit_ = std::make_unique<GroupCommit>(
-        *std::move(writer),
+        std::move(writer),
         GroupCommit::Options{
             .writer = options_,
             .reopen_around =
@@ -153,10 +146,6 @@ class GroupCommitTest : public ::testing::Test {
     absl::Status status;
   };
 
-  testing::TempDir dir_;
-  // Outlives every connection opened through it.
-  testing::FaultInjectingVfs disk_;
-  Connection::Options options_;
   std::atomic<int> commits_{0};
   std::atomic<int> reopens_{0};
   std::unique_ptr<GroupCommit> commit_;
