@@ -1,14 +1,14 @@
-// The suite's throwaway PostgreSQL database, and a schema of its own for
-// each test. ctest starts the server (tests/testing/pg_server.sh, the fixture
-// `postgres` of tests/CMakeLists.txt) and passes its URI in
-// GLUTECARE_TEST_PG_URI; a test that needs it fails when it is not set.
+// The suite's throwaway PostgreSQL database, a schema of its own for each
+// test, and a fixture with a connection to it. ctest starts the server
+// (tests/testing/pg_server.sh, the fixture `postgres` of
+// tests/CMakeLists.txt) and passes its URI in GLUTECARE_TEST_PG_URI; a test
+// that needs it fails when it is not set.
 //
-//   class FooTest : public ::testing::Test {
-//    protected:
-//     void SetUp() override { ASSERT_TRUE(schema_.ok()) << schema_.error(); }
-//     testing::ScratchSchema schema_;
-//   };
-//   ... postgres::Connection::Open(schema_.uri()) ...
+//   class VisitTest : public testing::PostgresTest {};
+//   TEST_F(VisitTest, ...) {
+//     ASSERT_TRUE(db_->Exec("CREATE TABLE visits (id text)").ok());
+//     EXPECT_EQ(Scalar(*db_, "SELECT count(*) FROM visits"), "0");
+//   }
 #ifndef GLUTECARE_TESTS_TESTING_POSTGRES_DATABASE_H_
 #define GLUTECARE_TESTS_TESTING_POSTGRES_DATABASE_H_
 
@@ -22,6 +22,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
 #include "server/storage/postgres/connection.h"
 
 namespace glutecare::testing {
@@ -84,6 +85,35 @@ class ScratchSchema final {
   std::string uri_;
   std::string error_;
   std::unique_ptr<postgres::Connection> admin_;
+};
+
+// A test on a ScratchSchema of its own, with a connection to it in `db_`.
+class PostgresTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(schema_.ok()) << schema_.error();
+    db_ = Connect();
+    ASSERT_NE(db_, nullptr);
+  }
+
+  // A new connection to the schema; null (and the test fails) if it failed.
+  std::unique_ptr<postgres::Connection> Connect() {
+    absl::StatusOr<std::unique_ptr<postgres::Connection>> db =
+        postgres::Connection::Open(schema_.uri());
+    EXPECT_TRUE(db.ok()) << db.status();
+    return db.ok() ? *std::move(db) : nullptr;
+  }
+
+  // The text of the one value that `sql` returns on `db`.
+  static std::string Scalar(postgres::Connection& db, absl::string_view sql) {
+    absl::StatusOr<postgres::Result> result = db.Exec(sql);
+    EXPECT_TRUE(result.ok()) << result.status();
+    if (!result.ok() || result->rows() != 1) return "<no row>";
+    return std::string(result->GetText(0, 0));
+  }
+
+  ScratchSchema schema_;
+  std::unique_ptr<postgres::Connection> db_;
 };
 
 }  // namespace glutecare::testing

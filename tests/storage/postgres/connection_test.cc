@@ -16,26 +16,11 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-class ConnectionTest : public ::testing::Test {
+class ConnectionTest : public testing::PostgresTest {
  protected:
-  void SetUp() override {
-    ASSERT_TRUE(schema_.ok()) << schema_.error();
-    absl::StatusOr<std::unique_ptr<Connection>> db =
-        Connection::Open(schema_.uri());
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = *std::move(db);
-  }
-
-  // The one value of a query that returns one row of one column.
   std::string Scalar(absl::string_view sql) {
-    absl::StatusOr<Result> result = db_->Exec(sql);
-    EXPECT_TRUE(result.ok()) << result.status();
-    if (!result.ok() || result->rows() != 1) return "<no row>";
-    return std::string(result->GetText(0, 0));
+    return PostgresTest::Scalar(*db_, sql);
   }
-
-  testing::ScratchSchema schema_;
-  std::unique_ptr<Connection> db_;
 };
 
 TEST_F(ConnectionTest, ItReachesTheSuiteDatabaseOnItsSocketInTheSchemaAsked) {
