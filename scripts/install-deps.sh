@@ -2,7 +2,8 @@
 # Installs what glutecare needs on Debian bookworm, skipping what is already there.
 #   scripts/install-deps.sh           build and run dependencies
 #   scripts/install-deps.sh --test    also the test tools (buf and the FHIR R4
-#                                     validator `fhir` from npm)
+#                                     validator `fhir` from npm, PostgreSQL 15
+#                                     for the throwaway test server)
 # Needs root (or sudo) only when a Debian package is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +18,7 @@ packages=(
   protobuf-compiler libprotobuf-dev
   libgrpc++-dev protobuf-compiler-grpc grpc-proto
   libabsl-dev libsqlite3-dev sqlite3 tzdata
+  libpq-dev   # the PostgreSQL client library (server/storage/postgres)
   libssl-dev   # access tokens: OpenSSL RAND_bytes and SHA-256
   libcli11-dev
   nlohmann-json3-dev   # FHIR R4 JSON: export and import
@@ -33,6 +35,11 @@ fi
 # runtime libraries (ASan, UBSan, libFuzzer).
 if (( want_test_tools )); then
   packages+=(clang-14 libclang-rt-14-dev)
+fi
+# The suite's throwaway PostgreSQL server (tests/testing/pg_server.sh):
+# initdb, pg_ctl and postgres from /usr/lib/postgresql/15/bin.
+if (( want_test_tools )); then
+  packages+=(postgresql-15)
 fi
 
 missing=()
