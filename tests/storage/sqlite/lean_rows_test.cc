@@ -1,0 +1,251 @@
+// How the SQLite store lays out sessions and check-ins: bodies without what
+// the row's columns hold, read back whole, and rows stored before with full
+// bodies still read as they were.
+#include <sqlite3.h>
+
+#include <memory>
+#include <string>
+
+#include "gtest/gtest.h"
+#include "server/storage/sqlite/sqlite_store.h"
+#include "tests/testing/builders.h"
+#include "tests/testing/stored_clinic.h"
+
+namespace glutecare {
+namespace {
+
+constexpr char kP1[] = "clinics/demo/patients/p1";
+
+v1::Program Program(const std::string& patient) {
+  v1::Program program = testing::Program(
+      "2026-11-01", {testing::Prescription("glute-bridge", 3, 10)});
+  program.set_name(std::string("clinics/demo/patients/") + patient +
+                   "/programs/g1");
+  return program;
+}
+
+// Session `id` of p1 following `program_revision`, performed at `seconds`
+// and `nanos` past the epoch.
+v1::Session Session(const std::string& id, int64_t seconds, int32_t nanos = 0,
+                    const std::string& program_revision = std::string(kP1) +
+                                                          "/programs/g1@1") {
+  v1::Session session = testing::Session(program_revision);
+  session.set_name(std::string(kP1) + "/sessions/" + id);
+  session.mutable_perform_time()->set_seconds(seconds);
+  session.mutable_perform_time()->set_nanos(nanos);
+  session.set_local_date("2026-11-20");
+  *session.mutable_create_time() = session.perform_time();
+  return session;
+}
+
+v1::PainReport PainReport(const std::string& id) {
+  v1::PainReport report;
+  report.set_name(std::string(kP1) + "/painReports/" + id);
+  report.set_local_date("2026-11-20");
+  report.set_area(v1::PAIN_AREA_HIP);
+  report.set_score(4);
+  return report;
+}
+
+class LeanRowsTest : public testing::StoredClinicTest {
+ protected:
+  void SetUp() override {
+    StoredClinicTest::SetUp();
+    for (const char* patient : {"p1", "p2"}) {
+      ASSERT_TRUE(store_
+                      ->CreatePatient(testing::Patient(
+                          "demo", patient, std::string("MRN-") + patient, "t1"))
+                      .ok());
+      ASSERT_TRUE(store_->CreateProgram(Program(patient)).ok());
+    }
+    ASSERT_EQ(sqlite3_open(dir_.File("glutecare.db").c_str(), &db_), SQLITE_OK);
+  }
+  void TearDown() override { sqlite3_close(db_); }
+
+  // `sql` prepared on the test's own connection, with `id` bound to ?1.
+  // The caller finalizes it.
+  sqlite3_stmt* PrepareForId(const std::string& sql, const std::string& id) {
+    sqlite3_stmt* stmt = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr),
+              SQLITE_OK)
+        << sql;
+    sqlite3_bind_text(stmt, 1, id.c_str(), -1, SQLITE_TRANSIENT);
+    return stmt;
+  }
+
+  // The body stored in `table` for the record `id` (`id_column`).
+  std::string StoredBody(const std::string& table, const std::string& id_column,
+                         const std::string& id) {
+    sqlite3_stmt* stmt = PrepareForId(
+        "SELECT body FROM " + table + " WHERE " + id_column + " = ?1", id);
+    std::string body;
+    if (sqlite3_step(stmt) == SQLITE_ROW) {
+      body.assign(static_cast<const char*>(sqlite3_column_blob(stmt, 0)),
+                  sqlite3_column_bytes(stmt, 0));
+    } else {
+      ADD_FAILURE() << "no " << table << " row " << id;
+    }
+    sqlite3_finalize(stmt);
+    return body;
+  }
+
+  // Replaces the body stored in `table` for `id` with `body`, as the store
+  // wrote every body before bodies were lean.
+  void StoreBody(const std::string& table, const std::string& id_column,
+                 const std::string& id, const std::string& body) {
+    sqlite3_stmt* stmt = PrepareForId(
+        "UPDATE " + table + " SET body = ?2 WHERE " + id_column + " = ?1", id);
+    sqlite3_bind_blob(stmt, 2, body.data(), static_cast<int>(body.size()),
+                      SQLITE_TRANSIENT);
+    EXPECT_EQ(sqlite3_step(stmt), SQLITE_DONE);
+    EXPECT_EQ(sqlite3_changes(db_), 1);
+    sqlite3_finalize(stmt);
+  }
+
+  // Every way a session is read back, each compared with `expected`.
+  void ExpectSessionReadsAs(const v1::Session& expected, const std::string& id,
+                            const std::string& request_id) {
+    absl::StatusOr<v1::Session> got = store_->GetSession({"demo", "p1", id});
+    ASSERT_TRUE(got.ok()) << got.status();
+    EXPECT_EQ(got->ShortDebugString(), expected.ShortDebugString());
+
+    absl::StatusOr<Page<v1::Session>> page =
+        store_->ListSessions({"demo", "p1"}, {.page_size = 100});
+    ASSERT_TRUE(page.ok()) << page.status();
+    bool listed = false;
+    for (const v1::Session& session : page->items) {
+      if (session.name() != expected.name()) continue;
+      listed = true;
+      EXPECT_EQ(session.ShortDebugString(), expected.ShortDebugString());
+    }
+    EXPECT_TRUE(listed) << expected.name();
+
+    absl::StatusOr<PatientActivity> activity = store_->GetPatientActivity(
+        {"demo", "p1"}, {.from = "2026-11-01", .to = "2026-11-30"});
+    ASSERT_TRUE(activity.ok()) << activity.status();
+    listed = false;
+    for (const v1::Session& session : activity->sessions) {
+      if (session.name() != expected.name()) continue;
+      listed = true;
+      EXPECT_EQ(session.ShortDebugString(), expected.ShortDebugString());
+    }
+    EXPECT_TRUE(listed) << expected.name();
+
+    // A retry under the same request_id answers with the stored session.
+    v1::Session retry = expected;
+    retry.set_notes("a retry is answered with the first session");
+    got = store_->CreateSession(retry, request_id);
+    ASSERT_TRUE(got.ok()) << got.status();
+    EXPECT_EQ(got->ShortDebugString(), expected.ShortDebugString());
+  }
+
+  void ExpectPainReportReadsAs(const v1::PainReport& expected,
+                               const std::string& request_id) {
+    absl::StatusOr<Page<v1::PainReport>> page =
+        store_->ListPainReports({"demo", "p1"}, {.page_size = 100});
+    ASSERT_TRUE(page.ok()) << page.status();
+    ASSERT_EQ(page->items.size(), 1u);
+    EXPECT_EQ(page->items[0].ShortDebugString(), expected.ShortDebugString());
+
+    absl::StatusOr<PatientActivity> activity = store_->GetPatientActivity(
+        {"demo", "p1"}, {.from = "2026-11-01", .to = "2026-11-30"});
+    ASSERT_TRUE(activity.ok()) << activity.status();
+    ASSERT_EQ(activity->pain_reports.size(), 1u);
+    EXPECT_EQ(activity->pain_reports[0].ShortDebugString(),
+              expected.ShortDebugString());
+
+    v1::PainReport retry = expected;
+    retry.set_score(9);
+    absl::StatusOr<v1::PainReport> got =
+        store_->CreatePainReport(retry, request_id);
+    ASSERT_TRUE(got.ok()) << got.status();
+    EXPECT_EQ(got->ShortDebugString(), expected.ShortDebugString());
+  }
+
+  sqlite3* db_ = nullptr;
+};
+
+TEST_F(LeanRowsTest, ASessionsBodyLeavesOutWhatItsRowHoldsAndReadsBackWhole) {
+  const v1::Session session = Session("s1", 1'763'600'000, 123'000);
+  ASSERT_TRUE(store_->CreateSession(session, "r1").ok());
+
+  v1::Session body;
+  ASSERT_TRUE(body.ParseFromString(StoredBody("sessions", "session_id", "s1")));
+  EXPECT_EQ(body.name(), "");
+  EXPECT_EQ(body.local_date(), "");
+  EXPECT_EQ(body.program_revision(), "");
+  EXPECT_FALSE(body.has_perform_time());
+  EXPECT_EQ(body.exercises_size(), 1);
+  EXPECT_EQ(body.create_time().nanos(), 123'000);
+
+  ExpectSessionReadsAs(session, "s1", "r1");
+}
+
+TEST_F(LeanRowsTest, ACheckInsBodyLeavesOutItsNameAndDateAndReadsBackWhole) {
+  const v1::PainReport report = PainReport("c1");
+  ASSERT_TRUE(store_->CreatePainReport(report, "r1").ok());
+
+  v1::PainReport body;
+  ASSERT_TRUE(
+      body.ParseFromString(StoredBody("pain_reports", "pain_report_id", "c1")));
+  EXPECT_EQ(body.name(), "");
+  EXPECT_EQ(body.local_date(), "");
+  EXPECT_EQ(body.score(), 4);
+
+  ExpectPainReportReadsAs(report, "r1");
+}
+
+TEST_F(LeanRowsTest, ImportedHistoryIsStoredLeanToo) {
+  ImportedHistory history;
+  history.sessions.push_back(Session("h1", 1'763'600'000));
+  history.pain_reports.push_back(PainReport("c1"));
+  ASSERT_TRUE(store_->ImportHistory({"demo", "p1"}, history).ok());
+
+  v1::Session session;
+  ASSERT_TRUE(
+      session.ParseFromString(StoredBody("sessions", "session_id", "h1")));
+  EXPECT_EQ(session.name(), "");
+  EXPECT_FALSE(session.has_perform_time());
+  v1::PainReport report;
+  ASSERT_TRUE(report.ParseFromString(
+      StoredBody("pain_reports", "pain_report_id", "c1")));
+  EXPECT_EQ(report.name(), "");
+}
+
+TEST_F(LeanRowsTest, WhatTheColumnsCannotGiveBackExactlyStaysInTheBody) {
+  // A perform_time finer than the column's microseconds, another patient's
+  // program, and none at all (the column then holds 0, not the epoch).
+  const v1::Session fine = Session("s1", 1'763'600'000, 1'500);
+  const v1::Session elsewhere =
+      Session("s2", 1'763'600'000, 0, "clinics/demo/patients/p2/programs/g1@1");
+  v1::Session timeless = Session("s3", 0);
+  timeless.clear_perform_time();
+  ASSERT_TRUE(store_->CreateSession(fine, "r1").ok());
+  ASSERT_TRUE(store_->CreateSession(elsewhere, "r2").ok());
+  ASSERT_TRUE(store_->CreateSession(timeless, "r3").ok());
+
+  v1::Session body;
+  ASSERT_TRUE(body.ParseFromString(StoredBody("sessions", "session_id", "s1")));
+  EXPECT_EQ(body.perform_time().nanos(), 1'500);
+  ASSERT_TRUE(body.ParseFromString(StoredBody("sessions", "session_id", "s2")));
+  EXPECT_EQ(body.program_revision(), elsewhere.program_revision());
+
+  ExpectSessionReadsAs(fine, "s1", "r1");
+  ExpectSessionReadsAs(elsewhere, "s2", "r2");
+  ExpectSessionReadsAs(timeless, "s3", "r3");
+}
+
+TEST_F(LeanRowsTest, RowsStoredWithFullBodiesReadAsStored) {
+  const v1::Session session = Session("s1", 1'763'600'000, 7'000);
+  const v1::PainReport report = PainReport("c1");
+  ASSERT_TRUE(store_->CreateSession(session, "r1").ok());
+  ASSERT_TRUE(store_->CreatePainReport(report, "r2").ok());
+  StoreBody("sessions", "session_id", "s1", session.SerializeAsString());
+  StoreBody("pain_reports", "pain_report_id", "c1", report.SerializeAsString());
+
+  ExpectSessionReadsAs(session, "s1", "r1");
+  ExpectPainReportReadsAs(report, "r2");
+}
+
+}  // namespace
+}  // namespace glutecare
