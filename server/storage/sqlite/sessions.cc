@@ -52,12 +52,33 @@ bool PerformTimeInColumn(const v1::Session& session) {
          back.nanos() == session.perform_time().nanos();
 }
 
+// Every exercise's name starts with this: `exercises/{exercise}`.
+constexpr absl::string_view kExercisePrefix = "exercises/";
+
+// A lean body leaves out the session's name and the prefix of each
+// exercise's name together, so that a body without a name is one whose
+// exercises get their prefix back. A session whose name or exercises are
+// not of that form keeps both.
+bool NameAndPrefixesLeftOut(const v1::Session& session,
+                            const SessionName& name) {
+  if (session.name() != name.ToString()) return false;
+  for (const v1::PerformedExercise& exercise : session.exercises()) {
+    if (!absl::StartsWith(exercise.exercise(), kExercisePrefix)) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string LeanSessionBody(const v1::Session& session, const SessionName& name,
                             const ProgramName& revision) {
   v1::Session lean = session;
-  if (lean.name() == name.ToString()) lean.clear_name();
+  if (NameAndPrefixesLeftOut(lean, name)) {
+    lean.clear_name();
+    for (v1::PerformedExercise& exercise : *lean.mutable_exercises()) {
+      exercise.mutable_exercise()->erase(0, kExercisePrefix.size());
+    }
+  }
   // The local_date column is this field.
   lean.clear_local_date();
   // Read back from the program's id and the revision_id column, under the
@@ -86,6 +107,10 @@ absl::StatusOr<v1::Session> SessionAt(const Statement& stmt, int column,
     session.set_name(SessionName{patient.clinic, patient.patient,
                                  std::string(stmt.ColumnText(column + 1))}
                          .ToString());
+    for (v1::PerformedExercise& exercise : *session.mutable_exercises()) {
+      exercise.mutable_exercise()->insert(0, kExercisePrefix.data(),
+                                          kExercisePrefix.size());
+    }
   }
   const int64_t perform_time_us = stmt.ColumnInt64(column + 2);
   if (!session.has_perform_time() && perform_time_us != 0) {

@@ -64,8 +64,9 @@ inline absl::Status StaleEtag(absl::string_view resource,
 // Lean bodies. A stored session or check-in body leaves out what its row's
 // columns already hold: the name, local_date, and for a session the
 // program_revision and perform_time where the columns give them back
-// exactly. Reading puts back only what a body lacks, so rows stored with
-// full bodies read as they were stored. Defined in sessions.cc.
+// exactly, and with its name the `exercises/` that starts each exercise's
+// name. Reading puts back only what a body lacks, so rows stored with full
+// bodies read as they were stored. Defined in sessions.cc.
 
 // The body to store for `session`, named `name` and following `revision`.
 std::string LeanSessionBody(const v1::Session& session, const SessionName& name,

@@ -175,7 +175,8 @@ TEST_F(LeanRowsTest, ASessionsBodyLeavesOutWhatItsRowHoldsAndReadsBackWhole) {
   EXPECT_EQ(body.local_date(), "");
   EXPECT_EQ(body.program_revision(), "");
   EXPECT_FALSE(body.has_perform_time());
-  EXPECT_EQ(body.exercises_size(), 1);
+  ASSERT_EQ(body.exercises_size(), 1);
+  EXPECT_EQ(body.exercises(0).exercise(), "glute-bridge");
   EXPECT_EQ(body.create_time().nanos(), 123'000);
 
   ExpectSessionReadsAs(session, "s1", "r1");
@@ -220,9 +221,14 @@ TEST_F(LeanRowsTest, WhatTheColumnsCannotGiveBackExactlyStaysInTheBody) {
       Session("s2", 1'763'600'000, 0, "clinics/demo/patients/p2/programs/g1@1");
   v1::Session timeless = Session("s3", 0);
   timeless.clear_perform_time();
+  // An exercise not named `exercises/...`: the body keeps the session's
+  // name, which marks its exercises as stored whole.
+  v1::Session unprefixed = Session("s4", 1'763'600'000);
+  unprefixed.add_exercises()->set_exercise("glute-bridge");
   ASSERT_TRUE(store_->CreateSession(fine, "r1").ok());
   ASSERT_TRUE(store_->CreateSession(elsewhere, "r2").ok());
   ASSERT_TRUE(store_->CreateSession(timeless, "r3").ok());
+  ASSERT_TRUE(store_->CreateSession(unprefixed, "r4").ok());
 
   v1::Session body;
   ASSERT_TRUE(body.ParseFromString(StoredBody("sessions", "session_id", "s1")));
@@ -233,6 +239,7 @@ TEST_F(LeanRowsTest, WhatTheColumnsCannotGiveBackExactlyStaysInTheBody) {
   ExpectSessionReadsAs(fine, "s1", "r1");
   ExpectSessionReadsAs(elsewhere, "s2", "r2");
   ExpectSessionReadsAs(timeless, "s3", "r3");
+  ExpectSessionReadsAs(unprefixed, "s4", "r4");
 }
 
 TEST_F(LeanRowsTest, RowsStoredWithFullBodiesReadAsStored) {
