@@ -81,7 +81,7 @@ absl::StatusOr<PatientActivity> SqliteStore::GetPatientActivity(
         db.Prepare("SELECT " GLUTECARE_PAIN_REPORT_COLUMNS
                    " FROM pain_reports WHERE patient_pk = ?1 "
                    "AND local_date BETWEEN ?2 AND ?3 "
-                   "ORDER BY local_date, pk"));
+                   "ORDER BY local_date, seq"));
     reports.BindInt64(1, row.pk).BindText(2, query.from).BindText(3, query.to);
     GLUTECARE_RETURN_IF_ERROR(AppendRows<v1::PainReport>(
         reports,

@@ -24,7 +24,7 @@ static_assert(v1::SUGGESTION_STATE_OPEN == 1,
 //
 // Every resource is stored as its serialized v1 proto in `body`; the columns
 // beside it are the keys that queries, uniqueness and foreign keys need.
-constexpr std::array<absl::string_view, 8> kMigrations = {
+constexpr std::array<absl::string_view, 9> kMigrations = {
     R"sql(
 CREATE TABLE clinics (
   pk INTEGER PRIMARY KEY,
@@ -284,6 +284,34 @@ CREATE INDEX outcome_responses_by_date
 DROP INDEX outcome_responses_by_assignment;
 CREATE INDEX outcome_responses_by_assignment
   ON outcome_responses (assignment_pk);
+)sql",
+    // 9: check-ins in one b-tree ordered as they are read, by patient and
+    // day, instead of a rowid table and a date index beside it. Rows moved
+    // over keep their pk as their seq, which keeps their order and the page
+    // tokens that name them.
+    R"sql(
+CREATE TABLE pain_reports_by_day (
+  patient_pk INTEGER NOT NULL REFERENCES patients (pk),
+  -- YYYY-MM-DD in the patient's time zone.
+  local_date TEXT NOT NULL,
+  -- Orders a patient's check-ins of one day: each new one is one more than
+  -- the day's last.
+  seq INTEGER NOT NULL,
+  pain_report_id TEXT NOT NULL,
+  -- The client's idempotency key, NULL when none was sent.
+  request_id TEXT,
+  body BLOB NOT NULL,
+  PRIMARY KEY (patient_pk, local_date, seq),
+  UNIQUE (patient_pk, pain_report_id)
+) STRICT, WITHOUT ROWID;
+INSERT INTO pain_reports_by_day
+  (patient_pk, local_date, seq, pain_report_id, request_id, body)
+  SELECT patient_pk, local_date, pk, pain_report_id, request_id, body
+  FROM pain_reports;
+DROP TABLE pain_reports;
+ALTER TABLE pain_reports_by_day RENAME TO pain_reports;
+CREATE UNIQUE INDEX pain_reports_by_request
+  ON pain_reports (patient_pk, request_id) WHERE request_id IS NOT NULL;
 )sql",
 };
 

@@ -206,8 +206,10 @@ absl::Status SqliteStore::InsertPainReport(Connection& db, int64_t patient_pk,
                                            const v1::PainReport& report) {
   GLUTECARE_ASSIGN_OR_RETURN(
       Statement stmt,
-      db.Prepare("INSERT INTO pain_reports (patient_pk, pain_report_id, "
-                 "request_id, local_date, body) VALUES (?1, ?2, ?3, ?4, ?5)"));
+      db.Prepare("INSERT INTO pain_reports (patient_pk, local_date, seq, "
+                 "pain_report_id, request_id, body) VALUES (?1, ?4, "
+                 "(SELECT coalesce(max(seq), 0) + 1 FROM pain_reports "
+                 "WHERE patient_pk = ?1 AND local_date = ?4), ?2, ?3, ?5)"));
   stmt.BindInt64(1, patient_pk)
       .BindText(2, name.pain_report)
       .BindTextOrNull(3, request_id)
@@ -279,11 +281,11 @@ absl::StatusOr<Page<v1::PainReport>> SqliteStore::ListPainReports(
     const PatientName& patient, const PageRequest& page) {
   return ListOfPatient<v1::PainReport>(
       patient,
-      "SELECT local_date, pk, " GLUTECARE_PAIN_REPORT_COLUMNS
+      "SELECT local_date, seq, " GLUTECARE_PAIN_REPORT_COLUMNS
       " FROM pain_reports "
       "WHERE patient_pk = ?1 AND (?2 IS NULL OR "
-      "(local_date, pk) < (?2, ?3)) "
-      "ORDER BY local_date DESC, pk DESC LIMIT ?4",
+      "(local_date, seq) < (?2, ?3)) "
+      "ORDER BY local_date DESC, seq DESC LIMIT ?4",
       "pain_reports", page,
       [&](const Statement& stmt) { return PainReportAt(stmt, 2, patient); });
 }

@@ -1,10 +1,11 @@
 // How the SQLite store lays out sessions and check-ins: bodies without what
-// the row's columns hold, read back whole, and rows stored before with full
-// bodies still read as they were.
+// the row's columns hold, read back whole; check-ins clustered by patient
+// and day; and rows stored before either change still read as they were.
 #include <sqlite3.h>
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "gtest/gtest.h"
 #include "server/storage/sqlite/sqlite_store.h"
@@ -45,6 +46,18 @@ v1::PainReport PainReport(const std::string& id) {
   report.set_area(v1::PAIN_AREA_HIP);
   report.set_score(4);
   return report;
+}
+
+// `read` holds a record named as `expected`, equal to it.
+template <typename Message>
+void ExpectAmong(const std::vector<Message>& read, const Message& expected) {
+  int found = 0;
+  for (const Message& message : read) {
+    if (message.name() != expected.name()) continue;
+    ++found;
+    EXPECT_EQ(message.ShortDebugString(), expected.ShortDebugString());
+  }
+  EXPECT_EQ(found, 1) << expected.name();
 }
 
 class LeanRowsTest : public testing::StoredClinicTest {
@@ -112,24 +125,12 @@ class LeanRowsTest : public testing::StoredClinicTest {
     absl::StatusOr<Page<v1::Session>> page =
         store_->ListSessions({"demo", "p1"}, {.page_size = 100});
     ASSERT_TRUE(page.ok()) << page.status();
-    bool listed = false;
-    for (const v1::Session& session : page->items) {
-      if (session.name() != expected.name()) continue;
-      listed = true;
-      EXPECT_EQ(session.ShortDebugString(), expected.ShortDebugString());
-    }
-    EXPECT_TRUE(listed) << expected.name();
+    ExpectAmong(page->items, expected);
 
     absl::StatusOr<PatientActivity> activity = store_->GetPatientActivity(
         {"demo", "p1"}, {.from = "2026-11-01", .to = "2026-11-30"});
     ASSERT_TRUE(activity.ok()) << activity.status();
-    listed = false;
-    for (const v1::Session& session : activity->sessions) {
-      if (session.name() != expected.name()) continue;
-      listed = true;
-      EXPECT_EQ(session.ShortDebugString(), expected.ShortDebugString());
-    }
-    EXPECT_TRUE(listed) << expected.name();
+    ExpectAmong(activity->sessions, expected);
 
     // A retry under the same request_id answers with the stored session.
     v1::Session retry = expected;
@@ -139,20 +140,22 @@ class LeanRowsTest : public testing::StoredClinicTest {
     EXPECT_EQ(got->ShortDebugString(), expected.ShortDebugString());
   }
 
+  // Every way a check-in is read back, each compared with `expected`, one
+  // of the patient's `stored` check-ins.
   void ExpectPainReportReadsAs(const v1::PainReport& expected,
-                               const std::string& request_id) {
+                               const std::string& request_id,
+                               size_t stored = 1) {
     absl::StatusOr<Page<v1::PainReport>> page =
         store_->ListPainReports({"demo", "p1"}, {.page_size = 100});
     ASSERT_TRUE(page.ok()) << page.status();
-    ASSERT_EQ(page->items.size(), 1u);
-    EXPECT_EQ(page->items[0].ShortDebugString(), expected.ShortDebugString());
+    ASSERT_EQ(page->items.size(), stored);
+    ExpectAmong(page->items, expected);
 
     absl::StatusOr<PatientActivity> activity = store_->GetPatientActivity(
         {"demo", "p1"}, {.from = "2026-11-01", .to = "2026-11-30"});
     ASSERT_TRUE(activity.ok()) << activity.status();
-    ASSERT_EQ(activity->pain_reports.size(), 1u);
-    EXPECT_EQ(activity->pain_reports[0].ShortDebugString(),
-              expected.ShortDebugString());
+    ASSERT_EQ(activity->pain_reports.size(), stored);
+    ExpectAmong(activity->pain_reports, expected);
 
     v1::PainReport retry = expected;
     retry.set_score(9);
@@ -252,6 +255,120 @@ TEST_F(LeanRowsTest, RowsStoredWithFullBodiesReadAsStored) {
 
   ExpectSessionReadsAs(session, "s1", "r1");
   ExpectPainReportReadsAs(report, "r2");
+}
+
+// The newest first, as ListPainReports pages them, one per page.
+std::vector<std::string> ListedCheckIns(Store& store) {
+  std::vector<std::string> ids;
+  PageRequest page{.page_size = 1};
+  for (int pages = 0; pages < 100; ++pages) {
+    absl::StatusOr<Page<v1::PainReport>> listed =
+        store.ListPainReports({"demo", "p1"}, page);
+    EXPECT_TRUE(listed.ok()) << listed.status();
+    if (!listed.ok()) break;
+    for (const v1::PainReport& report : listed->items) {
+      ids.push_back(report.name().substr(report.name().rfind('/') + 1));
+    }
+    if (listed->next_page_token.empty()) break;
+    page.page_token = listed->next_page_token;
+  }
+  return ids;
+}
+
+TEST_F(LeanRowsTest, CheckInsAreOneBTreeByPatientAndDay) {
+  // The table is its own date index: no rowid, and besides the primary key
+  // only the indexes that uniqueness needs.
+  sqlite3_stmt* stmt = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db_,
+                               "SELECT wr FROM pragma_table_list "
+                               "WHERE name = 'pain_reports'",
+                               -1, &stmt, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(stmt, 0), 1) << "not WITHOUT ROWID";
+  sqlite3_finalize(stmt);
+  ASSERT_EQ(sqlite3_prepare_v2(db_,
+                               "SELECT name FROM pragma_index_list"
+                               "('pain_reports') WHERE \"unique\" = 0",
+                               -1, &stmt, nullptr),
+            SQLITE_OK);
+  while (sqlite3_step(stmt) == SQLITE_ROW) {
+    ADD_FAILURE() << "an index of pain_reports not enforcing uniqueness: "
+                  << sqlite3_column_text(stmt, 0);
+  }
+  sqlite3_finalize(stmt);
+
+  // Within a day, the later check-in first.
+  for (const char* id : {"a", "b", "c"}) {
+    ASSERT_TRUE(store_->CreatePainReport(PainReport(id), "").ok());
+  }
+  v1::PainReport earlier = PainReport("d");
+  earlier.set_local_date("2026-11-19");
+  ASSERT_TRUE(store_->CreatePainReport(earlier, "").ok());
+  EXPECT_EQ(ListedCheckIns(*store_),
+            (std::vector<std::string>{"c", "b", "a", "d"}));
+}
+
+TEST_F(LeanRowsTest, CheckInsStoredInTheRowidLayoutMoveOverInOrder) {
+  // A database of schema 8, its check-ins in their own rowid table (pk in
+  // the order stored) and with full bodies: the table as migrations 1 and 8
+  // made it, copied here because a shipped migration never changes.
+  store_.reset();
+  ASSERT_EQ(sqlite3_exec(db_, R"sql(
+DROP TABLE pain_reports;
+CREATE TABLE pain_reports (
+  pk INTEGER PRIMARY KEY,
+  patient_pk INTEGER NOT NULL REFERENCES patients (pk),
+  pain_report_id TEXT NOT NULL,
+  request_id TEXT,
+  local_date TEXT NOT NULL,
+  body BLOB NOT NULL,
+  UNIQUE (patient_pk, pain_report_id)
+) STRICT;
+CREATE UNIQUE INDEX pain_reports_by_request
+  ON pain_reports (patient_pk, request_id) WHERE request_id IS NOT NULL;
+CREATE INDEX pain_reports_by_date ON pain_reports (patient_pk, local_date);
+PRAGMA user_version = 8;
+)sql",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK)
+      << sqlite3_errmsg(db_);
+  v1::PainReport earlier = PainReport("d");
+  earlier.set_local_date("2026-11-19");
+  const v1::PainReport stored[] = {PainReport("a"), PainReport("b"), earlier};
+  for (int i = 0; i < 3; ++i) {
+    sqlite3_stmt* insert = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(
+                  db_,
+                  "INSERT INTO pain_reports (pk, patient_pk, pain_report_id, "
+                  "request_id, local_date, body) VALUES (?1, (SELECT pk FROM "
+                  "patients WHERE patient_id = 'p1'), ?2, ?3, ?4, ?5)",
+                  -1, &insert, nullptr),
+              SQLITE_OK);
+    const std::string id = stored[i].name().substr(stored[i].name().size() - 1);
+    const std::string request_id = "r" + id;
+    const std::string body = stored[i].SerializeAsString();
+    sqlite3_bind_int64(insert, 1, 10 + i);
+    sqlite3_bind_text(insert, 2, id.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(insert, 3, request_id.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(insert, 4, stored[i].local_date().c_str(), -1,
+                      SQLITE_TRANSIENT);
+    sqlite3_bind_blob(insert, 5, body.data(), static_cast<int>(body.size()),
+                      SQLITE_TRANSIENT);
+    EXPECT_EQ(sqlite3_step(insert), SQLITE_DONE) << sqlite3_errmsg(db_);
+    sqlite3_finalize(insert);
+  }
+
+  absl::StatusOr<std::unique_ptr<Store>> reopened =
+      OpenSqliteStore({.path = dir_.File("glutecare.db")});
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  store_ = *std::move(reopened);
+  // Read as stored, retried by request_id, and a new one of the same day
+  // sorts after those that moved over.
+  ExpectPainReportReadsAs(stored[1], "rb", 3);
+  ASSERT_TRUE(store_->CreatePainReport(PainReport("c"), "").ok());
+  EXPECT_EQ(ListedCheckIns(*store_),
+            (std::vector<std::string>{"c", "b", "a", "d"}));
 }
 
 }  // namespace

@@ -99,6 +99,7 @@ class QueryPlanTest : public ::testing::Test {
         OpenSqliteStore({.path = dir_.File("glutecare.db")});
     EXPECT_TRUE(opened.ok()) << opened.status();
     if (!opened.ok()) return {};
+    StatementLog::Get().Take();  // the migrations', which ran once
     Store& store = **opened;
     const ClinicName clinic{"demo"};
     const TherapistName therapist{"demo", "t1"};
