@@ -3,7 +3,8 @@
 // through sqlite3_auto_extension) and planned with EXPLAIN QUERY PLAN. No
 // patient-scoped table is read by a full scan, and every index is either a
 // uniqueness constraint or used by at least one of those plans, so each
-// index the schema keeps is paid for.
+// index the schema keeps is paid for. GLUTECARE_PRINT_PLANS=1 prints every
+// statement with its plan.
 #include <sqlite3.h>
 
 #include <cstdlib>
