@@ -76,24 +76,32 @@ absl::StatusOr<Page<Message>> RunListQuery(
   return result;
 }
 
-// Appends the parsed body in column 0 of every remaining row to `out`.
-template <typename Message>
-absl::Status AppendBodies(Statement& stmt, std::vector<Message>* out) {
-  while (true) {
-    GLUTECARE_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
-    if (!has_row) return absl::OkStatus();
-    GLUTECARE_ASSIGN_OR_RETURN(Message message,
-                               ParseBody<Message>(stmt.ColumnBlob(0)));
-    out->push_back(std::move(message));
-  }
-}
-
 // Parses the body in `column` of the current row.
 template <typename Message>
 auto BodyAt(int column) {
   return [column](const Statement& stmt) -> absl::StatusOr<Message> {
     return ParseBody<Message>(stmt.ColumnBlob(column));
   };
+}
+
+// Appends every remaining row, read by `parse_row`, to `out`.
+template <typename Message>
+absl::Status AppendRows(
+    Statement& stmt,
+    absl::FunctionRef<absl::StatusOr<Message>(const Statement&)> parse_row,
+    std::vector<Message>* out) {
+  while (true) {
+    GLUTECARE_ASSIGN_OR_RETURN(bool has_row, stmt.Step());
+    if (!has_row) return absl::OkStatus();
+    GLUTECARE_ASSIGN_OR_RETURN(Message message, parse_row(stmt));
+    out->push_back(std::move(message));
+  }
+}
+
+// Appends the parsed body in column 0 of every remaining row to `out`.
+template <typename Message>
+absl::Status AppendBodies(Statement& stmt, std::vector<Message>* out) {
+  return AppendRows<Message>(stmt, BodyAt<Message>(0), out);
 }
 
 }  // namespace glutecare::sqlite_store_internal

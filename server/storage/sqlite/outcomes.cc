@@ -137,14 +137,13 @@ absl::StatusOr<v1::OutcomeResponse> SqliteStore::CreateOutcomeResponse(
         GLUTECARE_ASSIGN_OR_RETURN(PatientRow patient,
                                    FindPatient(db, name.parent()));
         GLUTECARE_ASSIGN_OR_RETURN(
-            std::optional<std::string> earlier,
-            FindByRequestId(db,
-                            "SELECT body FROM outcome_responses "
-                            "WHERE patient_pk = ?1 AND request_id = ?2",
-                            patient.pk, request_id));
-        if (earlier.has_value()) {
-          return ParseBody<v1::OutcomeResponse>(*earlier);
-        }
+            std::optional<v1::OutcomeResponse> earlier,
+            FindByRequestId<v1::OutcomeResponse>(
+                db,
+                "SELECT body FROM outcome_responses "
+                "WHERE patient_pk = ?1 AND request_id = ?2",
+                patient.pk, request_id, BodyAt<v1::OutcomeResponse>(0)));
+        if (earlier.has_value()) return *std::move(earlier);
         GLUTECARE_ASSIGN_OR_RETURN(auto row,
                                    FindOutcomeAssignment(db, assignment_name));
         auto& [assignment_pk, assignment] = row;

@@ -39,11 +39,16 @@ absl::StatusOr<PatientActivity> SqliteStore::GetPatientActivity(
 
     GLUTECARE_ASSIGN_OR_RETURN(
         Statement sessions,
-        db.Prepare("SELECT body FROM sessions WHERE patient_pk = ?1 "
-                   "AND local_date BETWEEN ?2 AND ?3 "
-                   "ORDER BY local_date, perform_time_us"));
+        db.Prepare("SELECT " GLUTECARE_SESSION_COLUMNS " FROM sessions s "
+                   "JOIN programs g ON g.pk = s.program_pk "
+                   "WHERE s.patient_pk = ?1 "
+                   "AND s.local_date BETWEEN ?2 AND ?3 "
+                   "ORDER BY s.local_date, s.perform_time_us"));
     sessions.BindInt64(1, row.pk).BindText(2, query.from).BindText(3, query.to);
-    GLUTECARE_RETURN_IF_ERROR(AppendBodies(sessions, &activity.sessions));
+    GLUTECARE_RETURN_IF_ERROR(AppendRows<v1::Session>(
+        sessions,
+        [&](const Statement& stmt) { return SessionAt(stmt, 0, patient); },
+        &activity.sessions));
 
     if (!query.history_from.empty()) {
       GLUTECARE_ASSIGN_OR_RETURN(Statement dates,
@@ -73,11 +78,15 @@ absl::StatusOr<PatientActivity> SqliteStore::GetPatientActivity(
 
     GLUTECARE_ASSIGN_OR_RETURN(
         Statement reports,
-        db.Prepare("SELECT body FROM pain_reports WHERE patient_pk = ?1 "
+        db.Prepare("SELECT " GLUTECARE_PAIN_REPORT_COLUMNS
+                   " FROM pain_reports WHERE patient_pk = ?1 "
                    "AND local_date BETWEEN ?2 AND ?3 "
-                   "ORDER BY local_date, pk"));
+                   "ORDER BY local_date, seq"));
     reports.BindInt64(1, row.pk).BindText(2, query.from).BindText(3, query.to);
-    GLUTECARE_RETURN_IF_ERROR(AppendBodies(reports, &activity.pain_reports));
+    GLUTECARE_RETURN_IF_ERROR(AppendRows<v1::PainReport>(
+        reports,
+        [&](const Statement& stmt) { return PainReportAt(stmt, 0, patient); },
+        &activity.pain_reports));
 
     if (query.outcome_responses) {
       GLUTECARE_ASSIGN_OR_RETURN(

@@ -26,14 +26,13 @@ absl::StatusOr<v1::ManagementTimeEntry> SqliteStore::CreateManagementTimeEntry(
       [&](Connection& db) -> absl::StatusOr<v1::ManagementTimeEntry> {
         GLUTECARE_ASSIGN_OR_RETURN(PatientRow row, FindPatient(db, patient));
         GLUTECARE_ASSIGN_OR_RETURN(
-            std::optional<std::string> earlier,
-            FindByRequestId(db,
-                            "SELECT body FROM management_time "
-                            "WHERE patient_pk = ?1 AND request_id = ?2",
-                            row.pk, request_id));
-        if (earlier.has_value()) {
-          return ParseBody<v1::ManagementTimeEntry>(*earlier);
-        }
+            std::optional<v1::ManagementTimeEntry> earlier,
+            FindByRequestId<v1::ManagementTimeEntry>(
+                db,
+                "SELECT body FROM management_time "
+                "WHERE patient_pk = ?1 AND request_id = ?2",
+                row.pk, request_id, BodyAt<v1::ManagementTimeEntry>(0)));
+        if (earlier.has_value()) return *std::move(earlier);
         GLUTECARE_ASSIGN_OR_RETURN(
             Statement stmt,
             db.Prepare("INSERT INTO management_time (patient_pk, entry_id, "

@@ -27,7 +27,124 @@ absl::StatusOr<SessionKeys> KeysOf(const v1::Session& session) {
   return SessionKeys{std::move(name), std::move(revision)};
 }
 
+// The instant `micros` microseconds after the Unix epoch; UnixMicros undone.
+google::protobuf::Timestamp FromUnixMicros(int64_t micros) {
+  int64_t seconds = micros / 1'000'000;
+  int64_t rest = micros % 1'000'000;
+  if (rest < 0) {
+    rest += 1'000'000;
+    --seconds;
+  }
+  google::protobuf::Timestamp time;
+  time.set_seconds(seconds);
+  time.set_nanos(static_cast<int32_t>(rest * 1000));
+  return time;
+}
+
+// True when the perform_time_us column gives `session`'s perform_time back
+// exactly. A session without one has perform_time_us 0, which therefore
+// never stands for a perform_time left out of the body.
+bool PerformTimeInColumn(const v1::Session& session) {
+  if (!session.has_perform_time()) return false;
+  const int64_t micros = UnixMicros(session.perform_time());
+  const google::protobuf::Timestamp back = FromUnixMicros(micros);
+  return micros != 0 && back.seconds() == session.perform_time().seconds() &&
+         back.nanos() == session.perform_time().nanos();
+}
+
+// Every exercise's name starts with this: `exercises/{exercise}`.
+constexpr absl::string_view kExercisePrefix = "exercises/";
+
+// A lean body leaves out the session's name and the prefix of each
+// exercise's name together, so that a body without a name is one whose
+// exercises get their prefix back. A session whose name or exercises are
+// not of that form keeps both.
+bool NameAndPrefixesLeftOut(const v1::Session& session,
+                            const SessionName& name) {
+  if (session.name() != name.ToString()) return false;
+  for (const v1::PerformedExercise& exercise : session.exercises()) {
+    if (!absl::StartsWith(exercise.exercise(), kExercisePrefix)) return false;
+  }
+  return true;
+}
+
 }  // namespace
+
+std::string LeanSessionBody(const v1::Session& session, const SessionName& name,
+                            const ProgramName& revision) {
+  v1::Session lean = session;
+  if (NameAndPrefixesLeftOut(lean, name)) {
+    lean.clear_name();
+    for (v1::PerformedExercise& exercise : *lean.mutable_exercises()) {
+      exercise.mutable_exercise()->erase(0, kExercisePrefix.size());
+    }
+  }
+  // The local_date column is this field.
+  lean.clear_local_date();
+  // Read back from the program's id and the revision_id column, under the
+  // session's own patient.
+  if (revision.parent() == name.parent() &&
+      lean.program_revision() == revision.ToRevisionString()) {
+    lean.clear_program_revision();
+  }
+  if (PerformTimeInColumn(lean)) lean.clear_perform_time();
+  return lean.SerializeAsString();
+}
+
+std::string LeanPainReportBody(const v1::PainReport& report,
+                               const PainReportName& name) {
+  v1::PainReport lean = report;
+  if (lean.name() == name.ToString()) lean.clear_name();
+  lean.clear_local_date();
+  return lean.SerializeAsString();
+}
+
+absl::StatusOr<v1::Session> SessionAt(const Statement& stmt, int column,
+                                      const PatientName& patient) {
+  GLUTECARE_ASSIGN_OR_RETURN(v1::Session session,
+                             ParseBody<v1::Session>(stmt.ColumnBlob(column)));
+  if (session.name().empty()) {
+    session.set_name(SessionName{patient.clinic, patient.patient,
+                                 std::string(stmt.ColumnText(column + 1))}
+                         .ToString());
+    for (v1::PerformedExercise& exercise : *session.mutable_exercises()) {
+      exercise.mutable_exercise()->insert(0, kExercisePrefix.data(),
+                                          kExercisePrefix.size());
+    }
+  }
+  const int64_t perform_time_us = stmt.ColumnInt64(column + 2);
+  if (!session.has_perform_time() && perform_time_us != 0) {
+    *session.mutable_perform_time() = FromUnixMicros(perform_time_us);
+  }
+  if (session.local_date().empty()) {
+    session.set_local_date(std::string(stmt.ColumnText(column + 3)));
+  }
+  if (session.program_revision().empty()) {
+    session.set_program_revision(
+        ProgramName{.clinic = patient.clinic,
+                    .patient = patient.patient,
+                    .program = std::string(stmt.ColumnText(column + 4)),
+                    .revision_id = stmt.ColumnInt64(column + 5)}
+            .ToRevisionString());
+  }
+  return session;
+}
+
+absl::StatusOr<v1::PainReport> PainReportAt(const Statement& stmt, int column,
+                                            const PatientName& patient) {
+  GLUTECARE_ASSIGN_OR_RETURN(
+      v1::PainReport report,
+      ParseBody<v1::PainReport>(stmt.ColumnBlob(column)));
+  if (report.name().empty()) {
+    report.set_name(PainReportName{patient.clinic, patient.patient,
+                                   std::string(stmt.ColumnText(column + 1))}
+                        .ToString());
+  }
+  if (report.local_date().empty()) {
+    report.set_local_date(std::string(stmt.ColumnText(column + 2)));
+  }
+  return report;
+}
 
 absl::StatusOr<v1::Session> SqliteStore::CreateSession(
     const v1::Session& session, absl::string_view request_id) {
@@ -38,12 +155,16 @@ absl::StatusOr<v1::Session> SqliteStore::CreateSession(
     GLUTECARE_ASSIGN_OR_RETURN(PatientRow patient,
                                FindPatient(db, name.parent()));
     GLUTECARE_ASSIGN_OR_RETURN(
-        std::optional<std::string> earlier,
-        FindByRequestId(db,
-                        "SELECT body FROM sessions "
-                        "WHERE patient_pk = ?1 AND request_id = ?2",
-                        patient.pk, request_id));
-    if (earlier.has_value()) return ParseBody<v1::Session>(*earlier);
+        std::optional<v1::Session> earlier,
+        FindByRequestId<v1::Session>(
+            db,
+            "SELECT " GLUTECARE_SESSION_COLUMNS " FROM sessions s "
+            "JOIN programs g ON g.pk = s.program_pk "
+            "WHERE s.patient_pk = ?1 AND s.request_id = ?2",
+            patient.pk, request_id, [&](const Statement& stmt) {
+              return SessionAt(stmt, 0, name.parent());
+            }));
+    if (earlier.has_value()) return *std::move(earlier);
 
     GLUTECARE_ASSIGN_OR_RETURN(ProgramRow program, FindProgram(db, revision));
     if (revision.revision_id < 1 ||
@@ -52,8 +173,7 @@ absl::StatusOr<v1::Session> SqliteStore::CreateSession(
           revision.ToString(), " has no revision ", revision.revision_id));
     }
     GLUTECARE_RETURN_IF_ERROR(InsertSession(db, patient.pk, name, request_id,
-                                            program.pk, revision.revision_id,
-                                            session));
+                                            program.pk, revision, session));
     return session;
   });
 }
@@ -61,7 +181,8 @@ absl::StatusOr<v1::Session> SqliteStore::CreateSession(
 absl::Status SqliteStore::InsertSession(Connection& db, int64_t patient_pk,
                                         const SessionName& name,
                                         absl::string_view request_id,
-                                        int64_t program_pk, int64_t revision_id,
+                                        int64_t program_pk,
+                                        const ProgramName& revision,
                                         const v1::Session& session) {
   GLUTECARE_ASSIGN_OR_RETURN(
       Statement stmt,
@@ -74,8 +195,8 @@ absl::Status SqliteStore::InsertSession(Connection& db, int64_t patient_pk,
       .BindInt64(4, UnixMicros(session.perform_time()))
       .BindText(5, session.local_date())
       .BindInt64(6, program_pk)
-      .BindInt64(7, revision_id)
-      .BindBlob(8, session.SerializeAsString());
+      .BindInt64(7, revision.revision_id)
+      .BindBlob(8, LeanSessionBody(session, name, revision));
   return stmt.Run();
 }
 
@@ -85,13 +206,15 @@ absl::Status SqliteStore::InsertPainReport(Connection& db, int64_t patient_pk,
                                            const v1::PainReport& report) {
   GLUTECARE_ASSIGN_OR_RETURN(
       Statement stmt,
-      db.Prepare("INSERT INTO pain_reports (patient_pk, pain_report_id, "
-                 "request_id, local_date, body) VALUES (?1, ?2, ?3, ?4, ?5)"));
+      db.Prepare("INSERT INTO pain_reports (patient_pk, local_date, seq, "
+                 "pain_report_id, request_id, body) VALUES (?1, ?4, "
+                 "(SELECT coalesce(max(seq), 0) + 1 FROM pain_reports "
+                 "WHERE patient_pk = ?1 AND local_date = ?4), ?2, ?3, ?5)"));
   stmt.BindInt64(1, patient_pk)
       .BindText(2, name.pain_report)
       .BindTextOrNull(3, request_id)
       .BindText(4, report.local_date())
-      .BindBlob(5, report.SerializeAsString());
+      .BindBlob(5, LeanPainReportBody(report, name));
   return stmt.Run();
 }
 
@@ -99,9 +222,10 @@ absl::StatusOr<v1::Session> SqliteStore::GetSession(const SessionName& name) {
   return Read<v1::Session>([&](Connection& db) -> absl::StatusOr<v1::Session> {
     GLUTECARE_ASSIGN_OR_RETURN(
         Statement stmt,
-        db.Prepare("SELECT s.body FROM sessions s "
+        db.Prepare("SELECT " GLUTECARE_SESSION_COLUMNS " FROM sessions s "
                    "JOIN patients p ON p.pk = s.patient_pk "
                    "JOIN clinics c ON c.pk = p.clinic_pk "
+                   "JOIN programs g ON g.pk = s.program_pk "
                    "WHERE c.clinic_id = ?1 AND p.patient_id = ?2 "
                    "AND s.session_id = ?3"));
     stmt.BindText(1, name.clinic)
@@ -111,7 +235,7 @@ absl::StatusOr<v1::Session> SqliteStore::GetSession(const SessionName& name) {
     if (!found) {
       return absl::NotFoundError(absl::StrCat(name.ToString(), " not found"));
     }
-    return ParseBody<v1::Session>(stmt.ColumnBlob(0));
+    return SessionAt(stmt, 0, name.parent());
   });
 }
 
@@ -119,11 +243,13 @@ absl::StatusOr<Page<v1::Session>> SqliteStore::ListSessions(
     const PatientName& patient, const PageRequest& page) {
   return ListOfPatient<v1::Session>(
       patient,
-      "SELECT perform_time_us, pk, body FROM sessions "
-      "WHERE patient_pk = ?1 AND (?2 IS NULL OR "
-      "(perform_time_us, pk) < (?2, ?3)) "
-      "ORDER BY perform_time_us DESC, pk DESC LIMIT ?4",
-      "sessions", page);
+      "SELECT s.perform_time_us, s.pk, " GLUTECARE_SESSION_COLUMNS
+      " FROM sessions s JOIN programs g ON g.pk = s.program_pk "
+      "WHERE s.patient_pk = ?1 AND (?2 IS NULL OR "
+      "(s.perform_time_us, s.pk) < (?2, ?3)) "
+      "ORDER BY s.perform_time_us DESC, s.pk DESC LIMIT ?4",
+      "sessions", page,
+      [&](const Statement& stmt) { return SessionAt(stmt, 2, patient); });
 }
 
 absl::StatusOr<v1::PainReport> SqliteStore::CreatePainReport(
@@ -136,12 +262,15 @@ absl::StatusOr<v1::PainReport> SqliteStore::CreatePainReport(
         GLUTECARE_ASSIGN_OR_RETURN(PatientRow patient,
                                    FindPatient(db, name.parent()));
         GLUTECARE_ASSIGN_OR_RETURN(
-            std::optional<std::string> earlier,
-            FindByRequestId(db,
-                            "SELECT body FROM pain_reports "
-                            "WHERE patient_pk = ?1 AND request_id = ?2",
-                            patient.pk, request_id));
-        if (earlier.has_value()) return ParseBody<v1::PainReport>(*earlier);
+            std::optional<v1::PainReport> earlier,
+            FindByRequestId<v1::PainReport>(
+                db,
+                "SELECT " GLUTECARE_PAIN_REPORT_COLUMNS " FROM pain_reports "
+                "WHERE patient_pk = ?1 AND request_id = ?2",
+                patient.pk, request_id, [&](const Statement& stmt) {
+                  return PainReportAt(stmt, 0, name.parent());
+                }));
+        if (earlier.has_value()) return *std::move(earlier);
         GLUTECARE_RETURN_IF_ERROR(
             InsertPainReport(db, patient.pk, name, request_id, report));
         return report;
@@ -152,11 +281,13 @@ absl::StatusOr<Page<v1::PainReport>> SqliteStore::ListPainReports(
     const PatientName& patient, const PageRequest& page) {
   return ListOfPatient<v1::PainReport>(
       patient,
-      "SELECT local_date, pk, body FROM pain_reports "
+      "SELECT local_date, seq, " GLUTECARE_PAIN_REPORT_COLUMNS
+      " FROM pain_reports "
       "WHERE patient_pk = ?1 AND (?2 IS NULL OR "
-      "(local_date, pk) < (?2, ?3)) "
-      "ORDER BY local_date DESC, pk DESC LIMIT ?4",
-      "pain_reports", page);
+      "(local_date, seq) < (?2, ?3)) "
+      "ORDER BY local_date DESC, seq DESC LIMIT ?4",
+      "pain_reports", page,
+      [&](const Statement& stmt) { return PainReportAt(stmt, 2, patient); });
 }
 
 absl::Status SqliteStore::ImportHistory(const PatientName& patient,
@@ -204,9 +335,9 @@ absl::Status SqliteStore::ImportHistory(const PatientName& patient,
                                                        " has no revision ",
                                                        revision.revision_id));
              }
-             GLUTECARE_RETURN_IF_ERROR(
-                 InsertSession(db, row.pk, name, "", it->second.pk,
-                               revision.revision_id, history.sessions[i]));
+             GLUTECARE_RETURN_IF_ERROR(InsertSession(db, row.pk, name, "",
+                                                     it->second.pk, revision,
+                                                     history.sessions[i]));
            }
            for (size_t i = 0; i < reports.size(); ++i) {
              GLUTECARE_RETURN_IF_ERROR(InsertPainReport(

@@ -102,17 +102,6 @@ absl::StatusOr<SqliteStore::ProgramRow> SqliteStore::FindProgram(
   return ProgramRow{stmt.ColumnInt64(0), stmt.ColumnInt64(1)};
 }
 
-absl::StatusOr<std::optional<std::string>> SqliteStore::FindByRequestId(
-    Connection& db, const char* sql, int64_t patient_pk,
-    absl::string_view request_id) {
-  if (request_id.empty()) return std::nullopt;
-  GLUTECARE_ASSIGN_OR_RETURN(Statement stmt, db.Prepare(sql));
-  stmt.BindInt64(1, patient_pk).BindText(2, request_id);
-  GLUTECARE_ASSIGN_OR_RETURN(bool found, stmt.Step());
-  if (!found) return std::nullopt;
-  return std::string(stmt.ColumnBlob(0));
-}
-
 }  // namespace glutecare::sqlite_store_internal
 
 namespace glutecare {

@@ -61,6 +61,37 @@ inline absl::Status StaleEtag(absl::string_view resource,
                     reason::kEtagMismatch);
 }
 
+// Lean bodies. A stored session or check-in body leaves out what its row's
+// columns already hold: the name, local_date, and for a session the
+// program_revision and perform_time where the columns give them back
+// exactly, and with its name the `exercises/` that starts each exercise's
+// name. Reading puts back only what a body lacks, so rows stored with full
+// bodies read as they were stored. Defined in sessions.cc.
+
+// The body to store for `session`, named `name` and following `revision`.
+std::string LeanSessionBody(const v1::Session& session, const SessionName& name,
+                            const ProgramName& revision);
+// The body to store for `report`, named `name`.
+std::string LeanPainReportBody(const v1::PainReport& report,
+                               const PainReportName& name);
+
+// What SessionAt reads, in this order, from `sessions s` joined with its
+// program (`JOIN programs g ON g.pk = s.program_pk`).
+#define GLUTECARE_SESSION_COLUMNS                                         \
+  "s.body, s.session_id, s.perform_time_us, s.local_date, g.program_id, " \
+  "s.revision_id"
+// What PainReportAt reads, in this order, from `pain_reports`.
+#define GLUTECARE_PAIN_REPORT_COLUMNS "body, pain_report_id, local_date"
+
+// A session of `patient` read from the columns GLUTECARE_SESSION_COLUMNS
+// that start at `column` of the current row.
+absl::StatusOr<v1::Session> SessionAt(const Statement& stmt, int column,
+                                      const PatientName& patient);
+// A check-in of `patient` read from GLUTECARE_PAIN_REPORT_COLUMNS at
+// `column`.
+absl::StatusOr<v1::PainReport> PainReportAt(const Statement& stmt, int column,
+                                            const PatientName& patient);
+
 class SqliteStore final : public Store {
  public:
   // `writer` (opened with `writer_options`) takes every write, `readers`
@@ -234,6 +265,12 @@ class SqliteStore final : public Store {
                                               const char* sql,
                                               absl::string_view kind,
                                               const PageRequest& page);
+  // The same, each row read by `parse_row`.
+  template <typename Message>
+  absl::StatusOr<Page<Message>> ListOfPatient(
+      const PatientName& patient, const char* sql, absl::string_view kind,
+      const PageRequest& page,
+      absl::FunctionRef<absl::StatusOr<Message>(const Statement&)> parse_row);
 
   // Key lookups on a connection the caller holds. NOT_FOUND when missing.
   static absl::StatusOr<int64_t> ClinicPk(Connection& db,
@@ -266,22 +303,27 @@ class SqliteStore final : public Store {
       Connection& db, const AlertName& name);
   // Writes an alert's state and body (without its sequence, the pk).
   static absl::Status UpdateAlert(Connection& db, int64_t pk, v1::Alert alert);
-  // Inserts a session of the patient `patient_pk` that followed revision
-  // `revision_id` of the program `program_pk`, and a check-in; `request_id`
-  // may be empty. REQUIRES: in a write transaction.
+  // Inserts a session of the patient `patient_pk` that followed `revision`
+  // of the program `program_pk`, and a check-in; `request_id` may be empty.
+  // Both are stored with lean bodies. REQUIRES: in a write transaction.
   static absl::Status InsertSession(Connection& db, int64_t patient_pk,
                                     const SessionName& name,
                                     absl::string_view request_id,
-                                    int64_t program_pk, int64_t revision_id,
+                                    int64_t program_pk,
+                                    const ProgramName& revision,
                                     const v1::Session& session);
   static absl::Status InsertPainReport(Connection& db, int64_t patient_pk,
                                        const PainReportName& name,
                                        absl::string_view request_id,
                                        const v1::PainReport& report);
-  // The stored body of a request_id already used by a patient, if any.
-  static absl::StatusOr<std::optional<std::string>> FindByRequestId(
+  // The record a patient stored under `request_id`, if any (none when
+  // `request_id` is empty): `sql` selects it by the patient's pk (?1) and
+  // the request_id (?2), and `parse_row` reads it.
+  template <typename Message>
+  static absl::StatusOr<std::optional<Message>> FindByRequestId(
       Connection& db, const char* sql, int64_t patient_pk,
-      absl::string_view request_id);
+      absl::string_view request_id,
+      absl::FunctionRef<absl::StatusOr<Message>(const Statement&)> parse_row);
 
   // Declared before writes_, whose reopen closes and opens them too.
   const std::unique_ptr<ConnectionPool> readers_;
@@ -315,15 +357,35 @@ template <typename Message>
 absl::StatusOr<Page<Message>> SqliteStore::ListOfPatient(
     const PatientName& patient, const char* sql, absl::string_view kind,
     const PageRequest& page) {
+  return ListOfPatient<Message>(patient, sql, kind, page, BodyAt<Message>(2));
+}
+
+template <typename Message>
+absl::StatusOr<Page<Message>> SqliteStore::ListOfPatient(
+    const PatientName& patient, const char* sql, absl::string_view kind,
+    const PageRequest& page,
+    absl::FunctionRef<absl::StatusOr<Message>(const Statement&)> parse_row) {
   return Read<Page<Message>>(
       [&](Connection& db) -> absl::StatusOr<Page<Message>> {
         GLUTECARE_ASSIGN_OR_RETURN(PatientRow row, FindPatient(db, patient));
         GLUTECARE_ASSIGN_OR_RETURN(Statement stmt, db.Prepare(sql));
         stmt.BindInt64(1, row.pk);
         return RunListQuery<Message>(
-            stmt, absl::StrCat(kind, ":", patient.ToString()), page,
-            BodyAt<Message>(2));
+            stmt, absl::StrCat(kind, ":", patient.ToString()), page, parse_row);
       });
+}
+
+template <typename Message>
+absl::StatusOr<std::optional<Message>> SqliteStore::FindByRequestId(
+    Connection& db, const char* sql, int64_t patient_pk,
+    absl::string_view request_id,
+    absl::FunctionRef<absl::StatusOr<Message>(const Statement&)> parse_row) {
+  if (request_id.empty()) return std::nullopt;
+  GLUTECARE_ASSIGN_OR_RETURN(Statement stmt, db.Prepare(sql));
+  stmt.BindInt64(1, patient_pk).BindText(2, request_id);
+  GLUTECARE_ASSIGN_OR_RETURN(bool found, stmt.Step());
+  if (!found) return std::nullopt;
+  return parse_row(stmt);
 }
 
 }  // namespace glutecare::sqlite_store_internal
