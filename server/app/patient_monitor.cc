@@ -32,8 +32,7 @@ std::vector<T> Since(const std::vector<T>& all, absl::CivilDay first) {
 
 }  // namespace
 
-absl::Status PatientMonitor::Evaluate(const PatientName& name,
-                                      absl::Time now) {
+absl::Status PatientMonitor::Evaluate(const PatientName& name, absl::Time now) {
   if (options_.on_evaluation_start) options_.on_evaluation_start(name);
   absl::Status status = EvaluateRules(name, now);
   if (options_.on_evaluation_end) options_.on_evaluation_end(name);
@@ -85,14 +84,9 @@ absl::Status PatientMonitor::EvaluateRules(const PatientName& name,
   // recorded on the alert since makes the store leave it as it is.
   GLUTECARE_ASSIGN_OR_RETURN(std::vector<UnresolvedAlert> open_alerts,
                              store_.ListUnresolvedAlerts(name));
-  GLUTECARE_RETURN_IF_ERROR(
-      store_
-          .ResolveClearedAlerts(name, ClearedAlerts(alerts, open_alerts), stamp)
-          .status());
-  GLUTECARE_ASSIGN_OR_RETURN(
-      std::vector<v1::Alert> raised,
-      store_.RecordAlerts(name, EvaluateAlerts(alerts), stamp));
-  if (!raised.empty()) hub_.Publish(name.parent().ToString());
+  // Everything below is written at the end, in one transaction.
+  Evaluation evaluation{.clearances = ClearedAlerts(alerts, open_alerts),
+                        .alerts = EvaluateAlerts(alerts)};
 
   // Progression suggestions, for each program's latest revision.
   const absl::CivilDay progression_start = today - kProgressionWindowDays;
@@ -118,11 +112,10 @@ absl::Status PatientMonitor::EvaluateRules(const PatientName& name,
     GLUTECARE_ASSIGN_OR_RETURN(
         ProgramName program,
         ProgramName::Parse(latest.revision.name(), "program.name"));
-    GLUTECARE_RETURN_IF_ERROR(
-        store_
-            .RecordSuggestions(program, latest.revision.revision_id(),
-                               candidates, stamp)
-            .status());
+    evaluation.suggestions.push_back(
+        {.program = std::move(program),
+         .based_on_revision = latest.revision.revision_id(),
+         .candidates = std::move(candidates)});
   }
 
   // The dashboard status.
@@ -138,17 +131,22 @@ absl::Status PatientMonitor::EvaluateRules(const PatientName& name,
     pain_input.baseline = patient.baseline_pain();
   pain_input.scores = PainScoresOf(activity.sessions, activity.pain_reports);
   const v1::PainTrendReport pain = ComputePainTrend(pain_input);
-  GLUTECARE_ASSIGN_OR_RETURN(int32_t unresolved,
-                             store_.CountUnresolvedAlerts(name));
-  v1::PatientStatus status =
-      ComputePatientStatus({.patient = patient,
-                            .adherence = adherence,
-                            .pain = pain,
-                            .unresolved_alerts = unresolved});
-  *status.mutable_outcome_scores() =
+  const auto scores =
       outcomes::LatestOutcomeScores(activity.outcome_responses, today);
-  *status.mutable_update_time() = stamp;
-  return store_.PutPatientStatus(name, status);
+  evaluation.status = [&](int32_t unresolved) {
+    v1::PatientStatus status =
+        ComputePatientStatus({.patient = patient,
+                              .adherence = adherence,
+                              .pain = pain,
+                              .unresolved_alerts = unresolved});
+    *status.mutable_outcome_scores() = scores;
+    *status.mutable_update_time() = stamp;
+    return status;
+  };
+  GLUTECARE_ASSIGN_OR_RETURN(std::vector<v1::Alert> raised,
+                             store_.RecordEvaluation(name, evaluation, stamp));
+  if (!raised.empty()) hub_.Publish(name.parent().ToString());
+  return absl::OkStatus();
 }
 
 PatientMonitor::PatientMonitor(Store& store, AlertHub& hub,

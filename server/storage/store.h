@@ -51,6 +51,7 @@
 #define GLUTECARE_SERVER_STORAGE_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -150,6 +151,26 @@ struct ImportedHistory {
   std::vector<v1::Session> sessions;
   // Pain check-ins, the same way.
   std::vector<v1::PainReport> pain_reports;
+};
+
+// What one evaluation of a patient's rules decided (PatientMonitor), for
+// RecordEvaluation to write in one transaction.
+struct Evaluation {
+  // As ResolveClearedAlerts takes them.
+  std::vector<AlertClearance> clearances;
+  // As RecordAlerts takes them.
+  std::vector<AlertCandidate> alerts;
+  // As RecordSuggestions takes them, for each program revision.
+  struct ProgramSuggestions {
+    ProgramName program;
+    int64_t based_on_revision = 0;
+    std::vector<SuggestionCandidate> candidates;
+  };
+  std::vector<ProgramSuggestions> suggestions;
+  // The patient's dashboard status, given how many unresolved alerts the
+  // patient has once the above are written. A pure function: a backend may
+  // call it more than once (when it retries a transaction).
+  std::function<v1::PatientStatus(int32_t unresolved_alerts)> status;
 };
 
 // Which alerts ListAlerts returns.
@@ -378,6 +399,16 @@ class Store {
   // Unresolved (open or acknowledged) alerts of `patient`.
   virtual absl::StatusOr<int32_t> CountUnresolvedAlerts(
       const PatientName& patient) = 0;
+
+  // Writes what one evaluation decided, in one transaction and so with one
+  // commit: as ResolveClearedAlerts, RecordAlerts, RecordSuggestions for each
+  // program revision (those with candidates) and PutPatientStatus of
+  // `evaluation.status` called with the patient's count of unresolved alerts
+  // after them, one after the other, would. Returns the new alerts.
+  // NOT_FOUND if the patient does not exist.
+  virtual absl::StatusOr<std::vector<v1::Alert>> RecordEvaluation(
+      const PatientName& patient, const Evaluation& evaluation,
+      const google::protobuf::Timestamp& now) = 0;
 
   // Suggestions. Records what the progression rules found for revision
   // `based_on_revision` of `program`, in one transaction: a candidate that was

@@ -1447,6 +1447,63 @@ TEST_P(StoreContractTest, AlertsAfterASequenceComeInStreamOrderPerClinic) {
             absl::StatusCode::kNotFound);
 }
 
+TEST_P(StoreContractTest, AnEvaluationIsWrittenWholeInOneTransaction) {
+  const std::vector<v1::Alert> before =
+      Raise(*store_, kP1,
+            {AlertEvent(v1::ALERT_RULE_MISSED_SESSIONS, "w1"),
+             AlertEvent(v1::ALERT_RULE_FLARE, "d1")});
+  ASSERT_EQ(before.size(), 2u);
+  std::vector<int32_t> counts;
+  auto status = [&](int32_t unresolved) {
+    counts.push_back(unresolved);
+    return Dashboard(kP1, 10.0 * unresolved);
+  };
+
+  // A session cleared the missed-sessions alert, a pain event fires, and
+  // the progression rules found a progression.
+  Evaluation evaluation{.clearances = {{.alert = before[0].name(),
+                                        .summary = "cleared",
+                                        .trigger_keys_seen = 1}},
+                        .alerts = {AlertEvent(kPainRule, "s1")},
+                        .suggestions = {{.program = kG1,
+                                         .based_on_revision = 1,
+                                         .candidates = {Candidate(
+                                             v1::SUGGESTION_KIND_PROGRESS)}}},
+                        .status = status};
+  absl::StatusOr<std::vector<v1::Alert>> raised =
+      store_->RecordEvaluation(kP1, evaluation, At(1'800'000'100));
+  ASSERT_TRUE(raised.ok()) << raised.status();
+  ASSERT_EQ(raised->size(), 1u);
+  EXPECT_EQ((*raised)[0].rule(), kPainRule);
+  EXPECT_EQ(store_->GetAlert(NameOfAlert(before[0]))->resolution(),
+            v1::ALERT_RESOLUTION_CONDITION_CLEARED);
+  EXPECT_EQ(SuggestionsOf(*store_, {.patient = kP1}).size(), 1u);
+  // The status saw the alerts as written: the flare and the pain alert.
+  ASSERT_FALSE(counts.empty());
+  EXPECT_EQ(counts.back(), 2);
+  std::vector<v1::PatientStatus> statuses =
+      ReadAll([&](const PageRequest& page) {
+        return store_->ListPatientStatuses({"demo"}, std::nullopt, page);
+      });
+  ASSERT_EQ(statuses.size(), 1u);
+  EXPECT_EQ(statuses[0].attention_score(), 20);
+
+  // A part that fails fails the whole: nothing of it is written.
+  Evaluation failing{
+      .alerts = {AlertEvent(v1::ALERT_RULE_LOW_ADHERENCE, "wk1")},
+      .suggestions = {{.program = ProgramName{"demo", "p1", "nope"},
+                       .based_on_revision = 1,
+                       .candidates = {Candidate(
+                           v1::SUGGESTION_KIND_PROGRESS)}}},
+      .status = status};
+  EXPECT_EQ(CodeOf(store_->RecordEvaluation(kP1, failing, At(1'800'000'200))),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(*store_->CountUnresolvedAlerts(kP1), 2);
+  EXPECT_EQ(CodeOf(store_->RecordEvaluation(
+                {"demo", "nobody"}, {.status = status}, At(1'800'000'200))),
+            absl::StatusCode::kNotFound);
+}
+
 // ---- Access tokens ----------------------------------------------------------
 
 TEST_P(StoreContractTest, TokensAreFoundByTheirSecretsHashAndRevokedOnce) {

@@ -13,23 +13,29 @@ namespace glutecare::sqlite_store_internal {
 absl::Status SqliteStore::PutPatientStatus(const PatientName& patient,
                                            const v1::PatientStatus& status) {
   return Write<bool>([&](Connection& db) -> absl::StatusOr<bool> {
-           GLUTECARE_ASSIGN_OR_RETURN(PatientRow row, FindPatient(db, patient));
-           GLUTECARE_ASSIGN_OR_RETURN(
-               Statement stmt,
-               db.Prepare("INSERT INTO patient_status (patient_pk, clinic_pk, "
-                          "attention_milli, body) VALUES (?1, (SELECT "
-                          "clinic_pk FROM patients WHERE pk = ?1), ?2, ?3) "
-                          "ON CONFLICT (patient_pk) DO UPDATE SET "
-                          "attention_milli = excluded.attention_milli, "
-                          "body = excluded.body"));
-           stmt.BindInt64(1, row.pk)
-               .BindInt64(2, static_cast<int64_t>(
-                                 std::llround(status.attention_score() * 1000)))
-               .BindBlob(3, status.SerializeAsString());
-           GLUTECARE_RETURN_IF_ERROR(stmt.Run());
+           GLUTECARE_RETURN_IF_ERROR(PutPatientStatusIn(db, patient, status));
            return true;
          })
       .status();
+}
+
+absl::Status SqliteStore::PutPatientStatusIn(Connection& db,
+                                             const PatientName& patient,
+                                             const v1::PatientStatus& status) {
+  GLUTECARE_ASSIGN_OR_RETURN(PatientRow row, FindPatient(db, patient));
+  GLUTECARE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      db.Prepare("INSERT INTO patient_status (patient_pk, clinic_pk, "
+                 "attention_milli, body) VALUES (?1, (SELECT "
+                 "clinic_pk FROM patients WHERE pk = ?1), ?2, ?3) "
+                 "ON CONFLICT (patient_pk) DO UPDATE SET "
+                 "attention_milli = excluded.attention_milli, "
+                 "body = excluded.body"));
+  stmt.BindInt64(1, row.pk)
+      .BindInt64(2, static_cast<int64_t>(
+                        std::llround(status.attention_score() * 1000)))
+      .BindBlob(3, status.SerializeAsString());
+  return stmt.Run();
 }
 
 absl::StatusOr<Page<v1::PatientStatus>> SqliteStore::ListPatientStatuses(

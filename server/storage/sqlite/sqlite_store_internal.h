@@ -151,6 +151,9 @@ class SqliteStore final : public Store {
       const PatientName& patient, const PageRequest& page) override;
   absl::Status ImportHistory(const PatientName& patient,
                              const ImportedHistory& history) override;
+  absl::StatusOr<std::vector<v1::Alert>> RecordEvaluation(
+      const PatientName& patient, const Evaluation& evaluation,
+      const google::protobuf::Timestamp& now) override;
   absl::StatusOr<v1::OutcomeAssignment> CreateOutcomeAssignment(
       const v1::OutcomeAssignment& assignment) override;
   absl::StatusOr<v1::OutcomeAssignment> GetOutcomeAssignment(
@@ -316,6 +319,27 @@ class SqliteStore final : public Store {
                                        const PainReportName& name,
                                        absl::string_view request_id,
                                        const v1::PainReport& report);
+  // The bodies of RecordAlerts, ResolveClearedAlerts, RecordSuggestions,
+  // PutPatientStatus and CountUnresolvedAlerts, in the caller's transaction
+  // (RecordEvaluation writes them all in one). REQUIRES: in a write
+  // transaction, except CountUnresolvedIn.
+  absl::StatusOr<std::vector<v1::Alert>> RecordAlertsIn(
+      Connection& db, const PatientName& patient,
+      const std::vector<AlertCandidate>& candidates,
+      const google::protobuf::Timestamp& now);
+  absl::StatusOr<std::vector<v1::Alert>> ResolveClearedAlertsIn(
+      Connection& db, const PatientName& patient,
+      const std::vector<AlertClearance>& clearances,
+      const google::protobuf::Timestamp& now);
+  absl::StatusOr<std::vector<v1::Suggestion>> RecordSuggestionsIn(
+      Connection& db, const ProgramName& program, int64_t based_on_revision,
+      const std::vector<SuggestionCandidate>& candidates,
+      const google::protobuf::Timestamp& now);
+  static absl::Status PutPatientStatusIn(Connection& db,
+                                         const PatientName& patient,
+                                         const v1::PatientStatus& status);
+  static absl::StatusOr<int32_t> CountUnresolvedIn(Connection& db,
+                                                   int64_t patient_pk);
   // The record a patient stored under `request_id`, if any (none when
   // `request_id` is empty): `sql` selects it by the patient's pk (?1) and
   // the request_id (?2), and `parse_row` reads it.

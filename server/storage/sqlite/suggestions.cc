@@ -67,58 +67,9 @@ absl::StatusOr<std::vector<v1::Suggestion>> SqliteStore::RecordSuggestions(
     const std::vector<SuggestionCandidate>& candidates,
     const google::protobuf::Timestamp& now) {
   if (candidates.empty()) return std::vector<v1::Suggestion>();
-  return Write<std::vector<v1::Suggestion>>(
-      [&](Connection& db) -> absl::StatusOr<std::vector<v1::Suggestion>> {
-        GLUTECARE_ASSIGN_OR_RETURN(ProgramRow row, FindProgram(db, program));
-        // Findings about a revision that is no longer the latest are stale:
-        // the evaluation of the newer revision makes its own.
-        if (row.latest_revision != based_on_revision) {
-          return std::vector<v1::Suggestion>();
-        }
-        StoredSuggestions stored;
-        GLUTECARE_ASSIGN_OR_RETURN(auto open, OpenSuggestions(db, row.pk));
-        for (auto& [pk, suggestion] : open) {
-          stored.open.push_back(std::move(suggestion));
-        }
-        GLUTECARE_ASSIGN_OR_RETURN(
-            Statement made,
-            db.Prepare("SELECT exercise, kind FROM suggestions "
-                       "WHERE program_pk = ?1 AND based_on_revision = ?2"));
-        made.BindInt64(1, row.pk).BindInt64(2, based_on_revision);
-        while (true) {
-          GLUTECARE_ASSIGN_OR_RETURN(bool has_row, made.Step());
-          if (!has_row) break;
-          stored.made_for_revision.emplace_back(
-              std::string(made.ColumnText(0)),
-              static_cast<v1::SuggestionKind>(made.ColumnInt64(1)));
-        }
-
-        SuggestionPlan plan =
-            PlanSuggestions(program, based_on_revision, stored, candidates, now,
-                            GenerateResourceId);
-        for (const v1::Suggestion& suggestion : plan.updates) {
-          GLUTECARE_RETURN_IF_ERROR(UpdateSuggestion(db, row.pk, suggestion));
-        }
-        for (const v1::Suggestion& suggestion : plan.inserts) {
-          GLUTECARE_ASSIGN_OR_RETURN(
-              SuggestionName name,
-              SuggestionName::Parse(suggestion.name(), "suggestion.name"));
-          GLUTECARE_ASSIGN_OR_RETURN(
-              Statement insert,
-              db.Prepare("INSERT INTO suggestions (program_pk, suggestion_id, "
-                         "exercise, kind, based_on_revision, state, body) "
-                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
-          insert.BindInt64(1, row.pk)
-              .BindText(2, name.suggestion)
-              .BindText(3, suggestion.exercise())
-              .BindInt64(4, suggestion.kind())
-              .BindInt64(5, based_on_revision)
-              .BindInt64(6, suggestion.state())
-              .BindBlob(7, suggestion.SerializeAsString());
-          GLUTECARE_RETURN_IF_ERROR(insert.Run());
-        }
-        return std::move(plan.inserts);
-      });
+  return Write<std::vector<v1::Suggestion>>([&](Connection& db) {
+    return RecordSuggestionsIn(db, program, based_on_revision, candidates, now);
+  });
 }
 
 absl::StatusOr<v1::Suggestion> SqliteStore::GetSuggestion(
@@ -190,6 +141,60 @@ absl::StatusOr<v1::Suggestion> SqliteStore::DismissSuggestion(
             UpdateSuggestion(db, found.first.pk, suggestion));
         return suggestion;
       });
+}
+
+absl::StatusOr<std::vector<v1::Suggestion>> SqliteStore::RecordSuggestionsIn(
+    Connection& db, const ProgramName& program, int64_t based_on_revision,
+    const std::vector<SuggestionCandidate>& candidates,
+    const google::protobuf::Timestamp& now) {
+  GLUTECARE_ASSIGN_OR_RETURN(ProgramRow row, FindProgram(db, program));
+  // Findings about a revision that is no longer the latest are stale:
+  // the evaluation of the newer revision makes its own.
+  if (row.latest_revision != based_on_revision) {
+    return std::vector<v1::Suggestion>();
+  }
+  StoredSuggestions stored;
+  GLUTECARE_ASSIGN_OR_RETURN(auto open, OpenSuggestions(db, row.pk));
+  for (auto& [pk, suggestion] : open) {
+    stored.open.push_back(std::move(suggestion));
+  }
+  GLUTECARE_ASSIGN_OR_RETURN(
+      Statement made,
+      db.Prepare("SELECT exercise, kind FROM suggestions "
+                 "WHERE program_pk = ?1 AND based_on_revision = ?2"));
+  made.BindInt64(1, row.pk).BindInt64(2, based_on_revision);
+  while (true) {
+    GLUTECARE_ASSIGN_OR_RETURN(bool has_row, made.Step());
+    if (!has_row) break;
+    stored.made_for_revision.emplace_back(
+        std::string(made.ColumnText(0)),
+        static_cast<v1::SuggestionKind>(made.ColumnInt64(1)));
+  }
+
+  SuggestionPlan plan = PlanSuggestions(program, based_on_revision, stored,
+                                        candidates, now, GenerateResourceId);
+  for (const v1::Suggestion& suggestion : plan.updates) {
+    GLUTECARE_RETURN_IF_ERROR(UpdateSuggestion(db, row.pk, suggestion));
+  }
+  for (const v1::Suggestion& suggestion : plan.inserts) {
+    GLUTECARE_ASSIGN_OR_RETURN(
+        SuggestionName name,
+        SuggestionName::Parse(suggestion.name(), "suggestion.name"));
+    GLUTECARE_ASSIGN_OR_RETURN(
+        Statement insert,
+        db.Prepare("INSERT INTO suggestions (program_pk, suggestion_id, "
+                   "exercise, kind, based_on_revision, state, body) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+    insert.BindInt64(1, row.pk)
+        .BindText(2, name.suggestion)
+        .BindText(3, suggestion.exercise())
+        .BindInt64(4, suggestion.kind())
+        .BindInt64(5, based_on_revision)
+        .BindInt64(6, suggestion.state())
+        .BindBlob(7, suggestion.SerializeAsString());
+    GLUTECARE_RETURN_IF_ERROR(insert.Run());
+  }
+  return std::move(plan.inserts);
 }
 
 }  // namespace glutecare::sqlite_store_internal
