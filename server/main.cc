@@ -21,6 +21,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <system_error>
 
@@ -36,6 +37,7 @@
 #include "server/service/server.h"
 #include "server/storage/database_target.h"
 #include "server/storage/sqlite/backup.h"
+#include "server/storage/sqlite/instance_lock.h"
 #include "server/storage/sqlite/sqlite_store.h"
 
 namespace {
@@ -91,9 +93,12 @@ absl::StatusOr<Database> ParseDatabase(absl::string_view value) {
 }
 
 // The store `database` names, its SQLite file's folder made when missing;
-// `read_connections` for SQLite's concurrent reads.
+// `read_connections` for SQLite's concurrent reads. With `server_lock`, a
+// SQLite database is first locked for this server (InstanceLock), held in
+// *server_lock: another server on the file fails this.
 absl::StatusOr<std::unique_ptr<glutecare::Store>> OpenStore(
-    const Database& database, int read_connections) {
+    const Database& database, int read_connections,
+    std::optional<glutecare::sqlite::InstanceLock>* server_lock = nullptr) {
   switch (database.backend) {
     case Backend::kSqlite: {
       const std::filesystem::path path = database.location;
@@ -105,6 +110,12 @@ absl::StatusOr<std::unique_ptr<glutecare::Store>> OpenStore(
               absl::StrCat("--db: cannot create ", path.parent_path().string(),
                            ": ", error.message()));
         }
+      }
+      if (server_lock != nullptr) {
+        absl::StatusOr<glutecare::sqlite::InstanceLock> lock =
+            glutecare::sqlite::InstanceLock::Acquire(database.location);
+        if (!lock.ok()) return lock.status();
+        server_lock->emplace(*std::move(lock));
       }
       return glutecare::OpenSqliteStore(
           {.path = database.location, .read_connections = read_connections});
@@ -218,8 +229,11 @@ int Run(Flags flags) {
   }
   options.alert_sweep_interval = absl::Minutes(flags.alert_sweep_minutes);
   options.drain_period = absl::Seconds(flags.drain_seconds);
+  // Held until the server below is gone.
+  std::optional<glutecare::sqlite::InstanceLock> server_lock;
   auto server = glutecare::GlutecareServer::Start(options, [&] {
-    return OpenStore(*database, glutecare::ReadConnections(options));
+    return OpenStore(*database, glutecare::ReadConnections(options),
+                     &server_lock);
   });
   if (!server.ok()) {
     Log(LogSeverity::kError, StatusLine(server.status()));

@@ -1,7 +1,8 @@
 // glutecare-server's --db flag, through the real binary: a SQLite file path
-// or sqlite:PATH is served, a PostgreSQL URI is refused with one line that
-// shows no password (the backend is not built in yet), and a value that
-// names no known database is a usage error naming --db.
+// or sqlite:PATH is served, by one server at a time, a PostgreSQL URI is
+// refused with one line that shows no password (the backend is not built in
+// yet), and a value that names no known database is a usage error naming
+// --db.
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -76,6 +77,46 @@ TEST(DatabaseFlagE2eTest, AnUnknownKindOfDatabaseNamesTheFlag) {
     EXPECT_EQ(serve.exit_code, 1);
     EXPECT_THAT(serve.err, HasSubstr("--db"));
   }
+}
+
+TEST(DatabaseFlagE2eTest, OneServerAtATimeServesASqliteFile) {
+  TempDir dir;
+  ASSERT_FALSE(dir.path().empty());
+  const std::string db = dir.File("clinic.db");
+  absl::StatusOr<ChildProcess> first =
+      ChildProcess::Start({FromTestBinary(GLUTECARE_SERVER_BINARY), "--listen",
+                           "127.0.0.1:0", "--db", db, "--drain-seconds", "0"});
+  ASSERT_TRUE(first.ok()) << first.status();
+  absl::StatusOr<std::string> listening = first->ReadLine(kServerTimeout);
+  ASSERT_TRUE(listening.ok()) << listening.status();
+  ASSERT_THAT(*listening, HasSubstr("listening on"));
+
+  // A second server on the file refuses, in one line naming the first.
+  const ProcessResult second = Server({"--listen", "127.0.0.1:0", "--db", db});
+  EXPECT_EQ(second.exit_code, 1);
+  EXPECT_THAT(second.err, HasSubstr("served by another glutecare-server"));
+  EXPECT_THAT(second.err, HasSubstr(absl::StrCat("pid ", first->pid())));
+  // bootstrap and backup work beside the server.
+  const ProcessResult bootstrap =
+      Server({"bootstrap", "--db", db, "--clinic", "a", "--clinic-name", "A",
+              "--token-file", dir.File("admin.token")});
+  EXPECT_EQ(bootstrap.exit_code, 0) << bootstrap.err;
+  const ProcessResult backup =
+      Server({"backup", "--db", db, "--to", dir.File("copy.db")});
+  EXPECT_EQ(backup.exit_code, 0) << backup.err;
+
+  // Once the first has stopped, another serves the file.
+  absl::StatusOr<int> stopped = first->Stop(kServerTimeout);
+  ASSERT_TRUE(stopped.ok()) << stopped.status();
+  EXPECT_EQ(*stopped, 0);
+  absl::StatusOr<ChildProcess> next =
+      ChildProcess::Start({FromTestBinary(GLUTECARE_SERVER_BINARY), "--listen",
+                           "127.0.0.1:0", "--db", db, "--drain-seconds", "0"});
+  ASSERT_TRUE(next.ok()) << next.status();
+  listening = next->ReadLine(kServerTimeout);
+  ASSERT_TRUE(listening.ok()) << listening.status();
+  EXPECT_THAT(*listening, HasSubstr("listening on"));
+  EXPECT_TRUE(next->Stop(kServerTimeout).ok());
 }
 
 }  // namespace
