@@ -470,6 +470,13 @@ TEST_F(ResourceFaultTest, SlowAlertWatcherHoldsAtMostOneBatchAndLosesNothing) {
     ++received;
   }
   EXPECT_EQ(received, kAlerts);
+  // The server counts a message as sent once gRPC reports its write done,
+  // which can come after the client has read it: wait for the count.
+  const absl::Time counted_by = absl::Now() + absl::Seconds(10);
+  while (server_->watch_stats().alerts_sent < kAlerts &&
+         absl::Now() < counted_by) {
+    std::this_thread::yield();
+  }
   const WatchStats done = server_->watch_stats();
   EXPECT_LE(done.max_alerts_held_by_a_stream, 64);
   EXPECT_GE(done.alerts_sent, kAlerts);
