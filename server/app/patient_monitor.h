@@ -47,6 +47,7 @@ namespace glutecare {
 class PatientMonitor final {
  public:
   static constexpr size_t kMaxBacklog = 256;
+  static constexpr int kDefaultThreads = 16;
 
   struct Options {
     // Threads that run the evaluations scheduled after writes. An evaluation
@@ -54,7 +55,7 @@ class PatientMonitor final {
     // more of them share each group commit: 16 instead of 4 took the alert
     // lag at about 1,000 submissions/s from p50 3.3 s to 1.2 s
     // (docs/PERFORMANCE.md, issue 16).
-    int threads = 16;
+    int threads = kDefaultThreads;
     // When set, called on the evaluating thread as each evaluation of a
     // patient starts and as it ends, outside the monitor's lock: for tests
     // that hold an evaluation or count the ones running at once.

@@ -1,8 +1,9 @@
 // Glue between gRPC's callback API and the blocking handlers of the services:
 // every call passes the Gate (token, policy, in-flight limit) before its
 // handler runs, the handler runs on an Executor, never on a gRPC thread (the
-// calls that only read on an executor of their own, so that they never queue
-// behind writes waiting on their commits), the
+// calls that only read on an executor of their own, so that they do not queue
+// behind writes waiting on their commits; a read of derived data still waits
+// for the evaluations scheduled before it, PatientMonitor::Flush), the
 // call finishes with the handler's status translated by ToGrpcStatus, and
 // the outcome goes to the audit trail.
 //

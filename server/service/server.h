@@ -64,9 +64,12 @@ struct ServerOptions {
   // submissions of 4 at 64 calls in flight (docs/PERFORMANCE.md).
   int worker_threads = 16;
   // Threads that run the calls that only read (the Get*, List* and report
-  // methods), apart from the worker threads, so that a read never queues
-  // behind writes waiting on their commits. A backend opened for the server
-  // wants worker_threads + read_threads read connections (ReadConnections).
+  // methods), apart from the worker threads, so that a read does not queue
+  // behind writes waiting on their commits. (The reads of derived data,
+  // alerts, suggestions and statuses, and of the audit trail, first wait for
+  // what was scheduled before them, see PatientMonitor::Flush.) A backend
+  // opened for the server wants a read connection per thread that reads
+  // (ReadConnections).
   int read_threads = 8;
   // Largest request the server accepts, in bytes. Every v1 request is small;
   // this stops a client from making the server buffer megabytes.
@@ -88,9 +91,10 @@ struct ServerOptions {
 };
 
 // The read connections a store opened for a server with `options` wants:
-// one per thread that runs handlers.
+// one per thread that reads: the handlers' and the patient monitor's.
 inline int ReadConnections(const ServerOptions& options) {
-  return options.worker_threads + options.read_threads;
+  return options.worker_threads + options.read_threads +
+         PatientMonitor::kDefaultThreads;
 }
 
 class GlutecareServer final {

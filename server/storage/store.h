@@ -168,8 +168,10 @@ struct Evaluation {
   };
   std::vector<ProgramSuggestions> suggestions;
   // The patient's dashboard status, given how many unresolved alerts the
-  // patient has once the above are written. A pure function: a backend may
-  // call it more than once (when it retries a transaction).
+  // patient has once the above are written. Required. A pure function: a
+  // backend may call it more than once (when it retries a transaction), and
+  // calls it only before RecordEvaluation returns, so it may refer to the
+  // caller's locals.
   std::function<v1::PatientStatus(int32_t unresolved_alerts)> status;
 };
 
@@ -405,7 +407,9 @@ class Store {
   // program revision (those with candidates) and PutPatientStatus of
   // `evaluation.status` called with the patient's count of unresolved alerts
   // after them, one after the other, would. Returns the new alerts.
-  // NOT_FOUND if the patient does not exist.
+  // NOT_FOUND if the patient does not exist, INVALID_ARGUMENT without a
+  // status function. All or nothing: when a part fails, the alerts of the
+  // evaluation are not raised either (the next evaluation raises them).
   virtual absl::StatusOr<std::vector<v1::Alert>> RecordEvaluation(
       const PatientName& patient, const Evaluation& evaluation,
       const google::protobuf::Timestamp& now) = 0;

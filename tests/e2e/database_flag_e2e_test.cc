@@ -91,11 +91,18 @@ TEST(DatabaseFlagE2eTest, OneServerAtATimeServesASqliteFile) {
   ASSERT_TRUE(listening.ok()) << listening.status();
   ASSERT_THAT(*listening, HasSubstr("listening on"));
 
-  // A second server on the file refuses, in one line naming the first.
-  const ProcessResult second = Server({"--listen", "127.0.0.1:0", "--db", db});
-  EXPECT_EQ(second.exit_code, 1);
-  EXPECT_THAT(second.err, HasSubstr("served by another glutecare-server"));
-  EXPECT_THAT(second.err, HasSubstr(absl::StrCat("pid ", first->pid())));
+  // A second server on the file refuses, in one line naming the first;
+  // also when it names the file through a symbolic link.
+  const std::string link = dir.File("link.db");
+  std::filesystem::create_symlink(db, link);
+  for (const std::string& path : {db, link}) {
+    SCOPED_TRACE(path);
+    const ProcessResult second =
+        Server({"--listen", "127.0.0.1:0", "--db", path});
+    EXPECT_EQ(second.exit_code, 1);
+    EXPECT_THAT(second.err, HasSubstr("served by another glutecare-server"));
+    EXPECT_THAT(second.err, HasSubstr(absl::StrCat("pid ", first->pid())));
+  }
   // bootstrap and backup work beside the server.
   const ProcessResult bootstrap =
       Server({"bootstrap", "--db", db, "--clinic", "a", "--clinic-name", "A",

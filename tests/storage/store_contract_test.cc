@@ -1499,6 +1499,8 @@ TEST_P(StoreContractTest, AnEvaluationIsWrittenWholeInOneTransaction) {
   EXPECT_EQ(CodeOf(store_->RecordEvaluation(kP1, failing, At(1'800'000'200))),
             absl::StatusCode::kNotFound);
   EXPECT_EQ(*store_->CountUnresolvedAlerts(kP1), 2);
+  EXPECT_EQ(CodeOf(store_->RecordEvaluation(kP1, {}, At(1'800'000'200))),
+            absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(CodeOf(store_->RecordEvaluation(
                 {"demo", "nobody"}, {.status = status}, At(1'800'000'200))),
             absl::StatusCode::kNotFound);

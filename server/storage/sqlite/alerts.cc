@@ -210,6 +210,9 @@ absl::StatusOr<int32_t> SqliteStore::CountUnresolvedIn(Connection& db,
 absl::StatusOr<std::vector<v1::Alert>> SqliteStore::RecordEvaluation(
     const PatientName& patient, const Evaluation& evaluation,
     const google::protobuf::Timestamp& now) {
+  if (!evaluation.status) {
+    return absl::InvalidArgumentError("evaluation.status: required");
+  }
   return Write<std::vector<v1::Alert>>(
       [&](Connection& db) -> absl::StatusOr<std::vector<v1::Alert>> {
         GLUTECARE_ASSIGN_OR_RETURN(PatientRow row, FindPatient(db, patient));

@@ -6,7 +6,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <string>
+#include <system_error>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -28,7 +30,13 @@ std::string HolderOf(int fd) {
 }  // namespace
 
 std::string InstanceLock::PathFor(const std::string& db_path) {
-  return absl::StrCat(db_path, ".server-lock");
+  // The file's own path, so that two servers reaching it through a symbolic
+  // link or another relative path share one lock. (A hard link is another
+  // path to the same file; it is not detected.)
+  std::error_code error;
+  const std::filesystem::path canonical =
+      std::filesystem::weakly_canonical(db_path, error);
+  return absl::StrCat(error ? db_path : canonical.string(), ".server-lock");
 }
 
 absl::StatusOr<InstanceLock> InstanceLock::Acquire(const std::string& db_path) {

@@ -22,11 +22,12 @@ namespace glutecare::sqlite {
 
 class InstanceLock final {
  public:
-  // Takes the lock of the database at `db_path`: `db_path` + ".server-lock"
-  // (made when missing, mode 0600, in the database's folder, which must
-  // exist), locked with flock(LOCK_EX | LOCK_NB) and holding this process's
-  // id. FAILED_PRECONDITION, naming the other process's id, when another
-  // process holds it; UNAVAILABLE when the file cannot be made or locked.
+  // Takes the lock of the database at `db_path`: the database file's
+  // canonical path (symbolic links followed) + ".server-lock" (made when
+  // missing, mode 0600, in the database's folder, which must exist), locked
+  // with flock(LOCK_EX | LOCK_NB) and holding this process's id.
+  // FAILED_PRECONDITION, naming the other process's id, when another process
+  // holds it; UNAVAILABLE when the file cannot be made or locked.
   static absl::StatusOr<InstanceLock> Acquire(const std::string& db_path);
 
   InstanceLock(InstanceLock&& other) noexcept;
