@@ -9,6 +9,26 @@
 #include "server/storage/sqlite/sqlite_store_internal.h"
 
 namespace glutecare::sqlite_store_internal {
+namespace {
+
+// OK unless a patient of `clinic` (pk `clinic_pk`) other than the one of pk
+// `except_pk` (0 for none) has `mrn`: then ALREADY_EXISTS naming it.
+absl::Status CheckMrnFree(Connection& db, const ClinicName& clinic,
+                          int64_t clinic_pk, absl::string_view mrn,
+                          int64_t except_pk) {
+  GLUTECARE_ASSIGN_OR_RETURN(
+      Statement taken,
+      db.Prepare("SELECT patient_id FROM patients "
+                 "WHERE clinic_pk = ?1 AND mrn = ?2 AND pk != ?3"));
+  taken.BindInt64(1, clinic_pk).BindText(2, mrn).BindInt64(3, except_pk);
+  GLUTECARE_ASSIGN_OR_RETURN(bool mrn_taken, taken.Step());
+  if (!mrn_taken) return absl::OkStatus();
+  return absl::AlreadyExistsError(absl::StrCat(
+      "MRN ", mrn, " is already used by ",
+      PatientName{clinic.clinic, std::string(taken.ColumnText(0))}.ToString()));
+}
+
+}  // namespace
 
 absl::StatusOr<v1::Patient> SqliteStore::CreatePatient(
     const v1::Patient& patient) {
@@ -25,17 +45,8 @@ absl::StatusOr<v1::Patient> SqliteStore::CreatePatient(
       return absl::AlreadyExistsError(
           absl::StrCat(name.ToString(), " already exists"));
     }
-    GLUTECARE_ASSIGN_OR_RETURN(Statement taken,
-                               db.Prepare("SELECT patient_id FROM patients "
-                                          "WHERE clinic_pk = ?1 AND mrn = ?2"));
-    taken.BindInt64(1, clinic_pk).BindText(2, patient.mrn());
-    GLUTECARE_ASSIGN_OR_RETURN(bool mrn_taken, taken.Step());
-    if (mrn_taken) {
-      return absl::AlreadyExistsError(absl::StrCat(
-          "MRN ", patient.mrn(), " is already used by ",
-          PatientName{name.clinic, std::string(taken.ColumnText(0))}
-              .ToString()));
-    }
+    GLUTECARE_RETURN_IF_ERROR(CheckMrnFree(db, name.parent(), clinic_pk,
+                                           patient.mrn(), /*except_pk=*/0));
     v1::Patient stored = patient;
     stored.clear_etag();
     GLUTECARE_ASSIGN_OR_RETURN(
@@ -126,19 +137,9 @@ absl::StatusOr<v1::Patient> SqliteStore::UpdatePatient(
     }
     GLUTECARE_ASSIGN_OR_RETURN(int64_t therapist_pk,
                                TherapistPk(db, therapist));
-    GLUTECARE_ASSIGN_OR_RETURN(
-        Statement taken,
-        db.Prepare("SELECT patient_id FROM patients "
-                   "WHERE clinic_pk = (SELECT clinic_pk FROM patients "
-                   "WHERE pk = ?1) AND mrn = ?2 AND pk != ?1"));
-    taken.BindInt64(1, row.pk).BindText(2, patient.mrn());
-    GLUTECARE_ASSIGN_OR_RETURN(bool mrn_taken, taken.Step());
-    if (mrn_taken) {
-      return absl::AlreadyExistsError(absl::StrCat(
-          "MRN ", patient.mrn(), " is already used by ",
-          PatientName{name.clinic, std::string(taken.ColumnText(0))}
-              .ToString()));
-    }
+    GLUTECARE_ASSIGN_OR_RETURN(int64_t clinic_pk, ClinicPk(db, name.parent()));
+    GLUTECARE_RETURN_IF_ERROR(
+        CheckMrnFree(db, name.parent(), clinic_pk, patient.mrn(), row.pk));
     v1::Patient stored = patient;
     stored.clear_etag();
     GLUTECARE_ASSIGN_OR_RETURN(
